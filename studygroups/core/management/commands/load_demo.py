@@ -1,0 +1,79 @@
+"""Demo content for `make run`: two accounts, the demo texts, a reading series, a group with
+sessions and a discussion. Safe to run again: nothing is duplicated."""
+
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_TEXTS = Path(__file__).resolve().parents[2] / "demo" / "texts"
+
+DEMO_ACCOUNTS = [
+    # email, password, display name, staff
+    ("admin@example.org", "demo-admin-2026", "Demo Admin", True),
+    ("member@example.org", "demo-member-2026", "Demo Member", False),
+    ("rosa@example.org", "demo-member-2026", "Rosa", False),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo accounts and content (idempotent)."
+
+    def handle(self, *args, **options):
+        users = [self._account(*row) for row in DEMO_ACCOUNTS]
+        documents = self._documents()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {len(users)} accounts, {len(documents)} documents. "
+                "Log in as admin@example.org / demo-admin-2026 or "
+                "member@example.org / demo-member-2026."
+            )
+        )
+
+    @transaction.atomic
+    def _account(self, email, password, name, staff):
+        User = get_user_model()
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                display_name=name,
+                is_staff=staff,
+                is_superuser=staff,
+            )
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _documents(self):
+        from studygroups.library.models import Document
+        from studygroups.library.services import BlockInput, SectionInput, document_create
+
+        documents = []
+        for path in sorted(DEMO_TEXTS.glob("*.md")):
+            _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+            meta = dict(line.split(": ", 1) for line in front.strip().splitlines())
+            existing = Document.objects.filter(title=meta["title"]).first()
+            if existing:
+                documents.append(existing)
+                continue
+            sections = [SectionInput(heading="", blocks=[])]
+            for chunk in body.strip().split("\n\n"):
+                if chunk.startswith("## "):
+                    sections.append(SectionInput(heading=chunk[3:].strip(), blocks=[]))
+                elif not chunk.startswith("# "):
+                    sections[-1].blocks.append(BlockInput(text=" ".join(chunk.split())))
+            documents.append(
+                document_create(
+                    title=meta["title"],
+                    subtitle=meta.get("subtitle", ""),
+                    organization=meta.get("author", ""),
+                    language=meta.get("language", "en"),
+                    sections=sections,
+                )
+            )
+        return documents

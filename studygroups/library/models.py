@@ -1,0 +1,268 @@
+"""The text library: documents as they are read and discussed.
+
+A document is an ordered list of blocks (paragraphs, list items, quotations, captions,
+minor headings) grouped into sections. Every block carries a stable anchor (`p-…`) that
+is assigned once and never re-numbered, so links, reading ranges and discussion anchors
+survive corrections of the text.
+"""
+
+import math
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*", re.UNICODE)
+
+
+def count_words(text: str) -> int:
+    return len(WORD_RE.findall(text or ""))
+
+
+def reading_minutes_for(words: int) -> int:
+    """Whole minutes at READING_WORDS_PER_MINUTE, at least 1 for any text."""
+    if words <= 0:
+        return 0
+    return max(1, math.ceil(words / settings.READING_WORDS_PER_MINUTE))
+
+
+class Author(models.Model):
+    """A person who wrote a text. Organizations are a document's `organization`."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "document_authors",
+                queryset=DocumentAuthor.objects.select_related("author").order_by("order"),
+            ),
+            "topics",
+        )
+
+    def needing_review(self):
+        return self.filter(needs_review=True)
+
+    def search(self, query: str):
+        query = (query or "").strip()
+        if not query:
+            return self
+        terms = query.split()
+        condition = Q()
+        for term in terms:
+            condition &= (
+                Q(title__icontains=term)
+                | Q(subtitle__icontains=term)
+                | Q(authors__name__icontains=term)
+                | Q(organization__icontains=term)
+            )
+        return self.filter(condition).distinct()
+
+
+class Document(models.Model):
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    title = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
+    slug = models.SlugField(max_length=320, unique=True)
+    needs_review = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Set by the importer when something (often the title) is a guess.",
+    )
+    review_note = models.CharField(
+        max_length=500, blank=True, help_text="What a reviewer should check."
+    )
+    language = models.CharField(max_length=8, default="en", help_text="ISO 639-1 code.")
+    published = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    organization = models.CharField(
+        max_length=200, blank=True, help_text="Publishing organization or source."
+    )
+    venue = models.CharField(
+        max_length=300, blank=True, help_text="Where it first appeared (periodical, issue)."
+    )
+    authors = models.ManyToManyField(
+        Author, through="DocumentAuthor", related_name="documents", blank=True
+    )
+    topics = models.ManyToManyField(Topic, related_name="documents", blank=True)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    reading_minutes = models.PositiveIntegerField(default=0, editable=False)
+    text_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="SHA-256 of the normalized text, for duplicate detection.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    text_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the text itself (not metadata) last changed."
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published__isnull=True, date_precision="")
+                | Q(published__isnull=False) & ~Q(date_precision=""),
+                name="document_date_has_precision",
+                violation_error_message="A publication date needs a precision, and "
+                "a precision needs a date.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("library:document", kwargs={"slug": self.slug})
+
+    @property
+    def ordered_authors(self) -> list[Author]:
+        """Authors in byline order; uses the prefetch from `for_listing` when present."""
+        return [link.author for link in self.document_authors.all()]
+
+    @property
+    def published_display(self) -> str:
+        if not self.published:
+            return ""
+        if self.date_precision == self.DatePrecision.YEAR:
+            return str(self.published.year)
+        if self.date_precision == self.DatePrecision.MONTH:
+            return self.published.strftime("%B %Y")
+        return f"{self.published.day} {self.published.strftime('%B %Y')}"
+
+
+class DocumentAuthor(models.Model):
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="document_authors"
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="document_links")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "author"], name="unique_document_author")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.order})"
+
+
+class DocumentSource(models.Model):
+    """Where a document's text came from. A duplicate file becomes a second source."""
+
+    class Method(models.TextChoices):
+        COMMAND = "command", "import command"
+        UPLOAD = "upload", "web upload"
+        ADMIN = "admin", "entered in admin"
+        DEMO = "demo", "demo content"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sources")
+    file_name = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64, db_index=True, help_text="Of the whole file.")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Part of the file, e.g. 'lines 12–240'."
+    )
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.COMMAND)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    is_primary = models.BooleanField(
+        default=True, help_text="The source the document's text was taken from."
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-is_primary", "imported_at", "pk"]
+
+    def __str__(self) -> str:
+        where = f" ({self.location})" if self.location else ""
+        return f"{self.file_name}{where}"
+
+
+class Section(models.Model):
+    """A headed part of a document. Blocks before the first heading have no section."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=500)
+    level = models.PositiveSmallIntegerField(default=2)
+    order = models.PositiveIntegerField()
+    anchor = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "order"], name="unique_section_order"),
+            models.UniqueConstraint(fields=["document", "anchor"], name="unique_section_anchor"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=6), name="section_level"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class Block(models.Model):
+    class Kind(models.TextChoices):
+        PARAGRAPH = "paragraph", "Paragraph"
+        HEADING = "heading", "Heading"
+        LIST_ITEM = "list_item", "List item"
+        QUOTATION = "quotation", "Quotation"
+        CAPTION = "caption", "Caption"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="blocks")
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="blocks"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PARAGRAPH)
+    order = models.PositiveIntegerField()
+    anchor = models.CharField(
+        max_length=40, help_text="Stable id, e.g. p-3f9a2c; never re-numbered."
+    )
+    text = models.TextField()
+    list_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number of an ordered list item; empty for bullets."
+    )
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "order"], name="unique_block_order"),
+            models.UniqueConstraint(fields=["document", "anchor"], name="unique_block_anchor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.anchor}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.word_count = count_words(self.text)
+        super().save(*args, **kwargs)

@@ -1,0 +1,123 @@
+"""The structure of a document as the reader shows it: sections with numbered blocks.
+
+Paragraph numbers are positions among the document's blocks (headings excluded), so
+"paragraph 14" means the same on the web page, in a printed packet and in a discussion.
+"""
+
+from dataclasses import dataclass, field
+
+from .models import Block, Document, Section
+
+
+@dataclass
+class NumberedBlock:
+    block: Block
+    number: int | None
+    is_list = False
+
+    @property
+    def anchor(self) -> str:
+        return self.block.anchor
+
+
+@dataclass
+class ListGroup:
+    """Consecutive list items, rendered as one <ol> or <ul>."""
+
+    ordered: bool
+    items: list[NumberedBlock] = field(default_factory=list)
+    is_list = True
+
+    @property
+    def start(self) -> int | None:
+        return self.items[0].block.list_number if self.items else None
+
+
+@dataclass
+class Part:
+    section: Section | None
+    items: list[NumberedBlock | ListGroup] = field(default_factory=list)
+
+    def numbered(self) -> list[NumberedBlock]:
+        flat: list[NumberedBlock] = []
+        for item in self.items:
+            flat.extend(item.items if isinstance(item, ListGroup) else [item])
+        return flat
+
+
+def document_parts(document: Document, blocks=None, sections=None) -> list[Part]:
+    """Two queries: all sections, all blocks. Pass preloaded lists to make it zero."""
+    if sections is None:
+        sections = list(document.sections.all())
+    if blocks is None:
+        blocks = list(document.blocks.all())
+    by_id = {s.pk: s for s in sections}
+    parts: list[Part] = []
+    current: Part | None = None
+    number = 0
+    for block in blocks:
+        section = by_id.get(block.section_id)
+        if current is None or (current.section is not section):
+            current = Part(section=section)
+            parts.append(current)
+        if block.kind == Block.Kind.HEADING:
+            current.items.append(NumberedBlock(block, None))
+            continue
+        number += 1
+        numbered = NumberedBlock(block, number)
+        if block.kind == Block.Kind.LIST_ITEM:
+            ordered = block.list_number is not None
+            last = current.items[-1] if current.items else None
+            if not (isinstance(last, ListGroup) and last.ordered == ordered):
+                last = ListGroup(ordered=ordered)
+                current.items.append(last)
+            last.items.append(numbered)
+        else:
+            current.items.append(numbered)
+    # Sections with no blocks still belong in the outline.
+    present = {id(p.section) for p in parts}
+    for section in sections:
+        if id(section) not in present:
+            parts.append(Part(section=section))
+    parts.sort(key=lambda p: p.section.order if p.section else -1)
+    return parts
+
+
+@dataclass
+class AssignedRange:
+    """The blocks from one anchor to another, as a reading assigns them."""
+
+    anchors: frozenset[str] = frozenset()
+    first: NumberedBlock | None = None
+    last: NumberedBlock | None = None
+    error: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.anchors)
+
+
+def assigned_range(parts: list[Part], start: str, end: str) -> AssignedRange:
+    """Resolve `start`..`end` (inclusive) against the document's parts.
+
+    Empty anchors mean no range. Anchors that are not in the document, or an end before
+    the start, give an `error` in plain words and no range.
+    """
+    start, end = (start or "").strip(), (end or "").strip()
+    if not start and not end:
+        return AssignedRange()
+    flat = [item for part in parts for item in part.numbered()]
+    position = {item.anchor: i for i, item in enumerate(flat)}
+    if start not in position or (end or start) not in position:
+        return AssignedRange(
+            error="That reading range does not match this text (it may have been corrected "
+            "since it was assigned), so the whole text is shown."
+        )
+    i, j = position[start], position[end or start]
+    if j < i:
+        return AssignedRange(
+            error="That reading range ends before it starts, so the whole text is shown."
+        )
+    chosen = flat[i : j + 1]
+    return AssignedRange(
+        anchors=frozenset(item.anchor for item in chosen), first=chosen[0], last=chosen[-1]
+    )
