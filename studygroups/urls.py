@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("studygroups.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("library/", include("studygroups.library.urls")),
+    path("series/", include("studygroups.curricula.urls")),
+    path("groups/", include("studygroups.groups.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "studygroups.core",
     "studygroups.accounts",
     "studygroups.library",
+    "studygroups.curricula",
+    "studygroups.groups",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "groups:dashboard"
 
 SITE_ID = 1
 

@@ -8,7 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from studygroups.curricula.demo import create_demo_curriculum
+from studygroups.curricula.models import Curriculum
+from studygroups.groups.demo import create_demo_group
+
 DEMO_TEXTS = Path(__file__).resolve().parents[2] / "demo" / "texts"
+
+DEMO_SERIES_TITLE = "Reading together: a first series"
 
 DEMO_ACCOUNTS = [
     # email, password, display name, staff
@@ -23,7 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = [self._account(*row) for row in DEMO_ACCOUNTS]
+        admin, *members = users
         documents = self._documents()
+        curriculum = self._curriculum(admin, documents)
+        create_demo_group(organizer=admin, members=members, curriculum=curriculum)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} accounts, {len(documents)} documents. "
@@ -48,6 +57,12 @@ class Command(BaseCommand):
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         return user
+
+    def _curriculum(self, owner, documents):
+        existing = Curriculum.objects.filter(owners=owner, title=DEMO_SERIES_TITLE).first()
+        if existing:
+            return existing
+        return create_demo_curriculum(owner=owner, documents=documents)
 
     def _documents(self):
         from studygroups.library.models import Document

@@ -1,0 +1,279 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from studygroups.library.models import Document, reading_minutes_for
+from studygroups.library.reading import Part
+
+from .models import Curriculum, DiscussionQuestion, Reading, Unit
+
+CHOICE_MESSAGES = {"invalid_choice": "Choose one of the listed options."}
+
+
+class ShowsInitialMixin:
+    """Render each field's value as first shown, so `changed_data` lists only the fields
+    this person changed, and a concurrent edit of another field by another owner is kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+
+class CurriculumForm(ShowsInitialMixin, forms.ModelForm):
+    class Meta:
+        model = Curriculum
+        fields = ["title", "summary", "audience", "visibility", "status", "target_unit_minutes"]
+        labels = {
+            "summary": "Summary",
+            "audience": "Intended audience",
+            "target_unit_minutes": "Target reading time per unit (minutes)",
+        }
+        help_texts = {
+            "summary": "What the series covers and why; shown at the top of the syllabus.",
+            "target_unit_minutes": "Units whose required reading takes longer are flagged.",
+        }
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "title": {"required": "Give the reading series a title."},
+            "target_unit_minutes": {
+                "invalid": "Enter the target as a whole number of minutes.",
+                "min_value": "Enter a target of at least 0 minutes.",
+            },
+        }
+
+    def clean_target_unit_minutes(self):
+        value = self.cleaned_data["target_unit_minutes"]
+        if value is not None and value > 600:
+            raise ValidationError("Keep the target under 600 minutes (10 hours).")
+        return value
+
+
+class CurriculumCreateForm(forms.ModelForm):
+    class Meta(CurriculumForm.Meta):
+        fields = ["title", "summary", "audience", "visibility", "target_unit_minutes"]
+
+    clean_target_unit_minutes = CurriculumForm.clean_target_unit_minutes
+
+
+class CurriculumSearchForm(forms.Form):
+    q = forms.CharField(label="Search reading series", required=False, max_length=200)
+
+
+class UnitTitleForm(forms.Form):
+    title = forms.CharField(
+        label="Unit title",
+        max_length=200,
+        error_messages={
+            "required": "Give the unit a title.",
+            "max_length": "Keep the title under 200 characters.",
+        },
+    )
+
+
+class UnitForm(ShowsInitialMixin, forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["title", "introduction", "learning_goals", "facilitator_notes"]
+        help_texts = {
+            "introduction": "Shown to readers above the readings.",
+            "learning_goals": "What members should be able to discuss afterwards.",
+            "facilitator_notes": "Visible to owners and to the organizers and facilitators "
+            "of groups using this series only.",
+        }
+        widgets = {
+            "introduction": forms.Textarea(attrs={"rows": 4}),
+            "learning_goals": forms.Textarea(attrs={"rows": 3}),
+            "facilitator_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"title": {"required": "Give the unit a title."}}
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(
+        choices=[("up", "Up"), ("down", "Down")],
+        error_messages={
+            "required": "Choose to move it up or down.",
+            "invalid_choice": "Choose to move it up or down.",
+        },
+    )
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(label="Search the library", required=False, max_length=200)
+
+
+def _excerpt(text: str, words: int = 9) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+class ReadingRangeForm(forms.Form):
+    """Whole document, a range of sections, or a range of paragraphs, chosen from the
+    document's contents. Choices come from the document, so another document's anchor is
+    refused as an invalid choice; the service checks again."""
+
+    WHOLE, SECTIONS, PARAGRAPHS = "whole", "sections", "paragraphs"
+    extent = forms.ChoiceField(
+        label="What to assign",
+        widget=forms.RadioSelect,
+        initial=WHOLE,
+        choices=[
+            (WHOLE, "The whole document"),
+            (SECTIONS, "A range of sections"),
+            (PARAGRAPHS, "A range of paragraphs"),
+        ],
+        error_messages={"required": "Choose what to assign.", **CHOICE_MESSAGES},
+    )
+    start_section = forms.ChoiceField(
+        label="From section", required=False, error_messages=CHOICE_MESSAGES
+    )
+    end_section = forms.ChoiceField(
+        label="To section (inclusive)", required=False, error_messages=CHOICE_MESSAGES
+    )
+    start_paragraph = forms.ChoiceField(
+        label="From paragraph", required=False, error_messages=CHOICE_MESSAGES
+    )
+    end_paragraph = forms.ChoiceField(
+        label="To paragraph (inclusive)", required=False, error_messages=CHOICE_MESSAGES
+    )
+    required = forms.BooleanField(label="Required reading", required=False, initial=True)
+    note = forms.CharField(
+        label="Note for readers",
+        required=False,
+        max_length=500,
+        help_text="Optional, e.g. “skim the second half”.",
+        error_messages={"max_length": "Keep the note under 500 characters."},
+    )
+
+    def __init__(self, *args, document: Document, parts: list[Part], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = document
+        self.section_ranges: dict[str, tuple[str, str, int]] = {}
+        section_choices = []
+        paragraph_choices = []
+        for index, part in enumerate(parts):
+            items = [item for item in part.numbered() if item.number is not None]
+            if items and part.section is not None:
+                self.section_ranges[part.section.anchor] = (
+                    items[0].anchor,
+                    items[-1].anchor,
+                    index,
+                )
+                words = sum(item.block.word_count for item in items)
+                section_choices.append(
+                    (
+                        part.section.anchor,
+                        f"{part.section.heading} ({reading_minutes_for(words)} min)",
+                    )
+                )
+            for item in items:
+                paragraph_choices.append(
+                    (item.anchor, f"¶ {item.number}: {_excerpt(item.block.text)}")
+                )
+        self.paragraph_order = {anchor: n for n, (anchor, _) in enumerate(paragraph_choices)}
+        self.has_sections = bool(section_choices)
+        blank = [("", "Choose…")]
+        self.fields["start_section"].choices = blank + section_choices
+        self.fields["end_section"].choices = blank + section_choices
+        self.fields["start_paragraph"].choices = blank + paragraph_choices
+        self.fields["end_paragraph"].choices = blank + paragraph_choices
+
+    def clean(self):
+        data = super().clean()
+        extent = data.get("extent")
+        data["start_anchor"] = data["end_anchor"] = ""
+        if extent == self.SECTIONS:
+            start, end = data.get("start_section"), data.get("end_section")
+            if not start or not end:
+                raise ValidationError("Choose the first and the last section of the reading.")
+            if self.section_ranges[end][2] < self.section_ranges[start][2]:
+                raise ValidationError(
+                    "The reading ends before it starts. Choose a last section that comes "
+                    "after the first."
+                )
+            data["start_anchor"] = self.section_ranges[start][0]
+            data["end_anchor"] = self.section_ranges[end][1]
+        elif extent == self.PARAGRAPHS:
+            start, end = data.get("start_paragraph"), data.get("end_paragraph")
+            if not start or not end:
+                raise ValidationError("Choose the first and the last paragraph of the reading.")
+            if self.paragraph_order[end] < self.paragraph_order[start]:
+                raise ValidationError(
+                    "The reading ends before it starts. Choose a last paragraph that comes "
+                    "after the first."
+                )
+            data["start_anchor"], data["end_anchor"] = start, end
+        return data
+
+
+class ReadingUpdateForm(forms.Form):
+    required = forms.BooleanField(label="Required reading", required=False)
+    note = forms.CharField(
+        label="Note for readers",
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "Keep the note under 500 characters."},
+    )
+
+
+class QuestionForm(forms.ModelForm):
+    reading = forms.ModelChoiceField(
+        queryset=Reading.objects.none(),
+        required=False,
+        label="About one reading",
+        empty_label="The whole unit",
+        error_messages={"invalid_choice": "Choose one of this unit's readings."},
+    )
+
+    class Meta:
+        model = DiscussionQuestion
+        fields = ["text", "reading", "answer_before_seeing", "facilitator_notes"]
+        labels = {
+            "text": "Question",
+            "answer_before_seeing": "Members answer before they see others' answers",
+            "facilitator_notes": "Facilitator notes",
+        }
+        help_texts = {
+            "text": "Plain text; *emphasis*, **bold**, links and lists work.",
+            "facilitator_notes": "Only owners and group facilitators see these.",
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "facilitator_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"text": {"required": "Write the question."}}
+
+    def __init__(self, *args, unit: Unit, readings=None, **kwargs):
+        instance = kwargs.get("instance")
+        kwargs.setdefault(
+            "auto_id", f"question-{instance.pk}-%s" if instance else "new-question-%s"
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["reading"].queryset = Reading.objects.filter(unit=unit)
+        if readings is not None:
+            # Reuse the already loaded readings for the choices (no extra query).
+            self.fields["reading"].choices = [("", "The whole unit")] + [
+                (r.pk, r.document_title) for r in readings
+            ]
+
+
+class FromDocumentsForm(forms.Form):
+    title = forms.CharField(
+        label="Title of the reading series",
+        max_length=200,
+        error_messages={"required": "Give the reading series a title."},
+    )
+    documents = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.all(),
+        label="Documents",
+        error_messages={
+            "required": "Choose at least one document.",
+            "invalid_choice": "One of the chosen documents is no longer in the library.",
+            "invalid_pk_value": "Choose documents from the list.",
+        },
+    )
+    visibility = forms.ChoiceField(
+        choices=Curriculum.Visibility.choices,
+        initial=Curriculum.Visibility.PUBLIC,
+        label="Visibility",
+    )

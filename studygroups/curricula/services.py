@@ -1,0 +1,717 @@
+"""Every write to reading series that touches several rows or must stay consistent.
+
+Edits touch only their own row and fields (last write of a field wins), so two owners
+editing at once never lose a unit. Ordering operations lock the curriculum row and
+renumber its units (or a unit's readings or questions) inside one transaction.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from studygroups.core.markdown import render_markdown
+from studygroups.library.models import Block, Document, reading_minutes_for
+from studygroups.library.reading import document_parts
+from studygroups.library.services import unique_slug
+
+from .models import Curriculum, DiscussionQuestion, Reading, Unit
+
+UP, DOWN = "up", "down"
+PROPOSED_UNIT_MINUTES = 25
+
+
+# ---------- Helpers ----------
+
+
+def _lock(curriculum_id: int) -> None:
+    """Serialise ordering changes of one curriculum (row lock on PostgreSQL)."""
+    list(Curriculum.objects.select_for_update().filter(pk=curriculum_id).values_list("pk"))
+
+
+def _touch_unit(unit_id: int) -> None:
+    """Record that a unit's content changed, so forks can see it."""
+    Unit.objects.filter(pk=unit_id).update(updated_at=timezone.now())
+
+
+def _renumber(rows: list[models.Model]) -> None:
+    changed = []
+    for n, row in enumerate(rows):
+        if row.order != n:
+            row.order = n
+            changed.append(row)
+    if changed:
+        type(rows[0]).objects.bulk_update(changed, ["order"])
+
+
+def _move(*, siblings: models.QuerySet, item: models.Model, direction: str) -> None:
+    if direction not in (UP, DOWN):
+        raise ValidationError("Choose to move it up or down.")
+    rows = list(siblings.order_by("order", "pk"))
+    index = next((i for i, row in enumerate(rows) if row.pk == item.pk), None)
+    if index is None:
+        raise ValidationError("That item was removed by someone else in the meantime.")
+    target = index - 1 if direction == UP else index + 1
+    if 0 <= target < len(rows):
+        rows[index], rows[target] = rows[target], rows[index]
+    _renumber(rows)
+    item.order = next(row.order for row in rows if row.pk == item.pk)
+
+
+def _next_order(queryset: models.QuerySet) -> int:
+    last = queryset.aggregate(m=models.Max("order"))["m"]
+    return 0 if last is None else last + 1
+
+
+def _save_changed(instance: models.Model, data: dict[str, Any]) -> list[str]:
+    """Set and save only the fields whose values differ, so concurrent edits of other
+    fields by another owner are kept."""
+    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, data[name])
+    instance.full_clean()
+    if changed:
+        instance.save(update_fields=[*changed, "updated_at"])
+    return changed
+
+
+# ---------- Curricula ----------
+
+
+@transaction.atomic
+def curriculum_create(
+    *,
+    owner,
+    title: str,
+    summary: str = "",
+    audience: str = "",
+    visibility: str = Curriculum.Visibility.PUBLIC,
+    target_unit_minutes: int = 60,
+) -> Curriculum:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": "Give the reading series a title."})
+    curriculum = Curriculum(
+        title=title,
+        slug=unique_slug(Curriculum, title, max_length=220),
+        summary=summary,
+        audience=audience,
+        visibility=visibility,
+        target_unit_minutes=target_unit_minutes,
+    )
+    curriculum.full_clean()
+    curriculum.save()
+    curriculum.owners.add(owner)
+    return curriculum
+
+
+@transaction.atomic
+def curriculum_update(*, curriculum: Curriculum, data: dict[str, Any]) -> list[str]:
+    """Update the given fields. Publishing sets published_at; republishing after a
+    change of status bumps the version."""
+    if "title" in data:
+        data["title"] = " ".join((data["title"] or "").split())
+        if not data["title"]:
+            raise ValidationError({"title": "Give the reading series a title."})
+    publishing = (
+        data.get("status") == Curriculum.Status.PUBLISHED
+        and curriculum.status != Curriculum.Status.PUBLISHED
+    )
+    if publishing:
+        if curriculum.published_at is not None:
+            data["version"] = curriculum.version + 1
+        data["published_at"] = timezone.now()
+    return _save_changed(curriculum, data)
+
+
+@transaction.atomic
+def curriculum_delete(*, curriculum: Curriculum) -> None:
+    curriculum.delete()
+
+
+# ---------- Units ----------
+
+
+@transaction.atomic
+def unit_add(
+    *, curriculum: Curriculum, title: str, introduction: str = "", copied_from: Unit | None = None
+) -> Unit:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": "Give the unit a title."})
+    _lock(curriculum.pk)
+    unit = Unit(
+        curriculum=curriculum,
+        title=title,
+        introduction=introduction,
+        order=_next_order(Unit.objects.filter(curriculum=curriculum)),
+        copied_from=copied_from,
+    )
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_rename(*, unit: Unit, title: str) -> Unit:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": "A unit needs a title."})
+    _save_changed(unit, {"title": title})
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, data: dict[str, Any]) -> list[str]:
+    if "title" in data:
+        data["title"] = " ".join((data["title"] or "").split())
+        if not data["title"]:
+            raise ValidationError({"title": "A unit needs a title."})
+    return _save_changed(unit, data)
+
+
+@transaction.atomic
+def unit_move(*, unit: Unit, direction: str) -> Unit:
+    _lock(unit.curriculum_id)
+    _move(
+        siblings=Unit.objects.filter(curriculum_id=unit.curriculum_id),
+        item=unit,
+        direction=direction,
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_remove(*, unit: Unit) -> None:
+    """Remove a unit with its readings and questions; safe to repeat."""
+    _lock(unit.curriculum_id)
+    Unit.objects.filter(pk=unit.pk).delete()
+    siblings = list(Unit.objects.filter(curriculum_id=unit.curriculum_id).order_by("order", "pk"))
+    if siblings:
+        _renumber(siblings)
+
+
+# ---------- Readings ----------
+
+
+@dataclass(frozen=True)
+class ResolvedRange:
+    start_anchor: str
+    end_anchor: str
+    word_count: int
+
+
+def reading_range_resolve(
+    *, document: Document, start_anchor: str, end_anchor: str
+) -> ResolvedRange:
+    """Check a range of `document` and count its words. Blank anchors mean the whole text.
+
+    Raises ValidationError in plain words when an anchor is not in this document or the
+    range ends before it starts.
+    """
+    start_anchor, end_anchor = (start_anchor or "").strip(), (end_anchor or "").strip()
+    if not start_anchor and not end_anchor:
+        words = Block.objects.filter(document=document).aggregate(t=Sum("word_count"))["t"] or 0
+        return ResolvedRange("", "", words)
+    if not start_anchor or not end_anchor:
+        raise ValidationError("Choose both where the reading starts and where it ends.")
+    found = dict(
+        Block.objects.filter(document=document, anchor__in=[start_anchor, end_anchor]).values_list(
+            "anchor", "order"
+        )
+    )
+    missing = [a for a in (start_anchor, end_anchor) if a not in found]
+    if missing:
+        raise ValidationError(
+            f"That paragraph is not part of “{document.title}”. Choose the start and end "
+            "from this document's contents."
+        )
+    first, last = found[start_anchor], found[end_anchor]
+    if last < first:
+        raise ValidationError(
+            "The reading ends before it starts. Choose an end that comes after the start."
+        )
+    words = (
+        Block.objects.filter(document=document, order__gte=first, order__lte=last).aggregate(
+            t=Sum("word_count")
+        )["t"]
+        or 0
+    )
+    return ResolvedRange(start_anchor, end_anchor, words)
+
+
+@transaction.atomic
+def reading_add(
+    *,
+    unit: Unit,
+    document: Document,
+    start_anchor: str = "",
+    end_anchor: str = "",
+    required: bool = True,
+    note: str = "",
+) -> Reading:
+    resolved = reading_range_resolve(
+        document=document, start_anchor=start_anchor, end_anchor=end_anchor
+    )
+    _lock(unit.curriculum_id)
+    reading = Reading(
+        unit=unit,
+        document=document,
+        document_title=document.title[:300],
+        start_anchor=resolved.start_anchor,
+        end_anchor=resolved.end_anchor,
+        word_count=resolved.word_count,
+        required=required,
+        note=note,
+        order=_next_order(Reading.objects.filter(unit=unit)),
+        text_seen_at=document.text_changed_at,
+    )
+    reading.full_clean()
+    reading.save()
+    _touch_unit(unit.pk)
+    return reading
+
+
+@transaction.atomic
+def reading_update(*, reading: Reading, required: bool, note: str) -> Reading:
+    _save_fields(reading, {"required": required, "note": note})
+    _touch_unit(reading.unit_id)
+    return reading
+
+
+def _save_fields(instance: models.Model, data: dict[str, Any]) -> None:
+    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, data[name])
+    instance.full_clean()
+    if changed:
+        instance.save(update_fields=changed)
+
+
+@transaction.atomic
+def reading_mark_checked(*, reading: Reading) -> Reading:
+    """The organizer has looked at the changed text: recount the words and stop warning.
+    If the range no longer exists in the new text, the reading becomes the whole text."""
+    document = reading.document
+    if document is None:
+        return reading
+    try:
+        resolved = reading_range_resolve(
+            document=document, start_anchor=reading.start_anchor, end_anchor=reading.end_anchor
+        )
+    except ValidationError:
+        resolved = reading_range_resolve(document=document, start_anchor="", end_anchor="")
+    _save_fields(
+        reading,
+        {
+            "start_anchor": resolved.start_anchor,
+            "end_anchor": resolved.end_anchor,
+            "word_count": resolved.word_count,
+            "text_seen_at": document.text_changed_at or timezone.now(),
+        },
+    )
+    return reading
+
+
+@transaction.atomic
+def reading_move(*, reading: Reading, direction: str) -> Reading:
+    _lock(reading.unit.curriculum_id)
+    _move(
+        siblings=Reading.objects.filter(unit_id=reading.unit_id), item=reading, direction=direction
+    )
+    _touch_unit(reading.unit_id)
+    return reading
+
+
+@transaction.atomic
+def reading_remove(*, reading: Reading) -> None:
+    _lock(reading.unit.curriculum_id)
+    Reading.objects.filter(pk=reading.pk).delete()
+    siblings = list(Reading.objects.filter(unit_id=reading.unit_id).order_by("order", "pk"))
+    if siblings:
+        _renumber(siblings)
+    _touch_unit(reading.unit_id)
+
+
+# ---------- Discussion questions ----------
+
+
+def _question_data(text: str, reading: Reading | None, unit: Unit, anchor: str) -> dict:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write the question."})
+    if reading is not None and reading.unit_id != unit.pk:
+        raise ValidationError({"reading": "Choose one of this unit's readings."})
+    anchor = (anchor or "").strip()
+    if anchor:
+        if reading is None or reading.document_id is None:
+            raise ValidationError(
+                {"anchor": "A question can point at a paragraph only of one of its readings."}
+            )
+        if not Block.objects.filter(document_id=reading.document_id, anchor=anchor).exists():
+            raise ValidationError({"anchor": "That paragraph is not part of the reading."})
+    return {
+        "text": text,
+        "text_html": render_markdown(text, limited=True),
+        "reading": reading,
+        "anchor": anchor,
+    }
+
+
+@transaction.atomic
+def question_add(
+    *,
+    unit: Unit,
+    text: str,
+    reading: Reading | None = None,
+    anchor: str = "",
+    answer_before_seeing: bool = False,
+    facilitator_notes: str = "",
+) -> DiscussionQuestion:
+    data = _question_data(text, reading, unit, anchor)
+    _lock(unit.curriculum_id)
+    question = DiscussionQuestion(
+        unit=unit,
+        order=_next_order(DiscussionQuestion.objects.filter(unit=unit)),
+        answer_before_seeing=answer_before_seeing,
+        facilitator_notes=facilitator_notes,
+        **data,
+    )
+    question.full_clean()
+    question.save()
+    _touch_unit(unit.pk)
+    return question
+
+
+@transaction.atomic
+def question_update(
+    *,
+    question: DiscussionQuestion,
+    text: str,
+    reading: Reading | None = None,
+    anchor: str = "",
+    answer_before_seeing: bool = False,
+    facilitator_notes: str = "",
+) -> DiscussionQuestion:
+    data = _question_data(text, reading, question.unit, anchor)
+    data.update(answer_before_seeing=answer_before_seeing, facilitator_notes=facilitator_notes)
+    if _save_changed(question, data):
+        _touch_unit(question.unit_id)
+    return question
+
+
+@transaction.atomic
+def question_move(*, question: DiscussionQuestion, direction: str) -> DiscussionQuestion:
+    _lock(question.unit.curriculum_id)
+    _move(
+        siblings=DiscussionQuestion.objects.filter(unit_id=question.unit_id),
+        item=question,
+        direction=direction,
+    )
+    _touch_unit(question.unit_id)
+    return question
+
+
+@transaction.atomic
+def question_remove(*, question: DiscussionQuestion) -> None:
+    _lock(question.unit.curriculum_id)
+    DiscussionQuestion.objects.filter(pk=question.pk).delete()
+    siblings = list(
+        DiscussionQuestion.objects.filter(unit_id=question.unit_id).order_by("order", "pk")
+    )
+    if siblings:
+        _renumber(siblings)
+    _touch_unit(question.unit_id)
+
+
+# ---------- Proposed units ("make a reading series from these documents") ----------
+
+
+@dataclass
+class ProposedUnit:
+    title: str
+    start_anchor: str
+    end_anchor: str
+    word_count: int
+
+    @property
+    def minutes(self) -> int:
+        return reading_minutes_for(self.word_count)
+
+
+def _importer_proposals():
+    """The importer's `proposed_units_for(document)`, when it is installed."""
+    for module_name in ("corpus_import.units", "corpus_import"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        function = getattr(module, "proposed_units_for", None)
+        if callable(function):
+            return function
+    return None
+
+
+def _field(item, *names, default=None):
+    for name in names:
+        if isinstance(item, dict) and name in item:
+            return item[name]
+        if hasattr(item, name):
+            return getattr(item, name)
+    return default
+
+
+def split_document(
+    document: Document, *, minutes: int = PROPOSED_UNIT_MINUTES, blocks=None, sections=None
+) -> list[ProposedUnit]:
+    """Split a document into units of at most `minutes` of reading at the configured words
+    per minute: whole sections together where they fit, a long section at paragraph
+    boundaries. Never inside a paragraph. A short document is one whole-document unit."""
+    limit = minutes * settings.READING_WORDS_PER_MINUTE
+    parts = document_parts(document, blocks=blocks, sections=sections)
+    numbered_parts = [(p, p.numbered()) for p in parts if p.numbered()]
+    total = sum(item.block.word_count for _, items in numbered_parts for item in items)
+    if total <= limit or not numbered_parts:
+        return [ProposedUnit(document.title, "", "", total)]
+    units: list[ProposedUnit] = []
+    current: list = []
+    title = ""
+    words = 0
+
+    def flush():
+        nonlocal current, words, title
+        if current:
+            units.append(
+                ProposedUnit(title or document.title, current[0].anchor, current[-1].anchor, words)
+            )
+        current, words, title = [], 0, ""
+
+    for part, items in numbered_parts:
+        heading = part.section.heading if part.section else document.title
+        part_words = sum(item.block.word_count for item in items)
+        if current and words + part_words > limit:
+            flush()
+        if part_words <= limit:
+            title = title or heading
+            current.extend(items)
+            words += part_words
+            continue
+        piece = 1
+        for item in items:
+            if current and words + item.block.word_count > limit:
+                flush()
+                piece += 1
+            if not current:
+                title = heading if piece == 1 else f"{heading} (continued)"
+            current.append(item)
+            words += item.block.word_count
+    flush()
+    return units
+
+
+def proposed_units_for(document: Document) -> list[ProposedUnit]:
+    """The importer's proposal when available and valid, else our own split."""
+    function = _importer_proposals()
+    if function is not None:
+        try:
+            proposals = [
+                ProposedUnit(
+                    title=str(_field(p, "title", default="") or document.title)[:200],
+                    start_anchor=_field(p, "first_anchor", "start_anchor", "first", default="")
+                    or "",
+                    end_anchor=_field(p, "last_anchor", "end_anchor", "last", default="") or "",
+                    word_count=int(_field(p, "word_count", "words", default=0) or 0),
+                )
+                for p in function(document) or []
+            ]
+        except Exception:  # noqa: BLE001 - a bad proposal must not stop the organizer
+            proposals = []
+        if proposals:
+            return proposals
+    return split_document(document)
+
+
+@transaction.atomic
+def curriculum_create_from_documents(
+    *,
+    owner,
+    title: str,
+    documents: Sequence[Document],
+    summary: str = "",
+    visibility: str = Curriculum.Visibility.PUBLIC,
+) -> Curriculum:
+    """A draft series with one unit per proposed reading unit of each document, in order."""
+    if not documents:
+        raise ValidationError({"documents": "Choose at least one document."})
+    curriculum = curriculum_create(owner=owner, title=title, summary=summary, visibility=visibility)
+    for document in documents:
+        proposals = proposed_units_for(document)
+        if len(proposals) == 1:
+            # One unit holds the whole text: name it after the text and assign it whole.
+            proposals = [ProposedUnit(document.title, "", "", proposals[0].word_count)]
+        for proposal in proposals:
+            unit = unit_add(curriculum=curriculum, title=proposal.title or document.title)
+            try:
+                reading_add(
+                    unit=unit,
+                    document=document,
+                    start_anchor=proposal.start_anchor,
+                    end_anchor=proposal.end_anchor,
+                )
+            except ValidationError:
+                # The proposal's anchors do not fit this text: assign the whole document.
+                reading_add(unit=unit, document=document)
+    return curriculum
+
+
+# ---------- Fork ----------
+
+
+@transaction.atomic
+def curriculum_fork(*, curriculum: Curriculum, owner) -> Curriculum:
+    """Copy a series with its units, readings and questions into a private draft owned by
+    `owner`, recording where it came from."""
+    copy = Curriculum(
+        title=curriculum.title,
+        slug=unique_slug(Curriculum, curriculum.title, max_length=220),
+        summary=curriculum.summary,
+        audience=curriculum.audience,
+        visibility=Curriculum.Visibility.PRIVATE,
+        status=Curriculum.Status.DRAFT,
+        target_unit_minutes=curriculum.target_unit_minutes,
+        forked_from=curriculum,
+        forked_at=timezone.now(),
+    )
+    copy.full_clean()
+    copy.save()
+    copy.owners.add(owner)
+    units = list(curriculum.units.order_by("order", "pk"))
+    readings = list(Reading.objects.filter(unit__in=units).order_by("order", "pk"))
+    questions = list(DiscussionQuestion.objects.filter(unit__in=units).order_by("order", "pk"))
+    new_units = Unit.objects.bulk_create(
+        [
+            Unit(
+                curriculum=copy,
+                order=n,
+                title=u.title,
+                introduction=u.introduction,
+                learning_goals=u.learning_goals,
+                facilitator_notes=u.facilitator_notes,
+                copied_from=u,
+            )
+            for n, u in enumerate(units)
+        ]
+    )
+    unit_map = {old.pk: new for old, new in zip(units, new_units, strict=True)}
+    reading_pairs = []
+    for r in readings:
+        reading_pairs.append(
+            (
+                r,
+                Reading(
+                    unit=unit_map[r.unit_id],
+                    document_id=r.document_id,
+                    document_title=r.document_title,
+                    start_anchor=r.start_anchor,
+                    end_anchor=r.end_anchor,
+                    required=r.required,
+                    order=r.order,
+                    note=r.note,
+                    word_count=r.word_count,
+                    text_seen_at=r.text_seen_at,
+                ),
+            )
+        )
+    new_readings = Reading.objects.bulk_create([new for _, new in reading_pairs])
+    reading_map = {old.pk: new for (old, _), new in zip(reading_pairs, new_readings, strict=True)}
+    DiscussionQuestion.objects.bulk_create(
+        [
+            DiscussionQuestion(
+                unit=unit_map[q.unit_id],
+                reading=reading_map.get(q.reading_id),
+                order=q.order,
+                text=q.text,
+                text_html=q.text_html,
+                anchor=q.anchor,
+                answer_before_seeing=q.answer_before_seeing,
+                facilitator_notes=q.facilitator_notes,
+            )
+            for q in questions
+        ]
+    )
+    return copy
+
+
+@dataclass
+class ForkChanges:
+    new_units: list[Unit] = field(default_factory=list)
+    edited_units: list[Unit] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.new_units or self.edited_units)
+
+
+def fork_changes(curriculum: Curriculum) -> ForkChanges:
+    """What changed in the original since this copy was made: units added there, and units
+    whose content (text, readings or questions) was edited there. One query."""
+    original_id, since = curriculum.forked_from_id, curriculum.forked_at
+    if original_id is None or since is None:
+        return ForkChanges()
+    copied = Unit.objects.filter(curriculum=curriculum, copied_from__isnull=False).values(
+        "copied_from"
+    )
+    changes = ForkChanges()
+    for unit in (
+        Unit.objects.select_related("curriculum")
+        .filter(curriculum_id=original_id, updated_at__gt=since)
+        .order_by("order", "pk")
+        .annotate(in_copy=models.Exists(copied.filter(copied_from=models.OuterRef("pk"))))
+    ):
+        (changes.edited_units if unit.in_copy else changes.new_units).append(unit)
+    return changes
+
+
+# ---------- Warnings (pure; use prefetched readings and annotated totals) ----------
+
+
+@dataclass(frozen=True)
+class Warning:
+    kind: str
+    message: str
+
+
+def unit_warnings(unit: Unit, target_minutes: int, readings: Iterable[Reading]) -> list[Warning]:
+    """Needs `Unit.objects.with_totals()` and the unit's readings with their documents."""
+    warnings: list[Warning] = []
+    minutes = reading_minutes_for(unit.required_words)
+    if target_minutes and minutes > target_minutes:
+        warnings.append(
+            Warning(
+                "long",
+                f"Required reading takes about {minutes} minutes, more than the "
+                f"{target_minutes}-minute target.",
+            )
+        )
+    if not unit.question_count:
+        warnings.append(Warning("no-questions", "No discussion questions yet."))
+    for reading in readings:
+        if reading.document_id is None:
+            warnings.append(
+                Warning("missing", f"“{reading.document_title}” is no longer in the library.")
+            )
+        elif reading.text_changed:
+            warnings.append(
+                Warning(
+                    "changed",
+                    f"The text of “{reading.document_title}” changed since it was assigned.",
+                )
+            )
+    return warnings

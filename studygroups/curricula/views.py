@@ -1,0 +1,628 @@
+"""Reading series: the public library, the syllabus, unit pages and packets, and the
+organizer's builder. Every htmx POST has a no-JavaScript twin: a normal POST that sets a
+message and redirects."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import retarget
+
+from studygroups.library.models import Block, Document, Section, reading_minutes_for
+from studygroups.library.reading import Part, document_parts
+
+from . import services
+from .access import (
+    access_curriculum,
+    access_curriculum_for_edit,
+    access_document,
+    access_question_for_edit,
+    access_reading_for_edit,
+    access_unit,
+)
+from .forms import (
+    CurriculumCreateForm,
+    CurriculumForm,
+    CurriculumSearchForm,
+    FromDocumentsForm,
+    LibrarySearchForm,
+    MoveForm,
+    QuestionForm,
+    ReadingRangeForm,
+    ReadingUpdateForm,
+    UnitForm,
+    UnitTitleForm,
+)
+from .models import Curriculum, DiscussionQuestion, Reading, Unit
+from .rules import can_edit_curriculum, can_fork_curriculum, can_see_facilitator_notes
+
+PAGE_SIZE = 20
+SEARCH_LIMIT = 8
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _partial(request, template: str, name: str) -> str:
+    return f"{template}#{name}" if request.htmx else template
+
+
+# ---------- Shared page data ----------
+
+
+def _readings_qs():
+    return Reading.objects.select_related("document").order_by("order", "pk")
+
+
+def _units_with_content(curriculum: Curriculum) -> list[Unit]:
+    """Units with totals, readings (with documents) and questions: four queries."""
+    units = list(
+        curriculum.units.with_totals()
+        .order_by("order", "pk")
+        .prefetch_related(
+            Prefetch("readings", queryset=_readings_qs()),
+            Prefetch("questions", queryset=DiscussionQuestion.objects.order_by("order", "pk")),
+        )
+    )
+    for unit in units:
+        unit.curriculum = curriculum
+        unit.warnings = services.unit_warnings(
+            unit, curriculum.target_unit_minutes, unit.readings.all()
+        )
+    return units
+
+
+def _totals(units: list[Unit]) -> dict:
+    required = sum(u.required_words for u in units)
+    optional = sum(u.optional_words for u in units)
+    return {
+        "required_words": required,
+        "optional_words": optional,
+        "required_minutes": reading_minutes_for(required),
+        "optional_minutes": reading_minutes_for(optional),
+    }
+
+
+def _builder_context(curriculum: Curriculum, *, unit_form=None, settings_form=None) -> dict:
+    units = _units_with_content(curriculum)
+    return {
+        "curriculum": curriculum,
+        "units": units,
+        "totals": _totals(units),
+        "unit_form": unit_form or UnitTitleForm(),
+        "settings_form": settings_form or CurriculumForm(instance=curriculum),
+        "fork_changes": services.fork_changes(curriculum),
+    }
+
+
+def _unit_editor_context(
+    unit: Unit, *, question_form=None, search_form=None, results=None, unit_form=None
+) -> dict:
+    readings = list(unit.readings.select_related("document").order_by("order", "pk"))
+    questions = list(unit.questions.select_related("reading").order_by("order", "pk"))
+    required = sum(r.word_count for r in readings if r.required)
+    optional = sum(r.word_count for r in readings if not r.required)
+    unit.required_words, unit.optional_words, unit.question_count = (
+        required,
+        optional,
+        len(questions),
+    )
+    return {
+        "curriculum": unit.curriculum,
+        "unit": unit,
+        "readings": readings,
+        "questions": questions,
+        "warnings": services.unit_warnings(unit, unit.curriculum.target_unit_minutes, readings),
+        "question_form": question_form or QuestionForm(unit=unit, readings=readings),
+        "search_form": search_form or LibrarySearchForm(),
+        "results": results,
+        "unit_form": unit_form or UnitForm(instance=unit),
+    }
+
+
+# ---------- Public library of reading series ----------
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def curriculum_list(request):
+    form = CurriculumSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    curricula = (
+        Curriculum.objects.published_public()
+        .search(query)
+        .with_totals()
+        .prefetch_related("owners")
+        .order_by("-published_at", "title")
+    )
+    page = Paginator(curricula, PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = []
+    if request.user.is_authenticated and not request.htmx:
+        mine = list(Curriculum.objects.owned_by(request.user).with_totals().order_by("title"))
+    context = {"form": form, "page": page, "query": query, "mine": mine}
+    return render(request, _partial(request, "curricula/curriculum_list.html", "results"), context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def curriculum_create(request):
+    form = CurriculumCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            curriculum = services.curriculum_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Reading series created. Now add its units.")
+            return redirect("curricula:edit", slug=curriculum.slug)
+    return render(request, "curricula/curriculum_create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def curriculum_from_documents(request):
+    search = LibrarySearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    form = FromDocumentsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = sorted(form.cleaned_data["documents"], key=lambda d: d.title.casefold())
+        try:
+            curriculum = services.curriculum_create_from_documents(
+                owner=request.user,
+                title=form.cleaned_data["title"],
+                documents=chosen,
+                visibility=form.cleaned_data["visibility"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Created “{curriculum.title}” with units proposed from "
+                f"{len(chosen)} document{'s' if len(chosen) != 1 else ''}. Edit them as you like.",
+            )
+            return redirect("curricula:edit", slug=curriculum.slug)
+    documents = list(Document.objects.search(query).for_listing().order_by("title")[:50])
+    selected = {str(v) for v in (request.POST.getlist("documents") if request.POST else [])}
+    context = {"form": form, "search": search, "documents": documents, "selected": selected}
+    return render(request, "curricula/curriculum_from_documents.html", context)
+
+
+# ---------- Syllabus, unit page, packet ----------
+
+
+@require_GET
+def curriculum_detail(request, slug):
+    curriculum = access_curriculum(request.user, slug)
+    units = _units_with_content(curriculum)
+    is_owner = can_edit_curriculum(request.user, curriculum)
+    context = {
+        "curriculum": curriculum,
+        "units": units,
+        "totals": _totals(units),
+        "owners": list(curriculum.owners.all()),
+        "is_owner": is_owner,
+        "can_fork": can_fork_curriculum(request.user, curriculum),
+        "show_notes": can_see_facilitator_notes(request.user, curriculum),
+        "fork_changes": services.fork_changes(curriculum) if is_owner else None,
+    }
+    return render(request, "curricula/curriculum_detail.html", context)
+
+
+def _unit_page_data(request, slug, unit_id) -> dict:
+    unit = access_unit(request.user, slug, unit_id)
+    curriculum = unit.curriculum
+    readings = list(unit.readings.select_related("document").order_by("order", "pk"))
+    questions = list(unit.questions.select_related("reading").order_by("order", "pk"))
+    siblings = list(curriculum.units.order_by("order", "pk").values_list("pk", "title"))
+    index = next(i for i, (pk, _) in enumerate(siblings) if pk == unit.pk)
+    required = sum(r.word_count for r in readings if r.required)
+    optional = sum(r.word_count for r in readings if not r.required)
+    return {
+        "curriculum": curriculum,
+        "unit": unit,
+        "number": index + 1,
+        "unit_total": len(siblings),
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "readings": readings,
+        "questions": questions,
+        "required_minutes": reading_minutes_for(required),
+        "optional_minutes": reading_minutes_for(optional),
+        "is_owner": can_edit_curriculum(request.user, curriculum),
+        "show_notes": can_see_facilitator_notes(request.user, curriculum),
+    }
+
+
+@require_GET
+def unit_detail(request, slug, unit_id):
+    return render(request, "curricula/unit_detail.html", _unit_page_data(request, slug, unit_id))
+
+
+def _range_parts(parts: list[Part], start: str, end: str) -> list[Part]:
+    """The parts restricted to the blocks from `start` to `end`, numbers unchanged."""
+    if not start:
+        return parts
+    flat = [item for part in parts for item in part.numbered()]
+    anchors = [item.anchor for item in flat]
+    if start not in anchors or end not in anchors:
+        return []
+    i, j = anchors.index(start), anchors.index(end)
+    chosen = set(anchors[i : j + 1])
+    selected: list[Part] = []
+    for part in parts:
+        items = []
+        for item in part.items:
+            if item.is_list:
+                kept = [entry for entry in item.items if entry.anchor in chosen]
+                if kept:
+                    items.append(type(item)(ordered=item.ordered, items=kept))
+            elif item.anchor in chosen:
+                items.append(item)
+        if items:
+            selected.append(Part(section=part.section, items=items))
+    return selected
+
+
+@require_GET
+def unit_packet(request, slug, unit_id):
+    data = _unit_page_data(request, slug, unit_id)
+    document_ids = {r.document_id for r in data["readings"] if r.document_id}
+    blocks: dict[int, list] = {pk: [] for pk in document_ids}
+    sections: dict[int, list] = {pk: [] for pk in document_ids}
+    for block in Block.objects.filter(document_id__in=document_ids).order_by("document", "order"):
+        blocks[block.document_id].append(block)
+    for section in Section.objects.filter(document_id__in=document_ids).order_by(
+        "document", "order"
+    ):
+        sections[section.document_id].append(section)
+    for reading in data["readings"]:
+        reading.parts = []
+        if reading.document_id:
+            parts = document_parts(
+                reading.document,
+                blocks=blocks[reading.document_id],
+                sections=sections[reading.document_id],
+            )
+            reading.parts = _range_parts(parts, reading.start_anchor, reading.end_anchor)
+            reading.range_missing = bool(reading.start_anchor) and not reading.parts
+            if reading.range_missing:
+                reading.parts = parts
+            numbered = [i for p in reading.parts for i in p.numbered() if i.number]
+            reading.first_number = numbered[0].number if numbered else None
+            reading.last_number = numbered[-1].number if numbered else None
+    return render(request, "curricula/unit_packet.html", data)
+
+
+# ---------- Builder: curriculum settings and units ----------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def curriculum_edit(request, slug):
+    curriculum = access_curriculum_for_edit(request.user, slug)
+    settings_form = CurriculumForm(request.POST or None, instance=curriculum)
+    if request.method == "POST":
+        # A fresh copy, so the form's instance changes do not leak into the service.
+        if settings_form.is_valid():
+            fresh = access_curriculum_for_edit(request.user, slug)
+            try:
+                data = {
+                    name: settings_form.cleaned_data[name] for name in settings_form.changed_data
+                }
+                services.curriculum_update(curriculum=fresh, data=data)
+            except ValidationError as error:
+                settings_form.add_error(None, error)
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("curricula:edit", slug=fresh.slug)
+        curriculum.refresh_from_db()
+    context = _builder_context(curriculum, settings_form=settings_form)
+    return render(request, "curricula/curriculum_edit.html", context)
+
+
+def _units_response(request, curriculum: Curriculum, message: str, *, unit_form=None):
+    if request.htmx:
+        context = _builder_context(curriculum, unit_form=unit_form)
+        context["status_message"] = message
+        return render(request, "curricula/curriculum_edit.html#units", context)
+    if unit_form is not None and unit_form.errors:
+        messages.error(request, " ".join(e for errs in unit_form.errors.values() for e in errs))
+    elif message:
+        messages.success(request, message)
+    return redirect(reverse("curricula:edit", kwargs={"slug": curriculum.slug}) + "#units")
+
+
+@login_required
+@require_POST
+def unit_add(request, slug):
+    curriculum = access_curriculum_for_edit(request.user, slug)
+    form = UnitTitleForm(request.POST)
+    if form.is_valid():
+        try:
+            unit = services.unit_add(curriculum=curriculum, title=form.cleaned_data["title"])
+        except ValidationError as error:
+            form.add_error("title", _error_text(error))
+        else:
+            return _units_response(request, curriculum, f"Added unit “{unit.title}”.")
+    return _units_response(request, curriculum, "", unit_form=form)
+
+
+@login_required
+@require_POST
+def unit_rename(request, slug, unit_id):
+    unit = access_unit(request.user, slug, unit_id, edit=True)
+    form = UnitTitleForm(request.POST)
+    if form.is_valid():
+        services.unit_rename(unit=unit, title=form.cleaned_data["title"])
+        return _units_response(request, unit.curriculum, f"Renamed to “{unit.title}”.")
+    return _units_response(request, unit.curriculum, "", unit_form=form)
+
+
+@login_required
+@require_POST
+def unit_move(request, slug, unit_id):
+    unit = access_unit(request.user, slug, unit_id, edit=True)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _units_response(request, unit.curriculum, "", unit_form=form)
+    try:
+        services.unit_move(unit=unit, direction=form.cleaned_data["direction"])
+    except ValidationError as error:
+        return _units_response(request, unit.curriculum, _error_text(error))
+    return _units_response(
+        request, unit.curriculum, f"Moved “{unit.title}” to position {unit.order + 1}."
+    )
+
+
+@login_required
+@require_POST
+def unit_remove(request, slug, unit_id):
+    unit = access_unit(request.user, slug, unit_id, edit=True)
+    services.unit_remove(unit=unit)
+    return _units_response(request, unit.curriculum, f"Removed unit “{unit.title}”.")
+
+
+@login_required
+@require_POST
+def curriculum_fork(request, slug):
+    curriculum = access_curriculum(request.user, slug)
+    if not can_fork_curriculum(request.user, curriculum):
+        messages.error(request, "Only published public reading series can be copied.")
+        return redirect(curriculum)
+    copy = services.curriculum_fork(curriculum=curriculum, owner=request.user)
+    messages.success(
+        request, f"This is your own copy of “{curriculum.title}”, a private draft. Adapt it."
+    )
+    return redirect("curricula:edit", slug=copy.slug)
+
+
+# ---------- Unit editor: details, readings, questions ----------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, slug, unit_id):
+    unit = access_unit(request.user, slug, unit_id, edit=True)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        fresh = access_unit(request.user, slug, unit_id, edit=True)
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.unit_update(unit=fresh, data=data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Unit saved.")
+            return redirect("curricula:unit_edit", slug=slug, unit_id=fresh.pk)
+    if request.method == "POST":
+        unit.refresh_from_db()
+    context = _unit_editor_context(unit, unit_form=form)
+    return render(request, "curricula/unit_edit.html", context)
+
+
+def _editor_response(
+    request, unit: Unit, partial: str, message: str = "", *, clear_chooser=False, **forms
+):
+    if request.htmx:
+        context = _unit_editor_context(unit, **forms)
+        context["status_message"] = message
+        context["clear_chooser"] = clear_chooser
+        return render(request, f"curricula/unit_edit.html#{partial}", context)
+    if message:
+        messages.success(request, message)
+    return redirect(
+        reverse("curricula:unit_edit", kwargs={"slug": unit.curriculum.slug, "unit_id": unit.pk})
+        + f"#{partial}"
+    )
+
+
+@login_required
+@require_GET
+def reading_search(request, slug, unit_id):
+    unit = access_unit(request.user, slug, unit_id, edit=True)
+    form = LibrarySearchForm(request.GET)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results = (
+        list(Document.objects.search(query).for_listing().order_by("title")[:SEARCH_LIMIT])
+        if query
+        else None
+    )
+    if request.htmx:
+        context = {
+            "curriculum": unit.curriculum,
+            "unit": unit,
+            "results": results,
+            "search_form": form,
+        }
+        return render(request, "curricula/unit_edit.html#search-results", context)
+    context = _unit_editor_context(unit, search_form=form, results=results)
+    return render(request, "curricula/unit_edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reading_add(request, slug, unit_id):
+    unit = access_unit(request.user, slug, unit_id, edit=True)
+    document = access_document(request.GET.get("document") or request.POST.get("document"))
+    parts = document_parts(document)
+    form = ReadingRangeForm(request.POST or None, document=document, parts=parts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reading = services.reading_add(
+                unit=unit,
+                document=document,
+                start_anchor=form.cleaned_data["start_anchor"],
+                end_anchor=form.cleaned_data["end_anchor"],
+                required=form.cleaned_data["required"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _editor_response(
+                request,
+                unit,
+                "readings",
+                f"Added “{reading.document_title}” ({reading.minutes} min).",
+                clear_chooser=True,
+            )
+    words = document.word_count
+    context = {
+        "curriculum": unit.curriculum,
+        "unit": unit,
+        "document": document,
+        "form": form,
+        "minutes": reading_minutes_for(words),
+    }
+    if request.htmx:
+        response = render(request, "curricula/reading_add.html#chooser", context)
+        if request.method == "POST":
+            response = retarget(response, "#reading-chooser")
+        return response
+    return render(request, "curricula/reading_add.html", context)
+
+
+@login_required
+@require_POST
+def reading_update(request, slug, unit_id, reading_id):
+    reading = access_reading_for_edit(request.user, slug, unit_id, reading_id)
+    form = ReadingUpdateForm(request.POST)
+    if form.is_valid():
+        services.reading_update(reading=reading, **form.cleaned_data)
+        message = f"Saved “{reading.document_title}”."
+    else:
+        message = " ".join(e for errs in form.errors.values() for e in errs)
+    return _editor_response(request, reading.unit, "readings", message)
+
+
+@login_required
+@require_POST
+def reading_move(request, slug, unit_id, reading_id):
+    reading = access_reading_for_edit(request.user, slug, unit_id, reading_id)
+    form = MoveForm(request.POST)
+    message = "Choose to move it up or down."
+    if form.is_valid():
+        try:
+            services.reading_move(reading=reading, direction=form.cleaned_data["direction"])
+            message = f"Moved “{reading.document_title}” to position {reading.order + 1}."
+        except ValidationError as error:
+            message = _error_text(error)
+    return _editor_response(request, reading.unit, "readings", message)
+
+
+@login_required
+@require_POST
+def reading_remove(request, slug, unit_id, reading_id):
+    reading = access_reading_for_edit(request.user, slug, unit_id, reading_id)
+    services.reading_remove(reading=reading)
+    return _editor_response(
+        request, reading.unit, "readings", f"Removed “{reading.document_title}”."
+    )
+
+
+@login_required
+@require_POST
+def reading_checked(request, slug, unit_id, reading_id):
+    reading = access_reading_for_edit(request.user, slug, unit_id, reading_id)
+    services.reading_mark_checked(reading=reading)
+    return _editor_response(
+        request,
+        reading.unit,
+        "readings",
+        f"Marked “{reading.document_title}” as checked; its reading time was recounted.",
+    )
+
+
+@login_required
+@require_POST
+def question_add(request, slug, unit_id):
+    unit = access_unit(request.user, slug, unit_id, edit=True)
+    form = QuestionForm(request.POST, unit=unit)
+    if form.is_valid():
+        try:
+            services.question_add(unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _editor_response(request, unit, "questions", "Question added.")
+    if request.htmx:
+        return _editor_response(request, unit, "questions", question_form=form)
+    context = _unit_editor_context(unit, question_form=form)
+    return render(request, "curricula/unit_edit.html", context, status=200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, slug, unit_id, question_id):
+    question = access_question_for_edit(request.user, slug, unit_id, question_id)
+    form = QuestionForm(request.POST or None, instance=question, unit=question.unit)
+    if request.method == "POST" and form.is_valid():
+        fresh = access_question_for_edit(request.user, slug, unit_id, question_id)
+        try:
+            services.question_update(question=fresh, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            response = _editor_response(request, question.unit, "questions", "Question saved.")
+            return retarget(response, "#questions") if request.htmx else response
+    if request.method == "POST":
+        question.refresh_from_db()
+    context = {
+        "curriculum": question.unit.curriculum,
+        "unit": question.unit,
+        "question": question,
+        "form": form,
+    }
+    return render(
+        request, _partial(request, "curricula/question_edit.html", "question-form"), context
+    )
+
+
+@login_required
+@require_POST
+def question_move(request, slug, unit_id, question_id):
+    question = access_question_for_edit(request.user, slug, unit_id, question_id)
+    form = MoveForm(request.POST)
+    message = "Choose to move it up or down."
+    if form.is_valid():
+        try:
+            services.question_move(question=question, direction=form.cleaned_data["direction"])
+            message = f"Moved the question to position {question.order + 1}."
+        except ValidationError as error:
+            message = _error_text(error)
+    return _editor_response(request, question.unit, "questions", message)
+
+
+@login_required
+@require_POST
+def question_remove(request, slug, unit_id, question_id):
+    question = access_question_for_edit(request.user, slug, unit_id, question_id)
+    services.question_remove(question=question)
+    return _editor_response(request, question.unit, "questions", "Question removed.")

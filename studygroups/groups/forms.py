@@ -1,0 +1,316 @@
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from studygroups.accounts.models import time_zone_choices
+from studygroups.curricula.models import Curriculum, Unit
+from studygroups.library.models import Document
+
+from .models import RSVP, Group, Membership, NotificationPreference
+from .services import MAX_SCHEDULED_SESSIONS, localize
+
+WEEKDAYS = [
+    (0, "Mondays"),
+    (1, "Tuesdays"),
+    (2, "Wednesdays"),
+    (3, "Thursdays"),
+    (4, "Fridays"),
+    (5, "Saturdays"),
+    (6, "Sundays"),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class GroupForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        help_text="Session times are entered in this zone; members see them in their own.",
+    )
+    meeting_link = forms.URLField(
+        required=False, assume_scheme="https", label="Video link", max_length=200
+    )
+
+    class Meta:
+        model = Group
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "curriculum",
+            "visibility",
+            "join_policy",
+            "time_zone",
+            "meeting_place",
+            "meeting_link",
+            "code_of_conduct",
+            "hide_member_list",
+        ]
+        labels = {
+            "slug": "Web address",
+            "curriculum": "Reading series it follows",
+            "join_policy": "Who can join",
+            "meeting_link": "Video link",
+            "hide_member_list": "Hide the member list from members",
+        }
+        help_texts = {
+            "slug": "Letters, numbers and hyphens, used in the group's address. "
+            "Leave empty to make one from the name.",
+            "description": "What the group reads and why. Markdown is not needed: plain text.",
+            "code_of_conduct": "How members treat each other. Shown on the group page.",
+            "meeting_place": "Where you usually meet, if in person.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "code_of_conduct": forms.Textarea(attrs={"rows": 5}),
+            "visibility": forms.RadioSelect,
+            "join_policy": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        allowed = Q(status=Curriculum.Status.PUBLISHED, visibility=Curriculum.Visibility.PUBLIC)
+        if user is not None and user.is_authenticated:
+            allowed |= Q(owners=user)
+        if self.instance.curriculum_id:
+            allowed |= Q(pk=self.instance.curriculum_id)
+        self.fields["curriculum"].queryset = Curriculum.objects.filter(allowed).distinct()
+        self.fields["curriculum"].empty_label = "None yet"
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug", "")
+        if slug and Group.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise ValidationError("Another group already uses this address. Choose another.")
+        return slug
+
+    def validate_unique(self):
+        # The slug may be empty here (made from the name by the service).
+        pass
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    date = forms.DateField(widget=DateInput)
+    start_time = forms.TimeField(widget=TimeInput, label="Starts at")
+    end_time = forms.TimeField(widget=TimeInput, label="Ends at")
+    place = forms.CharField(max_length=300, required=False, help_text="Empty: the group's place.")
+    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Units to discuss",
+    )
+
+    def __init__(self, *args, group: Group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["date"].help_text = f"Times are in the group's zone, {group.time_zone}."
+        if group.curriculum_id:
+            self.fields["units"].queryset = Unit.objects.filter(
+                curriculum_id=group.curriculum_id
+            ).order_by("order", "pk")
+        else:
+            del self.fields["units"]
+
+    @classmethod
+    def initial_for(cls, session) -> dict:
+        tz = session.group.tz
+        start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        return {
+            "title": session.title,
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "place": session.place,
+            "link": session.link,
+            "notes": session.notes,
+            "units": list(session.units.all()),
+        }
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            if end <= start:
+                raise ValidationError("The session must end after it starts.")
+            try:
+                data["starts_at"] = localize(dt.datetime.combine(day, start), self.group.time_zone)
+                data["ends_at"] = localize(dt.datetime.combine(day, end), self.group.time_zone)
+            except ValidationError as error:
+                raise ValidationError(error.messages) from None
+        return data
+
+
+class ScheduleForm(forms.Form):
+    first_date = forms.DateField(widget=DateInput, label="From")
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Every")
+    interval = forms.TypedChoiceField(
+        choices=[(1, "week"), (2, "two weeks"), (4, "four weeks")],
+        coerce=int,
+        label="How often",
+        initial=1,
+    )
+    at = forms.TimeField(widget=TimeInput, label="At", initial=dt.time(19, 0))
+    duration_minutes = forms.IntegerField(
+        min_value=15, max_value=12 * 60, initial=90, label="Length (minutes)"
+    )
+    count = forms.IntegerField(
+        min_value=1,
+        required=False,
+        label="Number of sessions",
+        help_text="Empty: one session per unit of the reading series.",
+    )
+    start_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label="Start with unit"
+    )
+    one_unit_per_session = forms.BooleanField(
+        required=False, initial=True, label="One unit per session"
+    )
+    skip_dates = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Skip these dates",
+        help_text="Holidays and breaks, as YYYY-MM-DD, separated by commas or new lines.",
+    )
+    place = forms.CharField(max_length=300, required=False)
+    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
+
+    def __init__(self, *args, group: Group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["at"].help_text = f"In the group's time zone, {group.time_zone}."
+        if group.curriculum_id:
+            self.fields["start_unit"].queryset = Unit.objects.filter(
+                curriculum_id=group.curriculum_id
+            ).order_by("order", "pk")
+            self.fields["start_unit"].empty_label = "The first unit"
+        else:
+            del self.fields["start_unit"]
+            del self.fields["one_unit_per_session"]
+            self.fields["count"].required = True
+            self.fields["count"].help_text = ""
+
+    def clean_skip_dates(self):
+        raw = self.cleaned_data.get("skip_dates", "")
+        dates = []
+        for piece in re.split(r"[\s,;]+", raw.strip()):
+            if not piece:
+                continue
+            try:
+                dates.append(dt.date.fromisoformat(piece))
+            except ValueError:
+                raise ValidationError(
+                    f"“{piece}” is not a date. Write dates as YYYY-MM-DD, e.g. 2026-12-24."
+                ) from None
+        return dates
+
+    def clean_count(self):
+        count = self.cleaned_data.get("count")
+        if count is not None and count > MAX_SCHEDULED_SESSIONS:
+            raise ValidationError(
+                f"That is {count} sessions; the most at once is {MAX_SCHEDULED_SESSIONS}."
+            )
+        return count
+
+    def units(self) -> list:
+        if not self.group.curriculum_id or not self.cleaned_data.get("one_unit_per_session"):
+            return []
+        units = list(self.fields["start_unit"].queryset)
+        start = self.cleaned_data.get("start_unit")
+        if start is not None:
+            units = units[units.index(start) :]
+        count = self.cleaned_data.get("count")
+        return units[:count] if count else units
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        required=False,
+        label="E-mail address",
+        help_text="Empty: make a shareable link instead.",
+    )
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    expires_in_days = forms.TypedChoiceField(
+        choices=[(1, "1 day"), (7, "1 week"), (14, "2 weeks"), (30, "30 days"), (0, "Never")],
+        coerce=int,
+        initial=14,
+        label="Expires after",
+    )
+    max_uses = forms.IntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        label="Maximum uses",
+        help_text="For shareable links. Empty: no limit.",
+    )
+
+
+class MemberActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("approve", "Approve"),
+            ("decline", "Decline"),
+            ("role", "Change role"),
+            ("remove", "Remove"),
+        ]
+    )
+    role = forms.ChoiceField(choices=Membership.Role.choices, required=False)
+
+
+class RSVPForm(forms.Form):
+    answer = forms.ChoiceField(choices=RSVP.Answer.choices)
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["reminders", "reminder_lead_hours", "session_changes"]
+        labels = {
+            "reminders": "E-mail me a reminder before each session",
+            "reminder_lead_hours": "Send reminders",
+            "session_changes": "E-mail me when a session is moved or cancelled",
+        }
+
+
+class SessionReadingForm(forms.Form):
+    document = forms.CharField(
+        label="Document",
+        help_text="The document's address in the library, or the last part of it.",
+    )
+    start_anchor = forms.CharField(required=False, label="From paragraph (anchor, e.g. p-abc)")
+    end_anchor = forms.CharField(required=False, label="To paragraph")
+    note = forms.CharField(required=False, max_length=500)
+
+    def clean_document(self):
+        raw = self.cleaned_data["document"].strip().rstrip("/")
+        slug = raw.rsplit("/", 1)[-1].split("?", 1)[0]
+        document = Document.objects.filter(slug=slug).first()
+        if document is None:
+            raise ValidationError("No document in the library has that address.")
+        return document
+
+
+class AttendanceForm(forms.Form):
+    present = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(m.user_id, m.user.public_name) for m in members]

@@ -1,0 +1,450 @@
+"""Study groups, their members and their sessions."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone we know. Choose one from the list.")
+
+
+class GroupQuerySet(models.QuerySet):
+    def listed(self):
+        return self.filter(visibility=Group.Visibility.PUBLIC)
+
+    def visible_to(self, user):
+        """Public and unlisted groups, plus private ones the user is an active member of."""
+        condition = ~Q(visibility=Group.Visibility.PRIVATE)
+        if user.is_authenticated:
+            condition |= Q(memberships__user=user, memberships__state=Membership.State.ACTIVE)
+        return self.filter(condition).distinct()
+
+
+class Group(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public and listed"
+        UNLISTED = "unlisted", "Unlisted: anyone with the link"
+        PRIVATE = "private", "Private: members only"
+
+    class JoinPolicy(models.TextChoices):
+        OPEN = "open", "Anyone can join"
+        REQUEST = "request", "By request, approved by an organizer"
+        INVITATION = "invitation", "By invitation only"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    join_policy = models.CharField(
+        max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.REQUEST
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    meeting_place = models.CharField(max_length=300, blank=True)
+    meeting_link = models.URLField(blank=True)
+    code_of_conduct = models.TextField(blank=True)
+    curriculum = models.ForeignKey(
+        "curricula.Curriculum",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="groups",
+    )
+    hide_member_list = models.BooleanField(
+        default=False, help_text="Only organizers see who the members are."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:detail", kwargs={"slug": self.slug})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(state=Membership.State.ACTIVE)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ORGANIZER = "organizer", "Organizer"
+        FACILITATOR = "facilitator", "Facilitator"
+        MEMBER = "member", "Member"
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        REQUESTED = "requested", "Requested to join"
+        INVITED = "invited", "Invited"
+        LEFT = "left", "Left"
+        REMOVED = "removed", "Removed"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    hide_progress = models.BooleanField(
+        default=False, help_text="Organizers do not see my reading progress."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="unique_group_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.role}, {self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+    @property
+    def can_organize(self) -> bool:
+        return self.is_active and self.role == self.Role.ORGANIZER
+
+    @property
+    def can_facilitate(self) -> bool:
+        return self.is_active and self.role in {self.Role.ORGANIZER, self.Role.FACILITATOR}
+
+
+class SessionQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        from django.utils import timezone
+
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None):
+        from django.utils import timezone
+
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+
+class Session(models.Model):
+    """One meeting. Times are stored in UTC and shown in the group's or member's zone."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        HELD = "held", "Held"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    link = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    units = models.ManyToManyField("curricula.Unit", blank=True, related_name="sessions")
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="iCalendar SEQUENCE: bumped on every reschedule or cancellation."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message="A session must end after it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:session", kwargs={"slug": self.group.slug, "session_id": self.pk})
+
+
+class Invitation(models.Model):
+    """A secret link to join a group: shareable (many uses) or for one e-mail address."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(blank=True, help_text="Empty for a shareable link.")
+    role = models.CharField(
+        max_length=12, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.group} ({self.email or 'link'})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:invitation", kwargs={"token": self.token})
+
+    def problem(self, now=None) -> str:
+        """Why this invitation cannot be used, in plain words; empty when it can."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        if self.revoked_at:
+            return "This invitation was withdrawn by the group's organizers."
+        if self.expires_at and self.expires_at <= now:
+            return "This invitation has expired. Ask an organizer for a new one."
+        if self.max_uses is not None and self.uses >= self.max_uses:
+            return "This invitation has been used as many times as it allows."
+        return ""
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        problem = self.problem()
+        if not problem:
+            return "active"
+        return "expired" if "expired" in problem else "used up"
+
+
+class RSVP(models.Model):
+    class Answer(models.TextChoices):
+        GOING = "going", "Going"
+        MAYBE = "maybe", "Maybe"
+        NOT_GOING = "not_going", "Not going"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_rsvps"
+    )
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="unique_session_rsvp")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.answer} {self.session}"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_attendances"
+    )
+    present = models.BooleanField(default=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="unique_session_attendance")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'present' if self.present else 'absent'} at {self.session}"
+
+
+class SessionReading(models.Model):
+    """A document, or a range of it, assigned to one session besides its units' readings."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="extra_readings")
+    document = models.ForeignKey(
+        "library.Document", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    document_title = models.CharField(max_length=300)
+    start_anchor = models.CharField(max_length=40, blank=True)
+    end_anchor = models.CharField(max_length=40, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["session", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_anchor="", end_anchor="")
+                | (~Q(start_anchor="") & ~Q(end_anchor="")),
+                name="session_reading_range_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.document_title
+
+
+class ReadingProgress(models.Model):
+    """A member has read one of a session's readings (a unit reading or an extra one)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="progress")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_progress"
+    )
+    reading = models.ForeignKey(
+        "curricula.Reading", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session_reading = models.ForeignKey(
+        SessionReading, null=True, blank=True, on_delete=models.CASCADE, related_name="progress"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reading__isnull=True, session_reading__isnull=False)
+                | Q(reading__isnull=False, session_reading__isnull=True),
+                name="progress_one_reading",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "user", "reading"],
+                condition=Q(reading__isnull=False),
+                name="unique_progress_reading",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "user", "session_reading"],
+                condition=Q(session_reading__isnull=False),
+                name="unique_progress_session_reading",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.key} for {self.session}"
+
+    @property
+    def key(self) -> str:
+        return f"r{self.reading_id}" if self.reading_id else f"s{self.session_reading_id}"
+
+
+class CalendarFeedToken(models.Model):
+    """A secret URL for one member's calendar: one group (group set) or all their groups."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user} ({self.group or 'all groups'})"
+
+
+class SentReminder(models.Model):
+    """Claimed before sending: the unique row is what makes reminders idempotent."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, default="reminder")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user", "kind"], name="unique_sent_reminder")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.user} for {self.session}"
+
+
+class NotificationPreference(models.Model):
+    LEAD_CHOICES = [
+        (2, "2 hours before"),
+        (12, "12 hours before"),
+        (24, "1 day before"),
+        (48, "2 days before"),
+        (72, "3 days before"),
+        (168, "1 week before"),
+    ]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_notifications"
+    )
+    reminders = models.BooleanField(default=True, help_text="E-mail me before each session.")
+    reminder_lead_hours = models.PositiveIntegerField(default=48, choices=LEAD_CHOICES)
+    session_changes = models.BooleanField(
+        default=True, help_text="E-mail me when a session is moved or cancelled."
+    )
+
+    def __str__(self) -> str:
+        return f"Notifications of {self.user}"
+
+
+class EmailOptOut(models.Model):
+    """An address that asked for no more e-mail of one kind (also for people without an
+    account, e.g. someone invited by address)."""
+
+    email = models.EmailField()
+    kind = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "kind"], name="unique_email_opt_out")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} opted out of {self.kind}"
+
+
+class GroupActivity(models.Model):
+    class Kind(models.TextChoices):
+        SESSION_ADDED = "session_added", "New session"
+        SESSION_CHANGED = "session_changed", "Session changed"
+        SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+        MEMBER_JOINED = "member_joined", "New member"
+        GROUP_CREATED = "group_created", "Group created"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.CharField(max_length=300)
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["group", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.message

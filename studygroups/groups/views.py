@@ -1,0 +1,791 @@
+"""Thin views: parse input, call access_*, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from . import services
+from .access import (
+    access_group,
+    access_group_as_member,
+    access_group_as_organizer,
+    access_invitation,
+    access_invitation_as_organizer,
+    access_membership,
+    access_session,
+)
+from .calendar import build_calendar
+from .emails import KINDS, read_unsubscribe_token
+from .forms import (
+    AttendanceForm,
+    GroupForm,
+    InvitationForm,
+    MemberActionForm,
+    PreferenceForm,
+    RSVPForm,
+    ScheduleForm,
+    SessionForm,
+    SessionReadingForm,
+)
+from .models import (
+    RSVP,
+    Attendance,
+    CalendarFeedToken,
+    Group,
+    GroupActivity,
+    Invitation,
+    Membership,
+    NotificationPreference,
+    ReadingProgress,
+    Session,
+)
+from .readings import session_prefetches, session_readings, total_minutes
+from .rules import can_see_members, membership_for
+
+PENDING_INVITATION = "groups_pending_invitation"
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# ---------- directory, create, dashboard ----------
+
+
+@require_GET
+def group_list(request):
+    groups = (
+        Group.objects.listed()
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE))
+        )
+        .select_related("curriculum")
+    )
+    mine = []
+    if request.user.is_authenticated:
+        mine = list(
+            Membership.objects.filter(user=request.user)
+            .exclude(state__in=[Membership.State.LEFT, Membership.State.REMOVED])
+            .select_related("group")
+            .order_by("group__name")
+        )
+    return render(request, "groups/group_list.html", {"groups": groups, "mine": mine})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request):
+    form = GroupForm(
+        request.POST or None,
+        user=request.user,
+        initial={
+            "time_zone": request.user.time_zone or "UTC",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            group = services.group_create(creator=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{group.name} is ready. Now schedule its sessions.")
+            return redirect(group)
+    return render(request, "groups/group_form.html", {"form": form, "group": None})
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    now = timezone.now()
+    memberships = list(
+        Membership.objects.active().filter(user=request.user).select_related("group")
+    )
+    group_ids = [m.group_id for m in memberships]
+    sessions = list(
+        Session.objects.upcoming(now)
+        .filter(group_id__in=group_ids)
+        .exclude(state=Session.State.CANCELLED)
+        .select_related("group")
+        .prefetch_related(*session_prefetches())[:6]
+    )
+    done = set(
+        ReadingProgress.objects.filter(user=request.user, session__in=sessions).values_list(
+            "session_id", "reading_id", "session_reading_id"
+        )
+    )
+    rsvps = dict(
+        RSVP.objects.filter(user=request.user, session__in=sessions).values_list(
+            "session_id", "answer"
+        )
+    )
+    rows = []
+    for session in sessions:
+        items = session_readings(session)
+        read = {f"r{r}" if r else f"s{s}" for (sid, r, s) in done if sid == session.pk}
+        rows.append(
+            {
+                "session": session,
+                "readings": items,
+                "read": read,
+                "minutes": total_minutes(items),
+                "read_count": sum(1 for i in items if i.key in read),
+                "rsvp": rsvps.get(session.pk, ""),
+            }
+        )
+    activity = (
+        GroupActivity.objects.filter(group_id__in=group_ids)
+        .select_related("group", "session__group")
+        .order_by("-created_at", "-pk")[:12]
+    )
+    pending = None
+    token = request.session.get(PENDING_INVITATION)
+    if token:
+        pending = Invitation.objects.select_related("group").filter(token=token).first()
+    return render(
+        request,
+        "groups/dashboard.html",
+        {"memberships": memberships, "rows": rows, "activity": activity, "pending": pending},
+    )
+
+
+# ---------- group page, edit, join, leave ----------
+
+
+@require_GET
+def group_detail(request, slug):
+    group = access_group(request.user, slug)
+    membership = membership_for(request.user, group)
+    now = timezone.now()
+    base = group.sessions.select_related("group").prefetch_related(*session_prefetches())
+    upcoming = list(base.upcoming(now)[:20])
+    past = list(base.past(now)[:10])
+    members = []
+    show_members = can_see_members(request.user, group)
+    if show_members:
+        members = list(
+            Membership.objects.active()
+            .filter(group=group)
+            .select_related("user")
+            .order_by("role", "user__display_name")
+        )
+    member_count = Membership.objects.active().filter(group=group).count()
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "membership": membership,
+            "upcoming": [{"session": s, "readings": session_readings(s)} for s in upcoming],
+            "past": past,
+            "members": members,
+            "show_members": show_members,
+            "member_count": member_count,
+            "is_organizer": bool(membership and membership.can_organize),
+            "is_member": bool(membership and membership.is_active),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request, slug):
+    group = access_group_as_organizer(request.user, slug)
+    form = GroupForm(request.POST or None, instance=group, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["slug"] = data.get("slug") or group.slug
+        try:
+            group = services.group_update(group=Group.objects.get(pk=group.pk), **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Group saved.")
+            return redirect(group)
+    return render(request, "groups/group_form.html", {"form": form, "group": group})
+
+
+@login_required
+@require_POST
+def group_join(request, slug):
+    group = access_group(request.user, slug)
+    try:
+        membership = services.membership_join(group=group, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        if membership.is_active:
+            messages.success(request, f"Welcome to {group.name}.")
+        else:
+            messages.info(request, "Your request was sent. An organizer will answer it.")
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def group_leave(request, slug):
+    group = access_group_as_member(request.user, slug)
+    try:
+        services.membership_leave(membership=membership_for(request.user, group))
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(group)
+    messages.success(request, f"You left {group.name}.")
+    if group.visibility == Group.Visibility.PRIVATE:
+        return redirect("groups:dashboard")
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def group_progress_privacy(request, slug):
+    group = access_group_as_member(request.user, slug)
+    hide = request.POST.get("hide_progress") == "on"
+    services.membership_set_hide_progress(membership=membership_for(request.user, group), hide=hide)
+    messages.success(
+        request,
+        "Organizers no longer see your reading progress."
+        if hide
+        else "Organizers can see your reading progress again.",
+    )
+    return redirect(group)
+
+
+# ---------- members ----------
+
+
+@login_required
+@require_GET
+def member_list(request, slug):
+    group = access_group_as_organizer(request.user, slug)
+    memberships = list(
+        Membership.objects.filter(group=group)
+        .exclude(state__in=[Membership.State.LEFT, Membership.State.REMOVED])
+        .select_related("user")
+        .order_by("state", "role", "user__display_name")
+    )
+    return render(
+        request,
+        "groups/member_list.html",
+        {
+            "group": group,
+            "requests": [m for m in memberships if m.state == Membership.State.REQUESTED],
+            "active": [m for m in memberships if m.is_active],
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_action(request, slug, membership_id):
+    membership = access_membership(request.user, slug, membership_id)
+    form = MemberActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what to do with this member.")
+        return redirect("groups:members", slug=slug)
+    action, name = form.cleaned_data["action"], membership.user.public_name
+    try:
+        if action == "approve":
+            services.membership_approve(membership=membership)
+            messages.success(request, f"{name} is now a member.")
+        elif action == "decline":
+            services.membership_decline(membership=membership)
+            messages.success(request, f"{name}'s request was declined.")
+        elif action == "role":
+            role = form.cleaned_data.get("role") or ""
+            services.membership_set_role(membership=membership, role=role)
+            messages.success(request, f"{name} is now {membership.get_role_display().lower()}.")
+        elif action == "remove":
+            services.membership_remove(membership=membership)
+            messages.success(request, f"{name} was removed from the group.")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect("groups:members", slug=slug)
+
+
+# ---------- invitations ----------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_list(request, slug):
+    group = access_group_as_organizer(request.user, slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.invitation_create(
+                group=group,
+                created_by=request.user,
+                email=data["email"] or "",
+                role=data["role"],
+                expires_in_days=data["expires_in_days"] or None,
+                max_uses=data["max_uses"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if invitation.email:
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+            else:
+                messages.success(request, "Shareable link created. Copy it from the list below.")
+            return redirect("groups:invitations", slug=slug)
+    invitations = group.invitations.select_related("created_by")[:50]
+    return render(
+        request,
+        "groups/invitation_list.html",
+        {"group": group, "form": form, "invitations": invitations},
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug, invitation_id):
+    invitation = access_invitation_as_organizer(request.user, slug, invitation_id)
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, "The invitation no longer works.")
+    return redirect("groups:invitations", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_detail(request, token):
+    invitation = access_invitation(token)
+    group = invitation.group
+    problem = invitation.problem()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={invitation.get_absolute_url()}")
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+            return redirect(invitation)
+        request.session.pop(PENDING_INVITATION, None)
+        messages.success(request, f"Welcome to {group.name}.")
+        return redirect(group)
+    membership = membership_for(request.user, group)
+    if membership and membership.is_active:
+        request.session.pop(PENDING_INVITATION, None)
+        return redirect(group)
+    if not problem and not request.user.is_authenticated:
+        # Finish joining after sign-up or log-in: the dashboard and this page pick it up.
+        request.session[PENDING_INVITATION] = token
+    status = 410 if problem else 200
+    return render(
+        request,
+        "groups/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "group": group,
+            "problem": problem,
+            "next": invitation.get_absolute_url(),
+        },
+        status=status,
+    )
+
+
+# ---------- sessions ----------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request, slug):
+    group = access_group_as_organizer(request.user, slug)
+    form = SessionForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                group=group,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                link=data["link"],
+                notes=data["notes"],
+                units=data.get("units") or [],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Session added.")
+            return redirect(session)
+    return render(request, "groups/session_form.html", {"form": form, "group": group})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_schedule(request, slug):
+    group = access_group_as_organizer(request.user, slug)
+    form = ScheduleForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        units = form.units()
+        try:
+            sessions = services.session_schedule(
+                group=group,
+                first_date=data["first_date"],
+                weekday=data["weekday"],
+                at=data["at"],
+                duration=timezone.timedelta(minutes=data["duration_minutes"]),
+                count=data.get("count") or None,
+                interval=data["interval"],
+                skip_dates=data["skip_dates"],
+                units=units,
+                place=data["place"],
+                link=data["link"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{len(sessions)} sessions scheduled.")
+            return redirect(group)
+    return render(request, "groups/session_schedule.html", {"form": form, "group": group})
+
+
+def _session_context(request, session) -> dict:
+    group = session.group
+    membership = membership_for(request.user, group)
+    items = session_readings(session)
+    is_member = bool(membership and membership.is_active)
+    can_facilitate = bool(membership and membership.can_facilitate)
+    read = set()
+    rsvp = ""
+    if is_member:
+        read = {p.key for p in ReadingProgress.objects.filter(session=session, user=request.user)}
+        rsvp = (
+            RSVP.objects.filter(session=session, user=request.user)
+            .values_list("answer", flat=True)
+            .first()
+            or ""
+        )
+    context = {
+        "group": group,
+        "session": session,
+        "membership": membership,
+        "is_member": is_member,
+        "can_facilitate": can_facilitate,
+        "is_organizer": bool(membership and membership.can_organize),
+        "readings": items,
+        "minutes": total_minutes(items),
+        "read": read,
+        "rsvp": rsvp,
+        "answers": RSVP.Answer.choices,
+        "is_past": session.starts_at <= timezone.now(),
+    }
+    if can_facilitate:
+        counts = dict(
+            RSVP.objects.filter(session=session).values_list("answer").annotate(n=Count("pk"))
+        )
+        context["rsvp_counts"] = [
+            (label, counts.get(value, 0)) for value, label in RSVP.Answer.choices
+        ]
+        visible = ReadingProgress.objects.filter(
+            session=session,
+            user__memberships__group=group,
+            user__memberships__state=Membership.State.ACTIVE,
+            user__memberships__hide_progress=False,
+        )
+        by_key = {}
+        for reading_id, extra_id, n in visible.values_list(
+            "reading_id", "session_reading_id"
+        ).annotate(n=Count("pk")):
+            by_key[f"r{reading_id}" if reading_id else f"s{extra_id}"] = n
+        context["progress_rows"] = [(item, by_key.get(item.key, 0)) for item in items]
+        members = list(
+            Membership.objects.active()
+            .filter(group=group)
+            .select_related("user")
+            .order_by("user__display_name")
+        )
+        present = set(
+            Attendance.objects.filter(session=session, present=True).values_list(
+                "user_id", flat=True
+            )
+        )
+        context["attendance"] = [(m, m.user_id in present) for m in members]
+        context["member_count"] = len(members)
+        context["attendance_taken"] = Attendance.objects.filter(session=session).exists()
+    return context
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def session_detail(request, slug, session_id):
+    session = access_session(request.user, slug, session_id)
+    session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
+    session.group = access_group(request.user, slug)
+    return render(request, "groups/session_detail.html", _session_context(request, session))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="organizer")
+    form = SessionForm(
+        request.POST or None, group=session.group, initial=SessionForm.initial_for(session)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_update(
+                session=session,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                link=data["link"],
+                notes=data["notes"],
+                units=data.get("units") or [],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Session saved. Members were told if the time or place changed."
+            )
+            return redirect(session)
+    return render(
+        request,
+        "groups/session_form.html",
+        {"form": form, "group": session.group, "session": session},
+    )
+
+
+@login_required
+@require_POST
+def session_cancel(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="organizer")
+    services.session_cancel(session=session)
+    messages.success(request, "Session cancelled. Members were told by e-mail.")
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def session_held(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="facilitator")
+    try:
+        services.session_mark_held(session=session)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, "Marked as held.")
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def session_rsvp(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="member")
+    form = RSVPForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.rsvp_set(
+                session=session, user=request.user, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as exc:
+            error = _errors(exc)
+    else:
+        error = "Choose going, maybe or not going."
+    if request.htmx:
+        session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
+        session.group = access_group(request.user, slug)
+        context = _session_context(request, session)
+        context["rsvp_error"] = error
+        return render(request, "groups/session_detail.html#rsvp", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Thanks, your answer is saved.")
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def session_progress(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="member")
+    key = request.POST.get("reading", "")
+    done = request.POST.get("done") == "1"
+    error = ""
+    try:
+        services.reading_progress_set(session=session, user=request.user, key=key, done=done)
+    except (ValidationError, ValueError):
+        error = "That reading is not assigned for this session."
+    if request.htmx:
+        if error:
+            return HttpResponse(error, status=400)
+        session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
+        session.group = access_group(request.user, slug)
+        context = _session_context(request, session)
+        item = next(i for i in context["readings"] if i.key == key)
+        return render(
+            request,
+            "groups/session_detail.html#reading-toggle",
+            {"item": item, "session": session, "done": key in context["read"]},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Marked as read." if done else "Marked as not read yet.")
+    next_url = request.POST.get("next", "")
+    if next_url == reverse("groups:dashboard"):
+        return redirect(next_url)
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def session_attendance(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="facilitator")
+    members = list(Membership.objects.active().filter(group=session.group).select_related("user"))
+    form = AttendanceForm(request.POST, members=members)
+    if not form.is_valid():
+        messages.error(request, "Tick the members who came.")
+        return redirect(session)
+    try:
+        n = services.attendance_mark(
+            session=session, marked_by=request.user, present_user_ids=form.cleaned_data["present"]
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, f"Attendance saved: {n} present.")
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def session_add_reading(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="organizer")
+    form = SessionReadingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_add_reading(
+                session=session,
+                document=data["document"],
+                start_anchor=data["start_anchor"],
+                end_anchor=data["end_anchor"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, "Reading added.")
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(session)
+
+
+# ---------- calendars ----------
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def session_ics(request, slug, session_id):
+    session = access_session(request.user, slug, session_id)
+    session = (
+        Session.objects.select_related("group")
+        .prefetch_related(*session_prefetches())
+        .get(pk=session.pk)
+    )
+    body = build_calendar([session], name=session.group.name)
+    return _ics_response(body, f"{session.group.slug}-{session.pk}.ics")
+
+
+@require_GET
+def calendar_feed(request, token):
+    feed = (
+        CalendarFeedToken.objects.select_related("user", "group")
+        .filter(token=token, revoked_at=None)
+        .first()
+    )
+    if feed is None:
+        raise Http404("No such calendar.")
+    groups = Membership.objects.active().filter(user=feed.user).values("group_id")
+    sessions = Session.objects.filter(group_id__in=groups)
+    if feed.group_id:
+        sessions = sessions.filter(group_id=feed.group_id)
+        name = feed.group.name
+    else:
+        name = "My study groups"
+    since = timezone.now() - timezone.timedelta(days=90)
+    sessions = (
+        sessions.filter(ends_at__gte=since)
+        .select_related("group")
+        .prefetch_related(*session_prefetches())
+        .order_by("starts_at")
+    )
+    body = build_calendar(sessions, name=name)
+    return _ics_response(body, "study-groups.ics")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_view(request):
+    pref, _ = NotificationPreference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=pref)
+    if request.method == "POST" and form.is_valid():
+        services.preferences_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your e-mail settings are saved.")
+        return redirect("groups:settings")
+    feed = services.feed_token_get(user=request.user)
+    group_feeds = []
+    for membership in Membership.objects.active().filter(user=request.user).select_related("group"):
+        token = services.feed_token_get(user=request.user, group=membership.group)
+        group_feeds.append((membership.group, token))
+    return render(
+        request,
+        "groups/settings.html",
+        {"form": form, "feed": feed, "group_feeds": group_feeds},
+    )
+
+
+@login_required
+@require_POST
+def feed_reset(request):
+    group = None
+    if request.POST.get("group"):
+        group = access_group_as_member(request.user, request.POST["group"])
+    services.feed_token_reset(user=request.user, group=group)
+    messages.success(
+        request, "New calendar address made. The old one no longer works; subscribe again."
+    )
+    return redirect("groups:settings")
+
+
+# ---------- unsubscribe (no login: the signed token is the permission) ----------
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without our cookie or token.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    parsed = read_unsubscribe_token(token)
+    if parsed is None:
+        return render(request, "groups/unsubscribe.html", {"invalid": True}, status=400)
+    email, kind = parsed
+    if request.method == "POST":
+        services.unsubscribe(email=email, kind=kind)
+        return render(
+            request, "groups/unsubscribe.html", {"done": True, "email": email, "kind": KINDS[kind]}
+        )
+    return render(
+        request, "groups/unsubscribe.html", {"email": email, "kind": KINDS[kind], "token": token}
+    )

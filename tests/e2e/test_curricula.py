@@ -1,0 +1,100 @@
+"""An organizer builds a three-unit reading series from documents, with questions, and
+opens the printable packet."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from studygroups.curricula.models import Curriculum
+from tests.factories import make_document, verified_user
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login, check_a11y):
+    organizer = verified_user(display_name="Olive Organizer")
+    for title in ("Alpha on mutual aid", "Beta on the press", "Gamma on meetings"):
+        make_document(title=title, authors=["Ada Example"])
+    extra = make_document(title="Delta on reading aloud", sections=3, paragraphs=3)
+    login(page, live_server, organizer)
+
+    # Make a reading series from three documents.
+    page.goto(f"{live_server.url}/series/from-documents/")
+    for title in ("Alpha on mutual aid", "Beta on the press", "Gamma on meetings"):
+        page.get_by_label(re.compile(title)).check()
+    page.get_by_label("Title of the reading series").fill("Reading together")
+    page.get_by_role("button", name="Create the reading series").click()
+    expect(page.get_by_role("heading", name="Reading together", level=1)).to_be_visible()
+    units = page.locator(".unit-row")
+    expect(units).to_have_count(3)
+    check_a11y(page)
+
+    # Reorder with the keyboard: move the third unit up.
+    page.get_by_role("button", name="Move “Gamma on meetings” up").focus()
+    page.keyboard.press("Enter")
+    expect(units.nth(1)).to_contain_text("Gamma on meetings")
+    # Rename inline without a reload.
+    units.nth(0).get_by_text("Rename").click()
+    page.get_by_label("New title for unit 1").fill("Week one: mutual aid")
+    units.nth(0).get_by_role("button", name="Save").click()
+    expect(units.nth(0)).to_contain_text("Week one: mutual aid")
+
+    # In the first unit: add part of another document by searching, then questions.
+    units.nth(0).get_by_role("link", name="Week one: mutual aid").click()
+    page.get_by_label("Search the library by title or author").press_sequentially("Delta")
+    page.get_by_role("link", name="Choose Delta on reading aloud").click()
+    chooser = page.locator("#reading-chooser")
+    chooser.get_by_label("A range of paragraphs").check()
+    chooser.get_by_label("From paragraph").select_option(index=2)
+    chooser.get_by_label("To paragraph (inclusive)").select_option(index=1)
+    chooser.get_by_role("button", name="Add to the unit").click()
+    expect(page.locator("#reading-chooser")).to_contain_text("ends before it starts")
+    chooser = page.locator("#reading-chooser")
+    chooser.get_by_label("To paragraph (inclusive)").select_option(index=4)
+    chooser.get_by_role("button", name="Add to the unit").click()
+    readings = page.locator("#readings .edit-row")
+    expect(readings).to_have_count(2)
+    expect(readings.nth(1)).to_contain_text("Delta on reading aloud")
+    expect(readings.nth(1)).to_contain_text("120 words")  # paragraphs 2-4, 40 words each
+    expect(page.locator(".reading-total")).to_contain_text("2 min")
+
+    for text in ("What does *mutual* mean here?", "Which paragraph would you read aloud?"):
+        page.get_by_label("Question", exact=True).fill(text)
+        page.get_by_role("button", name="Add question").click()
+        expect(page.locator("#questions")).to_contain_text(text.replace("*", ""))
+    expect(page.locator("#questions em")).to_have_text("mutual")
+    # Edit a question inline.
+    page.get_by_role("link", name="Edit question 2").click()
+    editing = page.locator(".edit-row--editing")
+    expect(editing.locator("textarea[name=text]")).to_have_value(
+        "Which paragraph would you read aloud?"
+    )
+    editing.locator("textarea[name=text]").fill("Which paragraph matters most?")
+    page.get_by_role("button", name="Save question").click()
+    expect(page.locator("#questions")).to_contain_text("Which paragraph matters most?")
+    check_a11y(page)
+
+    # Questions for the other two units.
+    curriculum = Curriculum.objects.get(title="Reading together")
+    for unit in curriculum.units.order_by("order")[1:]:
+        page.goto(f"{live_server.url}/series/{curriculum.slug}/units/{unit.pk}/edit/")
+        page.get_by_label("Question", exact=True).fill(f"What is {unit.title} about?")
+        page.get_by_role("button", name="Add question").click()
+        expect(page.locator("#questions .edit-row")).to_have_count(1)
+
+    # The syllabus, then the packet of the first unit.
+    page.goto(f"{live_server.url}/series/{curriculum.slug}/")
+    expect(page.locator(".syllabus__unit")).to_have_count(3)
+    check_a11y(page)
+    page.locator(".syllabus__unit").first.get_by_role("link", name="Printable packet").click()
+    expect(page.get_by_role("heading", name="Week one: mutual aid", level=1)).to_be_visible()
+    expect(page.locator(".site-header")).to_have_count(0)
+    delta = page.locator(".packet__reading").nth(1)
+    expect(delta).to_contain_text("Paragraphs 2–4")
+    second = list(extra.blocks.order_by("order"))[1]
+    expect(delta.locator(f"#{second.anchor} .block__number")).to_have_text("2")
+    expect(page.locator(".packet__questions")).to_contain_text("Which paragraph matters most?")
+    check_a11y(page)
+    page.emulate_media(media="print")
+    expect(page.locator(".packet__back")).to_be_hidden()

@@ -1,0 +1,78 @@
+"""An organizer starts a private group on a reading series, schedules four weekly
+sessions and invites a member by link; the member joins, RSVPs and gets the calendar."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from studygroups.groups.models import RSVP, Group, Membership
+from tests.factories import verified_user
+from tests.groups.factories import make_curriculum
+
+pytestmark = pytest.mark.e2e
+
+
+def test_organizer_and_member(transactional_db, live_server, page, new_page, login, check_a11y):
+    organizer = verified_user(display_name="Olga", time_zone="Europe/Berlin")
+    member = verified_user(display_name="Mo", time_zone="America/New_York")
+    curriculum = make_curriculum(units=4, owner=organizer)
+
+    login(page, live_server, organizer)
+    page.goto(f"{live_server.url}/groups/new/")
+    page.get_by_label("Name").fill("Night Readers")
+    page.get_by_label("Reading series it follows").select_option(str(curriculum.pk))
+    page.get_by_label("Private: members only").check()
+    page.get_by_label("By invitation only").check()
+    page.get_by_label("Time zone").select_option("Europe/Berlin")
+    page.get_by_role("button", name="Create the group").click()
+    page.wait_for_url(re.compile(r"/groups/night-readers/$"))
+    check_a11y(page)
+
+    page.get_by_role("link", name="Schedule sessions").first.click()
+    first = dt.date.today() + dt.timedelta(days=7)
+    page.get_by_label("From").fill(first.isoformat())
+    page.get_by_label("Every", exact=True).select_option(str(first.weekday()))
+    page.get_by_label("At", exact=True).fill("19:00")
+    check_a11y(page)
+    page.get_by_role("button", name="Create sessions").click()
+    page.wait_for_url(re.compile(r"/groups/night-readers/$"))
+    assert page.get_by_text("4 sessions scheduled").is_visible()
+    group = Group.objects.get(slug="night-readers")
+    assert group.visibility == "private" and group.curriculum == curriculum
+    assert group.sessions.count() == 4
+
+    page.get_by_role("link", name="Invitations").click()
+    page.get_by_role("button", name="Create invitation").click()
+    link = page.locator("input.invitation-link").first.input_value()
+    assert "/groups/invitations/" in link
+    check_a11y(page)
+
+    other = new_page()
+    login(other, live_server, member)
+    other.goto(link.replace("http://127.0.0.1:8000", live_server.url))
+    other.get_by_role("button", name="Join Night Readers").click()
+    other.wait_for_url(re.compile(r"/groups/night-readers/$"))
+    assert Membership.objects.get(group=group, user=member).is_active
+
+    other.get_by_role("link", name=re.compile("Session 1")).click()
+    other.get_by_role("button", name="Going", exact=True).click()
+    other.get_by_text("You answered").wait_for()
+    assert "going" in other.locator("#rsvp").inner_text().lower()
+    assert RSVP.objects.get(user=member).answer == "going"
+    # Shown in the member's own zone: 19:00 Berlin is 13:00 in New York.
+    assert "13:00" in other.locator(".session-when").inner_text()
+    check_a11y(other)
+
+    with other.expect_download() as info:
+        other.get_by_role("link", name="Add to calendar (.ics)").click()
+    body = Path(info.value.path()).read_bytes()
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    assert "Session 1" in str(event["SUMMARY"])
+    assert event.decoded("DTSTART").astimezone(group.tz).hour == 19
+
+    other.goto(f"{live_server.url}/groups/dashboard/")
+    assert other.get_by_text("Night Readers").first.is_visible()
+    check_a11y(other)
