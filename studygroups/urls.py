@@ -12,6 +12,7 @@ urlpatterns = [
     path("library/", include("studygroups.library.urls")),
     path("series/", include("studygroups.curricula.urls")),
     path("groups/", include("studygroups.groups.urls")),
+    path("discussions/", include("studygroups.discussions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "studygroups.library",
     "studygroups.curricula",
     "studygroups.groups",
+    "studygroups.discussions",
+    "studygroups.moderation",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "studygroups.core.context_processors.site",
+                "studygroups.discussions.context_processors.notifications",
             ],
             # {% partialdef %} everywhere without {% load partials %} (CONVENTIONS.md).
             "builtins": ["template_partials.templatetags.partials"],

@@ -7,9 +7,11 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from studygroups.curricula.demo import create_demo_curriculum
 from studygroups.curricula.models import Curriculum
+from studygroups.discussions.demo import create_demo_discussion
 from studygroups.groups.demo import create_demo_group
 
 DEMO_TEXTS = Path(__file__).resolve().parents[2] / "demo" / "texts"
@@ -28,11 +30,18 @@ class Command(BaseCommand):
     help = "Load demo accounts and content (idempotent)."
 
     def handle(self, *args, **options):
+        # Demo accounts have no real inboxes: the e-mails the services send while the
+        # demo is built (joins, schedules) are kept in memory and dropped.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._load()
+
+    def _load(self):
         users = [self._account(*row) for row in DEMO_ACCOUNTS]
         admin, *members = users
         documents = self._documents()
         curriculum = self._curriculum(admin, documents)
-        create_demo_group(organizer=admin, members=members, curriculum=curriculum)
+        group = create_demo_group(organizer=admin, members=members, curriculum=curriculum)
+        create_demo_discussion(group=group, document=documents[0], members=users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} accounts, {len(documents)} documents. "

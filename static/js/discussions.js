@@ -1,0 +1,157 @@
+/* Discussions: select a passage in the reader, choose "Discuss", and the paragraph's
+   threads open beside it with the composer holding the quote. Also closes opened
+   threads and cancels inline reply/edit forms. No inline script: loaded with defer. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var body = document.querySelector(".reader__body[data-discuss-url]");
+  var button = null;
+  var pending = null;
+
+  function blockOf(node) {
+    var el = node && (node.nodeType === 1 ? node : node.parentElement);
+    return el ? el.closest(".reader__body .block[id]") : null;
+  }
+
+  function blockText(block) {
+    // The paragraph's own text, without the number and count links in the margin.
+    var clone = block.cloneNode(true);
+    clone.querySelectorAll(".block__permalink, .para-count, .para-threads").forEach(function (n) {
+      n.remove();
+    });
+    return clone.textContent;
+  }
+
+  function squash(text) {
+    return text.replace(/\s+/g, " ").trim();
+  }
+
+  function hide() {
+    if (button) button.hidden = true;
+    pending = null;
+  }
+
+  function ensureButton() {
+    if (button) return button;
+    button = document.createElement("button");
+    button.type = "button";
+    button.className = "discuss-button";
+    button.textContent = "Discuss";
+    button.hidden = true;
+    button.addEventListener("mousedown", function (event) {
+      event.preventDefault(); // keep the selection
+    });
+    button.addEventListener("click", function () {
+      if (pending) openComposer(pending);
+      hide();
+    });
+    document.body.appendChild(button);
+    return button;
+  }
+
+  function onSelection() {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) {
+      hide();
+      return;
+    }
+    var range = selection.getRangeAt(0);
+    var block = blockOf(range.startContainer);
+    if (!block || block !== blockOf(range.endContainer)) {
+      hide();
+      return;
+    }
+    var quote = squash(selection.toString());
+    if (!quote || quote.length > 1000) {
+      hide();
+      return;
+    }
+    // Context before the selection, to tell repeated phrases apart.
+    var before = document.createRange();
+    before.selectNodeContents(block);
+    before.setEnd(range.startContainer, range.startOffset);
+    var prefixHolder = document.createElement("div");
+    prefixHolder.appendChild(before.cloneContents());
+    prefixHolder.querySelectorAll(".block__permalink, .para-count").forEach(function (n) {
+      n.remove();
+    });
+    var prefix = squash(prefixHolder.textContent).slice(-40);
+    if (squash(blockText(block)).indexOf(quote) === -1) {
+      hide();
+      return;
+    }
+    pending = { anchor: block.id, quote: quote, prefix: prefix };
+    var rect = range.getBoundingClientRect();
+    var b = ensureButton();
+    b.hidden = false;
+    b.style.top = window.scrollY + rect.bottom + 8 + "px";
+    b.style.left = Math.max(8, window.scrollX + rect.left + rect.width / 2 - 40) + "px";
+  }
+
+  function openComposer(info) {
+    var url =
+      body.getAttribute("data-discuss-url").replace("__anchor__", encodeURIComponent(info.anchor)) +
+      "?quote=" + encodeURIComponent(info.quote) +
+      "&prefix=" + encodeURIComponent(info.prefix);
+    var target = document.getElementById("threads-" + info.anchor);
+    if (!target || !window.htmx) {
+      window.location.href = url;
+      return;
+    }
+    window.htmx.ajax("GET", url, { target: target, swap: "innerHTML" }).then(function () {
+      var field = target.querySelector("textarea[name=body]");
+      if (field) field.focus();
+    });
+  }
+
+  if (body && body.hasAttribute("data-can-discuss")) {
+    document.addEventListener("selectionchange", function () {
+      window.clearTimeout(onSelection.timer);
+      onSelection.timer = window.setTimeout(onSelection, 120);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") hide();
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("[data-close-threads]");
+    if (close) {
+      var holder = close.closest(".para-threads");
+      if (holder) {
+        var anchor = holder.id.replace(/^threads-/, "");
+        holder.innerHTML = "";
+        var count = document.querySelector("#" + CSS.escape(anchor) + " .para-count");
+        if (count) count.focus();
+      }
+      return;
+    }
+    var cancel = event.target.closest("[data-cancel-form]");
+    if (cancel && window.htmx) {
+      var form = cancel.closest("form");
+      if (form && form.classList.contains("composer__form--reply")) {
+        event.preventDefault();
+        form.remove();
+      } else if (form && form.classList.contains("composer__form--edit")) {
+        event.preventDefault();
+        window.htmx.ajax("GET", cancel.getAttribute("href"), { target: form, swap: "outerHTML" });
+      }
+    }
+  });
+
+  // Mark the paragraph whose threads are open, and focus a form htmx just inserted.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.classList && target.classList.contains("reply-slot")) {
+      var field = target.querySelector("textarea");
+      if (field) field.focus();
+    }
+    if (target && target.classList && target.classList.contains("para-threads")) {
+      var heading = target.querySelector("h2");
+      if (heading && !target.querySelector("textarea:focus")) {
+        heading.setAttribute("tabindex", "-1");
+      }
+    }
+  });
+})();

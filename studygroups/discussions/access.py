@@ -1,0 +1,144 @@
+"""The only way a view obtains a group's discussion or one of its posts.
+
+Each function returns the object or raises Http404, the same answer for "missing" and
+"not yours to see", so a private group's discussions cannot be discovered. Writing and
+editing raise `Refused` (shown as a 403 with a plain message) only after reading is
+allowed, so the refusal reveals nothing new.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from studygroups.groups.models import Group
+from studygroups.library.models import Document
+
+from . import rules as discussion_rules
+from .models import Discussion, Post
+
+
+class Refused(PermissionDenied):
+    """A plain-words refusal of something the user can see but not do."""
+
+
+@dataclass
+class DiscussionContext:
+    group: Group
+    document: Document
+    discussion: Discussion | None
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.discussion and self.discussion.is_locked)
+
+
+def access_group(user, group_slug: str) -> Group:
+    group = Group.objects.filter(slug=group_slug).first()
+    if group is None or not discussion_rules.can_read_discussion(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+def access_discussion(user, group_slug: str, document_slug: str) -> DiscussionContext:
+    """A group's discussion of a document, readable by `user`. The discussion itself may
+    not exist yet (it is created with its first post)."""
+    group = access_group(user, group_slug)
+    document = Document.objects.filter(slug=document_slug).first()
+    if document is None:
+        raise Http404("No such document.")
+    discussion = Discussion.objects.filter(group=group, document=document).first()
+    return DiscussionContext(group=group, document=document, discussion=discussion)
+
+
+def access_discussion_for_writing(user, group_slug: str, document_slug: str):
+    context = access_discussion(user, group_slug, document_slug)
+    require_write(user, context.group, context.discussion)
+    return context
+
+
+def require_write(user, group: Group, discussion: Discussion | None) -> None:
+    if not discussion_rules.can_write_discussion(user, group):
+        raise Refused("Only members of this group can post in its discussions.")
+    if discussion is not None and discussion.is_locked:
+        raise Refused("This discussion is locked by a moderator; no new posts or edits.")
+
+
+def access_post(user, group_slug: str, document_slug: str, post_id: int) -> Post:
+    """A post of this group's discussion of this document that `user` can read.
+
+    A post of another discussion is "not found" here, so a reply or an edit can never
+    cross from one discussion (or group) to another.
+    """
+    context = access_discussion(user, group_slug, document_slug)
+    post = None
+    if context.discussion is not None:
+        post = (
+            Post.objects.select_related("author", "question")
+            .filter(pk=post_id, discussion=context.discussion)
+            .first()
+        )
+    if post is None:
+        raise Http404("There is no such post in this discussion.")
+    # Share the objects already loaded, so nothing is fetched twice.
+    context.discussion.group = context.group
+    context.discussion.document = context.document
+    post.discussion = context.discussion
+    from .services import post_visible_to
+
+    if not post_visible_to(user=user, post=post):
+        raise Http404("There is no such post in this discussion.")
+    return post
+
+
+def access_post_for_reply(user, group_slug, document_slug, post_id) -> Post:
+    post = access_post(user, group_slug, document_slug, post_id)
+    require_write(user, post.discussion.group, post.discussion)
+    if post.is_deleted or post.is_hidden:
+        raise Refused("That post was removed, so it cannot take new replies.")
+    return post
+
+
+def access_post_for_edit(user, group_slug, document_slug, post_id) -> Post:
+    post = access_post(user, group_slug, document_slug, post_id)
+    require_write(user, post.discussion.group, post.discussion)
+    if not discussion_rules.can_edit_post(user, post):
+        raise Refused("You can edit only your own posts.")
+    return post
+
+
+def access_post_for_delete(user, group_slug, document_slug, post_id) -> Post:
+    post = access_post(user, group_slug, document_slug, post_id)
+    if not discussion_rules.can_delete_post(user, post):
+        raise Refused("You can delete only your own posts.")
+    return post
+
+
+def access_post_for_moderation(user, group_slug, document_slug, post_id) -> Post:
+    post = access_post(user, group_slug, document_slug, post_id)
+    if not discussion_rules.can_moderate_post(user, post):
+        raise Refused("Only the group's organizers and facilitators moderate its discussions.")
+    return post
+
+
+def access_discussion_for_moderation(user, group_slug: str, document_slug: str):
+    context = access_discussion(user, group_slug, document_slug)
+    if not discussion_rules.can_moderate_discussion(user, context.group):
+        raise Refused("Only the group's organizers and facilitators moderate its discussions.")
+    if context.discussion is None:
+        raise Http404("Nobody has posted in this discussion yet.")
+    return context
+
+
+def access_group_for_moderation(user, group_slug: str) -> Group:
+    group = access_group(user, group_slug)
+    if not discussion_rules.can_moderate_discussion(user, group):
+        raise Refused("Only the group's organizers and facilitators moderate its discussions.")
+    return group
+
+
+def access_discussion_for_export(user, group_slug: str, document_slug: str):
+    context = access_discussion(user, group_slug, document_slug)
+    if not discussion_rules.can_export_discussion(user, context.group):
+        raise Refused("Only the group's organizers can export its discussions.")
+    return context

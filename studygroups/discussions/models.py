@@ -1,0 +1,256 @@
+"""Discussions: a group's conversation about one document, as a tree of posts.
+
+The tree is a materialized path: every post's `path` is its ancestors' ids followed by its
+own, each as a fixed-width decimal segment. Ordering by `path` gives depth-first display
+order (each reply under its parent, siblings oldest first) in one query, with no recursion
+and no extra app.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+PATH_SEGMENT = 12  # digits per id in Post.path
+MAX_DEPTH = 90  # Post.path max_length / PATH_SEGMENT, with room to spare
+BODY_MAX = 10_000
+QUOTE_MAX = 1_000
+CONTEXT_CHARS = 40  # characters of context kept either side of a quote
+
+
+class Discussion(models.Model):
+    """One group's discussion of one document. Created when the first post is written."""
+
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="discussions")
+    document = models.ForeignKey(
+        "library.Document", on_delete=models.CASCADE, related_name="discussions"
+    )
+    locked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When set, nobody can post or edit."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "document"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "document"], name="unique_discussion_per_group_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} on {self.document}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "discussions:document",
+            kwargs={"group_slug": self.group.slug, "document_slug": self.document.slug},
+        )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class PostQuerySet(models.QuerySet):
+    def in_display_order(self):
+        return self.order_by("path")
+
+    def live(self):
+        """Neither deleted by the author nor hidden by a moderator."""
+        return self.filter(deleted_at__isnull=True, hidden_at__isnull=True)
+
+    def for_display(self):
+        return self.select_related("author", "question").in_display_order()
+
+
+class Post(models.Model):
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="posts")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    path = models.CharField(max_length=1100, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    body = models.TextField(max_length=BODY_MAX)
+    body_html = models.TextField(editable=False)
+    anchor = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The paragraph (block anchor) the thread is about; replies inherit it.",
+    )
+    quote = models.TextField(max_length=QUOTE_MAX, blank=True)
+    quote_prefix = models.CharField(max_length=CONTEXT_CHARS * 2, blank=True)
+    quote_suffix = models.CharField(max_length=CONTEXT_CHARS * 2, blank=True)
+    question = models.ForeignKey(
+        "curricula.DiscussionQuestion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+    )
+    idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        indexes = [models.Index(fields=["discussion", "anchor"], name="post_discussion_anchor")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"], name="unique_post_idempotency_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(question__isnull=True),
+                name="post_question_only_on_top_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} by {self.author}"
+
+    def get_absolute_url(self) -> str:
+        discussion = self.discussion
+        return reverse(
+            "discussions:post",
+            kwargs={
+                "group_slug": discussion.group.slug,
+                "document_slug": discussion.document.slug,
+                "post_id": self.pk,
+            },
+        )
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def root_id(self) -> int:
+        return int(self.path[:PATH_SEGMENT]) if self.path else self.pk
+
+    @property
+    def author_name(self) -> str:
+        return self.author.public_name if self.author else "A former member"
+
+
+class PostRevision(models.Model):
+    """The text of a post before an edit. Visible to moderators."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    body_html = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReadState(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_reads"
+    )
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="read_states")
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "discussion"], name="unique_read_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} saw {self.discussion} at {self.last_seen_at}"
+
+
+class Follow(models.Model):
+    """Following is automatic on posting; `following=False` records a choice to stop."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_follows"
+    )
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="follows")
+    following = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "discussion"], name="unique_follow")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'follows' if self.following else 'unfollowed'} {self.discussion}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        REPLY = "reply", "replied to your post"
+        MENTION = "mention", "mentioned you"
+        FOLLOWED = "followed", "posted in a discussion you follow"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Sent by e-mail, alone or in a digest."
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "post"], name="unique_notification_per_post"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.get_kind_display()} ({self.post_id})"
+
+
+class NotificationSetting(models.Model):
+    class Email(models.TextChoices):
+        IMMEDIATELY = "immediately", "Immediately, one e-mail per notification"
+        DAILY = "daily", "Once a day, as a digest"
+        OFF = "off", "Never: I will check the site"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_setting"
+    )
+    email = models.CharField(max_length=12, choices=Email.choices, default=Email.IMMEDIATELY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.email}"

@@ -1,0 +1,45 @@
+from django.urls import path
+
+from studygroups.moderation import views as moderation
+
+from . import views
+
+app_name = "discussions"
+
+doc = "<slug:group_slug>/<slug:document_slug>/"
+post = doc + "posts/<int:post_id>/"
+
+urlpatterns = [
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        views.notification_read,
+        name="notification_read",
+    ),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("<slug:group_slug>/", views.group_index, name="group"),
+    path("<slug:group_slug>/members/<int:user_id>/", views.member, name="member"),
+    path("<slug:group_slug>/moderation/", moderation.queue, name="moderation"),
+    path(
+        "<slug:group_slug>/moderation/reports/<int:report_id>/resolve/",
+        moderation.report_resolve,
+        name="report_resolve",
+    ),
+    path(doc, views.document, name="document"),
+    path(doc + "p/<str:anchor>/", views.paragraph, name="paragraph"),
+    path(doc + "posts/", views.post_create, name="post_create"),
+    path(doc + "follow/", views.follow, name="follow"),
+    path(doc + "lock/", moderation.discussion_lock, name="lock"),
+    path(doc + "export.md", views.export_markdown, name="export_markdown"),
+    path(doc + "export.json", views.export_json, name="export_json"),
+    path(post, views.post_detail, name="post"),
+    path(post + "reply/", views.post_reply, name="post_reply"),
+    path(post + "edit/", views.post_edit, name="post_edit"),
+    path(post + "delete/", views.post_delete, name="post_delete"),
+    path(post + "history/", views.post_history, name="post_history"),
+    path(post + "hide/", moderation.post_hide, name="post_hide"),
+    path(post + "unhide/", moderation.post_unhide, name="post_unhide"),
+    path(post + "report/", moderation.post_report, name="post_report"),
+]

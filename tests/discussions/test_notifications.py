@@ -1,0 +1,109 @@
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from studygroups.discussions import services
+from studygroups.discussions.emails import send_digests, unsubscribe_token
+from studygroups.discussions.models import Notification, NotificationSetting
+from studygroups.groups.models import Membership
+
+from .factories import add_member, post, reply
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds(user):
+    return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def test_reply_mention_and_follow_notifications(
+    group, document, member, member2, organizer, django_capture_on_commit_callbacks
+):
+    root = post(group, document, member, "root")  # member follows
+    post(group, document, organizer, "organizer follows too")
+    assert kinds(member) == ["followed"]  # the organizer posted where member follows
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(root, member2, f"re, and hello @{organizer.public_name.replace(' ', '')}")
+    assert kinds(member) == ["reply"]  # reply beats follow, one per post
+    assert kinds(organizer) == ["mention"]  # mention beats follow
+    assert kinds(member2) == []  # never about one's own post
+
+
+def test_no_notification_for_people_who_left_or_unfollowed(group, document, member, member2):
+    root = post(group, document, member, "root")
+    post(group, document, member2, "m2 follows")
+    services.follow_set(user=member2, discussion=root.discussion, following=False)
+    third = add_member(group)
+    post(group, document, third, "third follows")
+    Membership.objects.filter(user=third).update(state=Membership.State.LEFT)
+    post(group, document, member, "another")
+    assert kinds(member2) == []
+    assert kinds(third) == []
+
+
+def test_immediate_email_with_unsubscribe(
+    group, document, member, member2, django_capture_on_commit_callbacks
+):
+    root = post(group, document, member, "root")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(root, member2, "an answer for you")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [member.email]
+    assert "replied to your post" in message.subject
+    assert "an answer for you" in message.body
+    token = unsubscribe_token(member)
+    assert f"/discussions/unsubscribe/{token}/" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html = message.alternatives[0][0]
+    assert "Unsubscribe" in html
+    assert Notification.objects.get(recipient=member).emailed_at is not None
+
+
+def test_daily_digest_is_sent_once(
+    group, document, member, member2, django_capture_on_commit_callbacks
+):
+    services.notification_setting_set(user=member, email=NotificationSetting.Email.DAILY)
+    root = post(group, document, member, "root")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(root, member2, "first")
+        reply(root, member2, "second")
+    assert mail.outbox == []  # not immediately
+    call_command("send_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 1
+    digest = mail.outbox[0]
+    assert "2 new notifications" in digest.subject
+    assert "first" in digest.body and "second" in digest.body
+    assert "/discussions/unsubscribe/" in digest.body
+    assert send_digests() == 0  # idempotent
+    assert len(mail.outbox) == 1
+
+
+def test_off_means_no_email(group, document, member, member2, django_capture_on_commit_callbacks):
+    services.notification_setting_set(user=member, email=NotificationSetting.Email.OFF)
+    root = post(group, document, member, "root")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(root, member2, "quiet")
+    assert mail.outbox == [] and send_digests() == 0
+    assert kinds(member) == ["reply"]  # still in-app
+
+
+def test_one_click_unsubscribe(client, member):
+    url = reverse("discussions:unsubscribe", args=[unsubscribe_token(member)])
+    page = client.get(url)
+    assert page.status_code == 200 and b"Unsubscribe" in page.content
+    client.post(url)  # no CSRF token: RFC 8058 one-click
+    assert NotificationSetting.objects.get(user=member).email == "off"
+    bad = client.post(reverse("discussions:unsubscribe", args=["forged-token"]))
+    assert bad.status_code == 400
+
+
+def test_settings_page(client, member):
+    client.force_login(member)
+    url = reverse("discussions:notification_settings")
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"email": "weekly"}).status_code == 200  # invalid: re-rendered
+    client.post(url, {"email": "daily"})
+    assert NotificationSetting.objects.get(user=member).email == "daily"

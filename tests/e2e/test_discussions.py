@@ -1,0 +1,105 @@
+"""Two members discuss a quoted passage in the browser; XSS payloads stay inert."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from studygroups.discussions.models import Notification, Post
+from tests.discussions.factories import add_member, first_anchor, make_group, post
+from tests.discussions.xss_payloads import XSS_PAYLOADS
+from tests.factories import make_document, verified_user
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SELECT_JS = """
+([anchor, start, end]) => {
+  const block = document.getElementById(anchor);
+  const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+  let node, text = null;
+  while ((node = walker.nextNode())) {
+    const inMargin = node.parentElement.closest('.block__permalink, .para-count');
+    if (!inMargin && node.textContent.trim().length > end) {
+      text = node; break;
+    }
+  }
+  const range = document.createRange();
+  range.setStart(text, start);
+  range.setEnd(text, end);
+  const sel = window.getSelection();
+  sel.removeAllRanges();
+  sel.addRange(range);
+  return sel.toString();
+}
+"""
+
+
+def test_two_members_discuss_a_quoted_passage(live_server, page, new_page, login, check_a11y):
+    group = make_group(name="Thursday circle")
+    document = make_document(title="Reading in company", paragraphs=3)
+    ada = add_member(group, verified_user(display_name="Ada"))
+    ben = add_member(group, verified_user(display_name="Ben"))
+    # Seed hostile posts: none of them may run in the browser.
+    for payload in XSS_PAYLOADS:
+        post(group, document, ben, payload)
+    anchor = first_anchor(document, 1)
+    url = live_server.url + reverse(
+        "discussions:document",
+        kwargs={"group_slug": group.slug, "document_slug": document.slug},
+    )
+    dialogs = []
+
+    # Ada selects a passage, chooses "Discuss", writes with the quote attached.
+    login(page, live_server, ada)
+    page.on("dialog", lambda d: dialogs.append(d.message))
+    page.goto(url)
+    quote = page.evaluate(SELECT_JS, [anchor, 12, 40]).strip()
+    assert quote
+    page.locator(".discuss-button").click()
+    composer = page.locator(f"#threads-{anchor} form.composer__form")
+    composer.wait_for()
+    assert quote in composer.locator(".composer__quote").inner_text()
+    composer.get_by_label("Your post").fill("Is this *the* central claim, @Ben?")
+    composer.get_by_role("button", name="Post on this paragraph").click()
+    thread = page.locator(f"#threads-{anchor} .post").first
+    thread.wait_for()
+    assert "central claim" in thread.inner_text()
+    saved = Post.objects.get(anchor=anchor)
+    assert saved.quote == re.sub(r"\s+", " ", quote) and saved.author == ada
+    check_a11y(page)
+
+    # Ben opens the paragraph's threads from the margin count and replies in place.
+    other = new_page()
+    login(other, live_server, ben)
+    other.on("dialog", lambda d: dialogs.append(d.message))
+    other.goto(url)
+    count = other.locator(f"#{anchor} .para-count")
+    assert count.inner_text().startswith("1")
+    assert count.get_attribute("class").count("para-count--has")
+    count.click()
+    threads = other.locator(f"#threads-{anchor}")
+    threads.locator(".post").first.wait_for()
+    assert quote in threads.locator(".post__quote").inner_text()
+    threads.get_by_role("link", name="Reply").click()
+    reply_form = threads.locator("form.composer__form--reply")
+    reply_form.get_by_label("Your reply").fill("Yes, and it returns in the last section.")
+    reply_form.get_by_role("button", name="Reply").click()
+    threads.get_by_text("it returns in the last section").wait_for()
+
+    # Both see the thread; both were notified (mention for Ben, reply for Ada).
+    page.reload()
+    page.locator(f"#{anchor} .para-count").click()
+    page.locator(f"#threads-{anchor}").get_by_text("it returns in the last section").wait_for()
+    assert Notification.objects.filter(recipient=ada, kind="reply").exists()
+    assert Notification.objects.filter(recipient=ben, kind="mention").exists()
+    page.goto(live_server.url + reverse("discussions:notifications"))
+    assert "Ben replied to your post" in page.locator(".notification-list").inner_text()
+    other.goto(live_server.url + reverse("discussions:notifications"))
+    assert "Ada mentioned you" in other.locator(".notification-list").inner_text()
+
+    # No payload ran anywhere.
+    for p in (page, other):
+        p.goto(url)
+        p.wait_for_load_state("networkidle")
+        assert p.evaluate("typeof window.__xss") == "undefined"
+    assert dialogs == []
