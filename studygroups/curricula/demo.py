@@ -67,6 +67,10 @@ def create_demo_curriculum(*, owner, documents: Sequence[Document]) -> Curriculu
         )
         for text in (QUESTIONS[number % 3], QUESTIONS[(number + 1) % 3]):
             services.question_add(unit=unit, text=text)
-    services.curriculum_update(curriculum=curriculum, data={"status": Curriculum.Status.PUBLISHED})
+    # The demo's notes are meant for the groups that use it.
+    services.curriculum_update(
+        curriculum=curriculum,
+        data={"status": Curriculum.Status.PUBLISHED, "share_notes_with_groups": True},
+    )
     curriculum.refresh_from_db()
     return curriculum

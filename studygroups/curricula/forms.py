@@ -22,8 +22,17 @@ class ShowsInitialMixin:
 class CurriculumForm(ShowsInitialMixin, forms.ModelForm):
     class Meta:
         model = Curriculum
-        fields = ["title", "summary", "audience", "visibility", "status", "target_unit_minutes"]
+        fields = [
+            "title",
+            "summary",
+            "audience",
+            "visibility",
+            "status",
+            "target_unit_minutes",
+            "share_notes_with_groups",
+        ]
         labels = {
+            "share_notes_with_groups": "Share facilitator notes with groups using this series",
             "summary": "Summary",
             "audience": "Intended audience",
             "target_unit_minutes": "Target reading time per unit (minutes)",
@@ -31,6 +40,10 @@ class CurriculumForm(ShowsInitialMixin, forms.ModelForm):
         help_texts = {
             "summary": "What the series covers and why; shown at the top of the syllabus.",
             "target_unit_minutes": "Units whose required reading takes longer are flagged.",
+            "share_notes_with_groups": "Off: only the owners see the facilitator notes. On: "
+            "organizers and facilitators of every group that follows this series see them "
+            "too. Anyone can start a group on a public series, so switch this on only if the "
+            "notes may be read by any group leader.",
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
@@ -257,13 +270,35 @@ class QuestionForm(forms.ModelForm):
             ]
 
 
+BIGINT_MAX = 2**63 - 1
+
+
+class DocumentIdsField(forms.ModelMultipleChoiceField):
+    """Document ids must be whole numbers a database id can hold: checked before any
+    query, so a 30-digit id is a form error, not an OverflowError."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except (TypeError, ValueError):
+                number = None
+            if number is None or not 1 <= number <= BIGINT_MAX:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class FromDocumentsForm(forms.Form):
     title = forms.CharField(
         label="Title of the reading series",
         max_length=200,
         error_messages={"required": "Give the reading series a title."},
     )
-    documents = forms.ModelMultipleChoiceField(
+    documents = DocumentIdsField(
         queryset=Document.objects.all(),
         label="Documents",
         error_messages={

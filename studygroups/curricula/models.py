@@ -90,6 +90,11 @@ class Curriculum(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    share_notes_with_groups = models.BooleanField(
+        default=False,
+        help_text="Show the facilitator notes to the organizers and facilitators of groups "
+        "that follow this series. Off: only the owners see them.",
+    )
 
     objects = CurriculumQuerySet.as_manager()
 

@@ -64,6 +64,12 @@ def is_group_facilitator(user, curriculum: Curriculum) -> bool:
 
 
 @rules.predicate
+def shares_notes(user, curriculum: Curriculum) -> bool:
+    """The owners chose to share facilitator notes with the groups following the series."""
+    return curriculum.share_notes_with_groups
+
+
+@rules.predicate
 def is_authenticated(user, curriculum: Curriculum) -> bool:
     return bool(user and user.is_authenticated)
 
@@ -71,7 +77,9 @@ def is_authenticated(user, curriculum: Curriculum) -> bool:
 # Drafts are for their owners only; a published private series also for its groups.
 can_view_curriculum = is_owner | (is_published & (is_public | is_group_member))
 can_edit_curriculum = is_owner
-can_see_facilitator_notes = is_owner | (is_published & is_group_facilitator)
+# Notes are the owners'; anyone can start a group on a public series, so being its
+# organizer is not enough: the owners must also have chosen to share them with groups.
+can_see_facilitator_notes = is_owner | (is_published & shares_notes & is_group_facilitator)
 can_fork_curriculum = is_authenticated & is_published & is_public
 
 rules.add_perm("curricula.view_curriculum", can_view_curriculum)

@@ -24,6 +24,7 @@ from studygroups.library.reading import document_parts
 from studygroups.library.services import unique_slug
 
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
+from .rules import can_see_facilitator_notes, can_view_curriculum
 
 UP, DOWN = "up", "down"
 PROPOSED_UNIT_MINUTES = 25
@@ -578,7 +579,9 @@ def curriculum_create_from_documents(
 @transaction.atomic
 def curriculum_fork(*, curriculum: Curriculum, owner) -> Curriculum:
     """Copy a series with its units, readings and questions into a private draft owned by
-    `owner`, recording where it came from."""
+    `owner`, recording where it came from. Facilitator notes are copied only for someone
+    who may read them on the original."""
+    keep_notes = bool(can_see_facilitator_notes(owner, curriculum))
     copy = Curriculum(
         title=curriculum.title,
         slug=unique_slug(Curriculum, curriculum.title, max_length=220),
@@ -604,7 +607,7 @@ def curriculum_fork(*, curriculum: Curriculum, owner) -> Curriculum:
                 title=u.title,
                 introduction=u.introduction,
                 learning_goals=u.learning_goals,
-                facilitator_notes=u.facilitator_notes,
+                facilitator_notes=u.facilitator_notes if keep_notes else "",
                 copied_from=u,
             )
             for n, u in enumerate(units)
@@ -642,7 +645,7 @@ def curriculum_fork(*, curriculum: Curriculum, owner) -> Curriculum:
                 text_html=q.text_html,
                 anchor=q.anchor,
                 answer_before_seeing=q.answer_before_seeing,
-                facilitator_notes=q.facilitator_notes,
+                facilitator_notes=q.facilitator_notes if keep_notes else "",
             )
             for q in questions
         ]
@@ -659,11 +662,15 @@ class ForkChanges:
         return bool(self.new_units or self.edited_units)
 
 
-def fork_changes(curriculum: Curriculum) -> ForkChanges:
+def fork_changes(curriculum: Curriculum, *, user) -> ForkChanges:
     """What changed in the original since this copy was made: units added there, and units
-    whose content (text, readings or questions) was edited there. One query."""
+    whose content (text, readings or questions) was edited there. Empty when `user` may no
+    longer view the original (made private or a draft again)."""
     original_id, since = curriculum.forked_from_id, curriculum.forked_at
     if original_id is None or since is None:
+        return ForkChanges()
+    original = curriculum.forked_from
+    if original is None or not can_view_curriculum(user, original):
         return ForkChanges()
     copied = Unit.objects.filter(curriculum=curriculum, copied_from__isnull=False).values(
         "copied_from"

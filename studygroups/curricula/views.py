@@ -89,7 +89,7 @@ def _totals(units: list[Unit]) -> dict:
     }
 
 
-def _builder_context(curriculum: Curriculum, *, unit_form=None, settings_form=None) -> dict:
+def _builder_context(curriculum: Curriculum, *, user, unit_form=None, settings_form=None) -> dict:
     units = _units_with_content(curriculum)
     return {
         "curriculum": curriculum,
@@ -97,7 +97,7 @@ def _builder_context(curriculum: Curriculum, *, unit_form=None, settings_form=No
         "totals": _totals(units),
         "unit_form": unit_form or UnitTitleForm(),
         "settings_form": settings_form or CurriculumForm(instance=curriculum),
-        "fork_changes": services.fork_changes(curriculum),
+        "fork_changes": services.fork_changes(curriculum, user=user),
     }
 
 
@@ -210,7 +210,7 @@ def curriculum_detail(request, slug):
         "is_owner": is_owner,
         "can_fork": can_fork_curriculum(request.user, curriculum),
         "show_notes": can_see_facilitator_notes(request.user, curriculum),
-        "fork_changes": services.fork_changes(curriculum) if is_owner else None,
+        "fork_changes": services.fork_changes(curriculum, user=request.user) if is_owner else None,
     }
     return render(request, "curricula/curriculum_detail.html", context)
 
@@ -323,13 +323,13 @@ def curriculum_edit(request, slug):
                 messages.success(request, "Settings saved.")
                 return redirect("curricula:edit", slug=fresh.slug)
         curriculum.refresh_from_db()
-    context = _builder_context(curriculum, settings_form=settings_form)
+    context = _builder_context(curriculum, user=request.user, settings_form=settings_form)
     return render(request, "curricula/curriculum_edit.html", context)
 
 
 def _units_response(request, curriculum: Curriculum, message: str, *, unit_form=None):
     if request.htmx:
-        context = _builder_context(curriculum, unit_form=unit_form)
+        context = _builder_context(curriculum, user=request.user, unit_form=unit_form)
         context["status_message"] = message
         return render(request, "curricula/curriculum_edit.html#units", context)
     if unit_form is not None and unit_form.errors:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .models import Session
-from .readings import session_readings
+from .readings import series_visible, session_readings
 
 
 def session_uid(session: Session) -> str:
@@ -15,9 +15,9 @@ def session_uid(session: Session) -> str:
     return f"session-{session.pk}@{host}"
 
 
-def _description(session: Session) -> str:
+def _description(session: Session, *, show_units: bool) -> str:
     lines = []
-    items = session_readings(session)
+    items = session_readings(session, show_units=show_units)
     if items:
         lines.append("To read:")
         for item in items:
@@ -29,8 +29,12 @@ def _description(session: Session) -> str:
     return "\n".join(lines)
 
 
-def build_calendar(sessions, *, name: str) -> bytes:
-    """Sessions must have `group` selected and `session_prefetches()` applied."""
+def build_calendar(sessions, *, name: str, include_link: bool, viewer) -> bytes:
+    """Sessions must have `group__curriculum` selected and `session_prefetches()` applied.
+
+    include_link: True only when `viewer` is an active member of every group in the
+    calendar (the video link is for members). The series' units and readings are listed
+    only when `viewer` may see the series."""
     cal = Calendar()
     cal.add("prodid", "-//Study groups//Sessions//EN")
     cal.add("version", "2.0")
@@ -39,7 +43,11 @@ def build_calendar(sessions, *, name: str) -> bytes:
     cal.add("x-wr-calname", name)
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     stamp = timezone.now()
+    series_shown: dict[int | None, bool] = {}
     for session in sessions:
+        group = session.group
+        if group.curriculum_id not in series_shown:
+            series_shown[group.curriculum_id] = series_visible(viewer, group)
         event = Event()
         event.add("uid", session_uid(session))
         event.add("sequence", session.sequence)
@@ -49,11 +57,14 @@ def build_calendar(sessions, *, name: str) -> bytes:
         event.add("dtend", session.ends_at)
         event.add("summary", f"{session.title} · {session.group.name}")
         place = session.place or session.group.meeting_place
-        link = session.link or session.group.meeting_link
+        link = (session.link or session.group.meeting_link) if include_link else ""
         if place or link:
             event.add("location", place or link)
         event.add("url", f"{settings.SITE_URL}{session.get_absolute_url()}")
-        event.add("description", _description(session))
+        event.add(
+            "description",
+            _description(session, show_units=series_shown[group.curriculum_id]),
+        )
         if session.state == Session.State.CANCELLED:
             event.add("status", "CANCELLED")
         else:

@@ -10,7 +10,7 @@ from studygroups.curricula.models import Curriculum, Unit
 from studygroups.library.models import Document
 
 from .models import RSVP, Group, Membership, NotificationPreference
-from .services import MAX_SCHEDULED_SESSIONS, localize
+from .services import DATE_RANGE, FIRST_YEAR, LAST_YEAR, MAX_SCHEDULED_SESSIONS, localize
 
 WEEKDAYS = [
     (0, "Mondays"),
@@ -21,6 +21,13 @@ WEEKDAYS = [
     (5, "Saturdays"),
     (6, "Sundays"),
 ]
+
+
+def check_date_range(day: dt.date | None) -> dt.date | None:
+    """Session dates stay in years a calendar can hold (and people mean)."""
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError(DATE_RANGE)
+    return day
 
 
 class DateInput(forms.DateInput):
@@ -85,10 +92,19 @@ class GroupForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-        allowed = Q(status=Curriculum.Status.PUBLISHED, visibility=Curriculum.Visibility.PUBLIC)
+        # Only published series: a public series, one's own, or a private one the user
+        # may view through a group (as `can_view_curriculum`). Never a draft.
+        allowed = Q(visibility=Curriculum.Visibility.PUBLIC)
         if user is not None and user.is_authenticated:
             allowed |= Q(owners=user)
+            allowed |= Q(
+                pk__in=Membership.objects.active()
+                .filter(user=user, group__curriculum__isnull=False)
+                .values("group__curriculum")
+            )
+        allowed &= Q(status=Curriculum.Status.PUBLISHED)
         if self.instance.curriculum_id:
+            # Keep what the group follows now, so other edits still save.
             allowed |= Q(pk=self.instance.curriculum_id)
         self.fields["curriculum"].queryset = Curriculum.objects.filter(allowed).distinct()
         self.fields["curriculum"].empty_label = "None yet"
@@ -144,6 +160,9 @@ class SessionForm(forms.Form):
             "notes": session.notes,
             "units": list(session.units.all()),
         }
+
+    def clean_date(self):
+        return check_date_range(self.cleaned_data.get("date"))
 
     def clean(self):
         data = super().clean()
@@ -207,6 +226,9 @@ class ScheduleForm(forms.Form):
             del self.fields["one_unit_per_session"]
             self.fields["count"].required = True
             self.fields["count"].help_text = ""
+
+    def clean_first_date(self):
+        return check_date_range(self.cleaned_data.get("first_date"))
 
     def clean_skip_dates(self):
         raw = self.cleaned_data.get("skip_dates", "")

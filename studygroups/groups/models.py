@@ -14,6 +14,17 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a time zone we know. Choose one from the list.")
 
 
+# Fixed paths under /groups/ and /discussions/ that a group's slug must not shadow.
+RESERVED_GROUP_SLUGS = frozenset(
+    {"new", "dashboard", "settings", "calendar", "unsubscribe", "invitations", "notifications"}
+)
+
+
+def validate_group_slug(value: str) -> None:
+    if value in RESERVED_GROUP_SLUGS:
+        raise ValidationError(f"“{value}” is a word the site uses itself; choose another address.")
+
+
 class GroupQuerySet(models.QuerySet):
     def listed(self):
         return self.filter(visibility=Group.Visibility.PUBLIC)
@@ -38,7 +49,7 @@ class Group(models.Model):
         INVITATION = "invitation", "By invitation only"
 
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
+    slug = models.SlugField(max_length=140, unique=True, validators=[validate_group_slug])
     description = models.TextField(blank=True)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE

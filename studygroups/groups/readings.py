@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.db.models import Prefetch
 
 from studygroups.curricula.models import DiscussionQuestion, Reading, Unit
+from studygroups.curricula.rules import can_view_curriculum
 from studygroups.library.models import reading_minutes_for
 
 from .models import SessionReading
@@ -20,6 +21,7 @@ class ReadingItem:
     required: bool
     note: str
     unit_title: str
+    document_slug: str = ""  # for the link to the group's discussion of the document
 
     @property
     def is_extra(self) -> bool:
@@ -49,9 +51,20 @@ def _reader_url(document, start: str, end: str) -> str:
     return url
 
 
-def session_readings(session) -> list[ReadingItem]:
+def series_visible(user, group) -> bool:
+    """May `user` see what the group's reading series contains (its title, units and
+    readings)? The one check every page, fragment and calendar of a group uses: a
+    public group must not reveal a draft or private series to people who cannot open it.
+    Checks are cached per curriculum object; pass groups sharing one curriculum object."""
+    curriculum = group.curriculum if group.curriculum_id else None
+    return curriculum is None or bool(can_view_curriculum(user, curriculum))
+
+
+def session_readings(session, *, show_units: bool = True) -> list[ReadingItem]:
+    """The session's readings; with show_units=False only the extra readings (library
+    documents), not the units of the series (see `series_visible`)."""
     items = []
-    for unit in session.units.all():
+    for unit in session.units.all() if show_units else ():
         for reading in unit.readings.all():
             items.append(
                 ReadingItem(
@@ -62,6 +75,7 @@ def session_readings(session) -> list[ReadingItem]:
                     required=reading.required,
                     note=reading.note,
                     unit_title=unit.title,
+                    document_slug=reading.document.slug if reading.document else "",
                 )
             )
     for extra in session.extra_readings.all():
@@ -74,13 +88,20 @@ def session_readings(session) -> list[ReadingItem]:
                 required=True,
                 note=extra.note,
                 unit_title="",
+                document_slug=extra.document.slug if extra.document else "",
             )
         )
     return items
 
 
-def session_questions(session) -> list[str]:
+def session_questions(session, *, show_units: bool = True) -> list[str]:
+    if not show_units:
+        return []
     return [q.text for unit in session.units.all() for q in unit.questions.all()]
+
+
+def has_hidden_units(session, *, show_units: bool) -> bool:
+    return not show_units and bool(session.units.all())
 
 
 def total_minutes(items: list[ReadingItem]) -> int:

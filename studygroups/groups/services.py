@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from . import emails
 from .models import (
+    RESERVED_GROUP_SLUGS,
     RSVP,
     Attendance,
     CalendarFeedToken,
@@ -34,6 +35,8 @@ from .readings import session_prefetches, session_questions, session_readings, t
 logger = logging.getLogger(__name__)
 
 MAX_SCHEDULED_SESSIONS = 200
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+DATE_RANGE = f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}."
 LAST_ORGANIZER = "A group must keep at least one organizer. Make someone else an organizer first."
 
 
@@ -45,7 +48,11 @@ def localize(naive: dt.datetime, zone: str) -> dt.datetime:
     there (the hour skipped when clocks go forward)."""
     tz = zoneinfo.ZoneInfo(zone)
     aware = naive.replace(tzinfo=tz)
-    back = aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+    try:
+        back = aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+    except OverflowError:
+        # Within hours of year 1 or 9999: the time has no UTC equivalent.
+        raise ValidationError(DATE_RANGE) from None
     if back != naive:
         raise ValidationError(
             f"{naive:%d %B %Y at %H:%M} does not exist in {zone}: the clocks skip that hour. "
@@ -61,7 +68,7 @@ def _activity(group: Group, kind: str, message: str, session: Session | None = N
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:120] or "group"
     slug, n = base, 2
-    while Group.objects.filter(slug=slug).exists():
+    while slug in RESERVED_GROUP_SLUGS or Group.objects.filter(slug=slug).exists():
         slug = f"{base}-{n}"
         n += 1
     return slug
@@ -124,10 +131,22 @@ def _activate(membership: Membership, role: str | None = None) -> None:
         )
 
 
-@transaction.atomic
+def _locked_membership(group: Group, user) -> Membership | None:
+    return Membership.objects.select_for_update().filter(group=group, user=user).first()
+
+
 def membership_join(*, group: Group, user) -> Membership:
-    """Join an open group, or ask to join a group that approves requests."""
-    membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
+    """Join an open group, or ask to join a group that approves requests. Safe when two
+    requests join at once: the one whose insert loses the race reads the winner's row."""
+    try:
+        return _membership_join(group=group, user=user)
+    except IntegrityError:
+        return _membership_join(group=group, user=user)
+
+
+@transaction.atomic
+def _membership_join(*, group: Group, user) -> Membership:
+    membership = _locked_membership(group, user)
     if membership and membership.is_active:
         return membership
     if membership and membership.state == Membership.State.REMOVED:
@@ -261,6 +280,20 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def _refuse_removed(invitation: Invitation, membership: Membership, user) -> None:
+    """Only a personal invitation sent after the removal brings a removed member back;
+    an older or shareable link does not (membership_join refuses them too)."""
+    personal_and_newer = (
+        invitation.email
+        and invitation.email == user.email.lower()
+        and invitation.created_at > membership.updated_at
+    )
+    if not personal_and_newer:
+        raise ValidationError(
+            "An organizer removed you from this group, so this invitation does not work for you."
+        )
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -275,6 +308,8 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
             f"This invitation was sent to {invitation.email}. Log in with that address to "
             "accept it, or ask an organizer for a shareable link."
         )
+    if existing is not None and existing.state == Membership.State.REMOVED:
+        _refuse_removed(invitation, existing, user)
     if existing is None:
         existing = Membership(group=invitation.group, user=user)
     _activate(existing, role=invitation.role)
@@ -386,6 +421,9 @@ def session_update(
     session.full_clean()
     session.save()
     session.units.set(units)
+    if moved:
+        # Reminders were for the old time: free the claims so the new time gets one.
+        SentReminder.objects.filter(session=session).delete()
     if moved or place_changed:
         _activity(session.group, GroupActivity.Kind.SESSION_CHANGED, f"{title} was moved.", session)
         if notify and session.state == Session.State.SCHEDULED and session.ends_at > timezone.now():
@@ -615,6 +653,26 @@ def feed_token_get(*, user, group: Group | None = None) -> CalendarFeedToken:
 
 
 @transaction.atomic
+def feed_tokens_get(*, user, groups) -> dict[int | None, CalendarFeedToken]:
+    """The user's live calendar tokens, keyed by group id (None: all groups), making the
+    missing ones in one insert. Two queries however many groups."""
+    tokens: dict[int | None, CalendarFeedToken] = {}
+    for token in CalendarFeedToken.objects.filter(user=user, revoked_at=None).order_by(
+        "created_at", "pk"
+    ):
+        tokens.setdefault(token.group_id, token)
+    wanted = [None] + [group.pk for group in groups]
+    missing = [
+        CalendarFeedToken(user=user, group_id=group_id, token=secrets.token_urlsafe(24))
+        for group_id in wanted
+        if group_id not in tokens
+    ]
+    for token in CalendarFeedToken.objects.bulk_create(missing):
+        tokens[token.group_id] = token
+    return tokens
+
+
+@transaction.atomic
 def feed_token_reset(*, user, group: Group | None = None) -> CalendarFeedToken:
     CalendarFeedToken.objects.filter(user=user, group=group, revoked_at=None).update(
         revoked_at=timezone.now()
@@ -682,7 +740,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
             starts_at__gt=now,
             starts_at__lte=now + dt.timedelta(hours=longest),
         )
-        .select_related("group")
+        .select_related("group__curriculum")
         .prefetch_related(*session_prefetches())
         .order_by("starts_at")
     )
@@ -700,13 +758,17 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
             .exclude(user_id__in=already | declined)
             .select_related("user", "user__group_notifications")
         )
-        readings = session_readings(session)
+        # Every recipient is an active member, who may see the series once it is
+        # published (series_visible); a draft stays with its owners.
+        curriculum = session.group.curriculum
+        show_units = curriculum is None or curriculum.status == curriculum.Status.PUBLISHED
+        readings = session_readings(session, show_units=show_units)
         context = {
             "session": session,
             "group": session.group,
             "readings": readings,
             "reading_minutes": total_minutes(readings),
-            "questions": session_questions(session),
+            "questions": session_questions(session, show_units=show_units),
             "url": emails.absolute(session.get_absolute_url()),
         }
         for membership in memberships:

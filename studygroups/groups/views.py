@@ -47,8 +47,14 @@ from .models import (
     ReadingProgress,
     Session,
 )
-from .readings import session_prefetches, session_readings, total_minutes
-from .rules import can_see_members, membership_for
+from .readings import (
+    has_hidden_units,
+    series_visible,
+    session_prefetches,
+    session_readings,
+    total_minutes,
+)
+from .rules import can_see_members, is_active_member, membership_for
 
 PENDING_INVITATION = "groups_pending_invitation"
 
@@ -114,9 +120,13 @@ def dashboard(request):
         Session.objects.upcoming(now)
         .filter(group_id__in=group_ids)
         .exclude(state=Session.State.CANCELLED)
-        .select_related("group")
+        .select_related("group__curriculum")
         .prefetch_related(*session_prefetches())[:6]
     )
+    shown = {}
+    for session in sessions:
+        if session.group.curriculum_id not in shown:
+            shown[session.group.curriculum_id] = series_visible(request.user, session.group)
     done = set(
         ReadingProgress.objects.filter(user=request.user, session__in=sessions).values_list(
             "session_id", "reading_id", "session_reading_id"
@@ -129,7 +139,7 @@ def dashboard(request):
     )
     rows = []
     for session in sessions:
-        items = session_readings(session)
+        items = session_readings(session, show_units=shown[session.group.curriculum_id])
         read = {f"r{r}" if r else f"s{s}" for (sid, r, s) in done if sid == session.pk}
         rows.append(
             {
@@ -168,6 +178,7 @@ def group_detail(request, slug):
     base = group.sessions.select_related("group").prefetch_related(*session_prefetches())
     upcoming = list(base.upcoming(now)[:20])
     past = list(base.past(now)[:10])
+    show_series = series_visible(request.user, group)
     members = []
     show_members = can_see_members(request.user, group)
     if show_members:
@@ -184,7 +195,15 @@ def group_detail(request, slug):
         {
             "group": group,
             "membership": membership,
-            "upcoming": [{"session": s, "readings": session_readings(s)} for s in upcoming],
+            "upcoming": [
+                {
+                    "session": s,
+                    "readings": session_readings(s, show_units=show_series),
+                    "readings_hidden": has_hidden_units(s, show_units=show_series),
+                }
+                for s in upcoming
+            ],
+            "show_series": show_series,
             "past": past,
             "members": members,
             "show_members": show_members,
@@ -199,7 +218,11 @@ def group_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def group_edit(request, slug):
     group = access_group_as_organizer(request.user, slug)
-    form = GroupForm(request.POST or None, instance=group, user=request.user)
+    # The form validates a copy: a failed POST must not change the slug (and so the
+    # links) of the group the page is about.
+    form = GroupForm(
+        request.POST or None, instance=Group.objects.get(pk=group.pk), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["slug"] = data.get("slug") or group.slug
@@ -387,6 +410,8 @@ def invitation_detail(request, token):
             "invitation": invitation,
             "group": group,
             "problem": problem,
+            # A dead link to a private group must not tell who is behind it.
+            "hide_name": bool(problem) and group.visibility == Group.Visibility.PRIVATE,
             "next": invitation.get_absolute_url(),
         },
         status=status,
@@ -455,7 +480,8 @@ def session_schedule(request, slug):
 def _session_context(request, session) -> dict:
     group = session.group
     membership = membership_for(request.user, group)
-    items = session_readings(session)
+    show_series = series_visible(request.user, group)
+    items = session_readings(session, show_units=show_series)
     is_member = bool(membership and membership.is_active)
     can_facilitate = bool(membership and membership.can_facilitate)
     read = set()
@@ -476,6 +502,7 @@ def _session_context(request, session) -> dict:
         "can_facilitate": can_facilitate,
         "is_organizer": bool(membership and membership.can_organize),
         "readings": items,
+        "readings_hidden": has_hidden_units(session, show_units=show_series),
         "minutes": total_minutes(items),
         "read": read,
         "rsvp": rsvp,
@@ -628,7 +655,9 @@ def session_progress(request, slug, session_id):
         session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
         session.group = access_group(request.user, slug)
         context = _session_context(request, session)
-        item = next(i for i in context["readings"] if i.key == key)
+        item = next((i for i in context["readings"] if i.key == key), None)
+        if item is None:
+            return HttpResponse("That reading is not assigned for this session.", status=400)
         return render(
             request,
             "groups/session_detail.html#reading-toggle",
@@ -701,12 +730,15 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 @require_GET
 def session_ics(request, slug, session_id):
     session = access_session(request.user, slug, session_id)
-    session = (
-        Session.objects.select_related("group")
-        .prefetch_related(*session_prefetches())
-        .get(pk=session.pk)
+    group = session.group
+    session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
+    session.group = group
+    body = build_calendar(
+        [session],
+        name=group.name,
+        include_link=is_active_member(request.user, group),
+        viewer=request.user,
     )
-    body = build_calendar([session], name=session.group.name)
     return _ics_response(body, f"{session.group.slug}-{session.pk}.ics")
 
 
@@ -722,6 +754,9 @@ def calendar_feed(request, token):
     groups = Membership.objects.active().filter(user=feed.user).values("group_id")
     sessions = Session.objects.filter(group_id__in=groups)
     if feed.group_id:
+        # A feed for one group works only while its owner is an active member.
+        if not Membership.objects.active().filter(user=feed.user, group=feed.group).exists():
+            raise Http404("No such calendar.")
         sessions = sessions.filter(group_id=feed.group_id)
         name = feed.group.name
     else:
@@ -729,28 +764,36 @@ def calendar_feed(request, token):
     since = timezone.now() - timezone.timedelta(days=90)
     sessions = (
         sessions.filter(ends_at__gte=since)
-        .select_related("group")
+        .select_related("group__curriculum")
         .prefetch_related(*session_prefetches())
         .order_by("starts_at")
     )
-    body = build_calendar(sessions, name=name)
+    # Only groups the feed's owner is an active member of: the video links are theirs.
+    body = build_calendar(sessions, name=name, include_link=True, viewer=feed.user)
     return _ics_response(body, "study-groups.ics")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_view(request):
-    pref, _ = NotificationPreference.objects.get_or_create(user=request.user)
-    form = PreferenceForm(request.POST or None, instance=pref)
+    pref = NotificationPreference.objects.filter(user=request.user).first()
+    form = PreferenceForm(
+        request.POST or None, instance=pref or NotificationPreference(user=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         services.preferences_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Your e-mail settings are saved.")
         return redirect("groups:settings")
-    feed = services.feed_token_get(user=request.user)
-    group_feeds = []
-    for membership in Membership.objects.active().filter(user=request.user).select_related("group"):
-        token = services.feed_token_get(user=request.user, group=membership.group)
-        group_feeds.append((membership.group, token))
+    groups = [
+        m.group
+        for m in Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("group")
+        .order_by("group__name")
+    ]
+    tokens = services.feed_tokens_get(user=request.user, groups=groups)
+    feed = tokens[None]
+    group_feeds = [(group, tokens[group.pk]) for group in groups]
     return render(
         request,
         "groups/settings.html",

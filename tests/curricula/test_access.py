@@ -95,6 +95,10 @@ def test_only_owners_edit(user, other_user):
 def test_facilitator_notes_rule(user, other_user, role, state, expected):
     curriculum = make_curriculum(owner=user, visibility=PRIVATE)
     make_group_using(curriculum, user=other_user, role=role, state=state)
+    # Not shared with groups: only the owners.
+    assert not can_see_facilitator_notes(other_user, curriculum)
+    services.curriculum_update(curriculum=curriculum, data={"share_notes_with_groups": True})
+    curriculum = Curriculum.objects.get(pk=curriculum.pk)
     assert can_see_facilitator_notes(other_user, curriculum) is expected
     assert can_see_facilitator_notes(user, curriculum)
     assert not can_see_facilitator_notes(ANON, curriculum)
@@ -119,6 +123,7 @@ def test_fork_rule(user, other_user):
 
 def test_role_and_owner_lookups_are_cached(user, other_user, django_assert_num_queries):
     curriculum = make_curriculum(owner=user)
+    services.curriculum_update(curriculum=curriculum, data={"share_notes_with_groups": True})
     make_group_using(curriculum, user=other_user, role=Membership.Role.FACILITATOR)
     curriculum = Curriculum.objects.get(pk=curriculum.pk)
     with django_assert_num_queries(2):

@@ -57,7 +57,9 @@ def test_drafts_are_404_for_others_and_200_for_owners(client, user, other_user, 
 
 
 def test_private_series_for_group_members_and_notes_for_facilitators(client, series):
-    services.curriculum_update(curriculum=series, data={"visibility": "private"})
+    services.curriculum_update(
+        curriculum=series, data={"visibility": "private", "share_notes_with_groups": True}
+    )
     unit = series.units.order_by("order").first()
     member, facilitator = verified_user(), verified_user()
     group = make_group_using(series, user=member)
