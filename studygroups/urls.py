@@ -13,6 +13,7 @@ urlpatterns = [
     path("series/", include("studygroups.curricula.urls")),
     path("groups/", include("studygroups.groups.urls")),
     path("discussions/", include("studygroups.discussions.urls")),
+    path("import/", include("corpus_import.urls")),
     path("admin/", admin.site.urls),
 ]
 

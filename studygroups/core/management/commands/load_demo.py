@@ -5,7 +5,7 @@ from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -74,30 +74,22 @@ class Command(BaseCommand):
         return create_demo_curriculum(owner=owner, documents=documents)
 
     def _documents(self):
-        from studygroups.library.models import Document
-        from studygroups.library.services import BlockInput, SectionInput, document_create
+        """The demo texts, imported through the importer like any other file."""
+        from corpus_import.load import import_paths
+        from studygroups.library.models import Document, DocumentSource
 
-        documents = []
-        for path in sorted(DEMO_TEXTS.glob("*.md")):
-            _, front, body = path.read_text(encoding="utf-8").split("---", 2)
-            meta = dict(line.split(": ", 1) for line in front.strip().splitlines())
-            existing = Document.objects.filter(title=meta["title"]).first()
-            if existing:
-                documents.append(existing)
-                continue
-            sections = [SectionInput(heading="", blocks=[])]
-            for chunk in body.strip().split("\n\n"):
-                if chunk.startswith("## "):
-                    sections.append(SectionInput(heading=chunk[3:].strip(), blocks=[]))
-                elif not chunk.startswith("# "):
-                    sections[-1].blocks.append(BlockInput(text=" ".join(chunk.split())))
-            documents.append(
-                document_create(
-                    title=meta["title"],
-                    subtitle=meta.get("subtitle", ""),
-                    organization=meta.get("author", ""),
-                    language=meta.get("language", "en"),
-                    sections=sections,
-                )
-            )
-        return documents
+        report = import_paths([DEMO_TEXTS], method=DocumentSource.Method.DEMO)
+        if not report.ok:
+            raise CommandError("The demo texts did not import:\n" + "\n".join(report.lines))
+        names = sorted(path.name for path in DEMO_TEXTS.glob("*.md"))
+        documents = {
+            source.file_name.rsplit("/", 1)[-1]: source.document
+            for source in DocumentSource.objects.filter(method=DocumentSource.Method.DEMO)
+            .select_related("document")
+            .order_by("pk")
+        }
+        missing = [name for name in names if name not in documents]
+        if missing:
+            raise CommandError(f"Demo texts missing after import: {', '.join(missing)}")
+        found: list[Document] = [documents[name] for name in names]
+        return found

@@ -1,0 +1,616 @@
+"""Saving import results into the library: the only module that writes documents.
+
+Every write goes through `studygroups.library.services`. Each source file is saved in
+its own transaction: a file that fails leaves nothing behind and the batch carries on.
+
+Entry points:
+- `import_paths(paths, method=..., dry_run=..., user=...) -> BatchReport`
+- `import_inputs(inputs, ...)` for already collected FileInputs (web uploads, tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+
+from datasketch import LeanMinHash
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from studygroups.library.models import Document, DocumentSource
+from studygroups.library.services import (
+    BlockInput,
+    SectionInput,
+    SourceInput,
+    document_add_source,
+    document_create,
+    document_replace_text,
+    document_set_authors,
+    text_hash_for,
+)
+
+from .chrome import ChromeMemory
+from .data import DraftDocument, FileInput, FileResult
+from .dedupe import DedupeIndex, signature, signature_bytes, signature_from_bytes
+from .metadata import parse_date
+from .models import ImportBatch, ImportedDocument, ImportFile
+from .pipeline import run_file
+from .sources import collect, max_file_bytes
+
+logger = logging.getLogger(__name__)
+
+CREATED, UPDATED, UNCHANGED, DUPLICATE = "created", "updated", "unchanged", "duplicate"
+
+
+@dataclass
+class Correction:
+    """A person's correction from the web preview, keyed by (file name, document index)."""
+
+    title: str = ""
+    authors: list[str] | None = None
+    published: str | None = None  # as typed; "" clears the date
+
+
+@dataclass
+class BatchReport:
+    report: dict
+    batch: ImportBatch | None = None
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.report["totals"]["files_failed"] == 0
+
+    @property
+    def totals(self) -> dict:
+        return self.report["totals"]
+
+
+@dataclass
+class _Known:
+    title: str
+    score: int
+    files: set[str]
+    needs_review: bool = True
+
+
+# Reading ahead: past the first READ_AHEAD_AFTER files, the pure pipeline (and the
+# documents' MinHash signatures) runs in one forked worker process, at most READ_AHEAD
+# files ahead of the database writes, so that the two use both cores. One worker, fed in
+# order, carries the batch's learned chrome from file to file exactly as the importer
+# would: the results are the same, only sooner. Small batches (tests, the web preview of a
+# few files) stay in this process, where forking would cost more than it saves.
+READ_AHEAD_AFTER = 8
+READ_AHEAD = 2
+_worker_memory: ChromeMemory | None = None
+
+
+def _worker_init(memory: ChromeMemory) -> None:
+    global _worker_memory
+    _worker_memory = memory
+
+
+def _worker_run(name: str, data: bytes) -> tuple[FileResult, list[tuple[LeanMinHash, int]]]:
+    """The pipeline for one file, plus each document's signature and word count (counted
+    here, where the paragraphs' counts are still cached, not again in the writer)."""
+    result = run_file(name, data, memory=_worker_memory)
+    extras = [(signature(b.text for b in d.blocks), d.word_count) for d in result.documents]
+    return result, extras
+
+
+class _ReadAhead:
+    """Yields (input, pending pipeline result or None) in input order."""
+
+    def __init__(self, memory: ChromeMemory, *, enabled: bool = True) -> None:
+        self.memory = memory
+        self.enabled = enabled
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _ReadAhead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self) -> bool:
+        if not self.enabled or "fork" not in multiprocessing.get_all_start_methods():
+            return False
+        # Forked after this process's files so far: the worker starts from the same
+        # learned chrome. It never touches the database.
+        self.executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_init,
+            initargs=(self.memory,),
+        )
+        return True
+
+    def iterate(self, inputs: Iterable[FileInput], wanted: Callable[[FileInput], bool]):
+        queue: deque[tuple[FileInput, Future | None]] = deque()
+        ahead = None  # None: not decided yet; False: stay in this process
+        for n, item in enumerate(inputs):
+            if ahead is None and n >= READ_AHEAD_AFTER:
+                ahead = self._start()
+            if not ahead:
+                yield item, None
+                continue
+            pending = None
+            if wanted(item):
+                pending = self.executor.submit(_worker_run, item.name, item.data)
+            queue.append((item, pending))
+            if len(queue) > READ_AHEAD:
+                yield queue.popleft()
+        yield from queue
+
+
+def sections_for(draft: DraftDocument) -> list[SectionInput]:
+    return [
+        SectionInput(
+            heading=s.heading,
+            level=s.level,
+            blocks=[BlockInput(b.text, b.kind, b.list_number) for b in s.blocks],
+        )
+        for s in draft.sections
+    ]
+
+
+def published_for_report(value: date | None, precision: str) -> str | None:
+    if value is None:
+        return None
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return value.strftime("%Y-%m")
+    return value.isoformat()
+
+
+class Importer:
+    def __init__(
+        self,
+        *,
+        method: str = "command",
+        dry_run: bool = False,
+        user=None,
+        batch: ImportBatch | None = None,
+        corrections: dict[tuple[str, int], Correction] | None = None,
+        progress: Callable[[int, int | None, str], None] | None = None,
+    ) -> None:
+        self.method = method
+        self.dry_run = dry_run
+        self.user = user
+        self.batch = batch
+        self.corrections = corrections or {}
+        self.progress = progress
+        self.memory = ChromeMemory()
+        self._index: DedupeIndex | None = None
+        self.virtual: dict[str, _Known] = {}
+        self.files: list[dict] = []
+        self.lines: list[str] = []
+        self._source_locations: set[str] = set()
+        # Per document index of the current file, when the read-ahead worker made them.
+        self._signatures: dict[int, LeanMinHash] = {}
+        self._word_counts: dict[int, int] = {}
+
+    # -- the library's near-duplicate index, loaded on first use ---------------------
+    @property
+    def index(self) -> DedupeIndex:
+        if self._index is None:
+            self._index = DedupeIndex()
+            records = dict(ImportedDocument.objects.values_list("document_id", "signature"))
+            for pk, text_hash in Document.objects.values_list("pk", "text_hash").iterator():
+                if pk in records:
+                    sig = signature_from_bytes(records[pk])
+                else:
+                    texts = Document.objects.get(pk=pk).blocks.values_list("text", flat=True)
+                    sig = signature(texts)
+                self._index.add(f"doc:{pk}", sig, text_hash)
+        return self._index
+
+    def _known(self, key: str) -> _Known:
+        if key in self.virtual:
+            return self.virtual[key]
+        pk = int(key.split(":", 1)[1])
+        doc = Document.objects.annotate(n=Count("blocks")).get(pk=pk)
+        record = ImportedDocument.objects.filter(document_id=pk).first()
+        score = record.structure_score if record else doc.n + 2 * doc.sections.count()
+        files = set(
+            DocumentSource.objects.filter(document_id=pk).values_list("file_name", flat=True)
+        )
+        return _Known(doc.title, score, files, doc.needs_review)
+
+    # -- running -------------------------------------------------------------------
+    def run(self, inputs: Iterable[FileInput], total: int | None = None) -> BatchReport:
+        started = timezone.now()
+        if self.batch is None and not self.dry_run:
+            self.batch = ImportBatch.objects.create(
+                method=self.method, created_by=self.user, status=ImportBatch.Status.DONE
+            )
+        # Only the command line reads ahead: a web worker process must never fork.
+        read_ahead = self.method == DocumentSource.Method.COMMAND
+        with _ReadAhead(self.memory, enabled=read_ahead) as ahead:
+            for n, (item, pending) in enumerate(ahead.iterate(inputs, self._wants_pipeline), 1):
+                if self.progress:
+                    self.progress(n, total, item.name)
+                self.files.append(self._import_file(item, pending))
+        return self._finish(started)
+
+    def _wants_pipeline(self, item: FileInput) -> bool:
+        return not item.error and len(item.data) <= max_file_bytes()
+
+    def _import_file(self, item: FileInput, pending: Future | None = None) -> dict:
+        entry = {
+            "file": item.name,
+            "sha256": "",
+            "bytes": len(item.data),
+            "format": "",
+            "status": "failed",
+            "errors": [],
+            "words": {"read": 0, "kept": 0, "chrome": 0, "metadata": 0, "balanced": True},
+            "documents": [],
+        }
+        if item.error:
+            entry["errors"].append(item.error)
+            return self._record_file(entry)
+        if len(item.data) > max_file_bytes():
+            entry["errors"].append(
+                f"The file is over the {max_file_bytes() // (1024 * 1024)} MB limit."
+            )
+            return self._record_file(entry)
+        self._signatures, self._word_counts = {}, {}
+        try:
+            if pending is None:
+                result = run_file(item.name, item.data, memory=self.memory)
+            else:
+                result, extras = pending.result()
+                self._signatures = {n: sig for n, (sig, _words) in enumerate(extras)}
+                self._word_counts = {n: words for n, (_sig, words) in enumerate(extras)}
+        except Exception as exc:  # a bug must not stop the batch
+            logger.exception("Importer failed on %s", item.name)
+            entry["errors"].append(f"The importer could not read this file ({exc!r}).")
+            return self._record_file(entry)
+        entry.update(
+            sha256=result.sha256,
+            format=result.format,
+            words=result.ledger.as_dict(),
+        )
+        if result.errors:
+            entry["errors"].extend(result.errors)
+            return self._record_file(entry)
+        self._apply_corrections(result)
+        # Parts of this very file already recorded as sources: one query per file instead
+        # of one per document (most files are new, so most documents need no lookup).
+        self._source_locations = set(
+            DocumentSource.objects.filter(
+                sha256=result.sha256, file_name=result.name[:500]
+            ).values_list("location", flat=True)
+        )
+        added_keys: list[str] = []
+        try:
+            if self.dry_run:
+                entry["documents"] = [self._save(d, result, added_keys) for d in result.documents]
+            else:
+                with transaction.atomic():
+                    entry["documents"] = [
+                        self._save(d, result, added_keys) for d in result.documents
+                    ]
+        except Exception as exc:
+            logger.exception("Saving %s failed", item.name)
+            for key in added_keys:
+                self.index.remove(key)
+                self.virtual.pop(key, None)
+            entry["documents"] = []
+            entry["errors"].append(f"The file could not be saved ({exc}); nothing was written.")
+            return self._record_file(entry)
+        statuses = {d["status"] for d in entry["documents"]}
+        entry["status"] = "unchanged" if statuses == {UNCHANGED} else "imported"
+        return self._record_file(entry)
+
+    def _apply_corrections(self, result: FileResult) -> None:
+        for draft in result.documents:
+            fix = self.corrections.get((result.name, draft.index))
+            if not fix:
+                continue
+            if fix.title and fix.title != draft.title:
+                draft.title = fix.title.strip()[:300]
+                draft.needs_review = False
+                draft.review_note = ""
+            if fix.authors is not None:
+                draft.authors = [a for a in fix.authors if a.strip()]
+            if fix.published is not None:
+                found, precision = parse_date(fix.published) if fix.published else (None, "")
+                draft.published, draft.date_precision = found, precision
+
+    # -- one document --------------------------------------------------------------
+    def _save(self, draft: DraftDocument, result: FileResult, added: list[str]) -> dict:
+        sections = sections_for(draft)
+        text_hash = text_hash_for(sections)
+        sig = self._signatures.pop(draft.index, None)
+        if sig is None:
+            sig = signature(b.text for b in draft.blocks)
+        location = f"lines {draft.line_start}–{draft.line_end}"
+        source = SourceInput(
+            file_name=result.name[:500],
+            sha256=result.sha256,
+            method=self.method,
+            location=location,
+            note=f"{result.format} format",
+        )
+        status, duplicate_of, changes, doc_pk = CREATED, None, None, None
+        # Same file, same part: nothing to do. Only a location known to be recorded (before
+        # this file, or by an earlier document of it) needs the query that picks the row.
+        existing = None
+        if location in self._source_locations:
+            existing = DocumentSource.objects.filter(
+                sha256=result.sha256, location=location, file_name=result.name[:500]
+            ).first()
+        if not self.dry_run:
+            # Whatever happens below may record this location as a source.
+            self._source_locations.add(location)
+        match_key = None
+        exact = False
+        if existing is not None:
+            status, doc_pk = UNCHANGED, existing.document_id
+        else:
+            match_key = self.index.exact.get(text_hash)
+            exact = match_key is not None
+            if match_key is None:
+                best = self.index.best_match(sig)
+                match_key = best[0] if best else None
+            if match_key is None and len(result.documents) == 1:
+                match_key = self._same_file_name(result.name)
+        if match_key is not None:
+            known = self._known(match_key)
+            same_file = result.name in known.files
+            doc_pk = int(match_key.split(":", 1)[1]) if match_key.startswith("doc:") else None
+            if exact and (same_file or draft.structure_score <= known.score):
+                # The same text (paragraphing aside) and no better structured.
+                status = UNCHANGED if same_file else DUPLICATE
+                if status == DUPLICATE:
+                    duplicate_of = known.title
+                    if not self.dry_run:
+                        document_add_source(document=Document.objects.get(pk=doc_pk), source=source)
+                    known.files.add(result.name)
+            elif same_file or draft.structure_score > known.score:
+                status = UPDATED if same_file else DUPLICATE
+                if status == DUPLICATE:
+                    duplicate_of = known.title
+                if not self.dry_run:
+                    changes = self._replace(doc_pk, draft, sections, source, sig, same_file)
+                    self.index.add(match_key, sig, text_hash)
+                known.score = max(known.score, draft.structure_score)
+                known.files.add(result.name)
+            else:
+                status, duplicate_of = DUPLICATE, known.title
+                if not self.dry_run:
+                    document_add_source(document=Document.objects.get(pk=doc_pk), source=source)
+                known.files.add(result.name)
+        elif status == CREATED:
+            if self.dry_run:
+                key = f"new:{len(self.virtual)}"
+                self.virtual[key] = _Known(draft.title, draft.structure_score, {result.name})
+            else:
+                document = document_create(
+                    title=draft.title,
+                    subtitle=draft.subtitle,
+                    sections=sections,
+                    authors=draft.authors,
+                    organization=draft.organization,
+                    venue=draft.venue,
+                    language=draft.language,
+                    published=draft.published,
+                    date_precision=draft.date_precision,
+                    needs_review=draft.needs_review,
+                    review_note=draft.review_note,
+                    source=source,
+                )
+                ImportedDocument.objects.create(
+                    document=document,
+                    signature=signature_bytes(sig),
+                    structure_score=draft.structure_score,
+                    resegmented=draft.resegmented,
+                )
+                doc_pk = document.pk
+                key = f"doc:{doc_pk}"
+            self.index.add(key, sig, text_hash)
+            added.append(key)
+        return self._document_entry(draft, result, status, duplicate_of, changes, doc_pk)
+
+    def _same_file_name(self, name: str) -> str | None:
+        """A single-document file seen before under the same name: its new version."""
+        docs = set(
+            DocumentSource.objects.filter(file_name=name).values_list("document_id", flat=True)
+        )
+        if len(docs) == 1:
+            return f"doc:{docs.pop()}"
+        return None
+
+    def _replace(self, pk, draft, sections, source, sig, same_file) -> dict:
+        document = Document.objects.get(pk=pk)
+        change = document_replace_text(document=document, sections=sections)
+        DocumentSource.objects.filter(document=document, is_primary=True).update(is_primary=False)
+        added = document_add_source(document=document, source=source, primary=True)
+        DocumentSource.objects.filter(pk=added.pk).update(is_primary=True)
+        fields: dict = {}
+        if same_file and document.needs_review:
+            # Nobody has corrected the metadata yet: take the new version's.
+            fields.update(title=draft.title[:300], subtitle=draft.subtitle[:300])
+        if not document.published and draft.published:
+            fields.update(published=draft.published, date_precision=draft.date_precision)
+        if not document.organization and draft.organization:
+            fields["organization"] = draft.organization[:200]
+        if draft.language and (same_file or document.needs_review):
+            fields["language"] = draft.language
+        if fields:
+            Document.objects.filter(pk=pk).update(**fields)
+        if draft.authors and (same_file and document.needs_review or not document.authors.exists()):
+            document_set_authors(document=document, names=draft.authors)
+        ImportedDocument.objects.update_or_create(
+            document=document,
+            defaults={
+                "signature": signature_bytes(sig),
+                "structure_score": draft.structure_score,
+                "resegmented": draft.resegmented,
+            },
+        )
+        return {
+            "kept": change.kept,
+            "added": change.added,
+            "removed": change.removed,
+            "edited": change.edited,
+            "sections_before": change.sections_before,
+            "sections_after": change.sections_after,
+            "text_changed": change.changed,
+        }
+
+    def _document_entry(self, draft, result, status, duplicate_of, changes, doc_pk) -> dict:
+        return {
+            "title": draft.title,
+            "subtitle": draft.subtitle,
+            "needs_review": draft.needs_review,
+            "review_note": draft.review_note,
+            "authors": list(draft.authors),
+            "organization": draft.organization,
+            "venue": draft.venue,
+            "published": published_for_report(draft.published, draft.date_precision),
+            "date_precision": draft.date_precision,
+            "language": draft.language,
+            "sections": draft.headings,
+            "paragraphs": draft.paragraph_count,
+            "words": self._word_counts.get(draft.index) or draft.word_count,
+            "status": status,
+            "duplicate_of": duplicate_of,
+            "source": {"file": result.name, "lines": [draft.line_start, draft.line_end]},
+            "warnings": list(draft.warnings),
+            "changes": changes,
+            "document_id": doc_pk,
+            "index": draft.index,
+        }
+
+    # -- bookkeeping ---------------------------------------------------------------
+    def _record_file(self, entry: dict) -> dict:
+        if self.batch is not None and not self.dry_run:
+            words = entry["words"]
+            ImportFile.objects.create(
+                batch=self.batch,
+                name=entry["file"][:500],
+                sha256=entry["sha256"],
+                size=entry["bytes"],
+                format=entry["format"],
+                status=entry["status"],
+                errors=entry["errors"],
+                documents=len(entry["documents"]),
+                words_read=words["read"],
+                words_kept=words["kept"],
+                words_chrome=words["chrome"],
+                words_metadata=words["metadata"],
+            )
+        self.lines.append(summary_line(entry))
+        return entry
+
+    def _finish(self, started) -> BatchReport:
+        docs = [d for f in self.files for d in f["documents"]]
+        totals = {
+            "files": len(self.files),
+            "files_failed": sum(1 for f in self.files if f["status"] == "failed"),
+            "documents": len(docs),
+            CREATED: sum(1 for d in docs if d["status"] == CREATED),
+            UPDATED: sum(1 for d in docs if d["status"] == UPDATED),
+            UNCHANGED: sum(1 for d in docs if d["status"] == UNCHANGED),
+            DUPLICATE: sum(1 for d in docs if d["status"] == DUPLICATE),
+            "needs_review": sum(1 for d in docs if d["needs_review"]),
+            "words_read": sum(f["words"]["read"] for f in self.files),
+            "words_kept": sum(f["words"]["kept"] for f in self.files),
+            "words_chrome": sum(f["words"]["chrome"] for f in self.files),
+            "words_metadata": sum(f["words"]["metadata"] for f in self.files),
+        }
+        report = {
+            "batch": self.batch.pk if self.batch and not self.dry_run else None,
+            "dry_run": self.dry_run,
+            "method": self.method,
+            "started_at": started.isoformat(),
+            "finished_at": timezone.now().isoformat(),
+            "totals": totals,
+            "files": self.files,
+        }
+        self.lines.append(totals_line(totals, self.dry_run))
+        if self.batch is not None and not self.dry_run:
+            batch = self.batch
+            batch.report = report
+            batch.finished_at = timezone.now()
+            batch.status = (
+                ImportBatch.Status.PARTIAL if totals["files_failed"] else ImportBatch.Status.DONE
+            )
+            batch.files_total = totals["files"]
+            batch.files_failed = totals["files_failed"]
+            batch.documents_found = totals["documents"]
+            batch.created_count = totals[CREATED]
+            batch.updated_count = totals[UPDATED]
+            batch.unchanged_count = totals[UNCHANGED]
+            batch.duplicate_count = totals[DUPLICATE]
+            batch.save()
+            batch.staged.all().delete()
+        return BatchReport(report=report, batch=self.batch, lines=self.lines)
+
+
+def summary_line(entry: dict) -> str:
+    if entry["status"] == "failed":
+        return f"{entry['file']}: FAILED: {' '.join(entry['errors'])}"
+    counts: dict[str, int] = {}
+    for d in entry["documents"]:
+        counts[d["status"]] = counts.get(d["status"], 0) + 1
+    detail = ", ".join(f"{n} {status}" for status, n in counts.items())
+    n = len(entry["documents"])
+    w = entry["words"]
+    return (
+        f"{entry['file']}: {n} document{'s' if n != 1 else ''} ({detail}); words read "
+        f"{w['read']} = kept {w['kept']} + chrome {w['chrome']} + metadata {w['metadata']}"
+    )
+
+
+def totals_line(t: dict, dry_run: bool) -> str:
+    prefix = "Dry run, nothing written: would import" if dry_run else "Imported"
+    return (
+        f"{prefix} {t['files']} file{'s' if t['files'] != 1 else ''}: {t['documents']} "
+        f"documents found, {t[CREATED]} created, {t[UPDATED]} updated, {t[UNCHANGED]} "
+        f"unchanged, {t[DUPLICATE]} duplicate; {t['needs_review']} need review; "
+        f"{t['files_failed']} file{'s' if t['files_failed'] != 1 else ''} failed."
+    )
+
+
+def import_inputs(
+    inputs: Iterable[FileInput],
+    *,
+    method: str = "command",
+    dry_run: bool = False,
+    user=None,
+    batch: ImportBatch | None = None,
+    corrections: dict[tuple[str, int], Correction] | None = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
+    total: int | None = None,
+) -> BatchReport:
+    importer = Importer(
+        method=method,
+        dry_run=dry_run,
+        user=user,
+        batch=batch,
+        corrections=corrections,
+        progress=progress,
+    )
+    return importer.run(inputs, total=total)
+
+
+def import_paths(
+    paths, *, method: str = "command", dry_run: bool = False, user=None, progress=None
+) -> BatchReport:
+    """Import files, directories (recursive) and zip archives. See `Importer`."""
+    paths = [str(p) for p in paths]
+    return import_inputs(
+        collect(paths), method=method, dry_run=dry_run, user=user, progress=progress
+    )

@@ -1,0 +1,365 @@
+"""Metadata from text: dates with their precision, bylines, language, provisional titles.
+
+Pure functions; no ORM.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from .normalize import WORD_RE, split_sentences
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
+    "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
+}  # fmt: skip
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_NUMERIC = re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{2}|\d{4})\b")
+_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
+_MDY = re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b", re.I)
+_DMY = re.compile(
+    r"\b(?P<d>\d{1,2})\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?(?P<y>\d{4})\b", re.I
+)
+_MY = re.compile(r"\b" + _MONTH + r",?\s+(?:de\s+)?(?P<y>\d{4})\b", re.I)
+_YEAR_ONLY = re.compile(r"^\s*(?P<y>1[5-9]\d\d|20\d\d)\s*$")
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    if y < 100:
+        y += 2000 if y < 70 else 1900
+    return y
+
+
+def _safe(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> tuple[date | None, str]:
+    """The first complete date in the text, with its precision ('day'|'month'|'year').
+
+    A month and day without a year ('April 14') is not a date: we never guess the year.
+    """
+    for pattern in (_ISO, _NUMERIC):
+        m = pattern.search(text)
+        if m:
+            found = _safe(_year(m.group("y")), int(m.group("m")), int(m.group("d")))
+            if found:
+                return found, "day"
+    for pattern in (_MDY, _DMY):
+        m = pattern.search(text)
+        if m:
+            found = _safe(int(m.group("y")), MONTHS[m.group("month").lower()], int(m.group("d")))
+            if found:
+                return found, "day"
+    m = _MY.search(text)
+    if m:
+        return date(int(m.group("y")), MONTHS[m.group("month").lower()], 1), "month"
+    m = _YEAR_ONLY.match(text)
+    if m:
+        return date(int(m.group("y")), 1, 1), "year"
+    return None, ""
+
+
+def lone_year(text: str) -> int | None:
+    m = _YEAR_ONLY.match(text)
+    return int(m.group("y")) if m else None
+
+
+# --- bylines ------------------------------------------------------------------------
+
+_ORG_WORDS = {
+    "committee", "organization", "organisation", "collective", "caucus", "party", "union",
+    "council", "board", "editors", "editorial", "staff", "group", "league", "association",
+    "coalition", "network", "federation", "socialists", "socialista", "socialistas",
+    "obrero", "obreros", "worker", "workers", "movement", "centre", "center", "institute",
+    "foundation", "press", "news", "magazine", "review", "journal", "team", "project",
+    "comité", "colectivo", "partido", "redacción", "sindicato", "library", "archive",
+}  # fmt: skip
+_BY_PREFIX = re.compile(r"^(?:by|por|written by|words by)\s+", re.I)
+_FROM_PREFIX = re.compile(r"^(?:from|de parte de|desde)\s+(?:the\s+)?", re.I)
+
+
+def looks_like_byline(line: str) -> bool:
+    """Short, unpunctuated, mostly capitalized name-like words (or 'From X' / 'By X')."""
+    text = line.strip()
+    if not text or len(text) > 120 or text[-1] in ".!?:;":
+        return False
+    if _BY_PREFIX.match(text) or _FROM_PREFIX.match(text):
+        return len(text.split()) <= 12
+    words = WORD_RE.findall(text)
+    if not 1 <= len(words) <= 14:
+        return False
+    fillers = {"and", "y", "&", "de", "van", "von", "der", "la", "le", "da", "del", "e", "et"}
+    names = [w for w in words if w.lower() not in fillers]
+    return bool(names) and all(len(w) <= 20 for w in names)
+
+
+def parse_byline(line: str) -> tuple[list[str], str]:
+    """('A, B and C' -> [A, B, C], '') ; ('From X' -> [], 'X'); organizations -> ([], org)."""
+    text = " ".join(line.split()).strip(" ,;")
+    text = _BY_PREFIX.sub("", text)
+    m = _FROM_PREFIX.match(text)
+    if m:
+        return [], text[m.end() :].strip()
+    lowered = {w.lower() for w in WORD_RE.findall(text)}
+    if lowered & _ORG_WORDS:
+        return [], text
+    parts = re.split(r"\s*(?:,|;|&|\band\b|\by\b|\bet\b|\bund\b)\s*", text)
+    names = [" ".join(p.split()) for p in parts if p and p.strip()]
+    return names, ""
+
+
+# --- language -----------------------------------------------------------------------
+
+_STOPWORDS = {
+    "en": [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "that",
+        "it",
+        "for",
+        "was",
+        "on",
+        "are",
+        "with",
+        "as",
+        "be",
+        "this",
+        "by",
+        "at",
+        "from",
+        "have",
+        "not",
+        "but",
+        "we",
+        "they",
+        "you",
+        "his",
+        "her",
+        "which",
+        "an",
+        "or",
+        "their",
+        "has",
+        "were",
+        "been",
+        "will",
+        "would",
+        "can",
+    ],
+    "es": [
+        "de",
+        "la",
+        "que",
+        "el",
+        "en",
+        "y",
+        "los",
+        "del",
+        "se",
+        "las",
+        "por",
+        "un",
+        "para",
+        "con",
+        "una",
+        "su",
+        "al",
+        "lo",
+        "como",
+        "más",
+        "pero",
+        "sus",
+        "le",
+        "ya",
+        "o",
+        "este",
+        "sí",
+        "porque",
+        "esta",
+        "entre",
+        "cuando",
+        "muy",
+        "sin",
+        "sobre",
+        "también",
+        "me",
+        "hasta",
+        "hay",
+        "donde",
+        "nuestro",
+        "nuestra",
+        "fue",
+        "ha",
+        "son",
+    ],
+    "fr": [
+        "le",
+        "la",
+        "les",
+        "des",
+        "et",
+        "est",
+        "un",
+        "une",
+        "du",
+        "que",
+        "qui",
+        "dans",
+        "pour",
+        "pas",
+        "sur",
+        "au",
+        "avec",
+        "ce",
+        "il",
+        "elle",
+        "nous",
+        "vous",
+        "sont",
+        "par",
+        "plus",
+    ],
+    "de": [
+        "der",
+        "die",
+        "und",
+        "das",
+        "ist",
+        "nicht",
+        "ein",
+        "eine",
+        "zu",
+        "den",
+        "von",
+        "mit",
+        "sich",
+        "des",
+        "auf",
+        "für",
+        "im",
+        "dem",
+        "auch",
+        "es",
+        "wir",
+        "sie",
+        "werden",
+    ],
+    "pt": [
+        "de",
+        "que",
+        "não",
+        "uma",
+        "os",
+        "no",
+        "da",
+        "em",
+        "um",
+        "para",
+        "com",
+        "por",
+        "mais",
+        "as",
+        "dos",
+        "como",
+        "mas",
+        "foi",
+        "ao",
+        "ele",
+        "das",
+        "tem",
+        "seu",
+        "sua",
+        "ou",
+        "ser",
+        "quando",
+        "muito",
+        "nos",
+        "já",
+        "está",
+        "também",
+    ],
+    "it": [
+        "di",
+        "che",
+        "il",
+        "la",
+        "non",
+        "per",
+        "una",
+        "sono",
+        "della",
+        "del",
+        "gli",
+        "le",
+        "anche",
+        "come",
+        "nel",
+        "alla",
+        "questo",
+        "ma",
+        "ci",
+        "lo",
+        "ha",
+    ],
+}
+_STOPSETS = {lang: set(words) for lang, words in _STOPWORDS.items()}
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Language by stop-word frequency (ISO 639-1); `default` when the text is too short."""
+    words = WORD_RE.findall(text[:20000])
+    if len(words) < 8:
+        return default
+    # Count each distinct word once, then score each language over its stop words.
+    counts = Counter(map(str.casefold, words))
+    scores = {
+        lang: sum(counts[w] for w in stops if w in counts) for lang, stops in _STOPSETS.items()
+    }
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] < max(2, len(words) // 50):
+        return default
+    return best
+
+
+# --- titles -------------------------------------------------------------------------
+
+
+def provisional_title(text: str, max_words: int = 12) -> str:
+    """A readable stand-in title from the opening sentence, shortened at a word boundary."""
+    sentences = split_sentences(" ".join(text.split())) or [""]
+    first = sentences[0].strip(" \"“”'’")
+    words = first.split()
+    if len(words) > max_words:
+        first = " ".join(words[:max_words]).rstrip(",;:—–-") + "…"
+    first = first.rstrip(".")
+    return first[:1].upper() + first[1:] if first else "Untitled document"
+
+
+def looks_like_title(line: str) -> bool:
+    text = line.strip()
+    if not text or len(text) > 200:
+        return False
+    words = WORD_RE.findall(text)
+    if not 1 <= len(words) <= 25:
+        return False
+    if text[0].islower():
+        return False
+    t = text.rstrip("”’\"')")
+    return not t.endswith((".", ",", ";", ":")) or t.endswith("...")

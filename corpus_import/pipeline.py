@@ -1,0 +1,234 @@
+"""The importer's pure pipeline for one file: bytes -> FileResult of DraftDocuments.
+
+decode -> clean -> detect format -> read (split into documents) -> strip known chrome ->
+strip learned chrome (across the file's documents and the batch) -> metadata ->
+structure. No ORM; `load.py` saves the result. Every word read ends up kept, dropped as
+chrome, or taken as metadata, and the ledger records which.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .chrome import ChromeMemory, strip_known
+from .data import DraftDocument, FileResult, Hints, Ledger, Para, RawDocument
+from .metadata import (
+    detect_language,
+    looks_like_byline,
+    looks_like_title,
+    parse_byline,
+    parse_date,
+    provisional_title,
+)
+from .normalize import DecodeError, clean_text, count_words, decode_bytes
+from .readers import choose_reader
+from .readers.feed import FeedError
+from .structure import structure
+
+PROVENANCE = re.compile(
+    r"^(originally |first )?(published|posted|shared|reprinted|appeared|written)\b.{0,300}$",
+    re.I,
+)
+DATELINE = re.compile(
+    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ .,'()-]{2,60}),\s+(?P<when>[^—–-]{3,40})\s*[—–-]"
+)
+BY_LINE = re.compile(r"^(by|por)\s+\S", re.I)
+DATE_LABEL = re.compile(r"^(date|published|posted on|fecha)\s*:\s*(.+)$", re.I)
+
+
+class PipelineError(ValueError):
+    """A file that cannot be imported; the message is one plain-language line."""
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> FileResult:
+    """Read one file. Errors are returned in `result.errors`, never raised."""
+    result = FileResult(name=name, sha256=sha256_of(data), size=len(data))
+    memory = memory or ChromeMemory()
+    try:
+        text, _encoding = decode_bytes(data)
+    except DecodeError as exc:
+        result.errors.append(str(exc).capitalize() + ".")
+        return result
+    text = clean_text(text)
+    reader = choose_reader(text)
+    result.format = reader.name
+    ledger = result.ledger
+    try:
+        raws = reader.read(text, ledger)
+    except (FeedError, RecursionError) as exc:
+        result.errors.append(str(exc).capitalize() + ".")
+        return result
+    for raw in raws:
+        strip_known(raw, ledger)
+    memory.strip_learned(raws, ledger, file_id=name)
+    for index, raw in enumerate(raws):
+        draft = draft_document(raw, ledger)
+        if draft is None:
+            continue
+        draft.index = len(result.documents)
+        result.documents.append(draft)
+        del index
+    ledger.kept = sum(_kept_words(d) for d in result.documents)
+    if not result.documents:
+        result.errors.append("No readable text was found in the file.")
+    if not ledger.balanced:
+        # A bug, not the input's fault: say so rather than hide it.
+        off = ledger.read - ledger.kept - ledger.chrome - ledger.metadata
+        for d in result.documents:
+            d.warnings.append(f"Word balance is off by {off}.")
+    return result
+
+
+def _kept_words(doc: DraftDocument) -> int:
+    words = sum(count_words(s.heading) for s in doc.sections)
+    for block in doc.blocks:
+        words += count_words(block.text)
+        if block.list_number is not None:
+            words += 1  # the item's number, kept as list_number
+    return words
+
+
+def parse_head(raw: RawDocument, ledger: Ledger) -> None:
+    """Title, subtitle, byline, provenance and date from the first lines of a plain text."""
+    hints = raw.hints
+    paras = raw.paras
+    i = 0
+    # Provenance lines ("originally published on Facebook, ...") come before the title.
+    while (
+        i < len(paras)
+        and i < 2
+        and PROVENANCE.match(paras[i].text)
+        and count_words(paras[i].text) <= 40
+        and i + 1 < len(paras)
+    ):
+        hints.venue = hints.venue or paras[i].text[:300]
+        ledger.meta(paras[i].text)
+        i += 1
+    if (
+        i + 1 < len(paras)
+        and paras[i].kind in ("", "heading")
+        and looks_like_title(paras[i].text)
+        and count_words(paras[i].text) <= 20
+        and not BY_LINE.match(paras[i].text)
+    ):
+        hints.title = " ".join(paras[i].text.split())
+        ledger.meta(paras[i].text)
+        i += 1
+        if (
+            i + 1 < len(paras)
+            and paras[i].kind in ("", "heading")
+            and looks_like_title(paras[i].text)
+            and not looks_like_byline_strict(paras[i].text)
+            and count_words(paras[i].text) <= 20
+            and not BY_LINE.match(paras[i].text)
+            and count_words(paras[i + 1].text) >= 15
+            and not paras[i].text.rstrip().endswith("?")
+        ):
+            hints.subtitle = " ".join(paras[i].text.split())
+            ledger.meta(paras[i].text)
+            i += 1
+    # Byline and date lines right after the title.
+    for _ in range(3):
+        if i + 1 >= len(paras):
+            break
+        text = paras[i].text.strip()
+        label = DATE_LABEL.match(text)
+        if (
+            BY_LINE.match(text)
+            and looks_like_byline(text)
+            or (hints.title and hints.authors is None and looks_like_byline_strict(text))
+        ):
+            hints.authors, org = parse_byline(text)
+            hints.organization = hints.organization or org
+            ledger.meta(text)
+            i += 1
+        elif label or (count_words(text) <= 6 and parse_date(text)[0]):
+            found, precision = parse_date(label.group(2) if label else text)
+            if found and not hints.published:
+                hints.published, hints.date_precision = found, precision
+            ledger.meta(text)
+            i += 1
+        else:
+            break
+    raw.paras = paras[i:]
+    if raw.paras and not hints.published:
+        m = DATELINE.match(raw.paras[0].text)
+        if m:
+            found, precision = parse_date(m.group("when"))
+            if found:
+                hints.published, hints.date_precision = found, precision
+            else:
+                raw.warnings.append(
+                    f"The dateline gives “{m.group('when').strip()}” without a year; "
+                    "no date was set."
+                )
+
+
+def looks_like_byline_strict(text: str) -> bool:
+    """A bare name line: two or three capitalized words, no common words, no digits."""
+    words = text.split()
+    if not 2 <= len(words) <= 3 or any(c.isdigit() for c in text):
+        return False
+    common = {"the", "of", "and", "a", "an", "in", "on", "for", "to", "not", "is", "with"}
+    return all(w[:1].isupper() and w.lower() not in common for w in words) and not text.isupper()
+
+
+def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
+    if not raw.head_parsed:
+        parse_head(raw, ledger)
+    hints: Hints = raw.hints
+    sections, warnings, resegmented_words = structure(raw.paras, ledger, hints.contents)
+    if not any(s.blocks for s in sections):
+        for s in sections:
+            # Headings with no text under them: not a document. Their words are chrome.
+            ledger.drop(s.heading)
+        if hints.title:
+            ledger.metadata -= count_words(hints.title)
+            ledger.drop(hints.title)
+        return None
+    body_words = sum(count_words(b.text) for s in sections for b in s.blocks)
+    body_text = " ".join(b.text for s in sections for b in s.blocks[:40])
+    language = detect_language(body_text, default=hints.language or "en")
+    warnings = raw.warnings + warnings
+    if hints.language and language != hints.language and body_words >= 30:
+        warnings.append(
+            f"The source says the language is “{hints.language}”, but the text reads as "
+            f"“{language}”; “{language}” was used."
+        )
+    notes: list[str] = []
+    title = hints.title
+    if not title:
+        first = next(b.text for s in sections for b in s.blocks)
+        title = provisional_title(first)
+        notes.append("Provisional title: the source gives none.")
+    if len(title) > 300:
+        title = title[:297].rstrip() + "…"
+        notes.append("The title was shortened.")
+    authors = [a for a in (hints.authors or []) if a]
+    return DraftDocument(
+        title=title,
+        subtitle=hints.subtitle,
+        sections=sections,
+        authors=authors,
+        organization=hints.organization[:200],
+        venue=hints.venue[:300],
+        published=hints.published,
+        date_precision=hints.date_precision if hints.published else "",
+        language=language,
+        needs_review=bool(notes),
+        review_note=" ".join(notes),
+        warnings=warnings,
+        line_start=raw.line_start,
+        line_end=raw.line_end,
+        resegmented=resegmented_words > body_words / 2,
+    )
+
+
+def paras_of(texts: list[str]) -> list[Para]:
+    """Convenience for tests: paragraph candidates from strings."""
+    return [Para(t, n + 1) for n, t in enumerate(texts)]

@@ -1,0 +1,100 @@
+"""Helpers shared by the plain-text readers: lines into paragraph candidates."""
+
+from __future__ import annotations
+
+import re
+
+from ..data import Para
+from ..normalize import collapse_spaces
+from ..structure import LIST_BULLET, LIST_NUMBERED, PAGE_REF
+
+_INDENT = re.compile(r"^(\t| {4,})\S")
+
+
+def numbered_lines(text: str, first_line: int = 1) -> list[tuple[int, str]]:
+    return [(first_line + i, line) for i, line in enumerate(text.split("\n"))]
+
+
+def blank_line_mode(lines: list[tuple[int, str]]) -> bool:
+    """True when paragraphs are separated by blank lines (not one per line)."""
+    nonblank = 0
+    breaks = 0
+    pending_blank = False
+    for _, line in lines:
+        if line.strip():
+            if pending_blank and nonblank:
+                breaks += 1
+            nonblank += 1
+            pending_blank = False
+        else:
+            pending_blank = True
+    return nonblank > 0 and breaks >= max(1, (nonblank - 1) * 0.3)
+
+
+def _split_block(block: list[tuple[int, str]]) -> list[Para]:
+    texts = [line for _, line in block]
+    stripped = [t.strip() for t in texts]
+    if len(block) == 1:
+        return [Para(collapse_spaces(stripped[0]), block[0][0])]
+    if all(t.startswith(">") for t in stripped):
+        joined = " ".join(t.lstrip("> ").strip() for t in stripped)
+        return [Para(collapse_spaces(joined), block[0][0], "quotation")]
+    separate = (
+        all(len(t) <= 45 for t in stripped)
+        or sum(1 for t in texts if PAGE_REF.search(t)) >= 2
+        or all(LIST_NUMBERED.match(t) or LIST_BULLET.match(t) for t in stripped)
+    )
+    if separate:
+        return [Para(collapse_spaces(t), n) for (n, _), t in zip(block, stripped, strict=True)]
+    paras: list[Para] = []
+    current: list[str] = []
+    start = block[0][0]
+    for (n, _raw), t in zip(block, stripped, strict=True):
+        # A list item or a heading-like line inside a wrapped block starts a new para.
+        if current and (LIST_NUMBERED.match(t) or LIST_BULLET.match(t)):
+            paras.append(Para(collapse_spaces(" ".join(current)), start))
+            current, start = [], n
+        current.append(t)
+    if current:
+        paras.append(Para(collapse_spaces(" ".join(current)), start))
+    if all(_INDENT.match(raw) for _, raw in block):
+        for p in paras:
+            p.kind = "quotation"
+    return paras
+
+
+def paras_from_lines(lines: list[tuple[int, str]], blank_mode: bool | None = None) -> list[Para]:
+    if blank_mode is None:
+        blank_mode = blank_line_mode(lines)
+    if not blank_mode:
+        return [Para(collapse_spaces(line), n) for n, line in lines if line.strip()]
+    paras: list[Para] = []
+    block: list[tuple[int, str]] = []
+    for n, line in lines:
+        if line.strip():
+            block.append((n, line))
+        elif block:
+            paras.extend(_split_block(block))
+            block = []
+    if block:
+        paras.extend(_split_block(block))
+    return paras
+
+
+def single_document(text: str, ledger, *, blank_mode: bool | None = None):
+    from ..data import RawDocument
+    from ..normalize import count_words
+
+    ledger.read = count_words(text)
+    lines = numbered_lines(text)
+    paras = paras_from_lines(lines, blank_mode)
+    if not paras:
+        return []
+    return [RawDocument(paras=paras, line_start=paras[0].line, line_end=_last_line(lines))]
+
+
+def _last_line(lines: list[tuple[int, str]]) -> int:
+    for n, line in reversed(lines):
+        if line.strip():
+            return n
+    return 1

@@ -1,0 +1,152 @@
+"""RSS 2.0 and Atom feed files: each entry (item) is a document.
+
+Entry content is HTML and goes through the HTML reader's extractor. An entry without a
+title gets a provisional one and a review mark (metadata stage). Atom's `updated` is the
+date of the file's last change, so only `published` (or RSS `pubDate`) is a date.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET  # noqa: S405 - entities are refused before parsing
+from email.utils import parsedate_to_datetime
+
+from ..data import Hints, RawDocument
+from ..metadata import parse_byline, parse_date
+from ..normalize import collapse_spaces, count_words
+from . import register
+from .html import html_to_paras
+
+ENTITY_DECL = re.compile(r"<!ENTITY", re.I)
+
+
+class FeedError(ValueError):
+    pass
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def _child(elem, *names):
+    for child in elem:
+        if _local(child.tag) in names:
+            return child
+    return None
+
+
+def _children(elem, *names):
+    return [child for child in elem if _local(child.tag) in names]
+
+
+def _first(elem, *names):
+    for name in names:
+        found = _child(elem, name)
+        if found is not None:
+            return found
+    return None
+
+
+def _text(elem) -> str:
+    if elem is None:
+        return ""
+    return "".join(elem.itertext())
+
+
+@register
+class FeedReader:
+    name = "feed"
+
+    def detect(self, text: str) -> float:
+        head = text[:3000].lstrip()
+        if re.search(r"<rss[\s>]", head) or re.search(r"<feed[\s>][^>]*atom", head, re.S | re.I):
+            return 1.0
+        if re.search(r"<rdf:RDF|<channel>", head):
+            return 0.9
+        return 0.0
+
+    def read(self, text, ledger):
+        if ENTITY_DECL.search(text[:20_000]):
+            raise FeedError("the feed declares XML entities, which the importer refuses")
+        try:
+            root = ET.fromstring(text.encode("utf-8"))  # noqa: S314
+        except ET.ParseError as exc:
+            raise FeedError(f"the feed is not well-formed XML ({exc})") from exc
+        channel = _child(root, "channel")
+        container = channel if channel is not None else root
+        entries = _children(container, "item", "entry") or _children(root, "item", "entry")
+        # Channel-level text (feed title, description) is chrome.
+        for elem in container:
+            if _local(elem.tag) not in ("item", "entry"):
+                words = count_words(_text(elem))
+                ledger.read += words
+                ledger.drop("", words=words)
+        organization = collapse_spaces(_text(_child(container, "title")))
+        positions = [m.start() for m in re.finditer(r"<(item|entry)[\s>]", text)]
+        documents = []
+        for k, entry in enumerate(entries):
+            doc = self._entry(entry, ledger, organization)
+            if doc is None:
+                continue
+            if k < len(positions):
+                doc.line_start = text.count("\n", 0, positions[k]) + 1
+                end = positions[k + 1] if k + 1 < len(positions) else len(text)
+                doc.line_end = text.count("\n", 0, end) + 1
+            documents.append(doc)
+        return documents
+
+    def _entry(self, entry, ledger, organization):
+        hints = Hints(organization=organization)
+        for elem in entry:
+            name = _local(elem.tag)
+            words = count_words(_text(elem))
+            if name in ("content", "encoded", "description", "summary"):
+                continue
+            ledger.read += words
+            if name == "title":
+                hints.title = collapse_spaces(_text(elem))
+                ledger.meta(hints.title)
+            elif name in ("author", "creator"):
+                names = _children(elem, "name")
+                raw = ", ".join(_text(n) for n in names) if names else _text(elem)
+                raw = re.sub(r"^\S+@\S+\s*\((.*)\)$", r"\1", raw.strip())
+                people, org = parse_byline(raw)
+                hints.authors = (hints.authors or []) + people
+                if org:
+                    hints.organization = org
+                ledger.meta(_text(elem))
+            elif name in ("pubdate", "published", "date", "issued"):
+                value = _text(elem).strip()
+                try:
+                    when = parsedate_to_datetime(value).date()
+                    hints.published, hints.date_precision = when, "day"
+                except (TypeError, ValueError, IndexError):
+                    hints.published, hints.date_precision = parse_date(value)
+                ledger.meta(value)
+            else:
+                ledger.drop("", words=words)
+        body = _first(entry, "encoded", "content")
+        if body is None or not _text(body).strip():
+            body = _first(entry, "description", "summary")
+        for elem in entry:
+            if _local(elem.tag) in ("content", "encoded", "description", "summary"):
+                if elem is body:
+                    continue
+                words = count_words(_text(elem))
+                ledger.read += words
+                ledger.drop("", words=words)
+        if body is None:
+            return None
+        markup = _text(body)
+        if len(body):  # Atom xhtml content: serialize the child elements
+            markup = "".join(ET.tostring(child, encoding="unicode") for child in body)
+            markup = re.sub(r"<(/?)[\w.-]+:([\w-]+)", r"<\1\2", (body.text or "") + markup)
+        parsed = html_to_paras(markup)
+        ledger.read += parsed.words_read
+        if parsed.words_skipped:
+            ledger.drop("", words=parsed.words_skipped)
+        if parsed.title:
+            ledger.drop(parsed.title)
+        if not parsed.paras:
+            return None
+        return RawDocument(paras=parsed.paras, hints=hints, head_parsed=True)

@@ -1,0 +1,192 @@
+"""Staff web import: upload -> preview (with corrections) -> confirm; history; review."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from studygroups.library.models import Document
+from studygroups.library.services import document_set_authors
+
+from .data import FileInput
+from .forms import ReviewForm, UploadForm, _split_authors
+from .load import Correction, import_inputs
+from .models import ImportBatch, StagedFile
+from .sources import from_zip
+
+
+def _staff(user) -> bool:
+    if user.is_authenticated and user.is_active and user.is_staff:
+        return True
+    if user.is_authenticated:
+        raise PermissionDenied
+    return False
+
+
+def staff_required(view):
+    return login_required(user_passes_test(_staff)(view))
+
+
+def _staged_inputs(batch: ImportBatch):
+    for staged in batch.staged.all():
+        data = bytes(staged.data)
+        if staged.name.lower().endswith(".zip"):
+            yield from from_zip(io.BytesIO(data), staged.name)
+        else:
+            yield FileInput(staged.name, data)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                method=ImportBatch.Method.UPLOAD,
+                status=ImportBatch.Status.PREVIEW,
+                created_by=request.user,
+            )
+            for upload_file in form.cleaned_data["files"]:
+                StagedFile.objects.create(
+                    batch=batch, name=upload_file.name[:500], data=upload_file.read()
+                )
+        preview = import_inputs(_staged_inputs(batch), method="upload", dry_run=True)
+        batch.report = preview.report
+        batch.save(update_fields=["report"])
+        return redirect("corpus_import:preview", pk=batch.pk)
+    return render(request, "corpus_import/import_upload.html", {"form": form})
+
+
+def _preview_batch(pk) -> ImportBatch:
+    return get_object_or_404(ImportBatch, pk=pk, status=ImportBatch.Status.PREVIEW)
+
+
+@staff_required
+@require_GET
+def preview(request, pk):
+    batch = _preview_batch(pk)
+    return render(
+        request, "corpus_import/import_preview.html", {"batch": batch, "report": batch.report}
+    )
+
+
+def _corrections(post, report) -> dict[tuple[str, int], Correction]:
+    corrections = {}
+    for f_index, entry in enumerate(report.get("files", [])):
+        for doc in entry.get("documents", []):
+            prefix = f"f{f_index}-d{doc['index']}-"
+            if f"{prefix}title" not in post:
+                continue
+            title = post.get(f"{prefix}title", "").strip()
+            authors = _split_authors(post.get(f"{prefix}authors", ""))
+            published = post.get(f"{prefix}published", "").strip()
+            fix = Correction()
+            if title and title != doc["title"]:
+                fix.title = title
+            if authors != doc["authors"]:
+                fix.authors = authors
+            if published != (doc["published"] or ""):
+                fix.published = published
+            corrections[(entry["file"], doc["index"])] = fix
+    return corrections
+
+
+@staff_required
+@require_POST
+def confirm(request, pk):
+    batch = _preview_batch(pk)
+    corrections = _corrections(request.POST, batch.report)
+    batch.status = ImportBatch.Status.DONE
+    batch.save(update_fields=["status"])
+    result = import_inputs(
+        _staged_inputs(batch),
+        method="upload",
+        user=request.user,
+        batch=batch,
+        corrections=corrections,
+    )
+    level = messages.SUCCESS if result.ok else messages.WARNING
+    messages.add_message(request, level, result.lines[-1])
+    return redirect("corpus_import:batch", pk=batch.pk)
+
+
+@staff_required
+@require_POST
+def cancel(request, pk):
+    batch = _preview_batch(pk)
+    batch.staged.all().delete()
+    batch.status = ImportBatch.Status.CANCELLED
+    batch.save(update_fields=["status"])
+    messages.info(request, "The import was cancelled; nothing was written to the library.")
+    return redirect("corpus_import:upload")
+
+
+@staff_required
+@require_GET
+def history(request):
+    batches = ImportBatch.objects.exclude(status=ImportBatch.Status.PREVIEW).select_related(
+        "created_by"
+    )
+    page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    return render(request, "corpus_import/batch_list.html", {"page": page})
+
+
+@staff_required
+@require_GET
+def batch_detail(request, pk):
+    batch = get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
+    return render(
+        request, "corpus_import/batch_detail.html", {"batch": batch, "report": batch.report}
+    )
+
+
+@staff_required
+@require_GET
+def review_queue(request):
+    documents = Document.objects.needing_review().for_listing().order_by("created_at", "pk")
+    page = Paginator(documents, 20).get_page(request.GET.get("page"))
+    items = [(doc, ReviewForm(instance=doc, prefix=f"doc{doc.pk}")) for doc in page]
+    return render(request, "corpus_import/review_queue.html", {"page": page, "items": items})
+
+
+@staff_required
+@require_POST
+def review(request, pk):
+    doc = get_object_or_404(Document, pk=pk)
+    form = ReviewForm(request.POST, instance=doc, prefix=f"doc{doc.pk}")
+    if form.is_valid():
+        with transaction.atomic():
+            doc = form.save(commit=False)
+            doc.published, doc.date_precision = form.cleaned_data["published_text"]
+            if form.cleaned_data["clear_review"]:
+                doc.needs_review = False
+                doc.review_note = ""
+            doc.full_clean()
+            doc.save()
+            document_set_authors(document=doc, names=form.cleaned_data["authors"])
+        if request.htmx:
+            return render(
+                request,
+                "corpus_import/review_queue.html#review-item",
+                {"doc": doc, "form": None, "saved": True},
+            )
+        messages.success(request, f"Saved “{doc.title}”.")
+        return redirect("corpus_import:review_queue")
+    if request.htmx:
+        return render(
+            request, "corpus_import/review_queue.html#review-item", {"doc": doc, "form": form}
+        )
+    return render(
+        request,
+        "corpus_import/review_queue.html",
+        {"page": None, "items": [(doc, form)]},
+        status=400,
+    )

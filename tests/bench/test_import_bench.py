@@ -1,0 +1,159 @@
+"""Benchmark: import a generated 50 MB corpus; report MB/s and peak memory.
+
+Run by `make bench` (pytest -m bench tests/bench -s). Targets: >= 5 MB/s, < 400 MB peak.
+
+The machine is shared and noisy, so each figure is the median of BENCH_REPEATS runs
+(default 3). Besides the full import, the pure pipeline (reading, structure, metadata
+and MinHash signatures, no database) is timed on its own, to tell the importer's cost
+from the database's.
+"""
+
+import os
+import random
+import resource
+import statistics
+import time
+
+import pytest
+from django.db import transaction
+
+from corpus_import.chrome import ChromeMemory
+from corpus_import.dedupe import signature
+from corpus_import.load import import_paths
+from corpus_import.pipeline import run_file
+from corpus_import.sources import collect
+from studygroups.library.models import Document
+
+pytestmark = [pytest.mark.bench, pytest.mark.django_db]
+
+TARGET_BYTES = 50 * 1024 * 1024
+SYLLABLES = ["ka", "lo", "mi", "ren", "sta", "vo", "dun", "pel", "tri", "gos", "an", "e", "ul"]
+
+
+def _vocabulary(rng: random.Random, size: int = 5000) -> list[str]:
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4))))
+    return sorted(words)
+
+
+def _paragraph(rng, vocab) -> str:
+    sentences = []
+    for _ in range(rng.randint(3, 6)):
+        words = [rng.choice(vocab) for _ in range(rng.randint(8, 22))]
+        sentences.append(" ".join(words).capitalize() + ".")
+    return " ".join(sentences)
+
+
+def _article(rng, vocab, paragraphs: int) -> str:
+    parts = []
+    for i in range(paragraphs):
+        if i and i % 8 == 0:
+            parts.append(" ".join(rng.choice(vocab) for _ in range(3)).title())
+        parts.append(_paragraph(rng, vocab))
+    return "\n\n".join(parts)
+
+
+def generate_corpus(root, target=TARGET_BYTES, seed=7) -> int:
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+    total = 0
+    n = 0
+    while total < target:
+        kind = n % 3
+        if kind == 0:  # an RSS-reader dump of 20 articles
+            chunks = []
+            for _k in range(20):
+                chunks.append(
+                    "[*] [+] [-] [x] [A+] [a-]  \n"
+                    f"[l] at {rng.randint(1, 12)}/{rng.randint(1, 28)}/19 11:00pm\n"
+                    f"{rng.choice(vocab).title()} {rng.choice(vocab).title()}\n\n"
+                    + _article(rng, vocab, rng.randint(10, 30))
+                )
+            text = "\n\n".join(chunks)
+            name = f"dump_{n:04}.txt"
+        elif kind == 1:  # a long plain article with a title
+            text = f"{rng.choice(vocab).title()} of the {rng.choice(vocab).title()}\n\n"
+            text += _article(rng, vocab, rng.randint(80, 200))
+            name = f"article_{n:04}.txt"
+        else:  # Markdown with front matter
+            text = (
+                f"---\ntitle: {rng.choice(vocab).title()}\nauthor: {rng.choice(vocab).title()} "
+                f"{rng.choice(vocab).title()}\ndate: 2020-01-{rng.randint(1, 28):02}\n---\n\n"
+            )
+            text += _article(rng, vocab, rng.randint(40, 120)).replace("\n\n", "\n\n## ", 1)
+            name = f"note_{n:04}.md"
+        data = text.encode()
+        (root / name).write_bytes(data)
+        total += len(data)
+        n += 1
+    return total
+
+
+REPEATS = max(1, int(os.environ.get("BENCH_REPEATS", "3")))
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _worker_peak_rss_mb() -> float:
+    """The largest child's peak: the importer's forked read-ahead worker. Pages it still
+    shares with this process are counted in both figures."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _rates(mb: float, seconds: list[float]) -> str:
+    return ", ".join(f"{mb / s:.2f}" for s in seconds)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus")
+    size = generate_corpus(root)
+    return root, size / (1024 * 1024)
+
+
+def test_pipeline_50mb(corpus):
+    """The pure pipeline alone: what the importer itself costs per MB."""
+    root, mb = corpus
+    seconds = []
+    for _ in range(REPEATS):
+        memory = ChromeMemory()
+        start = time.perf_counter()
+        for item in collect([root]):
+            result = run_file(item.name, item.data, memory=memory)
+            for draft in result.documents:
+                signature(b.text for b in draft.blocks)
+        seconds.append(time.perf_counter() - start)
+    rate = mb / statistics.median(seconds)
+    print(
+        f"\npipeline bench (no database): {mb:.1f} MB, median of {REPEATS}: {rate:.2f} MB/s "
+        f"(runs: {_rates(mb, seconds)} MB/s); peak RSS so far {_peak_rss_mb():.0f} MB"
+    )
+
+
+def test_import_50mb(corpus):
+    root, mb = corpus
+    seconds = []
+    for _ in range(REPEATS):
+        # Each run starts from an empty library: the run is rolled back afterwards, so a
+        # later run does not just find every document unchanged.
+        with transaction.atomic():
+            start = time.perf_counter()
+            result = import_paths([root])
+            seconds.append(time.perf_counter() - start)
+            created = Document.objects.count()
+            transaction.set_rollback(True)
+        assert result.ok
+    peak_mb = _peak_rss_mb()
+    rate = mb / statistics.median(seconds)
+    print(
+        f"\nimport bench: {mb:.1f} MB, median of {REPEATS}: {rate:.2f} MB/s "
+        f"(runs: {_rates(mb, seconds)} MB/s); peak RSS {peak_mb:.0f} MB "
+        f"(read-ahead worker {_worker_peak_rss_mb():.0f} MB, shared pages in both); "
+        f"{result.totals['documents']} documents, {created} created, "
+        f"{result.totals['files']} files"
+    )
+    assert rate >= 5, f"{rate:.2f} MB/s is under the 5 MB/s target"
+    assert peak_mb < 400, f"peak {peak_mb:.0f} MB is over the 400 MB target"

@@ -1,0 +1,266 @@
+"""Saving: command, report, idempotency, updates, duplicates, bad input, transactions."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from corpus_import import load
+from corpus_import.data import FileInput
+from corpus_import.load import import_inputs, import_paths
+from corpus_import.units import proposed_units_for
+from studygroups.library.models import Block, Document, DocumentSource
+
+from .conftest import FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = """A Study of Tenant Organizing
+
+By Ana Pereira
+
+{body}
+"""
+PARAS = [
+    f"Paragraph {i} describes how the tenants of building {i} met on the stairs, wrote "
+    f"their demands on a single sheet of paper, and carried it to the office together."
+    for i in range(12)
+]
+
+
+def article(paras=PARAS):
+    return ARTICLE.format(body="\n\n".join(paras)).encode()
+
+
+def test_report_fields(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(article())
+    report_file = tmp_path / "r.json"
+    call_command("import_corpus", str(path), "--report-json", str(report_file))
+    report = json.loads(report_file.read_text())
+    [entry] = report["files"]
+    assert set(entry) >= {"file", "errors", "words", "documents", "status"}
+    assert set(entry["words"]) >= {"read", "kept", "chrome", "metadata", "balanced"}
+    [doc] = entry["documents"]
+    for field in ("title", "needs_review", "authors", "organization", "published",
+                  "date_precision", "language", "sections", "paragraphs", "words", "status",
+                  "duplicate_of", "source", "warnings"):  # fmt: skip
+        assert field in doc
+    assert doc["authors"] == ["Ana Pereira"] and doc["status"] == "created"
+    assert doc["source"] == {"file": "a.txt", "lines": [1, 27]}
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(article())
+    result = import_paths([path], dry_run=True)
+    assert result.totals["created"] == 1
+    assert Document.objects.count() == 0
+    assert result.batch is None
+
+
+def test_usage_error_exit_2(tmp_path):
+    with pytest.raises(CommandError) as exc:
+        call_command("import_corpus", str(tmp_path / "missing.txt"))
+    assert exc.value.returncode == 2
+
+
+def test_failed_file_exit_1_others_imported(tmp_path):
+    (tmp_path / "good.txt").write_bytes(article())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_corpus", str(tmp_path), stdout=out)
+    assert exc.value.code == 1
+    assert Document.objects.count() == 1
+    text = out.getvalue()
+    assert "empty.txt: FAILED: The file is empty." in text
+    assert "binary.txt: FAILED: This is a binary file, not a text." in text
+
+
+def test_oversize_file_refused(tmp_path, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 100
+    (tmp_path / "big.txt").write_bytes(article())
+    result = import_paths([tmp_path])
+    assert not result.ok and "limit" in result.report["files"][0]["errors"][0]
+    assert Document.objects.count() == 0
+
+
+def _zip(entries, compression=zipfile.ZIP_DEFLATED):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_zip_safety(tmp_path):
+    data = _zip([
+        ("ok/a.txt", article()),
+        ("../evil.txt", b"Escape\n\nText here."),
+        ("/abs.txt", b"Absolute\n\nText here."),
+        ("bomb.txt", b"a" * 5_000_000),
+        ("inner.zip", b"PK.."),
+        ("image.png", b"\x89PNG"),
+    ])  # fmt: skip
+    (tmp_path / "batch.zip").write_bytes(data)
+    result = import_paths([tmp_path / "batch.zip"])
+    files = {f["file"]: f for f in result.report["files"]}
+    assert files["batch.zip/ok/a.txt"]["status"] == "imported"
+    assert "leaves the archive" in files["batch.zip/../evil.txt"]["errors"][0]
+    assert "leaves the archive" in files["batch.zip//abs.txt"]["errors"][0]
+    assert "zip bomb" in files["batch.zip/bomb.txt"]["errors"][0]
+    assert "inside archives" in files["batch.zip/inner.zip"]["errors"][0]
+    assert "batch.zip/image.png" not in files
+    assert Document.objects.count() == 1
+
+
+def test_damaged_zip(tmp_path):
+    (tmp_path / "bad.zip").write_bytes(b"PK\x03\x04 not really")
+    result = import_paths([tmp_path / "bad.zip"])
+    assert "damaged" in result.report["files"][0]["errors"][0]
+
+
+def test_many_files(tmp_path):
+    for i in range(300):
+        (tmp_path / f"f{i:03}.txt").write_bytes(
+            f"Note {i}\n\nThis is note number {i}, about meeting {i} of the group.".encode()
+        )
+    result = import_paths([tmp_path])
+    assert result.totals["files"] == 300 and result.ok
+
+
+def test_changed_version_updates_keeping_anchors(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(article())
+    import_paths([path])
+    doc = Document.objects.get()
+    anchors = dict(Block.objects.values_list("text", "anchor"))
+    changed = list(PARAS)
+    changed[3] = changed[3].replace("single sheet", "single large sheet")
+    changed.append("A new closing paragraph says what happened after the meeting at the office.")
+    path.write_bytes(article(changed))
+    result = import_paths([path])
+    [entry] = result.report["files"][0]["documents"]
+    assert entry["status"] == "updated"
+    assert entry["changes"]["added"] == 1 and entry["changes"]["edited"] == 1
+    assert Document.objects.count() == 1
+    doc.refresh_from_db()
+    new = dict(doc.blocks.values_list("text", "anchor"))
+    assert new[PARAS[0]] == anchors[PARAS[0]]
+    assert new[changed[3]] == anchors[PARAS[3]]  # edited paragraph keeps its anchor
+    assert doc.sources.filter(is_primary=True).count() == 1
+
+
+def test_exact_duplicate_from_other_file_is_second_source(tmp_path):
+    (tmp_path / "a.txt").write_bytes(article())
+    (tmp_path / "b.txt").write_bytes(article().replace(b"\n\n", b"\n\n\n"))
+    result = import_paths([tmp_path])
+    assert [d["status"] for f in result.report["files"] for d in f["documents"]] == [
+        "created", "duplicate",
+    ]  # fmt: skip
+    doc = Document.objects.get()
+    assert sorted(doc.sources.values_list("file_name", "is_primary")) == [
+        ("a.txt", True), ("b.txt", False),
+    ]  # fmt: skip
+
+
+def test_better_version_arriving_second_replaces_text(tmp_path):
+    flat = "Untitled letter follows here. " + " ".join(PARAS * 3)
+    (tmp_path / "1.txt").write_text(flat + "\n")
+    (tmp_path / "2.txt").write_text(
+        "A Letter\n\nBy Ana Pereira\n\nUntitled letter follows here.\n\n"
+        + "\n\n".join(PARAS * 3)
+        + "\n"
+    )
+    result = import_paths([tmp_path])
+    statuses = [d["status"] for f in result.report["files"] for d in f["documents"]]
+    assert statuses == ["created", "duplicate"]
+    doc = Document.objects.get()
+    assert doc.blocks.count() == 37
+    assert doc.sources.get(is_primary=True).file_name == "2.txt"
+    assert [a.name for a in doc.ordered_authors] == ["Ana Pereira"]
+
+
+def test_failing_file_leaves_nothing_and_batch_continues(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_bytes(article())
+    (tmp_path / "b.txt").write_bytes(article([p.replace("tenants", "workers") for p in PARAS]))
+    real = load.ImportedDocument.objects.create
+    calls = {"n": 0}
+
+    def flaky(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("disk full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(load.ImportedDocument.objects, "create", flaky)
+    result = import_paths([tmp_path])
+    a, b = result.report["files"]
+    assert a["status"] == "failed" and "nothing was written" in a["errors"][0]
+    assert b["status"] == "imported"
+    assert Document.objects.count() == 1
+    assert not DocumentSource.objects.filter(file_name="a.txt").exists()
+
+
+def test_fixture_folder_imports_cleanly():
+    result = import_paths([FIXTURES])
+    assert result.ok, result.lines
+    assert all(f["words"]["balanced"] for f in result.report["files"])
+    assert Document.objects.filter(needs_review=True).exists()
+
+
+def test_proposed_units_for_document(tmp_path):
+    long_paras = [" ".join([p] * 20) for p in PARAS]  # ~ 12 x 640 words
+    (tmp_path / "long.txt").write_bytes(article(long_paras))
+    import_paths([tmp_path / "long.txt"])
+    doc = Document.objects.get()
+    units = proposed_units_for(doc)
+    assert len(units) >= 2
+    assert all(u.words <= 25 * 230 for u in units)
+    anchors = list(doc.blocks.order_by("order").values_list("anchor", flat=True))
+    assert units[0].first_anchor == anchors[0] and units[-1].last_anchor == anchors[-1]
+
+
+def test_demo_method_and_corrections(tmp_path):
+    (tmp_path / "a.txt").write_bytes(article())
+    corrections = {
+        ("a.txt", 0): load.Correction(title="Better Title", authors=["X Y"], published="2001")
+    }
+    result = import_inputs(
+        [FileInput("a.txt", (tmp_path / "a.txt").read_bytes())],
+        method="demo",
+        corrections=corrections,
+    )
+    doc = Document.objects.get()
+    assert doc.title == "Better Title" and doc.published.year == 2001
+    assert doc.sources.get().method == "demo"
+    assert result.totals["created"] == 1
+
+
+def _without_times(report: dict) -> dict:
+    return {k: v for k, v in report.items() if k not in ("started_at", "finished_at")}
+
+
+def test_read_ahead_worker_gives_the_same_report(monkeypatch):
+    """The forked read-ahead worker changes when the pipeline runs, never what it finds,
+    learned chrome across files included."""
+    monkeypatch.setattr(load, "READ_AHEAD_AFTER", 10**9)
+    in_process = import_paths([FIXTURES], dry_run=True)
+    monkeypatch.setattr(load, "READ_AHEAD_AFTER", 0)
+    read_ahead = import_paths([FIXTURES], dry_run=True)
+    assert _without_times(read_ahead.report) == _without_times(in_process.report)
+    monkeypatch.setattr(load, "READ_AHEAD_AFTER", 3)
+    saved = import_paths([FIXTURES])
+    assert saved.ok and saved.totals["created"] == in_process.totals["created"]
+
+
+def test_reimport_after_read_ahead_is_unchanged(monkeypatch):
+    monkeypatch.setattr(load, "READ_AHEAD_AFTER", 2)
+    import_paths([FIXTURES])
+    again = import_paths([FIXTURES])
+    assert again.totals["documents"] == again.totals["unchanged"]

@@ -1,0 +1,191 @@
+"""Staff web import: permissions, CSRF, upload -> preview -> confirm, history, review."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from corpus_import.models import ImportBatch
+from studygroups.library.models import Document
+from tests.factories import make_document
+
+from .conftest import fixture_bytes
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    ("get", "corpus_import:upload", False),
+    ("get", "corpus_import:history", False),
+    ("get", "corpus_import:review_queue", False),
+]
+
+
+@pytest.mark.parametrize("method,name,_", URLS)
+def test_anonymous_redirected_to_login(client, method, name, _):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize("method,name,_", URLS)
+def test_non_staff_forbidden(user_client, method, name, _):
+    assert user_client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("method,name,_", URLS)
+def test_staff_can_open(staff_client, method, name, _):
+    assert staff_client.get(reverse(name)).status_code == 200
+
+
+def test_non_staff_cannot_post(user_client):
+    upload = SimpleUploadedFile("a.txt", fixture_bytes("webpage.txt"))
+    response = user_client.post(reverse("corpus_import:upload"), {"files": [upload]})
+    assert response.status_code == 403 and ImportBatch.objects.count() == 0
+
+
+def test_csrf_required(staff_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    upload = SimpleUploadedFile("a.txt", fixture_bytes("webpage.txt"))
+    response = client.post(reverse("corpus_import:upload"), {"files": [upload]})
+    assert response.status_code == 403
+
+
+def _zip():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("feed.xml", fixture_bytes("feed_rss.xml"))
+        archive.writestr("../evil.txt", b"Escape\n\nText.")
+    return buffer.getvalue()
+
+
+def test_upload_preview_correct_confirm(staff_client):
+    files = [
+        SimpleUploadedFile("page.txt", fixture_bytes("webpage.txt")),
+        SimpleUploadedFile("batch.zip", _zip()),
+    ]
+    response = staff_client.post(reverse("corpus_import:upload"), {"files": files})
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("corpus_import:preview", args=[batch.pk])
+    assert Document.objects.count() == 0  # preview writes nothing to the library
+    page = staff_client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Volunteer With Us" in html and "Rent strike enters its third week" in html
+    assert "leaves the archive" in html and "Needs review" in html
+    assert 'name="f0-d0-title"' in html and "<label" in html
+    files_in_report = [f["file"] for f in batch.report["files"]]
+    f_feed = files_in_report.index("batch.zip/feed.xml")
+    response = staff_client.post(
+        reverse("corpus_import:confirm", args=[batch.pk]),
+        {
+            "f0-d0-title": "Volunteer at the Kitchen",
+            "f0-d0-authors": "Kim Lee, Sam Roe",
+            "f0-d0-published": "2020",
+            f"f{f_feed}-d1-title": "Landlord agrees to meet",
+            f"f{f_feed}-d1-authors": "",
+            f"f{f_feed}-d1-published": "2020-03-11",
+        },
+    )
+    batch.refresh_from_db()
+    assert response["Location"] == reverse("corpus_import:batch", args=[batch.pk])
+    assert batch.status == ImportBatch.Status.PARTIAL  # the '..' entry failed
+    doc = Document.objects.get(title="Volunteer at the Kitchen")
+    assert [a.name for a in doc.ordered_authors] == ["Kim Lee", "Sam Roe"]
+    assert doc.published.year == 2020 and doc.date_precision == "year"
+    assert doc.sources.get().method == "upload"
+    fixed = Document.objects.get(title="Landlord agrees to meet")
+    assert not fixed.needs_review
+    assert batch.staged.count() == 0
+    detail = staff_client.get(response["Location"])
+    assert detail.status_code == 200 and "Volunteer at the Kitchen" in detail.content.decode()
+    history = staff_client.get(reverse("corpus_import:history"))
+    assert f"#{batch.pk}" in history.content.decode()
+
+
+def test_cancel_preview(staff_client):
+    files = [SimpleUploadedFile("page.txt", fixture_bytes("webpage.txt"))]
+    staff_client.post(reverse("corpus_import:upload"), {"files": files})
+    batch = ImportBatch.objects.get()
+    staff_client.post(reverse("corpus_import:cancel", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CANCELLED and Document.objects.count() == 0
+    assert staff_client.get(reverse("corpus_import:preview", args=[batch.pk])).status_code == 404
+
+
+def test_upload_without_files_shows_error(staff_client):
+    response = staff_client.post(reverse("corpus_import:upload"), {})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+
+
+@pytest.fixture
+def flagged(db):
+    doc = make_document(title="Provisional title…")
+    doc.needs_review = True
+    doc.review_note = "Provisional title: the source gives none."
+    doc.save()
+    return doc
+
+
+def _review_data(doc, **extra):
+    data = {
+        f"doc{doc.pk}-title": "A Proper Title",
+        f"doc{doc.pk}-subtitle": "",
+        f"doc{doc.pk}-organization": "",
+        f"doc{doc.pk}-language": "en",
+        f"doc{doc.pk}-authors": "Ana Pereira, Joe Mills",
+        f"doc{doc.pk}-published_text": "March 2019",
+        f"doc{doc.pk}-clear_review": "on",
+    }
+    data.update(extra)
+    return data
+
+
+def test_review_queue_lists_and_fix_without_js(staff_client, flagged):
+    page = staff_client.get(reverse("corpus_import:review_queue"))
+    assert "Provisional title…" in page.content.decode()
+    response = staff_client.post(
+        reverse("corpus_import:review", args=[flagged.pk]), _review_data(flagged)
+    )
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.title == "A Proper Title" and not flagged.needs_review
+    assert flagged.date_precision == "month" and flagged.published.month == 3
+    assert [a.name for a in flagged.ordered_authors] == ["Ana Pereira", "Joe Mills"]
+    assert (
+        "Nothing needs review"
+        in staff_client.get(reverse("corpus_import:review_queue")).content.decode()
+    )
+
+
+def test_review_with_htmx_returns_partial(staff_client, flagged):
+    response = staff_client.post(
+        reverse("corpus_import:review", args=[flagged.pk]),
+        _review_data(flagged),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and f'id="review-{flagged.pk}"' in html and "Saved" in html
+
+
+def test_review_invalid_date(staff_client, flagged):
+    data = _review_data(flagged, **{f"doc{flagged.pk}-published_text": "someday"})
+    response = staff_client.post(reverse("corpus_import:review", args=[flagged.pk]), data)
+    assert response.status_code == 400 and "Write the date" in response.content.decode()
+    htmx = staff_client.post(
+        reverse("corpus_import:review", args=[flagged.pk]), data, HTTP_HX_REQUEST="true"
+    )
+    assert htmx.status_code == 200 and "Write the date" in htmx.content.decode()
+    flagged.refresh_from_db()
+    assert flagged.needs_review
+
+
+def test_review_requires_staff(user_client, flagged):
+    response = user_client.post(
+        reverse("corpus_import:review", args=[flagged.pk]), _review_data(flagged)
+    )
+    assert response.status_code == 403
