@@ -36,6 +36,11 @@ class BlockInput:
     text: str
     kind: str = Block.Kind.PARAGRAPH
     list_number: int | None = None
+    words: int | None = None  # count_words(text), when the caller has it already
+
+    @property
+    def word_count(self) -> int:
+        return count_words(self.text) if self.words is None else self.words
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,14 @@ def document_set_authors(*, document: Document, names: Sequence[str], new: bool 
     DocumentAuthor.objects.bulk_create(links)
 
 
+def _block_counts(sections: Sequence[SectionInput]) -> list[int]:
+    return [b.word_count for s in sections for b in s.blocks]
+
+
+def _derived_from_inputs(sections: Sequence[SectionInput], counts: Sequence[int]) -> dict:
+    return _derived_counts([b.text for s in sections for b in s.blocks], sum(counts))
+
+
 def _derived_counts(texts: Sequence[str], words: int) -> dict:
     return {
         "word_count": words,
@@ -164,11 +177,16 @@ def document_recount(*, document: Document) -> Document:
 
 
 def _write_structure(
-    *, document: Document, sections: Sequence[SectionInput], reuse: dict[str, list[str]]
-) -> tuple[list[str], int]:
-    """Write sections and blocks in two bulk inserts; return the texts and word total.
+    *,
+    document: Document,
+    sections: Sequence[SectionInput],
+    counts: Sequence[int],
+    reuse: dict[str, list[str]],
+) -> None:
+    """Write sections and blocks in two bulk inserts.
 
-    `reuse` maps normalized text to anchors to keep (consumed in order).
+    `counts` are the blocks' word counts in order; `reuse` maps normalized text to
+    anchors to keep (consumed in order).
     """
     taken_blocks: set[str] = set()
     taken_sections: set[str] = set()
@@ -190,38 +208,36 @@ def _write_structure(
             headed.append(section)
         section_rows.append(section)
     Section.objects.bulk_create(headed)
-    block_rows: list[Block] = []
-    texts: list[str] = []
-    total = 0
+    rows: list[tuple] = []
     for part, section in zip(sections, section_rows, strict=True):
+        section_id = section.pk if section else None
         for item in part.blocks:
-            key = normalized_text([item.text])
-            if reuse.get(key):
-                anchor = reuse[key].pop(0)
-            else:
+            anchor = None
+            if reuse:
+                kept = reuse.get(normalized_text([item.text]))
+                anchor = kept.pop(0) if kept else None
+            if anchor is None:
                 anchor = _unique_anchor(item.text, "p", taken_blocks)
-            words = count_words(item.text)
-            total += words
-            texts.append(item.text)
-            block_rows.append(
-                Block(
-                    document=document,
-                    section=section,
-                    kind=item.kind,
-                    order=len(block_rows),
-                    anchor=anchor,
-                    text=item.text,
-                    list_number=item.list_number,
-                    word_count=words,
+            order = len(rows)
+            # The order of BLOCK_COLUMNS.
+            rows.append(
+                (
+                    document.pk,
+                    section_id,
+                    item.kind,
+                    order,
+                    anchor,
+                    item.text,
+                    item.list_number,
+                    counts[order],
                 )
             )
-    _insert_blocks(block_rows)
-    return texts, total
+    _insert_blocks(rows)
 
 
 BLOCK_COLUMNS = (
-    "document_id",
-    "section_id",
+    "document",
+    "section",
     "kind",
     "order",
     "anchor",
@@ -231,25 +247,21 @@ BLOCK_COLUMNS = (
 )
 
 
-def _insert_blocks(rows: Sequence[Block]) -> None:
-    """Insert blocks with one prepared statement (executemany).
+def _insert_blocks(rows: Sequence[tuple]) -> None:
+    """Insert block rows (values in BLOCK_COLUMNS order) with one prepared statement.
 
-    Importing is dominated by block inserts; Django's bulk_create compiles SQL per field
-    per row, which made it several times slower than the statement itself. The rows are
-    built as model instances above, so field values are the same as bulk_create's.
+    Importing is dominated by block inserts; Django's bulk_create builds a model instance
+    and compiles SQL per field per row, several times the cost of the statement itself.
     """
     if not rows:
         return
     quote = connection.ops.quote_name
     table = quote(Block._meta.db_table)
-    columns = ", ".join(
-        quote(Block._meta.get_field(name.removesuffix("_id")).column) for name in BLOCK_COLUMNS
-    )
+    columns = ", ".join(quote(Block._meta.get_field(name).column) for name in BLOCK_COLUMNS)
     placeholders = ", ".join(["%s"] * len(BLOCK_COLUMNS))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from _meta
-    params = [tuple(getattr(row, name) for name in BLOCK_COLUMNS) for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.executemany(sql, rows)
 
 
 @transaction.atomic
@@ -275,6 +287,7 @@ def document_create(
 
         raise ValidationError("A document needs at least one paragraph of text.")
     title = " ".join(title.split())[:300] or "Untitled document"
+    counts = _block_counts(sections)
     document = Document(
         title=title,
         subtitle=" ".join(subtitle.split())[:300],
@@ -287,6 +300,7 @@ def document_create(
         needs_review=needs_review,
         review_note=review_note[:500],
         text_changed_at=timezone.now(),
+        **_derived_from_inputs(sections, counts),
     )
     # The slug was made unique above, and the one check constraint (a date has a
     # precision) is checked here in Python: the database enforces both again.
@@ -299,13 +313,9 @@ def document_create(
     document_set_authors(document=document, names=authors, new=True)
     for name in topics:
         document.topics.add(topic_get_or_create(name=name))
-    texts, words = _write_structure(document=document, sections=sections, reuse={})
-    derived = _derived_counts(texts, words)
-    for name, value in derived.items():
-        setattr(document, name, value)
-    Document.objects.filter(pk=document.pk).update(**derived)
+    _write_structure(document=document, sections=sections, counts=counts, reuse={})
     if source is not None:
-        document_add_source(document=document, source=source, primary=True)
+        _source_create(document=document, source=source, primary=True)
     return document
 
 
@@ -319,6 +329,10 @@ def document_add_source(
     ).first()
     if existing:
         return existing
+    return _source_create(document=document, source=source, primary=primary)
+
+
+def _source_create(*, document: Document, source: SourceInput, primary: bool) -> DocumentSource:
     return DocumentSource.objects.create(
         document=document,
         file_name=source.file_name[:500],
@@ -374,9 +388,10 @@ def document_replace_text(*, document: Document, sections: Sequence[SectionInput
         return change
     document.blocks.all().delete()
     document.sections.all().delete()
-    texts, words = _write_structure(document=document, sections=sections, reuse=reuse)
+    counts = _block_counts(sections)
+    _write_structure(document=document, sections=sections, counts=counts, reuse=reuse)
     document.text_changed_at = timezone.now()
-    for name, value in _derived_counts(texts, words).items():
+    for name, value in _derived_from_inputs(sections, counts).items():
         setattr(document, name, value)
     derived_fields = ["word_count", "reading_minutes", "text_hash"]
     document.save(update_fields=["text_changed_at", "updated_at", *derived_fields])
