@@ -150,6 +150,19 @@ class _ReadAhead:
         yield from queue
 
 
+def location_for(draft: DraftDocument, result: FileResult) -> str:
+    """Where the document is in its file, unique within the file: "lines 3–40", or, when
+    several documents share those lines (a feed written on one line), "entry 2, lines 1–1".
+    The "same file, same part" check relies on it."""
+    lines = f"lines {draft.line_start}–{draft.line_end}"
+    shared = sum(
+        1
+        for d in result.documents
+        if (d.line_start, d.line_end) == (draft.line_start, draft.line_end)
+    )
+    return lines if shared == 1 else f"entry {draft.index + 1}, {lines}"
+
+
 def sections_for(draft: DraftDocument) -> list[SectionInput]:
     return [
         SectionInput(
@@ -334,7 +347,7 @@ class Importer:
         sig = self._signatures.pop(draft.index, None)
         if sig is None:
             sig = signature(b.text for b in draft.blocks)
-        location = f"lines {draft.line_start}–{draft.line_end}"
+        location = location_for(draft, result)
         source = SourceInput(
             file_name=result.name[:500],
             sha256=result.sha256,

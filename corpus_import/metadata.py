@@ -30,6 +30,16 @@ _DMY = re.compile(
 )
 _MY = re.compile(r"\b" + _MONTH + r",?\s+(?:de\s+)?(?P<y>\d{4})\b", re.I)
 _YEAR_ONLY = re.compile(r"^\s*(?P<y>1[5-9]\d\d|20\d\d)\s*$")
+# "2024-11" on its own (front matter, a date field): ISO year and month. Inside prose the
+# same shape is usually a range of years ("the 2010-12 season"), so only a whole value.
+_YEAR_MONTH_ONLY = re.compile(r"^\s*(?P<y>1[5-9]\d\d|20\d\d)-(?P<m>\d{2})\s*$")
+# Dates that belong to the file, not the work: releases, conversions, updates, retrieval.
+_FILE_DATE = re.compile(
+    r"\b(release[ds]?|(last\s+)?updated?|modified|revised|converted|digiti[sz]ed|"
+    r"produced|transcribed|retrieved|accessed|downloaded|generated|e-?book|e-?text|"
+    r"actualizad[oa]|actualización|modificad[oa]|consultad[oa])\b",
+    re.I,
+)
 
 
 def _year(text: str) -> int:
@@ -66,10 +76,19 @@ def parse_date(text: str) -> tuple[date | None, str]:
     m = _MY.search(text)
     if m:
         return date(int(m.group("y")), MONTHS[m.group("month").lower()], 1), "month"
+    m = _YEAR_MONTH_ONLY.match(text)
+    if m:
+        found = _safe(int(m.group("y")), int(m.group("m")), 1)
+        return (found, "month") if found else (None, "")
     m = _YEAR_ONLY.match(text)
     if m:
         return date(int(m.group("y")), 1, 1), "year"
     return None, ""
+
+
+def is_file_date(text: str) -> bool:
+    """A line dating the file (release, conversion, update, retrieval), never the work."""
+    return bool(_FILE_DATE.search(text))
 
 
 def lone_year(text: str) -> int | None:
@@ -79,13 +98,31 @@ def lone_year(text: str) -> int | None:
 
 # --- bylines ------------------------------------------------------------------------
 
+# The one rule for every byline, whatever its source (a "By" line, a bare name line,
+# front matter `author:`/`authors:`, HTML <meta name="author">, a feed's <author>, an
+# e-book's "Author:"): a byline containing any of these words names an organization, so
+# it becomes the document's `organization` and no author; "From X" always does. Everything
+# else is people, split on commas, "and", "y", "&". The words are generic kinds of
+# collective body (English and Spanish), never particular names; a person's name rarely
+# contains one.
 _ORG_WORDS = {
+    # English
     "committee", "organization", "organisation", "collective", "caucus", "party", "union",
     "council", "board", "editors", "editorial", "staff", "group", "league", "association",
-    "coalition", "network", "federation", "socialists", "socialista", "socialistas",
-    "obrero", "obreros", "worker", "workers", "movement", "centre", "center", "institute",
-    "foundation", "press", "news", "magazine", "review", "journal", "team", "project",
-    "comité", "colectivo", "partido", "redacción", "sindicato", "library", "archive",
+    "coalition", "network", "federation", "socialists", "worker", "workers", "movement",
+    "centre", "center", "institute", "foundation", "press", "news", "magazine", "review",
+    "journal", "team", "project", "library", "archive", "society", "alliance", "assembly",
+    "secretariat", "bureau", "cooperative", "co-op", "collaborative", "initiative",
+    "campaign", "office", "department", "ministry", "university", "college", "school",
+    "club", "circle", "publishers", "publishing", "editions", "contributors", "writers",
+    "desk", "newsroom", "bulletin", "tendency", "platform", "front", "brigade",
+    # Spanish
+    "comité", "colectivo", "colectiva", "partido", "redacción", "sindicato", "proyecto",
+    "socialista", "socialistas", "obrero", "obreros", "obrera", "obreras", "consejo",
+    "junta", "equipo", "asamblea", "federación", "confederación", "liga", "unión",
+    "asociación", "coordinadora", "grupo", "movimiento", "frente",
+    "editores", "ediciones", "redactores", "biblioteca", "archivo", "fundación", "instituto",
+    "centro", "círculo", "periódico", "revista", "boletín", "corriente", "plataforma",
 }  # fmt: skip
 _BY_PREFIX = re.compile(r"^(?:by|por|written by|words by)\s+", re.I)
 _FROM_PREFIX = re.compile(r"^(?:from|de parte de|desde)\s+(?:the\s+)?", re.I)
@@ -113,12 +150,46 @@ def parse_byline(line: str) -> tuple[list[str], str]:
     m = _FROM_PREFIX.match(text)
     if m:
         return [], text[m.end() :].strip()
-    lowered = {w.lower() for w in WORD_RE.findall(text)}
-    if lowered & _ORG_WORDS:
+    if names_an_organization(text):
         return [], text
     parts = re.split(r"\s*(?:,|;|&|\band\b|\by\b|\bet\b|\bund\b)\s*", text)
     names = [" ".join(p.split()) for p in parts if p and p.strip()]
     return names, ""
+
+
+def names_an_organization(text: str) -> bool:
+    """True when a byline names an organization (one of `_ORG_WORDS`), not people."""
+    return bool({w.casefold() for w in WORD_RE.findall(text)} & _ORG_WORDS)
+
+
+def names_from_list(values: list[str]) -> tuple[list[str], str]:
+    """Bylines given as a list (front matter `authors:`, a feed's several <author>s): one
+    entry is one person or one organization, by the same rule as `parse_byline`; a single
+    entry may still list several people ("A and B")."""
+    people: list[str] = []
+    organization = ""
+    for value in values:
+        value = " ".join(value.split())
+        if not value:
+            continue
+        if len(values) == 1:
+            found, org = parse_byline(value)
+        else:
+            found, org = parse_byline(value) if _FROM_PREFIX.match(value) else ([value], "")
+            if not org and names_an_organization(value):
+                found, org = [], _BY_PREFIX.sub("", value)
+        people.extend(found)
+        organization = organization or org
+    return people, organization
+
+
+def same_title(a: str, b: str) -> bool:
+    """Two spellings of one title: case, spacing, quotes and final punctuation aside."""
+
+    def key(text: str) -> str:
+        return " ".join(WORD_RE.findall(text.casefold().replace("’", "'")))
+
+    return bool(key(a)) and key(a) == key(b)
 
 
 # --- language -----------------------------------------------------------------------

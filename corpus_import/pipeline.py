@@ -15,11 +15,13 @@ from .chrome import ChromeMemory, strip_known
 from .data import DraftDocument, FileResult, Hints, Ledger, Para, RawDocument
 from .metadata import (
     detect_language,
+    is_file_date,
     looks_like_byline,
     looks_like_title,
     parse_byline,
     parse_date,
     provisional_title,
+    same_title,
 )
 from .normalize import DecodeError, clean_text, count_words, decode_bytes
 from .readers import choose_reader
@@ -30,8 +32,11 @@ PROVENANCE = re.compile(
     r"^(originally |first )?(published|posted|shared|reprinted|appeared|written)\b.{0,300}$",
     re.I,
 )
+# "PLACE, when —": `when` ends at the first dash that is not inside a number, so ISO
+# dates and timestamps ("2019-04-18T10:00:00Z") are read whole.
 DATELINE = re.compile(
-    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ .,'()-]{2,60}),\s+(?P<when>[^—–-]{3,40})\s*[—–-]"
+    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ .,'()-]{2,60}),\s+"
+    r"(?P<when>(?:[^—–-]|(?<=\d)-(?=\d)){3,40}?)\s*[—–-](?!\d)"
 )
 BY_LINE = re.compile(r"^(by|por)\s+\S", re.I)
 DATE_LABEL = re.compile(r"^(date|published|posted on|fecha)\s*:\s*(.+)$", re.I)
@@ -119,9 +124,11 @@ def parse_head(raw: RawDocument, ledger: Ledger) -> None:
         hints.title = " ".join(paras[i].text.split())
         ledger.meta(paras[i].text)
         i += 1
+        i = _skip_repeated_title(paras, i, hints.title, ledger)
         if (
             i + 1 < len(paras)
             and paras[i].kind in ("", "heading")
+            and not _file_date_line(paras[i].text)
             and looks_like_title(paras[i].text)
             and not looks_like_byline_strict(paras[i].text)
             and count_words(paras[i].text) <= 20
@@ -138,7 +145,11 @@ def parse_head(raw: RawDocument, ledger: Ledger) -> None:
             break
         text = paras[i].text.strip()
         label = DATE_LABEL.match(text)
-        if (
+        if _file_date_line(text):
+            # "Last updated: ...", "Release date: ...": the file's date, not the work's.
+            ledger.drop(text)
+            i += 1
+        elif (
             BY_LINE.match(text)
             and looks_like_byline(text)
             or (hints.title and hints.authors is None and looks_like_byline_strict(text))
@@ -167,6 +178,18 @@ def parse_head(raw: RawDocument, ledger: Ledger) -> None:
                     f"The dateline gives “{m.group('when').strip()}” without a year; "
                     "no date was set."
                 )
+
+
+def _file_date_line(text: str) -> bool:
+    return count_words(text) <= 12 and is_file_date(text) and parse_date(text)[0] is not None
+
+
+def _skip_repeated_title(paras: list[Para], i: int, title: str, ledger: Ledger) -> int:
+    """The title written again (a web page's headline over its own title): not body text."""
+    while i + 1 < len(paras) and same_title(paras[i].text, title):
+        ledger.drop(paras[i].text)
+        i += 1
+    return i
 
 
 def looks_like_byline_strict(text: str) -> bool:

@@ -39,7 +39,46 @@ def _mb(n: int) -> str:
 
 def collect(paths: list[str | Path]) -> Iterator[FileInput]:
     """Yield the files under `paths` in a stable order. Directories are walked; only
-    supported extensions are taken from them. Named files are always tried."""
+    supported extensions are taken from them. Named files are always tried. Each file is
+    read when it is yielded, so a caller that iterates holds one file at a time."""
+    for path, name in _candidates(paths):
+        yield from _one(path, name)
+
+
+def count_inputs(paths: list[str | Path]) -> int:
+    """How many FileInputs `collect(paths)` will yield, without reading any file (a zip's
+    entries are counted from its directory). For progress output."""
+    total = 0
+    for path, _name in _candidates(paths):
+        if path.suffix.lower() in ARCHIVE_EXTENSIONS:
+            total += _count_zip(path)
+        else:
+            total += 1
+    return total
+
+
+def _count_zip(path: Path) -> int:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 1
+    count = 1 if len(infos) > MAX_ZIP_ENTRIES else 0
+    for info in infos[:MAX_ZIP_ENTRIES]:
+        base = PurePosixPath(info.filename).name
+        suffix = PurePosixPath(info.filename).suffix.lower()
+        if info.is_dir():
+            continue
+        if unsafe_member_name(info.filename):
+            count += 1
+        elif base.startswith(".") or info.filename.startswith("__MACOSX/"):
+            continue
+        elif suffix in ARCHIVE_EXTENSIONS | TEXT_EXTENSIONS:
+            count += 1
+    return count
+
+
+def _candidates(paths: list[str | Path]) -> Iterator[tuple[Path, str]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -50,9 +89,9 @@ def collect(paths: list[str | Path]) -> Iterator[FileInput]:
                         continue
                     full = Path(root) / name
                     if full.suffix.lower() in TEXT_EXTENSIONS | ARCHIVE_EXTENSIONS:
-                        yield from _one(full, str(full.relative_to(path)))
+                        yield full, str(full.relative_to(path))
         else:
-            yield from _one(path, path.name)
+            yield path, path.name
 
 
 def _one(path: Path, name: str) -> Iterator[FileInput]:

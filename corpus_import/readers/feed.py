@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - entities are refused before p
 from email.utils import parsedate_to_datetime
 
 from ..data import Hints, RawDocument
-from ..metadata import parse_byline, parse_date
+from ..metadata import names_from_list, parse_date, same_title
 from ..normalize import collapse_spaces, count_words
 from . import register
 from .html import html_to_paras
@@ -108,9 +108,12 @@ class FeedReader:
                 ledger.meta(hints.title)
             elif name in ("author", "creator"):
                 names = _children(elem, "name")
-                raw = ", ".join(_text(n) for n in names) if names else _text(elem)
+                raw = _text(names[0]) if len(names) == 1 else _text(elem)
                 raw = re.sub(r"^\S+@\S+\s*\((.*)\)$", r"\1", raw.strip())
-                people, org = parse_byline(raw)
+                # One <author> (or <name>) is one byline, by the rule used everywhere.
+                people, org = names_from_list(
+                    [raw] if len(names) <= 1 else [_text(n) for n in names]
+                )
                 hints.authors = (hints.authors or []) + people
                 if org:
                     hints.organization = org
@@ -147,6 +150,10 @@ class FeedReader:
             ledger.drop("", words=parsed.words_skipped)
         if parsed.title:
             ledger.drop(parsed.title)
-        if not parsed.paras:
+        paras = list(parsed.paras)
+        # Content that opens with the entry's own title as a heading: the title again.
+        while paras and paras[0].kind == "heading" and same_title(paras[0].text, hints.title):
+            ledger.drop(paras.pop(0).text)
+        if not paras:
             return None
-        return RawDocument(paras=parsed.paras, hints=hints, head_parsed=True)
+        return RawDocument(paras=paras, hints=hints, head_parsed=True)

@@ -10,7 +10,7 @@ import re
 from html.parser import HTMLParser
 
 from ..data import Hints, Para, RawDocument
-from ..metadata import parse_byline, parse_date
+from ..metadata import parse_byline, parse_date, same_title
 from ..normalize import collapse_spaces, count_words
 from . import register
 
@@ -22,6 +22,8 @@ BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcapti
 KINDS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
          "h6": "heading", "blockquote": "quotation", "figcaption": "caption",
          "caption": "caption", "p": "paragraph", "pre": "paragraph"}  # fmt: skip
+TITLE_SEPARATOR = re.compile(r"\s+[|–—:-]{1,2}\s+")
+TOP = 8  # the title and the site's name are among the first blocks of a page
 VOID = {"br", "img", "hr", "meta", "link", "input", "source", "wbr", "area", "base", "col"}
 
 
@@ -176,19 +178,45 @@ class HtmlReader:
 
 
 def hints_from_html(parsed: _Extractor, ledger) -> tuple[Hints, list[Para]]:
+    """Title from the page; the headings that repeat it (or the site's name) are dropped.
+
+    `<title>` is usually "Page title | Site name". A heading near the top that matches the
+    page title is the title (whatever its level: blogs use <h2 class="entry-title">), the
+    site's name in a header <h1> is chrome; failing a match, the first <h1> is the title.
+    """
     hints = Hints(language=parsed.lang)
-    paras = parsed.paras
-    h1 = next((k for k, p in enumerate(paras[:8]) if p.kind == "heading" and p.level == 1), None)
+    paras = list(parsed.paras)
     title_text = collapse_spaces(parsed.title)
-    if h1 is not None:
-        hints.title = paras[h1].text
-        ledger.meta(paras[h1].text)
-        paras = paras[:h1] + paras[h1 + 1 :]
+    segments = [s for s in TITLE_SEPARATOR.split(title_text) if s.strip()] if title_text else []
+    site_names = segments[1:] + [parsed.meta.get("og:site_name", "")]
+    top = [k for k, p in enumerate(paras[:TOP]) if p.kind == "heading"]
+    match = next((k for k in top if segments and same_title(paras[k].text, segments[0])), None)
+    if match is None:
+        match = next((k for k in top if paras[k].level == 1), None)
+    if match is not None:
+        hints.title = paras[match].text
+        ledger.meta(paras[match].text)
         if title_text:
             ledger.drop(title_text)
     elif title_text:
-        hints.title = re.split(r"\s+[|–—-]\s+", title_text)[0]
+        hints.title = segments[0] if segments else title_text
         ledger.meta(title_text)
+    keep = []
+    for k, p in enumerate(paras):
+        if (
+            k < TOP
+            and p.kind == "heading"
+            and (
+                k == match
+                or same_title(p.text, hints.title)
+                or any(same_title(p.text, name) for name in site_names if name)
+            )
+        ):
+            if k != match:
+                ledger.drop(p.text)  # the title again, or the site's name: chrome
+            continue
+        keep.append(p)
+    paras = keep
     for p in paras:
         if p.kind == "heading":
             p.level = max(2, p.level)

@@ -2,8 +2,9 @@
 
 Front matter is a hint, not the truth: a date that does not parse is reported, and a
 language that the text contradicts is replaced by the detected one (metadata stage).
-`#` lines are headings only when they look like one (short); the first `# ` heading is
-the title when the front matter has none.
+`#` lines (and setext `===`/`---` underlines) are headings only when they look like one
+(short). The first heading is the title when the front matter has none; when it repeats
+the front matter's title (or subtitle) it is that title written again, not a section.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..data import Hints, Para, RawDocument
-from ..metadata import parse_byline, parse_date
+from ..metadata import names_from_list, parse_date, same_title
 from ..normalize import collapse_spaces, count_words
 from . import register
 from ._text import numbered_lines
@@ -25,6 +26,7 @@ REF_DEF = re.compile(r"^\s*\[[^\]]+\]:\s+\S+.*$")
 TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
 EMPHASIS = re.compile(r"(\*\*|__|`|(?<=\w)\*|\*(?=\w))")
 HR = re.compile(r"^\s*([-*_]\s*){3,}$")
+SETEXT = re.compile(r"^(=+|-+)\s*$")
 LIST = re.compile(r"^\s*([-*+]|\d{1,3}[.)])\s+")
 
 
@@ -63,6 +65,8 @@ class MarkdownReader:
                     ledger.meta(para.text)
                     del paras[k]
                     break
+        else:
+            _drop_repeated_title(paras, hints, ledger)
         for para in paras:
             if para.kind == "heading":
                 para.level = max(2, para.level)
@@ -101,12 +105,9 @@ class MarkdownReader:
         hints.subtitle = first.get("subtitle", "")
         for k in ("authors", "author", "by"):
             if k in values:
-                names: list[str] = []
-                for v in values[k]:
-                    people, org = parse_byline(v) if len(values[k]) == 1 else ([v], "")
-                    names.extend(people)
-                    hints.organization = hints.organization or org
-                hints.authors = names
+                # The byline rule used everywhere: an organization is not an author.
+                hints.authors, org = names_from_list(values[k])
+                hints.organization = hints.organization or org
                 break
         hints.organization = (
             hints.organization or first.get("organization", "") or first.get("publisher", "")
@@ -153,6 +154,20 @@ class MarkdownReader:
             if not stripped:
                 flush()
                 continue
+            if (
+                SETEXT.match(stripped)
+                and len(current) == 1
+                and kind == ""
+                and not LIST.match(current[0])
+                and count_words(current[0]) <= 15
+            ):
+                # Setext heading: the one line above, underlined with === or ---.
+                ledger.drop(raw)
+                paras.append(
+                    Para(collapse_spaces(current[0]), start, "heading", 1 if "=" in raw else 2)
+                )
+                current = []
+                continue
             if HR.match(stripped) or REF_DEF.match(raw):
                 ledger.drop(raw)
                 flush()
@@ -193,3 +208,19 @@ class MarkdownReader:
         if before != after:
             ledger.drop("", words=before - after)
         return out
+
+
+def _drop_repeated_title(paras: list[Para], hints: Hints, ledger) -> None:
+    """Remove the opening heading(s) that repeat the front matter's title or subtitle.
+
+    Only headings before the first paragraph of text are looked at, so a later section
+    that happens to share the title's words stays a section.
+    """
+    k = 0
+    while k < len(paras) and paras[k].kind == "heading":
+        text = paras[k].text
+        if same_title(text, hints.title) or (hints.subtitle and same_title(text, hints.subtitle)):
+            ledger.drop(text)  # its words were counted once already, as the title
+            del paras[k]
+            continue
+        k += 1

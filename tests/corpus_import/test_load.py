@@ -264,3 +264,69 @@ def test_reimport_after_read_ahead_is_unchanged(monkeypatch):
     import_paths([FIXTURES])
     again = import_paths([FIXTURES])
     assert again.totals["documents"] == again.totals["unchanged"]
+
+
+def test_one_line_feed_gives_each_entry_its_own_location():
+    """Three entries on one line share 'lines 1–1': each still gets its own document,
+    and a re-import finds each unchanged against its own document, not the first one."""
+    first = import_paths([FIXTURES / "feed_one_line.xml"])
+    assert first.totals["documents"] == 3 and first.totals["created"] == 3
+    assert Document.objects.count() == 3
+    locations = list(DocumentSource.objects.values_list("location", flat=True))
+    assert len(set(locations)) == 3
+    again = import_paths([FIXTURES / "feed_one_line.xml"])
+    assert again.totals["unchanged"] == 3
+    docs = again.report["files"][0]["documents"]
+    assert [d["title"] for d in docs] == [
+        "A reading room opens",
+        "The first reading group",
+        "Retired members staff the desk",
+    ]
+    assert Document.objects.count() == 3
+
+
+def test_command_reads_inputs_lazily(tmp_path, monkeypatch, capsys):
+    """The command counts first (for the progress bar), then reads one file at a time."""
+    from corpus_import.management.commands import import_corpus
+
+    for i in range(21):
+        (tmp_path / f"{i:02}.txt").write_bytes(article(PARAS[:3] + [f"Note {i}."]))
+    monkeypatch.setattr(load, "READ_AHEAD_AFTER", 10**9)  # keep it in this process
+    produced = []
+    real_collect = import_corpus.collect
+
+    def counting_collect(paths):
+        for item in real_collect(paths):
+            produced.append(item.name)
+            yield item
+
+    ahead = []
+    real_import_file = load.Importer._import_file
+
+    def import_file(self, item, pending=None):
+        ahead.append(len(produced) - len(self.files))
+        return real_import_file(self, item, pending)
+
+    monkeypatch.setattr(import_corpus, "collect", counting_collect)
+    monkeypatch.setattr(load.Importer, "_import_file", import_file)
+    call_command("import_corpus", str(tmp_path), "--dry-run")
+    assert len(ahead) == 21 and max(ahead) == 1  # never more than the file in hand
+    out = capsys.readouterr()
+    assert "21/21 files" in out.err
+    assert "21 files: 21 documents found" in out.out
+
+
+def test_count_inputs_matches_collect_without_reading(tmp_path):
+    from corpus_import.sources import collect, count_inputs
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", b"One.")
+        archive.writestr("../evil.txt", b"Escape.")
+        archive.writestr("inner.zip", b"PK")
+        archive.writestr("image.png", b"\x89PNG")
+        archive.writestr("__MACOSX/._a.txt", b"x")
+    (tmp_path / "batch.zip").write_bytes(buffer.getvalue())
+    (tmp_path / "broken.zip").write_bytes(b"not a zip")
+    paths = [FIXTURES, tmp_path]
+    assert count_inputs(paths) == len(list(collect(paths)))

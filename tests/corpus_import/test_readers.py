@@ -10,7 +10,7 @@ from corpus_import.pipeline import run_file
 from .conftest import fixture_bytes
 
 CASES = [
-    # file, format, title, authors, date, precision, language, headings
+    # file, format, title, authors, date, precision, language, headings[, organization]
     ("article_dateline.txt", "plain", "Dock Workers Win Safety Committee", [], None, "", "en",
      ["Next Steps"]),
     ("book_gutenberg_crlf.txt", "book", "The Marsh Village", ["Ellen Hart"], None, "", "en",
@@ -31,16 +31,36 @@ CASES = [
     ("pdf_extract.txt", "pdf_extract", "On Free Schools and the Modern School Movement",
      ["Maria Dorn"], date(1998, 1, 1), "year", "en",
      ["THE FIRST SCHOOLS", "TEACHING WITHOUT GRADES", "CONCLUSION"]),
+    # A title repeated as the first heading is the title, not also a section.
+    ("markdown_title_repeated.md", "markdown", "The Pamphlet Table", ["Rosa Lindqvist"],
+     date(2025, 3, 1), "day", "en", ["How it started", "What it taught"]),
+    ("markdown_month_date.md", "markdown", "Minutes Worth Keeping", [], date(2024, 11, 1),
+     "month", "en", ["Who writes them"], "Study Circle Collective"),
+    ("markdown_year_organization.md", "markdown", "Leer en voz alta", [], date(2025, 1, 1),
+     "year", "es", ["Por qué funciona"], "Proyecto Círculos de Lectura"),
+    ("markdown_author_list_org.md", "markdown", "A Guide for New Facilitators", [],
+     date(2024, 11, 1), "month", "en", ["Before the first meeting"], "Editorial Board"),
+    ("markdown_iso_datetime.md", "markdown", "Why the Library Stayed Open", [],
+     date(2019, 4, 18), "day", "en", ["The night shift"], "Harbour Workers Union"),
+    ("plain_title_repeated.txt", "plain", "The Night School", ["Ana Pereira"], None, "", "en",
+     []),
+    # "Last updated" is the file's date, not the work's: the dateline's date is used.
+    ("article_last_updated.txt", "plain", "The Lending Shelf", [], date(2019, 4, 14), "day",
+     "en", []),
+    ("article_iso_dateline.txt", "plain", "Dockers Open a Reading Room", [], date(2019, 4, 18),
+     "day", "en", []),
+    ("page_title_in_h2.html", "html", "The Tool Library", [], None, "", "en", ["Who runs it"],
+     "Riverside Commons Editorial Board"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    "name,fmt,title,authors,published,precision,language,headings",
-    CASES,
+    "name,fmt,title,authors,published,precision,language,headings,organization",
+    [c if len(c) == 9 else (*c, "") for c in CASES],
     ids=[c[0] for c in CASES],
 )
 def test_single_document_fixtures(
-    name, fmt, title, authors, published, precision, language, headings
+    name, fmt, title, authors, published, precision, language, headings, organization
 ):
     result = run_file(name, fixture_bytes(name))
     assert result.errors == []
@@ -53,7 +73,9 @@ def test_single_document_fixtures(
     assert doc.date_precision == precision
     assert doc.language == language
     assert doc.headings == headings
+    assert doc.organization == organization
     assert not doc.needs_review
+    assert doc.subtitle != doc.title and title not in doc.headings
     text = " ".join(b.text for b in doc.blocks)
     assert "\r" not in text and "â€" not in text and "\ufeff" not in text
 
@@ -155,3 +177,14 @@ def test_one_line_text_is_resegmented():
     assert doc.resegmented and doc.paragraph_count >= 4
     assert all(len(b.text.split()) <= 200 for b in doc.blocks)
     assert doc.needs_review  # no title in a one-line text
+
+
+def test_one_line_feed_entries_and_repeated_title_heading():
+    result = run_file("f", fixture_bytes("feed_one_line.xml"))
+    assert result.format == "feed" and result.ledger.balanced
+    assert [d.title for d in result.documents] == [
+        "A reading room opens",
+        "The first reading group",
+        "Retired members staff the desk",
+    ]
+    assert all(d.headings == [] for d in result.documents)

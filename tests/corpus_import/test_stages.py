@@ -8,8 +8,15 @@ import pytest
 from corpus_import.chrome import ChromeMemory, strip_known
 from corpus_import.data import DraftBlock, DraftSection, Ledger, Para, RawDocument
 from corpus_import.dedupe import DedupeIndex, signature, similarity
-from corpus_import.metadata import detect_language, parse_byline, parse_date, provisional_title
+from corpus_import.metadata import (
+    detect_language,
+    names_from_list,
+    parse_byline,
+    parse_date,
+    provisional_title,
+)
 from corpus_import.normalize import DecodeError, clean_text, decode_bytes, undouble
+from corpus_import.pipeline import draft_document, paras_of
 from corpus_import.readers import choose_reader
 from corpus_import.structure import classify, join_broken, reorder_by_contents
 from corpus_import.units import UnitBlock, propose_units
@@ -63,6 +70,15 @@ def test_clean_text_line_endings_nfc_mojibake():
         ("April 14", (None, "")),
         ("2020-02-11T09:00:00Z", (date(2020, 2, 11), "day")),
         ("13/45/19", (None, "")),
+        ("2024-11", (date(2024, 11, 1), "month")),
+        ("2025", (date(2025, 1, 1), "year")),
+        ("2025-03-01", (date(2025, 3, 1), "day")),
+        ("November 2024", (date(2024, 11, 1), "month")),
+        ("14 April 2019", (date(2019, 4, 14), "day")),
+        ("April 14, 2019", (date(2019, 4, 14), "day")),
+        ("2019-04-18T10:00:00Z", (date(2019, 4, 18), "day")),
+        ("the 2010-12 season", (None, "")),  # a range of years in prose, not a month
+        ("2024-13", (None, "")),
     ],
 )
 def test_parse_date(text, expected):
@@ -80,10 +96,56 @@ def test_parse_date(text, expected):
         ("ISO Steering Committee", [], "ISO Steering Committee"),
         ("By Ana Pereira", ["Ana Pereira"], ""),
         ("brian bean", ["brian bean"], ""),
+        ("Study Groups Project", [], "Study Groups Project"),
+        ("Proyecto Grupos de Estudio", [], "Proyecto Grupos de Estudio"),
+        ("Editorial Board", [], "Editorial Board"),
+        ("Comité de Redacción", [], "Comité de Redacción"),
+        ("Colectivo Libertario", [], "Colectivo Libertario"),
+        ("Partido Obrero", [], "Partido Obrero"),
+        ("The Editors", [], "The Editors"),
+        ("Rosa Lindqvist and Tomás Ortega", ["Rosa Lindqvist", "Tomás Ortega"], ""),
     ],
 )  # fmt: skip
 def test_parse_byline(line, people, org):
     assert parse_byline(line) == (people, org)
+
+
+@pytest.mark.parametrize(
+    "values,people,org",
+    [
+        (["Editorial Board"], [], "Editorial Board"),
+        (["Ana Pereira", "Joe Mills"], ["Ana Pereira", "Joe Mills"], ""),
+        (["Ana Pereira", "Tenants Union"], ["Ana Pereira"], "Tenants Union"),
+        (["From the ISO"], [], "ISO"),
+    ],
+)
+def test_names_from_list_use_the_byline_rule(values, people, org):
+    assert names_from_list(values) == (people, org)
+
+
+PARAGRAPHS = [
+    f"Paragraph {i} tells how the neighbours met on the stairs and wrote down what they "
+    "wanted from the landlord, then carried it to the office together."
+    for i in range(3)
+]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Release Date: June 1, 2004 [EBook #1234]",
+        "Last updated: March 3, 2024",
+        "Updated April 14, 2019",
+        "Converted to text on 2019-04-18",
+        "Actualizado: 14 de abril de 2019",
+    ],
+)
+def test_file_dates_are_never_the_works_date(line):
+    raw = RawDocument(paras=paras_of(["A Title For the Work", line, *PARAGRAPHS]))
+    draft = draft_document(raw, Ledger(read=10_000))
+    assert draft.published is None
+    assert draft.subtitle == ""
+    assert all(line not in b.text for b in draft.blocks)
 
 
 def test_language_detection():

@@ -189,3 +189,37 @@ def test_review_requires_staff(user_client, flagged):
         reverse("corpus_import:review", args=[flagged.pk]), _review_data(flagged)
     )
     assert response.status_code == 403
+
+
+def test_upload_of_many_files_never_forks(staff_client, monkeypatch):
+    """More files than the command's read-ahead threshold: the web import stays in the
+    request's process (a web worker must never fork)."""
+    from corpus_import import load
+
+    started = []
+    real_start = load._ReadAhead._start
+
+    def spy(self):
+        started.append(self.enabled)
+        return real_start(self)
+
+    monkeypatch.setattr(load._ReadAhead, "_start", spy)
+    executors = []
+    real_exit = load._ReadAhead.__exit__
+
+    def on_exit(self, *exc):
+        executors.append(self.executor)
+        return real_exit(self, *exc)
+
+    monkeypatch.setattr(load._ReadAhead, "__exit__", on_exit)
+    count = load.READ_AHEAD_AFTER + 4
+    files = [
+        SimpleUploadedFile(f"f{i}.txt", fixture_bytes("webpage.txt") + f"\nNote {i}.".encode())
+        for i in range(count)
+    ]
+    response = staff_client.post(reverse("corpus_import:upload"), {"files": files})
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert len(batch.report["files"]) == count
+    assert executors == [None]
+    assert started in ([], [False])

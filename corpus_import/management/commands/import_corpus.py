@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from corpus_import.load import import_inputs
-from corpus_import.sources import collect
+from corpus_import.sources import collect, count_inputs
 
 
 class Command(BaseCommand):
@@ -39,15 +39,17 @@ class Command(BaseCommand):
         report_path = options.get("report_json")
         if report_path and not Path(report_path).resolve().parent.is_dir():
             raise CommandError(f"Cannot write the report to {report_path}.", returncode=2)
-        inputs = list(collect(list(paths)))
-        total = len(inputs)
+        # Count first (names and zip directories only), then read one file at a time:
+        # peak memory stays near one file, however large the import.
+        total = count_inputs(list(paths))
+        inputs = collect(list(paths))
         show_bar = total > 20 and options.get("verbosity", 1) >= 1
 
         def progress(n: int, total_: int | None, name: str) -> None:
             if not show_bar:
                 return
             width = 30
-            done = int(width * n / max(total_ or n, 1))
+            done = min(width, int(width * n / max(total_ or n, 1)))
             self.stderr.write(
                 f"\r[{'#' * done}{'.' * (width - done)}] {n}/{total_} files", ending=""
             )
