@@ -4,6 +4,14 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 
+def validate_display_name(value: str) -> None:
+    """One line of printable text: names appear in e-mail headers and notifications."""
+    from django.core.exceptions import ValidationError
+
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValidationError("A display name must be one line of text, without line breaks.")
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -37,6 +45,7 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=80,
         blank=True,
+        validators=[validate_display_name],
         help_text="How other members see you. Leave empty to use the part of your "
         "e-mail address before the @.",
     )

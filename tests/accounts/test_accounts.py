@@ -95,3 +95,15 @@ def test_user_time_zone_is_activated(user_client, user):
     user.save()
     response = user_client.get(reverse("home"))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Eve\nBcc: x@example.org", "Eve\r\nX: y", "Tab\there"])
+def test_display_name_must_be_one_line(user_client, user, name):
+    response = user_client.post(
+        reverse("account_profile"), {"display_name": name, "time_zone": "UTC"}
+    )
+    assert response.status_code == 200
+    assert "one line of text" in response.content.decode()
+    user.refresh_from_db()
+    assert "\n" not in user.display_name
