@@ -57,6 +57,15 @@ def access_discussion_for_writing(user, group_slug: str, document_slug: str):
     return context
 
 
+def access_discussion_for_following(user, group_slug: str, document_slug: str):
+    """Following (or stopping) needs reading and active membership, not an unlocked
+    discussion: a member must always be able to stop the e-mails of a locked one."""
+    context = access_discussion(user, group_slug, document_slug)
+    if not discussion_rules.can_write_discussion(user, context.group):
+        raise Refused("Only members of this group can follow its discussions.")
+    return context
+
+
 def require_write(user, group: Group, discussion: Discussion | None) -> None:
     if not discussion_rules.can_write_discussion(user, group):
         raise Refused("Only members of this group can post in its discussions.")

@@ -1,24 +1,43 @@
 """Notification e-mails: one per notification ("immediately") or a daily digest.
 
 Every e-mail carries an unsubscribe link with a signed token and the List-Unsubscribe
-headers for one-click unsubscribing (RFC 8058). `emailed_at` on a notification makes
-sending idempotent: nothing is sent twice.
+headers for one-click unsubscribing (RFC 8058).
+
+Sending is checked again at send time: a post deleted or hidden since, a recipient who
+is no longer an active member of the group, or a gated answer the recipient may not see
+yet is dropped (marked handled, never sent). Rows are claimed atomically before sending
+(`email_claim`), so overlapping runs never send the same notification twice; a failed
+send is logged and its claim released, and `emailed_at` is set only after a successful
+send, so the next run (`send_digests` command) retries it.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from .models import Notification, NotificationSetting
+from studygroups.groups.models import Membership
+
+from .models import Notification, NotificationSetting, Post
+
+logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "discussions.unsubscribe"
+CLAIM_TIMEOUT = timedelta(minutes=30)  # a claim older than this was a crashed run
+RELATIVE_LINK_RE = re.compile(r"""(\s(?:href|src)=)(["'])/(?!/)""")
 
 
 def unsubscribe_token(user) -> str:
@@ -43,10 +62,24 @@ def unsubscribe(*, user) -> NotificationSetting:
     return setting
 
 
+def absolute_links(html: str) -> str:
+    """Site-relative links (`href="/…"`, as in stored post HTML) made absolute with
+    SITE_URL, for e-mail, where there is no site to be relative to."""
+    return RELATIVE_LINK_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{settings.SITE_URL}/", html)
+
+
+def one_line(text: str) -> str:
+    """Header values must be one line (a display name may hold a line break)."""
+    return " ".join(text.split())
+
+
 def _email_for(user, notifications: list[Notification], *, subject: str) -> EmailMultiAlternatives:
     unsubscribe_url = settings.SITE_URL + reverse(
         "discussions:unsubscribe", kwargs={"token": unsubscribe_token(user)}
     )
+    for n in notifications:
+        # Stored HTML was sanitized when it was written; only its links change here.
+        n.email_body_html = mark_safe(absolute_links(n.post.body_html))  # noqa: S308
     context = {
         "user": user,
         "notifications": notifications,
@@ -57,7 +90,7 @@ def _email_for(user, notifications: list[Notification], *, subject: str) -> Emai
     text = render_to_string("discussions/email/notifications.txt", context)
     html = render_to_string("discussions/email/notifications.html", context)
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=one_line(subject),
         body=text,
         to=[user.email],
         headers={
@@ -70,9 +103,12 @@ def _email_for(user, notifications: list[Notification], *, subject: str) -> Emai
 
 
 def _pending(*, frequency: str):
-    """Unsent, unread notifications whose recipient chose `frequency` (no setting row
-    means the default, "immediately")."""
-    qs = Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
+    """Unsent, unread, unclaimed notifications whose recipient chose `frequency` (no
+    setting row means the default, "immediately")."""
+    stale = timezone.now() - CLAIM_TIMEOUT
+    qs = Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True).filter(
+        Q(email_claim__isnull=True) | Q(email_claimed_at__lt=stale)
+    )
     if frequency == NotificationSetting.Email.IMMEDIATELY:
         qs = qs.exclude(
             recipient__notification_setting__email__in=[
@@ -83,54 +119,163 @@ def _pending(*, frequency: str):
     else:
         qs = qs.filter(recipient__notification_setting__email=frequency)
     return qs.select_related(
-        "recipient", "post__author", "post__discussion__group", "post__discussion__document"
+        "recipient",
+        "post__author",
+        "post__question",
+        "post__discussion__group",
+        "post__discussion__document",
     ).order_by("recipient_id", "created_at", "pk")
+
+
+def _deliverable(notifications: list[Notification]) -> tuple[list, list]:
+    """Split into (still to send, to drop), with the rules of the site as they are NOW:
+    the post is live, the recipient an active member of its group, and a gated answer's
+    thread only for those who answered (or facilitate). A few queries for any number."""
+    if not notifications:
+        return [], []
+    posts = {n.post_id: n.post for n in notifications}
+    recipient_ids = {n.recipient_id for n in notifications}
+    group_ids = {p.discussion.group_id for p in posts.values()}
+    memberships = {
+        (m.user_id, m.group_id): m
+        for m in Membership.objects.active().filter(
+            user_id__in=recipient_ids, group_id__in=group_ids
+        )
+    }
+    root_ids = {p.root_id for p in posts.values() if p.parent_id is not None}
+    roots = {p.pk: p for p in posts.values() if p.parent_id is None}
+    roots.update(
+        (r.pk, r)
+        for r in Post.objects.filter(pk__in=root_ids - roots.keys()).select_related("question")
+    )
+    gated_question_ids = {
+        r.question_id for r in roots.values() if r.question_id and r.question.answer_before_seeing
+    }
+    answered: set[tuple[int, int, int]] = set()  # (discussion, question, author)
+    if gated_question_ids:
+        answered = set(
+            Post.objects.filter(
+                question_id__in=gated_question_ids,
+                author_id__in=recipient_ids,
+                deleted_at__isnull=True,
+            ).values_list("discussion_id", "question_id", "author_id")
+        )
+    send, drop = [], []
+    for n in notifications:
+        post = n.post
+        membership = memberships.get((n.recipient_id, post.discussion.group_id))
+        root = roots.get(post.root_id)
+        ok = (
+            n.recipient.is_active
+            and post.deleted_at is None
+            and post.hidden_at is None
+            and membership is not None
+            and root is not None
+        )
+        if ok and root.question_id in gated_question_ids and not membership.can_facilitate:
+            ok = root.author_id == n.recipient_id or (
+                (post.discussion_id, root.question_id, n.recipient_id) in answered
+            )
+        (send if ok else drop).append(n)
+    return send, drop
+
+
+def _drop(notifications: list[Notification]) -> None:
+    if notifications:
+        Notification.objects.filter(
+            pk__in=[n.pk for n in notifications], emailed_at__isnull=True
+        ).update(emailed_at=timezone.now(), email_claim=None, email_claimed_at=None)
+
+
+def _claim(notifications: list[Notification]) -> uuid.UUID | None:
+    """Claim these rows for this run in one UPDATE; None when another run got any of
+    them first (that run sends them, so this one must not)."""
+    token = uuid.uuid4()
+    now = timezone.now()
+    ids = [n.pk for n in notifications]
+    claimed = Notification.objects.filter(
+        Q(email_claim__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
+        pk__in=ids,
+        emailed_at__isnull=True,
+    ).update(email_claim=token, email_claimed_at=now)
+    if claimed != len(ids):
+        _release(ids, token)
+        return None
+    return token
+
+
+def _release(ids: list[int], token: uuid.UUID) -> None:
+    Notification.objects.filter(pk__in=ids, email_claim=token).update(
+        email_claim=None, email_claimed_at=None
+    )
+
+
+def _send(user, notifications: list[Notification], *, subject: str) -> bool:
+    """Claim, send and mark one e-mail's notifications. A failure is logged and the claim
+    released, so a later run sends it; it never reaches the caller."""
+    token = _claim(notifications)
+    if token is None:
+        return False
+    ids = [n.pk for n in notifications]
+    try:
+        message = _email_for(user, notifications, subject=subject)
+        message.send()
+    except Exception:
+        logger.exception(
+            "Could not e-mail notifications %s to user %s; they stay pending for a retry.",
+            ids,
+            user.pk,
+        )
+        _release(ids, token)
+        return False
+    Notification.objects.filter(pk__in=ids, email_claim=token).update(
+        emailed_at=timezone.now(), email_claim=None, email_claimed_at=None
+    )
+    return True
 
 
 def _subject(notification: Notification) -> str:
     post = notification.post
-    return (
+    return one_line(
         f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{post.author_name} "
         f"{notification.get_kind_display()}: “{post.discussion.document.title}”"
     )
 
 
+def _send_each(pending: list[Notification]) -> int:
+    send, drop = _deliverable(pending)
+    _drop(drop)
+    return sum(1 for n in send if _send(n.recipient, [n], subject=_subject(n)))
+
+
 def send_immediate_emails(*, post_id: int) -> int:
-    """E-mail the notifications about one post to those who want them at once."""
-    with transaction.atomic():
-        pending = list(
-            _pending(frequency=NotificationSetting.Email.IMMEDIATELY).filter(post_id=post_id)
-        )
-        if not pending:
-            return 0
-        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
-            emailed_at=timezone.now()
-        )
-    messages = [_email_for(n.recipient, [n], subject=_subject(n)) for n in pending]
-    get_connection().send_messages(messages)
-    return len(messages)
+    """E-mail the notifications about one post to those who want them at once. Never
+    raises for a mail failure: it is logged and retried by `send_pending`."""
+    return _send_each(
+        list(_pending(frequency=NotificationSetting.Email.IMMEDIATELY).filter(post_id=post_id))
+    )
+
+
+def send_pending() -> int:
+    """Every "immediately" notification not sent yet (a retry after a mail failure)."""
+    return _send_each(list(_pending(frequency=NotificationSetting.Email.IMMEDIATELY)))
 
 
 def send_digests() -> int:
     """One digest per member who chose "daily", with every notification not yet sent
-    or read. Running it again sends nothing new. Returns the number of e-mails."""
+    or read. Running it again, even at the same time, sends nothing twice. Returns the
+    number of e-mails sent."""
+    send, drop = _deliverable(list(_pending(frequency=NotificationSetting.Email.DAILY)))
+    _drop(drop)
     by_user: dict[int, list[Notification]] = {}
-    with transaction.atomic():
-        pending = list(_pending(frequency=NotificationSetting.Email.DAILY))
-        for notification in pending:
-            by_user.setdefault(notification.recipient_id, []).append(notification)
-        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
-            emailed_at=timezone.now()
-        )
-    messages = []
+    for notification in send:
+        by_user.setdefault(notification.recipient_id, []).append(notification)
+    sent = 0
     for notifications in by_user.values():
-        user = notifications[0].recipient
         count = len(notifications)
         subject = (
             f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your daily digest: "
             f"{count} new notification{'s' if count != 1 else ''}"
         )
-        messages.append(_email_for(user, notifications, subject=subject))
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+        sent += _send(notifications[0].recipient, notifications, subject=subject)
+    return sent

@@ -97,6 +97,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by_moderator = models.BooleanField(
+        default=False, help_text="Deleted by a moderator rather than by its author."
+    )
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -222,8 +225,15 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Sent by e-mail, alone or in a digest."
+        null=True,
+        blank=True,
+        help_text="Sent by e-mail, alone or in a digest (or dropped at send time because "
+        "the recipient may no longer see the post).",
     )
+    email_claim = models.UUIDField(
+        null=True, blank=True, editable=False, help_text="The sending run that owns it now."
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 

@@ -472,10 +472,24 @@ def post_edit(*, editor, post: Post, body: str) -> Post:
 @transaction.atomic
 def post_delete(*, actor, post: Post) -> Post:
     """Soft delete: the post becomes a placeholder so its replies stay readable. Safe to
-    repeat."""
-    if post.deleted_at is None:
-        post.deleted_at = timezone.now()
-        post.save(update_fields=["deleted_at"])
+    repeat. A moderator deleting someone else's post is a moderation action: it is
+    logged, and the placeholder says a moderator removed it."""
+    by_moderator = post.author_id != actor.pk
+    now = timezone.now()
+    changed = Post.objects.filter(pk=post.pk, deleted_at__isnull=True).update(
+        deleted_at=now, deleted_by_moderator=by_moderator
+    )
+    if changed and by_moderator:
+        from studygroups.moderation.models import ModerationAction
+
+        ModerationAction.objects.create(
+            actor=actor,
+            kind=ModerationAction.Kind.DELETE,
+            group_id=post.discussion.group_id,
+            discussion=post.discussion,
+            post=post,
+        )
+    post.refresh_from_db(fields=["deleted_at", "deleted_by_moderator"])
     return post
 
 
@@ -546,7 +560,8 @@ def _notify(post: Post, *, parent: Post | None, mentioned: list) -> list[Notific
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     from .emails import send_immediate_emails
 
-    transaction.on_commit(lambda: send_immediate_emails(post_id=post.pk))
+    # robust: a mail failure is logged and never undoes or breaks the post.
+    transaction.on_commit(lambda: send_immediate_emails(post_id=post.pk), robust=True)
     return notifications
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from studygroups.moderation import views as moderation
 
@@ -6,24 +6,40 @@ from . import views
 
 app_name = "discussions"
 
+
+class IdConverter:
+    """A database id: digits that fit a 64-bit integer. Anything longer is simply not
+    found (404) instead of overflowing in the database driver (500)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+register_converter(IdConverter, "discussions_id")
+
 doc = "<slug:group_slug>/<slug:document_slug>/"
-post = doc + "posts/<int:post_id>/"
+post = doc + "posts/<discussions_id:post_id>/"
 
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
     path(
-        "notifications/<int:notification_id>/read/",
+        "notifications/<discussions_id:notification_id>/read/",
         views.notification_read,
         name="notification_read",
     ),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<slug:group_slug>/", views.group_index, name="group"),
-    path("<slug:group_slug>/members/<int:user_id>/", views.member, name="member"),
+    path("<slug:group_slug>/members/<discussions_id:user_id>/", views.member, name="member"),
     path("<slug:group_slug>/moderation/", moderation.queue, name="moderation"),
     path(
-        "<slug:group_slug>/moderation/reports/<int:report_id>/resolve/",
+        "<slug:group_slug>/moderation/reports/<discussions_id:report_id>/resolve/",
         moderation.report_resolve,
         name="report_resolve",
     ),

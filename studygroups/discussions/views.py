@@ -469,6 +469,7 @@ def post_edit(request, group_slug, document_slug, post_id):
 @refusals
 def post_delete(request, group_slug, document_slug, post_id):
     post = access.access_post_for_delete(request.user, group_slug, document_slug, post_id)
+    by_moderator = post.author_id != request.user.pk
     services.post_delete(actor=request.user, post=post)
     if request.htmx:
         return render(
@@ -476,7 +477,12 @@ def post_delete(request, group_slug, document_slug, post_id):
             "discussions/post_detail.html#post",
             {**_form_context(request, post, form=None, mode=""), "node": services.Node(post=post)},
         )
-    messages.success(request, "Your post is deleted; replies to it stay readable.")
+    messages.success(
+        request,
+        "The post is removed; replies to it stay readable."
+        if by_moderator
+        else "Your post is deleted; replies to it stay readable.",
+    )
     return redirect(_post_anchor_url(post))
 
 
@@ -501,7 +507,7 @@ def post_history(request, group_slug, document_slug, post_id):
 @require_POST
 @refusals
 def follow(request, group_slug, document_slug):
-    ctx = access.access_discussion_for_writing(request.user, group_slug, document_slug)
+    ctx = access.access_discussion_for_following(request.user, group_slug, document_slug)
     following = request.POST.get("following") == "1"
     discussion = ctx.discussion or services.discussion_get_or_create(
         group=ctx.group, document=ctx.document

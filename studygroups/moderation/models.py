@@ -46,6 +46,7 @@ class ModerationAction(models.Model):
         LOCK = "lock", "locked the discussion"
         UNLOCK = "unlock", "unlocked the discussion"
         RESOLVE = "resolve", "resolved a report"
+        DELETE = "delete", "deleted a post"
 
     group = models.ForeignKey(
         "groups.Group", on_delete=models.CASCADE, related_name="moderation_actions"

@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from studygroups.discussions.models import Notification, Post, PostRevision
+from studygroups.discussions.models import Follow, Notification, Post, PostRevision
 
 from .factories import add_member, first_anchor, make_group, make_question, post, reply
 
@@ -334,3 +334,47 @@ def test_gated_answer_on_a_paragraph_stays_hidden(client, group, document, membe
     url = doc_url(group, document, "paragraph", anchor=anchor)
     for extra in ({}, HX):
         assert b"ANCHORED-SECRET" not in client.get(url, **extra).content
+
+
+# ------------------------------------------------------------ review fixes: ids, follow
+
+
+HUGE = "10000000000000000000000000"
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", "{g}/members/{n}/"),
+        ("get", "{g}/{d}/posts/{n}/"),
+        ("get", "{g}/{d}/posts/{n}/reply/"),
+        ("post", "{g}/{d}/posts/{n}/delete/"),
+        ("get", "{g}/{d}/posts/{n}/history/"),
+        ("post", "{g}/{d}/posts/{n}/hide/"),
+        ("get", "{g}/{d}/posts/{n}/report/"),
+        ("post", "notifications/{n}/read/"),
+        ("post", "{g}/moderation/reports/{n}/resolve/"),
+    ],
+)
+def test_huge_ids_are_not_found(member_client, group, document, method, path):
+    url = "/discussions/" + path.format(g=group.slug, d=document.slug, n=HUGE)
+    assert getattr(member_client, method)(url).status_code == 404
+
+
+def test_member_can_unfollow_a_locked_discussion(member_client, group, document, member):
+    p = post(group, document, member, "followed by posting")
+    p.discussion.locked_at = p.created_at
+    p.discussion.save(update_fields=["locked_at"])
+    url = doc_url(group, document, "follow")
+    response = member_client.post(url, {"following": "0"})
+    assert response.status_code == 302
+    assert Follow.objects.get(user=member, discussion=p.discussion).following is False
+    response = member_client.post(url, {"following": "1"}, **HX)
+    assert response.status_code == 200
+    assert Follow.objects.get(user=member, discussion=p.discussion).following is True
+
+
+def test_outsider_cannot_follow_a_public_groups_discussion(client, public_group, document):
+    client.force_login(add_member(make_group()))
+    response = client.post(doc_url(public_group, document, "follow"), {"following": "1"})
+    assert response.status_code == 403

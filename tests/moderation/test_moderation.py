@@ -105,3 +105,27 @@ def test_history_visible_to_moderators_only(setup, client):
     assert "RUDE words" in page and "polite words" in page
     client.force_login(author)
     assert client.get(url("post_history", p)).status_code == 403
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_moderator_deletion_is_logged_and_says_so(setup, client, htmx):
+    group, document, author, member, facilitator, p = setup
+    client.force_login(facilitator)
+    extra = HX if htmx else {}
+    response = client.post(url("post_delete", p), **extra)
+    assert response.status_code == (200 if htmx else 302)
+    client.post(url("post_delete", p), **extra)  # repeating changes nothing
+    action = ModerationAction.objects.get()
+    assert (action.kind, action.actor, action.post) == ("delete", facilitator, p)
+    client.force_login(member)
+    html = client.get(url("post", p)).content.decode()
+    assert "removed by a moderator" in html
+    assert "deleted by its author" not in html
+
+
+def test_author_deletion_is_not_a_moderation_action(setup, client):
+    group, document, author, member, facilitator, p = setup
+    client.force_login(author)
+    client.post(url("post_delete", p))
+    assert not ModerationAction.objects.exists()
+    assert "deleted by its author" in client.get(url("post", p)).content.decode()
