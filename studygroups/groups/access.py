@@ -6,7 +6,7 @@ missing or forbidden, so private groups cannot be discovered.
 
 from django.http import Http404
 
-from .models import Group, Invitation, Membership, Session
+from .models import Group, Invitation, Membership, Session, SessionReading
 from .rules import can_view_group, is_active_member, is_facilitator, is_organizer
 
 
@@ -79,3 +79,13 @@ def access_invitation_as_organizer(user, slug: str, invitation_id: int) -> Invit
     if invitation is None:
         raise Http404("No such invitation.")
     return invitation
+
+
+def access_session_reading(user, slug: str, session_id: int, reading_id: int) -> SessionReading:
+    """An extra reading of a session of a group the user organizes."""
+    session = access_session(user, slug, session_id, role="organizer")
+    reading = SessionReading.objects.filter(session=session, pk=reading_id).first()
+    if reading is None:
+        raise Http404("No such reading.")
+    reading.session = session
+    return reading

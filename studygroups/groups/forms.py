@@ -312,7 +312,18 @@ class PreferenceForm(forms.ModelForm):
         }
 
 
+def document_from_address(raw: str) -> Document | None:
+    """A library document from its address (full URL or path) or its slug."""
+    raw = (raw or "").strip().rstrip("/")
+    slug = raw.rsplit("/", 1)[-1].split("?", 1)[0]
+    if not slug:
+        return None
+    return Document.objects.filter(slug=slug).first()
+
+
 class SessionReadingForm(forms.Form):
+    """The original "address and anchors" form; still accepted by the add view."""
+
     document = forms.CharField(
         label="Document",
         help_text="The document's address in the library, or the last part of it.",
@@ -322,12 +333,85 @@ class SessionReadingForm(forms.Form):
     note = forms.CharField(required=False, max_length=500)
 
     def clean_document(self):
-        raw = self.cleaned_data["document"].strip().rstrip("/")
-        slug = raw.rsplit("/", 1)[-1].split("?", 1)[0]
-        document = Document.objects.filter(slug=slug).first()
+        document = document_from_address(self.cleaned_data["document"])
         if document is None:
             raise ValidationError("No document in the library has that address.")
         return document
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search the library",
+        error_messages={"max_length": "Search for at most 200 characters."},
+    )
+
+
+class ReadingChoiceForm(forms.Form):
+    """Whole document or a range of its numbered paragraphs.
+
+    `options` are the document's `readings.ParagraphOption`s. After validation,
+    cleaned_data has `start_anchor`/`end_anchor` (both blank for the whole document),
+    `words`, and `first`/`last` (the chosen options, or None).
+    """
+
+    WHOLE, RANGE = "whole", "range"
+    extent = forms.ChoiceField(
+        required=False,
+        choices=[(WHOLE, "The whole document"), (RANGE, "A range of paragraphs")],
+        widget=forms.RadioSelect,
+        label="What to read",
+    )
+    start_anchor = forms.CharField(required=False, max_length=40, label="From")
+    end_anchor = forms.CharField(required=False, max_length=40, label="To")
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Note for members",
+        error_messages={"max_length": "Keep the note under 500 characters."},
+    )
+
+    def __init__(self, *args, document, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = document
+        self.options = options
+
+    def clean(self):
+        data = super().clean()
+        start = (data.get("start_anchor") or "").strip()
+        end = (data.get("end_anchor") or "").strip()
+        extent = data.get("extent") or (self.RANGE if start or end else self.WHOLE)
+        data.update(extent=extent, first=None, last=None)
+        if extent == self.WHOLE:
+            data.update(start_anchor="", end_anchor="", words=self.document.word_count)
+            return data
+        if not start or not end:
+            raise ValidationError("Choose both the first and the last paragraph.")
+        position = {option.anchor: i for i, option in enumerate(self.options)}
+        if start not in position:
+            self.add_error("start_anchor", "That first paragraph is not in this document.")
+        if end not in position:
+            self.add_error("end_anchor", "That last paragraph is not in this document.")
+        if self.errors:
+            return data
+        i, j = position[start], position[end]
+        first, last = self.options[i], self.options[j]
+        if j < i:
+            self.add_error(
+                "end_anchor",
+                f"The range ends (¶ {last.number}) before it starts (¶ {first.number}). "
+                "Choose a last paragraph after the first.",
+            )
+            return data
+        data.update(
+            start_anchor=start,
+            end_anchor=end,
+            first=first,
+            last=last,
+            words=sum(option.words for option in self.options[i : j + 1]),
+        )
+        return data
 
 
 class AttendanceForm(forms.Form):

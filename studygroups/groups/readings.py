@@ -27,6 +27,11 @@ class ReadingItem:
     def is_extra(self) -> bool:
         return self.key.startswith("s")
 
+    @property
+    def extra_id(self) -> int | None:
+        """The SessionReading's id, for an extra reading (which organizers may remove)."""
+        return int(self.key[1:]) if self.is_extra else None
+
 
 def session_prefetches() -> list:
     """Prefetches that make `session_readings` and `session_questions` query-free."""
@@ -106,3 +111,44 @@ def has_hidden_units(session, *, show_units: bool) -> bool:
 
 def total_minutes(items: list[ReadingItem]) -> int:
     return sum(item.minutes for item in items if item.required)
+
+
+# ---------- choosing a document range to assign ----------
+
+EXCERPT_WORDS = 8
+
+
+@dataclass(frozen=True)
+class ParagraphOption:
+    """One numbered paragraph as the range picker offers it."""
+
+    anchor: str
+    number: int
+    excerpt: str
+    words: int
+
+    @property
+    def label(self) -> str:
+        return f"¶ {self.number} — {self.excerpt}"
+
+
+def _excerpt(text: str) -> str:
+    words = text.split()
+    shown = " ".join(words[:EXCERPT_WORDS])
+    return shown + "…" if len(words) > EXCERPT_WORDS else shown
+
+
+def paragraph_options(document) -> list[ParagraphOption]:
+    """The document's numbered paragraphs (same numbers as the reader). Two queries."""
+    from studygroups.library.reading import document_parts
+
+    return [
+        ParagraphOption(
+            anchor=item.anchor,
+            number=item.number,
+            excerpt=_excerpt(item.block.text),
+            words=item.block.word_count,
+        )
+        for part in document_parts(document)
+        for item in part.numbered()
+    ]

@@ -594,6 +594,12 @@ def session_add_reading(
     return reading
 
 
+@transaction.atomic
+def session_remove_reading(*, reading: SessionReading) -> None:
+    """Unassign an extra reading; members' "read" marks for it go with it. Safe to repeat."""
+    SessionReading.objects.filter(pk=reading.pk).delete()
+
+
 # ---------- RSVP, attendance, reading progress ----------
 
 

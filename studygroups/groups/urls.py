@@ -53,6 +53,21 @@ urlpatterns = [
         name="session_add_reading",
     ),
     path(
+        "<slug:slug>/sessions/<int:session_id>/readings/search/",
+        views.session_reading_search,
+        name="session_reading_search",
+    ),
+    path(
+        "<slug:slug>/sessions/<int:session_id>/readings/choose/",
+        views.session_reading_choose,
+        name="session_reading_choose",
+    ),
+    path(
+        "<slug:slug>/sessions/<int:session_id>/readings/<int:reading_id>/remove/",
+        views.session_remove_reading,
+        name="session_remove_reading",
+    ),
+    path(
         "<slug:slug>/sessions/<int:session_id>/calendar.ics",
         views.session_ics,
         name="session_ics",

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+
+from studygroups.library.models import Document, reading_minutes_for
 
 from . import services
 from .access import (
@@ -21,6 +24,7 @@ from .access import (
     access_invitation_as_organizer,
     access_membership,
     access_session,
+    access_session_reading,
 )
 from .calendar import build_calendar
 from .emails import KINDS, read_unsubscribe_token
@@ -28,12 +32,14 @@ from .forms import (
     AttendanceForm,
     GroupForm,
     InvitationForm,
+    LibrarySearchForm,
     MemberActionForm,
     PreferenceForm,
+    ReadingChoiceForm,
     RSVPForm,
     ScheduleForm,
     SessionForm,
-    SessionReadingForm,
+    document_from_address,
 )
 from .models import (
     RSVP,
@@ -49,6 +55,7 @@ from .models import (
 )
 from .readings import (
     has_hidden_units,
+    paragraph_options,
     series_visible,
     session_prefetches,
     session_readings,
@@ -693,28 +700,155 @@ def session_attendance(request, slug, session_id):
     return redirect(session)
 
 
+READING_RESULTS = 10
+PICKER = "groups/session_reading_picker.html"
+
+
+def _readings_fragment(request, session, message: str):
+    """The session page's readings part, redrawn after an htmx add or remove."""
+    group = session.group
+    session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
+    session.group = group
+    context = _session_context(request, session)
+    context["readings_message"] = message
+    return render(request, "groups/session_detail.html#readings", context)
+
+
+def _chooser_context(session, document, options, form) -> dict:
+    context = {
+        "group": session.group,
+        "session": session,
+        "document": document,
+        "options": options,
+        "form": form,
+        "words": document.word_count,
+        "minutes": document.reading_minutes or reading_minutes_for(document.word_count),
+        "first": None,
+        "last": None,
+        "whole": True,
+    }
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        context.update(
+            words=data["words"],
+            minutes=reading_minutes_for(data["words"]),
+            first=data["first"],
+            last=data["last"],
+            whole=data["first"] is None,
+        )
+    return context
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def session_reading_search(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="organizer")
+    form = LibrarySearchForm(request.GET)
+    q, results, more, search_error = "", [], False, ""
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+    else:
+        search_error = " ".join(form.errors["q"])
+    if q:
+        found = list(Document.objects.search(q).for_listing()[: READING_RESULTS + 1])
+        results, more = found[:READING_RESULTS], len(found) > READING_RESULTS
+    template = PICKER + "#results" if request.htmx else PICKER
+    return render(
+        request,
+        template,
+        {
+            "group": session.group,
+            "session": session,
+            "q": q,
+            "results": results,
+            "more": more,
+            "search_error": search_error,
+        },
+    )
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def session_reading_choose(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="organizer")
+    if not request.GET.get("document", "").strip():
+        return render(request, PICKER, {"group": session.group, "session": session, "q": ""})
+    document = document_from_address(request.GET["document"])
+    if document is None:
+        raise Http404("No such document.")
+    options = paragraph_options(document)
+    chosen = any(k in request.GET for k in ("extent", "start_anchor", "end_anchor"))
+    form = ReadingChoiceForm(
+        request.GET if chosen else None,
+        document=document,
+        options=options,
+        initial={
+            "extent": ReadingChoiceForm.WHOLE,
+            "start_anchor": options[0].anchor if options else "",
+            "end_anchor": options[-1].anchor if options else "",
+        },
+    )
+    context = _chooser_context(session, document, options, form)
+    if request.htmx:
+        if request.GET.get("preview"):
+            return render(request, PICKER + "#reading-time", context | {"preview": True})
+        return render(request, PICKER + "#chooser", context)
+    return render(request, PICKER, context)
+
+
 @login_required
 @require_POST
 def session_add_reading(request, slug, session_id):
+    """Assign a document or a range. Takes the picker's fields (document slug, extent,
+    start_anchor, end_anchor, note) and the older form's (a document address instead of
+    a slug, no extent)."""
     session = access_session(request.user, slug, session_id, role="organizer")
-    form = SessionReadingForm(request.POST)
+    document = document_from_address(request.POST.get("document", ""))
+    if document is None:
+        error = "No document in the library has that address."
+        if request.htmx:
+            return HttpResponse(error, status=400)
+        messages.error(request, error)
+        return redirect(session)
+    options = paragraph_options(document)
+    form = ReadingChoiceForm(request.POST, document=document, options=options)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.session_add_reading(
                 session=session,
-                document=data["document"],
+                document=document,
                 start_anchor=data["start_anchor"],
                 end_anchor=data["end_anchor"],
                 note=data["note"],
             )
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            form.add_error(None, error)
         else:
-            messages.success(request, "Reading added.")
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect(session)
+            message = f"“{document.title}” is assigned for this session."
+            if request.htmx:
+                return _readings_fragment(request, session, message)
+            messages.success(request, message)
+            return redirect(session.get_absolute_url() + "#readings")
+    context = _chooser_context(session, document, options, form)
+    if request.htmx:
+        response = render(request, PICKER + "#chooser", context)
+        return reswap(retarget(response, "#reading-chooser"), "outerHTML")
+    return render(request, PICKER, context)
+
+
+@login_required
+@require_POST
+def session_remove_reading(request, slug, session_id, reading_id):
+    reading = access_session_reading(request.user, slug, session_id, reading_id)
+    services.session_remove_reading(reading=reading)
+    message = f"“{reading.document_title}” is no longer assigned."
+    if request.htmx:
+        return _readings_fragment(request, reading.session, message)
+    messages.success(request, message)
+    return redirect(reading.session.get_absolute_url() + "#readings")
 
 
 # ---------- calendars ----------

@@ -8,6 +8,7 @@ from studygroups.groups.access import access_group, access_session
 from studygroups.groups.models import Group, Membership
 from studygroups.groups.rules import can_see_members, can_view_group, is_organizer
 from studygroups.groups.urls import urlpatterns
+from tests.factories import make_document
 
 from .factories import make_session
 
@@ -25,6 +26,9 @@ ORGANIZER_ONLY = {
     "session_edit",
     "session_cancel",
     "session_add_reading",
+    "session_reading_search",
+    "session_reading_choose",
+    "session_remove_reading",
 }
 MEMBER_ONLY = {"leave", "progress_privacy", "session_rsvp", "session_progress"}
 FACILITATOR_ONLY = {"session_held", "session_attendance"}
@@ -38,6 +42,7 @@ GLOBAL_URLS = {p.name for p in urlpatterns} - set(GROUP_URLS)
 @pytest.fixture
 def world(private_group, organizer, member, outsider):
     session = make_session(private_group)
+    reading = services.session_add_reading(session=session, document=make_document())
     membership = Membership.objects.get(group=private_group, user=member)
     invitation = services.invitation_create(group=private_group, created_by=organizer)
     return {
@@ -45,6 +50,7 @@ def world(private_group, organizer, member, outsider):
         "session_id": session.pk,
         "membership_id": membership.pk,
         "invitation_id": invitation.pk,
+        "reading_id": reading.pk,
     }
 
 
