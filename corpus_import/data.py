@@ -95,6 +95,7 @@ class DraftBlock:
     text: str
     kind: str = "paragraph"
     list_number: int | None = None
+    words: int | None = None  # count_words(text), set where the count is cached
 
 
 @dataclass

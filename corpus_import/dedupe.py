@@ -32,6 +32,9 @@ _MAX_HASH = np.uint64((1 << 32) - 1)
 _rng = np.random.RandomState(1)
 _A = _rng.randint(1, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
 _B = _rng.randint(0, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
+# CRC-32 of words already seen (process-wide; cleared when it grows past the cap).
+_WORD_IDS: dict[str, int] = {}
+_WORD_IDS_MAX = 500_000
 
 
 def _casefolded_words(texts: Iterable[str]) -> list[str]:
@@ -51,7 +54,14 @@ def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
     if not words:
         return np.zeros(0, dtype=np.uint64)
     # Word ids must stay CRC-32 of the UTF-8 word: signatures are stored in the database.
-    ids = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
+    # Words repeat (a vocabulary is small next to a corpus): each is hashed once.
+    new = set(words).difference(_WORD_IDS)
+    if new:
+        if len(_WORD_IDS) > _WORD_IDS_MAX:
+            _WORD_IDS.clear()
+            new = set(words)
+        _WORD_IDS.update(zip(new, map(zlib.crc32, map(str.encode, new)), strict=True))
+    ids = np.fromiter(map(_WORD_IDS.__getitem__, words), dtype=np.uint64, count=len(words))
     if len(ids) < SHINGLE:
         combined = ids
     else:
@@ -70,13 +80,18 @@ def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
 
 def signature(texts: Iterable[str]) -> LeanMinHash:
     hashes = shingle_hashes(texts)
-    values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
-    for start in range(0, len(hashes), 4096):
-        chunk = hashes[start : start + 4096]
-        # Multiply-shift hashing (wrapping uint64 arithmetic): no slow modulo.
-        permuted = (np.outer(chunk, _A) + _B) >> np.uint64(32)
-        values = np.minimum(values, permuted.min(axis=0))
-    return LeanMinHash(seed=1, hashvalues=values, scheme="legacy")
+    if not len(hashes):
+        values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
+        return LeanMinHash(seed=1, hashvalues=values, scheme="legacy")
+    # Multiply-shift hashing (wrapping uint64 arithmetic): no slow modulo. The shift is
+    # monotonic, so the minimum of the shifted values is the shifted minimum: it is done
+    # once at the end, and the products are made in place, in cache-sized chunks.
+    lowest = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for start in range(0, len(hashes), 2048):
+        permuted = np.multiply.outer(hashes[start : start + 2048], _A)
+        permuted += _B
+        np.minimum(lowest, permuted.min(axis=0), out=lowest)
+    return LeanMinHash(seed=1, hashvalues=lowest >> np.uint64(32), scheme="legacy")
 
 
 def signature_bytes(sig: LeanMinHash) -> bytes:

@@ -1,8 +1,11 @@
 from django import forms
 
-from studygroups.library.models import Document
+from studygroups.library.models import Author, Document
 
-from .metadata import parse_date
+from .metadata import parse_date_input
+from .sources import ARCHIVE_EXTENSIONS, max_archive_bytes, max_file_bytes
+
+AUTHOR_NAME_MAX = Author._meta.get_field("name").max_length
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -23,15 +26,78 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n < 10 * 1024 * 1024 else f"{n // (1024 * 1024)} MB"
+
+
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label="Files to import",
         help_text="Text (.txt), Markdown (.md), HTML, RSS/Atom feeds (.xml), or a .zip of them.",
     )
 
+    def clean_files(self):
+        """Each file's size, as the upload reports it, against the limits: checked before
+        anything is read or stored."""
+        files = self.cleaned_data["files"]
+        problems = []
+        for upload in files:
+            is_archive = any(upload.name.lower().endswith(ext) for ext in ARCHIVE_EXTENSIONS)
+            limit = max_archive_bytes() if is_archive else max_file_bytes()
+            if upload.size > limit:
+                kind = "an archive" if is_archive else "one file"
+                problems.append(
+                    forms.ValidationError(
+                        f"“{upload.name}” is {_mb(upload.size)}, over the {_mb(limit)} limit "
+                        f"for {kind}. Split it into smaller files."
+                    )
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+
 
 def _split_authors(value: str) -> list[str]:
     return [a.strip() for a in value.replace(";", ",").split(",") if a.strip()]
+
+
+def clean_author_names(value: str) -> list[str]:
+    """Authors typed as one comma-separated line; each name must fit the library."""
+    names = _split_authors(value)
+    too_long = [n for n in names if len(n) > AUTHOR_NAME_MAX]
+    if too_long:
+        raise forms.ValidationError(
+            f"An author's name can be at most {AUTHOR_NAME_MAX} characters; "
+            f"“{too_long[0][:40]}…” is {len(too_long[0])}. Separate people with commas."
+        )
+    return names
+
+
+def clean_date_input(value: str):
+    try:
+        return parse_date_input(value)
+    except ValueError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+class CorrectionForm(forms.Form):
+    """A person's correction of one previewed document. The prefix is "f<file>-d<doc>",
+    so the fields are named "f0-d1-title" etc."""
+
+    title = forms.CharField(required=False, max_length=300, label="Title")
+    authors = forms.CharField(required=False, label="Authors")
+    published = forms.CharField(required=False, label="Date")
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def clean_authors(self):
+        return clean_author_names(self.cleaned_data["authors"])
+
+    def clean_published(self):
+        value = self.cleaned_data["published"].strip()
+        clean_date_input(value)
+        return value
 
 
 class ReviewForm(forms.ModelForm):
@@ -65,21 +131,7 @@ class ReviewForm(forms.ModelForm):
             self.fields["published_text"].initial = value
 
     def clean_published_text(self):
-        value = self.cleaned_data["published_text"].strip()
-        if not value:
-            return (None, "")
-        if len(value) == 7 and value[4] == "-" and value.replace("-", "").isdigit():
-            value = f"{value}-01"
-            found, _ = parse_date(value)
-            return (found, "month") if found else self._bad()
-        found, precision = parse_date(value)
-        if not found:
-            self._bad()
-        return found, precision
-
-    @staticmethod
-    def _bad():
-        raise forms.ValidationError("Write the date as 2019-03-20, March 2019 or 2003.")
+        return clean_date_input(self.cleaned_data["published_text"])
 
     def clean_authors(self):
-        return _split_authors(self.cleaned_data["authors"])
+        return clean_author_names(self.cleaned_data["authors"])

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from studygroups.library.models import Document, DocumentSource
+from studygroups.library.models import Block, Document, DocumentSource, Section
 from studygroups.library.services import (
     BlockInput,
     SectionInput,
@@ -38,8 +38,9 @@ from studygroups.library.services import (
 from .chrome import ChromeMemory
 from .data import DraftDocument, FileInput, FileResult
 from .dedupe import DedupeIndex, signature, signature_bytes, signature_from_bytes
-from .metadata import parse_date
+from .metadata import parse_date_input
 from .models import ImportBatch, ImportedDocument, ImportFile
+from .normalize import count_words
 from .pipeline import run_file
 from .sources import collect, max_file_bytes
 
@@ -100,6 +101,9 @@ def _worker_run(name: str, data: bytes) -> tuple[FileResult, list[tuple[LeanMinH
     """The pipeline for one file, plus each document's signature and word count (counted
     here, where the paragraphs' counts are still cached, not again in the writer)."""
     result = run_file(name, data, memory=_worker_memory)
+    for d in result.documents:
+        for b in d.blocks:
+            b.words = count_words(b.text)  # cached here; the writer passes it on
     extras = [(signature(b.text for b in d.blocks), d.word_count) for d in result.documents]
     return result, extras
 
@@ -168,7 +172,15 @@ def sections_for(draft: DraftDocument) -> list[SectionInput]:
         SectionInput(
             heading=s.heading,
             level=s.level,
-            blocks=[BlockInput(b.text, b.kind, b.list_number) for b in s.blocks],
+            blocks=[
+                BlockInput(
+                    b.text,
+                    b.kind,
+                    b.list_number,
+                    words=b.words if b.words is not None else count_words(b.text),
+                )
+                for b in s.blocks
+            ],
         )
         for s in draft.sections
     ]
@@ -217,14 +229,50 @@ class Importer:
         if self._index is None:
             self._index = DedupeIndex()
             records = dict(ImportedDocument.objects.values_list("document_id", "signature"))
-            for pk, text_hash in Document.objects.values_list("pk", "text_hash").iterator():
-                if pk in records:
-                    sig = signature_from_bytes(records[pk])
-                else:
-                    texts = Document.objects.get(pk=pk).blocks.values_list("text", flat=True)
-                    sig = signature(texts)
-                self._index.add(f"doc:{pk}", sig, text_hash)
+            library = list(Document.objects.values_list("pk", "text_hash"))
+            missing = [pk for pk, _hash in library if pk not in records]
+            if missing:
+                records.update(self._backfill(missing))
+            for pk, text_hash in library:
+                self._index.add(f"doc:{pk}", signature_from_bytes(records[pk]), text_hash)
         return self._index
+
+    @staticmethod
+    def _backfill(pks: list[int]) -> dict[int, bytes]:
+        """Signatures (and structure scores) of library documents the importer has no
+        record of (made by hand or before it existed): computed from all their blocks in
+        one query and stored, so the next import reads them like any other."""
+        texts: dict[int, list[str]] = {pk: [] for pk in pks}
+        without_record = {"document__import_record__isnull": True}
+        blocks = (
+            Block.objects.filter(**without_record)
+            .order_by("document_id", "order")
+            .values_list("document_id", "text")
+        )
+        for pk, text in blocks.iterator(chunk_size=2000):
+            if pk in texts:
+                texts[pk].append(text)
+        sections = dict(
+            Section.objects.filter(**without_record)
+            .values("document_id")
+            .annotate(n=Count("pk"))
+            .values_list("document_id", "n")
+        )
+        signatures = {pk: signature_bytes(signature(texts[pk])) for pk in pks}
+        ImportedDocument.objects.bulk_create(
+            [
+                ImportedDocument(
+                    document_id=pk,
+                    signature=signatures[pk],
+                    # As `_known` scores a document without a record.
+                    structure_score=len(texts[pk]) + 2 * sections.get(pk, 0),
+                )
+                for pk in pks
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        return signatures
 
     def _known(self, key: str) -> _Known:
         if key in self.virtual:
@@ -337,8 +385,16 @@ class Importer:
             if fix.authors is not None:
                 draft.authors = [a for a in fix.authors if a.strip()]
             if fix.published is not None:
-                found, precision = parse_date(fix.published) if fix.published else (None, "")
-                draft.published, draft.date_precision = found, precision
+                try:
+                    found, precision = parse_date_input(fix.published)
+                except ValueError:
+                    # The web form refuses such a date; never clear a date on a typo.
+                    draft.warnings.append(
+                        f"The corrected date “{fix.published}” could not be read; "
+                        "the file's date was kept."
+                    )
+                else:
+                    draft.published, draft.date_precision = found, precision
 
     # -- one document --------------------------------------------------------------
     def _save(self, draft: DraftDocument, result: FileResult, added: list[str]) -> dict:

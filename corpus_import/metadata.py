@@ -56,6 +56,28 @@ def _safe(y: int, m: int, d: int) -> date | None:
         return None
 
 
+DATE_INPUT_HELP = "Write the date as 2019-03-20, March 2019 or 2003."
+_YEAR_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def parse_date_input(value: str) -> tuple[date | None, str]:
+    """A date as a person types it in a correction form: empty is no date; "2019-03" is a
+    month (the form the reports show); anything else as `parse_date` reads it. Raises
+    ValueError (with DATE_INPUT_HELP) when no date can be read, never guesses."""
+    value = value.strip()
+    if not value:
+        return None, ""
+    if _YEAR_MONTH.match(value):
+        found, _ = parse_date(f"{value}-01")
+        if found:
+            return found, "month"
+        raise ValueError(DATE_INPUT_HELP)
+    found, precision = parse_date(value)
+    if not found:
+        raise ValueError(DATE_INPUT_HELP)
+    return found, precision
+
+
 def parse_date(text: str) -> tuple[date | None, str]:
     """The first complete date in the text, with its precision ('day'|'month'|'year').
 

@@ -9,6 +9,8 @@ from django.urls import reverse
 class ImportBatch(models.Model):
     class Status(models.TextChoices):
         PREVIEW = "preview", "Waiting for confirmation"
+        RUNNING = "running", "Importing"
+        FAILED = "failed", "Failed (can be confirmed again)"
         DONE = "done", "Imported"
         PARTIAL = "partial", "Imported with errors"
         CANCELLED = "cancelled", "Cancelled"

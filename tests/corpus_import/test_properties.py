@@ -31,3 +31,25 @@ def test_pipeline_never_raises_and_balances(lines, sep):
 def test_arbitrary_bytes_never_raise(data):
     result = run_file("x.bin", data)
     assert result.errors or result.ledger.balanced
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab_1é İ-'’.\n\t-")), max_size=60))
+def test_fast_word_count_matches_word_re(text):
+    """The counter's runs-minus-links shortcut counts exactly WORD_RE's words."""
+    from corpus_import.normalize import WORD_RE, _count
+
+    assert _count.__wrapped__(text) == len(WORD_RE.findall(text))
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("abcdeİß -'")), max_size=40), max_size=8))
+def test_signature_matches_reference(texts):
+    """The in-place, shift-once MinHash equals the straightforward formula."""
+    import numpy as np
+
+    from corpus_import import dedupe
+
+    hashes = dedupe.shingle_hashes(texts)
+    expected = np.full(dedupe.NUM_PERM, dedupe._MAX_HASH, dtype=np.uint64)
+    if len(hashes):
+        expected = ((np.outer(hashes, dedupe._A) + dedupe._B) >> np.uint64(32)).min(axis=0)
+    assert (dedupe.signature(texts).hashvalues == expected).all()
