@@ -5,6 +5,7 @@ from studygroups.library.models import Document, reading_minutes_for
 from studygroups.library.reading import Part
 
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
+from .services import reading_paragraphs
 
 CHOICE_MESSAGES = {"invalid_choice": "Choose one of the listed options."}
 
@@ -198,7 +199,9 @@ class ReadingRangeForm(forms.Form):
         if extent == self.SECTIONS:
             start, end = data.get("start_section"), data.get("end_section")
             if not start or not end:
-                raise ValidationError("Choose the first and the last section of the reading.")
+                raise ValidationError(
+                    "Choose the first and the last section of the reading.", code="incomplete"
+                )
             if self.section_ranges[end][2] < self.section_ranges[start][2]:
                 raise ValidationError(
                     "The reading ends before it starts. Choose a last section that comes "
@@ -209,7 +212,9 @@ class ReadingRangeForm(forms.Form):
         elif extent == self.PARAGRAPHS:
             start, end = data.get("start_paragraph"), data.get("end_paragraph")
             if not start or not end:
-                raise ValidationError("Choose the first and the last paragraph of the reading.")
+                raise ValidationError(
+                    "Choose the first and the last paragraph of the reading.", code="incomplete"
+                )
             if self.paragraph_order[end] < self.paragraph_order[start]:
                 raise ValidationError(
                     "The reading ends before it starts. Choose a last paragraph that comes "
@@ -256,18 +261,67 @@ class QuestionForm(forms.ModelForm):
         }
         error_messages = {"text": {"required": "Write the question."}}
 
-    def __init__(self, *args, unit: Unit, readings=None, **kwargs):
+    paragraph = forms.ChoiceField(
+        label="About one paragraph",
+        required=False,
+        help_text="Readers get a link to it; the packet says “on ¶ 14”.",
+        error_messages={"invalid_choice": "Choose a paragraph of one of this unit's readings."},
+    )
+
+    field_order = ["text", "reading", "paragraph", "answer_before_seeing", "facilitator_notes"]
+
+    def __init__(self, *args, unit: Unit, readings=None, paragraphs=None, **kwargs):
+        """`readings` (with documents) and `paragraphs` (`services.reading_paragraphs`)
+        may be passed when already loaded; otherwise two queries load them."""
         instance = kwargs.get("instance")
         kwargs.setdefault(
             "auto_id", f"question-{instance.pk}-%s" if instance else "new-question-%s"
         )
+        if instance is not None and instance.anchor and instance.reading_id:
+            kwargs.setdefault("initial", {})
+            kwargs["initial"].setdefault("paragraph", f"{instance.reading_id}:{instance.anchor}")
         super().__init__(*args, **kwargs)
         self.fields["reading"].queryset = Reading.objects.filter(unit=unit)
-        if readings is not None:
-            # Reuse the already loaded readings for the choices (no extra query).
-            self.fields["reading"].choices = [("", "The whole unit")] + [
-                (r.pk, r.document_title) for r in readings
-            ]
+        if readings is None:
+            readings = list(unit.readings.select_related("document").order_by("order", "pk"))
+        # Reuse the loaded readings for the choices (no extra query).
+        self.fields["reading"].choices = [("", "The whole unit")] + [
+            (r.pk, r.document_title) for r in readings
+        ]
+        if paragraphs is None:
+            paragraphs = reading_paragraphs(readings)
+        self.paragraph_readings: dict[str, Reading] = {}
+        groups = []
+        for reading in readings:
+            options = []
+            for p in paragraphs.get(reading.pk, []):
+                value = f"{reading.pk}:{p.anchor}"
+                self.paragraph_readings[value] = reading
+                options.append((value, f"¶ {p.number} — {p.excerpt}"))
+            if options:
+                groups.append((reading.document_title, options))
+        self.fields["paragraph"].choices = [("", "No particular paragraph")] + groups
+        if not groups:
+            del self.fields["paragraph"]
+
+    def clean(self):
+        data = super().clean()
+        value = data.pop("paragraph", "")
+        data["anchor"] = ""
+        if value:
+            reading = self.paragraph_readings[value]
+            chosen = data.get("reading")
+            if chosen is not None and chosen.pk != reading.pk:
+                self.add_error(
+                    "paragraph",
+                    f"That paragraph is in “{reading.document_title}”, not in "
+                    f"“{chosen.document_title}”. Choose a paragraph of the reading the "
+                    "question is about, or “The whole unit”.",
+                )
+                return data
+            data["reading"] = reading
+            data["anchor"] = value.split(":", 1)[1]
+        return data
 
 
 BIGINT_MAX = 2**63 - 1

@@ -22,6 +22,7 @@ urlpatterns = [
     path(unit + "remove/", views.unit_remove, name="unit_remove"),
     path(unit + "readings/search/", views.reading_search, name="reading_search"),
     path(unit + "readings/add/", views.reading_add, name="reading_add"),
+    path(unit + "readings/time/", views.reading_time, name="reading_time"),
     path(unit + "readings/<int:reading_id>/", views.reading_update, name="reading_update"),
     path(unit + "readings/<int:reading_id>/move/", views.reading_move, name="reading_move"),
     path(unit + "readings/<int:reading_id>/remove/", views.reading_remove, name="reading_remove"),

@@ -4,7 +4,7 @@ message and redirects."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -61,7 +61,8 @@ def _readings_qs():
 
 
 def _units_with_content(curriculum: Curriculum) -> list[Unit]:
-    """Units with totals, readings (with documents) and questions: four queries."""
+    """Units with totals, readings (with documents) and questions, the questions tied to
+    their paragraphs: four queries, five when a question is tied to a paragraph."""
     units = list(
         curriculum.units.with_totals()
         .order_by("order", "pk")
@@ -75,6 +76,8 @@ def _units_with_content(curriculum: Curriculum) -> list[Unit]:
         unit.warnings = services.unit_warnings(
             unit, curriculum.target_unit_minutes, unit.readings.all()
         )
+    readings = [r for unit in units for r in unit.readings.all()]
+    services.questions_tie([q for unit in units for q in unit.questions.all()], readings)
     return units
 
 
@@ -113,13 +116,22 @@ def _unit_editor_context(
         optional,
         len(questions),
     )
+    paragraphs = services.reading_paragraphs(readings)
+    services.questions_tie(
+        questions,
+        readings,
+        numbers={
+            (r.document_id, p.anchor): p.number for r in readings for p in paragraphs.get(r.pk, [])
+        },
+    )
     return {
         "curriculum": unit.curriculum,
         "unit": unit,
         "readings": readings,
         "questions": questions,
         "warnings": services.unit_warnings(unit, unit.curriculum.target_unit_minutes, readings),
-        "question_form": question_form or QuestionForm(unit=unit, readings=readings),
+        "question_form": question_form
+        or QuestionForm(unit=unit, readings=readings, paragraphs=paragraphs),
         "search_form": search_form or LibrarySearchForm(),
         "results": results,
         "unit_form": unit_form or UnitForm(instance=unit),
@@ -215,7 +227,7 @@ def curriculum_detail(request, slug):
     return render(request, "curricula/curriculum_detail.html", context)
 
 
-def _unit_page_data(request, slug, unit_id) -> dict:
+def _unit_page_data(request, slug, unit_id, *, tie_questions=True) -> dict:
     unit = access_unit(request.user, slug, unit_id)
     curriculum = unit.curriculum
     readings = list(unit.readings.select_related("document").order_by("order", "pk"))
@@ -224,6 +236,8 @@ def _unit_page_data(request, slug, unit_id) -> dict:
     index = next(i for i, (pk, _) in enumerate(siblings) if pk == unit.pk)
     required = sum(r.word_count for r in readings if r.required)
     optional = sum(r.word_count for r in readings if not r.required)
+    if tie_questions:
+        services.questions_tie(questions, readings)
     return {
         "curriculum": curriculum,
         "unit": unit,
@@ -272,7 +286,9 @@ def _range_parts(parts: list[Part], start: str, end: str) -> list[Part]:
 
 @require_GET
 def unit_packet(request, slug, unit_id):
-    data = _unit_page_data(request, slug, unit_id)
+    # The packet numbers tied questions from the text it loads anyway.
+    data = _unit_page_data(request, slug, unit_id, tie_questions=False)
+    numbers: dict[tuple[int, str], int] = {}
     document_ids = {r.document_id for r in data["readings"] if r.document_id}
     blocks: dict[int, list] = {pk: [] for pk in document_ids}
     sections: dict[int, list] = {pk: [] for pk in document_ids}
@@ -290,6 +306,12 @@ def unit_packet(request, slug, unit_id):
                 blocks=blocks[reading.document_id],
                 sections=sections[reading.document_id],
             )
+            numbers.update(
+                ((reading.document_id, item.anchor), item.number)
+                for part in parts
+                for item in part.numbered()
+                if item.number
+            )
             reading.parts = _range_parts(parts, reading.start_anchor, reading.end_anchor)
             reading.range_missing = bool(reading.start_anchor) and not reading.parts
             if reading.range_missing:
@@ -297,6 +319,7 @@ def unit_packet(request, slug, unit_id):
             numbered = [i for p in reading.parts for i in p.numbered() if i.number]
             reading.first_number = numbered[0].number if numbered else None
             reading.last_number = numbered[-1].number if numbered else None
+    services.questions_tie(data["questions"], data["readings"], numbers)
     return render(request, "curricula/unit_packet.html", data)
 
 
@@ -507,6 +530,45 @@ def reading_add(request, slug, unit_id):
             response = retarget(response, "#reading-chooser")
         return response
     return render(request, "curricula/reading_add.html", context)
+
+
+@login_required
+@require_GET
+def reading_time(request, slug, unit_id):
+    """The reading time of the range being chosen, before it is added: a fragment for
+    htmx (on every change of the range selects), else the chooser page showing it."""
+    unit = access_unit(request.user, slug, unit_id, edit=True)
+    document = access_document(request.GET.get("document"))
+    form = ReadingRangeForm(request.GET, document=document, parts=document_parts(document))
+    range_time = {"words": None, "error": "", "hint": ""}
+    if form.is_valid():
+        try:
+            words = services.reading_range_words(
+                document=document,
+                start_anchor=form.cleaned_data["start_anchor"],
+                end_anchor=form.cleaned_data["end_anchor"],
+            )
+        except ValidationError as error:
+            range_time["error"] = _error_text(error)
+        else:
+            range_time.update(words=words, minutes=reading_minutes_for(words))
+    else:
+        field_errors = [
+            e for name, errs in form.errors.items() if name != NON_FIELD_ERRORS for e in errs
+        ]
+        if not field_errors and form.has_error(NON_FIELD_ERRORS, "incomplete"):
+            range_time["hint"] = " ".join(form.non_field_errors())  # not chosen yet
+        else:
+            range_time["error"] = " ".join(field_errors or form.non_field_errors())
+    context = {
+        "curriculum": unit.curriculum,
+        "unit": unit,
+        "document": document,
+        "form": form,
+        "minutes": reading_minutes_for(document.word_count),
+        "range_time": range_time,
+    }
+    return render(request, _partial(request, "curricula/reading_add.html", "range-time"), context)
 
 
 @login_required

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from studygroups.curricula.models import Curriculum
+from tests.e2e.htmx import settled
 from tests.factories import make_document, verified_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -48,10 +49,15 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     chooser.get_by_label("A range of paragraphs").check()
     chooser.get_by_label("From paragraph").select_option(index=2)
     chooser.get_by_label("To paragraph (inclusive)").select_option(index=1)
+    # The reading time (or what is wrong) shows while choosing, before adding.
+    expect(chooser.locator("#range-time")).to_contain_text("ends before it starts")
     chooser.get_by_role("button", name="Add to the unit").click()
-    expect(page.locator("#reading-chooser")).to_contain_text("ends before it starts")
+    expect(page.locator("#reading-chooser [role=alert]")).to_contain_text("ends before it starts")
+    settled(page)
     chooser = page.locator("#reading-chooser")
     chooser.get_by_label("To paragraph (inclusive)").select_option(index=4)
+    expect(chooser.locator("#range-time")).to_contain_text("≈ 1 min · 120 words")
+    check_a11y(page)
     chooser.get_by_role("button", name="Add to the unit").click()
     readings = page.locator("#readings .edit-row")
     expect(readings).to_have_count(2)
@@ -64,6 +70,16 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
         page.get_by_role("button", name="Add question").click()
         expect(page.locator("#questions")).to_contain_text(text.replace("*", ""))
     expect(page.locator("#questions em")).to_have_text("mutual")
+    # A question tied to paragraph 3 of Delta (its reading is paragraphs 2-4).
+    page.get_by_label("Question", exact=True).fill("What does paragraph 3 ask of us?")
+    paragraph = page.get_by_label("About one paragraph")
+    expect(paragraph.locator("optgroup")).to_have_count(2)
+    paragraph.select_option(
+        label=paragraph.locator("optgroup").nth(1).locator("option", has_text="¶ 3 —").inner_text()
+    )
+    page.get_by_role("button", name="Add question").click()
+    tie = page.locator("#questions").get_by_role("link", name="on ¶ 3")
+    expect(tie).to_have_attribute("href", re.compile(r"\?from=p-.*&to=p-.*#p-"))
     # Edit a question inline.
     page.get_by_role("link", name="Edit question 2").click()
     editing = page.locator(".edit-row--editing")
@@ -95,6 +111,7 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     second = list(extra.blocks.order_by("order"))[1]
     expect(delta.locator(f"#{second.anchor} .block__number")).to_have_text("2")
     expect(page.locator(".packet__questions")).to_contain_text("Which paragraph matters most?")
+    expect(page.locator(".packet__questions")).to_contain_text("“Delta on reading aloud”, on ¶ 3")
     check_a11y(page)
     page.emulate_media(media="print")
     expect(page.locator(".packet__back")).to_be_hidden()
