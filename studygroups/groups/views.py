@@ -814,6 +814,11 @@ def session_add_reading(request, slug, session_id):
         return redirect(session)
     options = paragraph_options(document)
     form = ReadingChoiceForm(request.POST, document=document, options=options)
+    # "Show reading time" without JavaScript: the same form, answered without saving
+    # (posted, so the CSRF token never lands in an address bar or a server log).
+    if request.POST.get("show_time"):
+        context = _chooser_context(session, document, options, form) | {"preview": True}
+        return render(request, PICKER, context)
     if form.is_valid():
         data = form.cleaned_data
         try:

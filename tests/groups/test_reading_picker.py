@@ -171,6 +171,27 @@ def test_add_range_without_js(organizer_client, session):
     assert "“Range Text” is assigned for this session." in page
 
 
+def test_show_reading_time_without_js_posts_and_saves_nothing(organizer_client, session):
+    document = make_document(title="Range Text")
+    options = paragraph_options(document)
+    picker = organizer_client.get(_urls(session)["choose"], {"document": document.slug})
+    html = picker.content.decode()
+    # The preview button posts the form (no CSRF token in an address) to the add view.
+    assert 'name="show_time"' in html and 'formmethod="get"' not in html
+    response = organizer_client.post(
+        _urls(session)["add"], _range(document, 1, 3) | {"show_time": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" in html
+    words = sum(o.words for o in options[1:4])
+    assert f"{words} words" in html and "¶ 2–4" in html
+    assert not SessionReading.objects.filter(session=session).exists()
+    # A range that ends before it starts says so, still saving nothing.
+    bad = organizer_client.post(_urls(session)["add"], _range(document, 3, 1) | {"show_time": "1"})
+    assert "The range ends (¶ 2) before it starts (¶ 4)" in bad.content.decode()
+    assert not SessionReading.objects.filter(session=session).exists()
+
+
 def test_add_whole_document_with_htmx(organizer_client, session):
     document = make_document(title="Whole Text")
     data = _range(document, 0, 1) | {"extent": "whole"}
