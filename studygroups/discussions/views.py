@@ -341,6 +341,32 @@ def _status(form) -> int:
     return 400 if form.errors else 200
 
 
+def _with_margin_count(request, response, post):
+    """Add the paragraph's margin count, updated, to an htmx response about a post on a
+    paragraph (swapped out of band), so the reader's count follows without a reload."""
+    if not post.anchor or response.status_code != 200:
+        return response
+    discussion = post.discussion
+    seen_at = _seen_at(request, discussion, update=False)
+    counts = services.anchor_counts(discussion, user=request.user, seen_at=seen_at)
+    entry = next(
+        (
+            item
+            for part in document_parts(discussion.document)
+            for item in part.numbered()
+            if item.anchor == post.anchor
+        ),
+        None,
+    )
+    if entry is None:  # the paragraph is gone from a corrected text
+        return response
+    entry.discussion = counts.get(post.anchor, {"total": 0, "new": 0})
+    context = {"entry": entry, "group": discussion.group, "document": discussion.document}
+    count = render(request, "discussions/_para_count.html", context | {"oob": True})
+    response.content += count.content
+    return response
+
+
 def _after_create(request, ctx, post, created):
     if not created:
         messages.info(request, "That post was already saved; it is shown once.")
@@ -349,6 +375,7 @@ def _after_create(request, ctx, post, created):
         if post.anchor:
             context = _paragraph_context(request, ctx, post.anchor)
             response = render(request, "discussions/paragraph.html#threads", context)
+            response = _with_margin_count(request, response, post)
             target = f"#threads-{post.anchor}"
             response = reswap(response, "innerHTML")
         else:
@@ -388,7 +415,7 @@ def post_reply(request, group_slug, document_slug, post_id):
             else:
                 if request.htmx:
                     post.discussion = parent.discussion
-                    return render(
+                    response = render(
                         request,
                         "discussions/post_form.html#reply-posted",
                         {
@@ -396,6 +423,7 @@ def post_reply(request, group_slug, document_slug, post_id):
                             "node": services.Node(post=post),
                         },
                     )
+                    return _with_margin_count(request, response, post)
                 messages.success(request, "Your reply is up.")
                 return redirect(_post_anchor_url(post))
     context = _form_context(request, parent, form=form, mode="reply", preview=preview)
@@ -472,11 +500,12 @@ def post_delete(request, group_slug, document_slug, post_id):
     by_moderator = post.author_id != request.user.pk
     services.post_delete(actor=request.user, post=post)
     if request.htmx:
-        return render(
+        response = render(
             request,
             "discussions/post_detail.html#post",
             {**_form_context(request, post, form=None, mode=""), "node": services.Node(post=post)},
         )
+        return _with_margin_count(request, response, post)
     messages.success(
         request,
         "The post is removed; replies to it stay readable."

@@ -116,6 +116,38 @@ def test_anchored_create_with_quote_htmx_retargets_paragraph(member_client, grou
     assert saved.anchor == block.anchor and saved.quote == quote
 
 
+def _oob_count(html, anchor):
+    """The margin count of `anchor` swapped out of band in an htmx response, or None."""
+    start = html.find(f'<a id="count-{anchor}" hx-swap-oob="outerHTML"')
+    return None if start == -1 else html[start : html.index("</a>", start)]
+
+
+def test_margin_count_follows_posts_replies_and_deletions(
+    member_client, group, document, member, member2
+):
+    """Posting on a paragraph with htmx updates its count in the margin at once."""
+    anchor = first_anchor(document)
+    post(group, document, member2, "Earlier", anchor=anchor)
+    response = member_client.post(
+        doc_url(group, document, "post_create"), new_post_data("Mine", anchor=anchor), **HX
+    )
+    count = _oob_count(response.content.decode(), anchor)
+    assert count is not None and "2 posts on paragraph 1" in count
+    mine = Post.objects.get(body="Mine")
+    reply_url = doc_url(group, document, "post_reply", post_id=mine.pk)
+    response = member_client.post(reply_url, new_post_data("And more"), **HX)
+    assert "3 posts on paragraph 1" in _oob_count(response.content.decode(), anchor)
+    delete_url = doc_url(group, document, "post_delete", post_id=mine.pk)
+    response = member_client.post(delete_url, **HX)
+    assert "2 posts on paragraph 1" in _oob_count(response.content.decode(), anchor)
+    # Posts on the document as a whole have no margin count.
+    general = member_client.post(doc_url(group, document, "post_create"), new_post_data(), **HX)
+    assert 'hx-swap-oob="outerHTML"' not in general.content.decode()
+    # The reader page carries the id the out-of-band swap replaces.
+    page = member_client.get(doc_url(group, document)).content.decode()
+    assert f'<a id="count-{anchor}" class="para-count' in page
+
+
 def test_double_submit_creates_one_post(member_client, group, document):
     data = new_post_data("Twice")
     member_client.post(doc_url(group, document, "post_create"), data)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from studygroups.discussions.models import Notification, Post
 from tests.discussions.factories import add_member, first_anchor, make_group, post
@@ -66,6 +67,8 @@ def test_two_members_discuss_a_quoted_passage(live_server, page, new_page, login
     assert "central claim" in thread.inner_text()
     saved = Post.objects.get(anchor=anchor)
     assert saved.quote == re.sub(r"\s+", " ", quote) and saved.author == ada
+    # The margin count follows at once, without a reload.
+    expect(page.locator(f"#{anchor} .para-count")).to_contain_text("1 post on paragraph")
     check_a11y(page)
 
     # Ben opens the paragraph's threads from the margin count and replies in place.
@@ -85,6 +88,7 @@ def test_two_members_discuss_a_quoted_passage(live_server, page, new_page, login
     reply_form.get_by_label("Your reply").fill("Yes, and it returns in the last section.")
     reply_form.get_by_role("button", name="Reply").click()
     threads.get_by_text("it returns in the last section").wait_for()
+    expect(other.locator(f"#{anchor} .para-count")).to_contain_text("2 posts on paragraph")
 
     # Both see the thread; both were notified (mention for Ben, reply for Ada).
     page.reload()
