@@ -1,12 +1,13 @@
 """What to read for a session: its units' readings plus any extra document or range."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 
 from studygroups.curricula.models import DiscussionQuestion, Reading, Unit
 from studygroups.curricula.rules import can_view_curriculum
+from studygroups.curricula.services import paragraph_numbers
 from studygroups.library.models import reading_minutes_for
 
 from .models import SessionReading
@@ -22,6 +23,10 @@ class ReadingItem:
     note: str
     unit_title: str
     document_slug: str = ""  # for the link to the group's discussion of the document
+    document_id: int | None = None
+    start_anchor: str = ""  # blank: the whole document
+    end_anchor: str = ""
+    range_label: str = ""  # "¶ 2–5" (see `with_range_labels`)
 
     @property
     def is_extra(self) -> bool:
@@ -81,6 +86,9 @@ def session_readings(session, *, show_units: bool = True) -> list[ReadingItem]:
                     note=reading.note,
                     unit_title=unit.title,
                     document_slug=reading.document.slug if reading.document else "",
+                    document_id=reading.document_id,
+                    start_anchor=reading.start_anchor,
+                    end_anchor=reading.end_anchor,
                 )
             )
     for extra in session.extra_readings.all():
@@ -94,9 +102,33 @@ def session_readings(session, *, show_units: bool = True) -> list[ReadingItem]:
                 note=extra.note,
                 unit_title="",
                 document_slug=extra.document.slug if extra.document else "",
+                document_id=extra.document_id,
+                start_anchor=extra.start_anchor,
+                end_anchor=extra.end_anchor,
             )
         )
     return items
+
+
+def with_range_labels(items: list[ReadingItem]) -> list[ReadingItem]:
+    """The items, those assigning part of a document labelled with its paragraphs as the
+    reader numbers them ("¶ 2–5"): one query for all, none when no item has a range. A
+    range whose paragraphs are gone from a corrected text keeps no label."""
+    pairs = {
+        (item.document_id, anchor)
+        for item in items
+        if item.document_id and item.start_anchor
+        for anchor in (item.start_anchor, item.end_anchor)
+    }
+    numbers = paragraph_numbers(pairs)
+    labelled = []
+    for item in items:
+        first = numbers.get((item.document_id, item.start_anchor))
+        last = numbers.get((item.document_id, item.end_anchor))
+        if first and last:
+            item = replace(item, range_label=f"¶ {first}" if first == last else f"¶ {first}–{last}")
+        labelled.append(item)
+    return labelled
 
 
 def session_questions(session, *, show_units: bool = True) -> list[str]:

@@ -60,6 +60,7 @@ from .readings import (
     session_prefetches,
     session_readings,
     total_minutes,
+    with_range_labels,
 )
 from .rules import can_see_members, is_active_member, membership_for
 
@@ -488,7 +489,7 @@ def _session_context(request, session) -> dict:
     group = session.group
     membership = membership_for(request.user, group)
     show_series = series_visible(request.user, group)
-    items = session_readings(session, show_units=show_series)
+    items = with_range_labels(session_readings(session, show_units=show_series))
     is_member = bool(membership and membership.is_active)
     can_facilitate = bool(membership and membership.can_facilitate)
     read = set()

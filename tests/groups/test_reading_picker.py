@@ -169,6 +169,8 @@ def test_add_range_without_js(organizer_client, session):
     assert reading.note == "Focus on the second half"
     page = organizer_client.get(response["Location"]).content.decode()
     assert "“Range Text” is assigned for this session." in page
+    # The list says which paragraphs, numbered as the reader numbers them.
+    assert "<span>¶ 2–4</span>" in page
 
 
 def test_show_reading_time_without_js_posts_and_saves_nothing(organizer_client, session):
@@ -372,7 +374,13 @@ def test_picker_query_counts_constant(
 ):
     documents = [make_document(title=f"Commons {i}", paragraphs=size) for i in range(size)]
     for document in documents[:size]:
-        services.session_add_reading(session=session, document=document)
+        options = paragraph_options(document)
+        services.session_add_reading(
+            session=session,
+            document=document,
+            start_anchor=options[1].anchor,
+            end_anchor=options[-1].anchor,
+        )
     urls = _urls(session)
     pages = [
         (urls["search"], {"q": "commons"}, {}),
