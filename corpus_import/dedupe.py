@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from .normalize import WORD_RE
+from .normalize import find_words
 
 NEAR_DUPLICATE_THRESHOLD = 0.7
 NUM_PERM = 128
@@ -38,15 +38,15 @@ _WORD_IDS_MAX = 500_000
 
 
 def _casefolded_words(texts: Iterable[str]) -> list[str]:
-    # One regex pass over the joined text: a space can neither be part of a word nor
-    # join two, so the words are those of the texts one by one.
+    # One pass over the joined text: a space can neither be part of a word nor join two,
+    # so the words are those of the texts one by one.
     joined = " ".join(texts)
     if joined.isascii():
         # ASCII casefolding is lowercasing and keeps every word boundary where it was.
-        return WORD_RE.findall(joined.lower())
+        return find_words(joined.lower())
     # Elsewhere casefolding can change word boundaries ("İ" gains a combining dot), and
     # stored signatures were made word by word, so fold each word as found.
-    return [w.casefold() for w in WORD_RE.findall(joined)]
+    return list(map(str.casefold, find_words(joined)))
 
 
 def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
@@ -116,6 +116,7 @@ class DedupeIndex:
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.signatures: dict[str, LeanMinHash] = {}
         self.exact: dict[str, str] = {}
+        self._hashes: dict[str, set[str]] = {}  # key -> its text hashes in `exact`
 
     def add(self, key: str, sig: LeanMinHash, text_hash: str = "") -> None:
         if key in self.signatures:
@@ -123,13 +124,17 @@ class DedupeIndex:
         self.lsh.insert(key, sig)
         self.signatures[key] = sig
         if text_hash:
+            previous = self.exact.get(text_hash)
+            if previous is not None:
+                self._hashes[previous].discard(text_hash)
             self.exact[text_hash] = key
+            self._hashes.setdefault(key, set()).add(text_hash)
 
     def remove(self, key: str) -> None:
         if key in self.signatures:
             self.lsh.remove(key)
             del self.signatures[key]
-        for h in [h for h, k in self.exact.items() if k == key]:
+        for h in self._hashes.pop(key, ()):
             del self.exact[h]
 
     def best_match(self, sig: LeanMinHash) -> tuple[str, float] | None:

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from datetime import date
 
-from .normalize import WORD_RE, split_sentences
+from .normalize import WORD_RE, find_words, split_sentences
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
@@ -417,7 +417,7 @@ _STOPSETS = {lang: set(words) for lang, words in _STOPWORDS.items()}
 
 def detect_language(text: str, default: str = "en") -> str:
     """Language by stop-word frequency (ISO 639-1); `default` when the text is too short."""
-    words = WORD_RE.findall(text[:20000])
+    words = find_words(text[:20000])
     if len(words) < 8:
         return default
     # Count each distinct word once, then score each language over its stop words.

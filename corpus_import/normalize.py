@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import ftfy
+import numpy as np
 
 WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*", re.UNICODE)
 
@@ -19,24 +20,81 @@ class DecodeError(ValueError):
     """The bytes are not a text we can read; the message is for people."""
 
 
-# Counting without WORD_RE's optional joiner group, which is the cost of every count: a
-# WORD_RE word is a chain of maximal \w runs linked by single joiners with \w on both
-# sides, so the words are the runs minus those links (exactly; see the property test).
-_RUN_RE = re.compile(r"\w+", re.UNICODE)
-_LINK_RE = re.compile(r"(?<=\w)[’'\-](?=\w)", re.UNICODE)
+# --- fast word scanning ---------------------------------------------------------------
+#
+# WORD_RE defines a word. Running it over every character is most of the importer's CPU
+# (files and paragraphs are counted, documents are split into words for language and
+# MinHash), so the helpers below give exactly its results with cheaper C-level string
+# operations; property tests in tests/corpus_import/test_properties.py check them
+# against WORD_RE itself.
+#
+# Every character gets a class: "a" for a word character (what `\w` matches), "j" for a
+# joiner (’ ' -), " " for anything else. A WORD_RE word is a run of "a" extended over
+# joiners that have "a" on both sides ("links").
+
+_JOINERS = "’'-"
+_WORD_CHAR = re.compile(r"\w", re.UNICODE)
 
 
-@lru_cache(maxsize=16384)
-def _count(text: str) -> int:
-    runs = len(_RUN_RE.findall(text))
-    if "-" in text or "'" in text or "’" in text:
-        runs -= len(_LINK_RE.findall(text))
-    return runs
+def _class_of(char: str) -> str:
+    if _WORD_CHAR.match(char):
+        return "a"
+    return "j" if char in _JOINERS else " "
 
 
+# ASCII text: classes by `bytes.translate`, and a `str.translate` table that blanks
+# everything that is neither a word character nor a joiner.
+_ASCII_CLASSES = "".join(_class_of(chr(i)) for i in range(128)).encode("ascii") + bytes(128)
+_ASCII_BLANKS = {i: " " for i in range(128) if _class_of(chr(i)) == " "}
+
+
+@cache
+def _plane_classes() -> np.ndarray:
+    r"""The class (as a byte) of every code point of the Basic Multilingual Plane, taken
+    from `\w` itself: the regex marks the word characters of a string of all of them."""
+    plane = "".join(map(chr, range(0x10000)))
+    marked = _WORD_CHAR.sub("\x01", plane).encode("utf-32-le", "surrogatepass")
+    classes = np.where(np.frombuffer(marked, dtype=np.uint32) == 1, ord("a"), ord(" "))
+    classes = classes.astype(np.uint8)
+    for joiner in _JOINERS:
+        classes[ord(joiner)] = ord("j")
+    return classes
+
+
+# Non-ASCII texts shorter than these take the regex: below them numpy's fixed cost per
+# call is more than what it saves (measured; ASCII text always takes the byte path).
+_NUMPY_COUNT_FROM = 128
+_NUMPY_WORDS_FROM = 1024
+
+
+def _code_points(text: str) -> np.ndarray | None:
+    """The text's code points, or None when one is outside the BMP (no table for those)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return None if codes.max() > 0xFFFF else codes
+
+
+def _count_classes(classes: bytes) -> int:
+    """Words in a string of character classes: a word starts at a word character after
+    anything but a word character or a link (a joiner that follows a word character)."""
+    words = classes.count(b" a") + classes.startswith(b"a")
+    if b"j" in classes:
+        words += classes.count(b" ja") + classes.count(b"jja") + classes.startswith(b"ja")
+    return words  # (none of the patterns can overlap itself, so count() is exact)
+
+
+def _count_uncached(text: str) -> int:
+    if text.isascii():
+        return _count_classes(text.encode("ascii").translate(_ASCII_CLASSES))
+    codes = _code_points(text) if len(text) >= _NUMPY_COUNT_FROM else None
+    if codes is None:
+        return len(WORD_RE.findall(text))
+    return _count_classes(_plane_classes().take(codes).tobytes())
+
+
+_count = lru_cache(maxsize=16384)(_count_uncached)
 # Whole files are counted by the format detectors and again by the reader; a tiny cache
 # of its own keeps them from evicting the paragraph cache (and holds at most two texts).
-_count_large = lru_cache(maxsize=2)(_count.__wrapped__)
+_count_large = lru_cache(maxsize=2)(_count_uncached)
 
 
 def count_words(text: str) -> int:
@@ -46,6 +104,30 @@ def count_words(text: str) -> int:
     if len(text) > 100_000:
         return _count_large(text)
     return _count(text)
+
+
+# Joiners that link nothing (not between two word characters); the pattern starts with a
+# character set so the regex engine skips quickly to the joiners.
+_LOOSE_JOINER = re.compile(r"[’'\-](?:(?!\w)|(?<!\w[’'\-]))", re.UNICODE)
+
+
+def find_words(text: str) -> list[str]:
+    """`WORD_RE.findall(text)`, faster: blank everything that cannot be part of a word
+    (other characters, joiners that link nothing), then split on the blanks."""
+    if text.isascii():
+        blanked = text.translate(_ASCII_BLANKS)
+        if "'" in blanked or "-" in blanked:
+            blanked = _LOOSE_JOINER.sub(" ", blanked)
+        return blanked.split()
+    codes = _code_points(text) if len(text) >= _NUMPY_WORDS_FROM else None
+    if codes is None:
+        return WORD_RE.findall(text)
+    classes = _plane_classes().take(codes)
+    keep = classes == ord("a")
+    # Links: joiners with a word character on both sides.
+    keep[1:-1] |= (classes[1:-1] == ord("j")) & keep[:-2] & keep[2:]
+    blanked = np.where(keep, codes, np.uint32(ord(" "))).tobytes().decode("utf-32-le")
+    return blanked.split()
 
 
 _BINARY_MAGIC = {
@@ -124,17 +206,34 @@ def clean_text(text: str) -> str:
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n").replace("\x0c", "\n\n")
     text = text.replace("\u00a0", " ").replace("\ufeff", "")
     # Zero-width characters are not words; replacing them by nothing could merge words
-    # in the count, so a space keeps the count honest.
-    text = re.sub(r"[\u200b\u200c\u200d\u2060]", " ", text)
-    text = _CONTROL_RE.sub(" ", text)
+    # in the count, so a space keeps the count honest. (`in` is a fast scan, and instant
+    # when the text holds no character that wide: most texts have none to replace.)
+    if any(char in text for char in _ZERO_WIDTH):
+        text = re.sub(f"[{_ZERO_WIDTH}]", " ", text)
+    if _has_controls(text):
+        text = _CONTROL_RE.sub(" ", text)
     return text
+
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060"
+_CONTROL_BYTES = bytes(i for i in range(128) if _CONTROL_RE.match(chr(i)))
+
+
+def _has_controls(text: str) -> bool:
+    """Whether `_CONTROL_RE` would find anything, without a regex scan: the controls are
+    ASCII, and in UTF-8 an ASCII byte only ever stands for itself, so deleting them from
+    the encoded text changes its length exactly when there are some."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
 _MOJIBAKE_HINT = re.compile("[ÃÂâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 
 
 def _looks_mojibaked(text: str) -> bool:
-    return bool(_MOJIBAKE_HINT.search(text))
+    # Every hint starts with one of three characters; looking for them first (`in` is a
+    # fast scan) spares most texts the slower regex scan.
+    return any(char in text for char in "ÃÂâ") and bool(_MOJIBAKE_HINT.search(text))
 
 
 # --- small helpers used by several stages -------------------------------------------

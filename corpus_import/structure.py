@@ -40,9 +40,12 @@ def is_all_caps(text: str) -> bool:
 
 
 def heading_like(text: str, max_words: int = 11) -> bool:
+    # Re-spacing never changes the word count, so it is checked first, on the text as it
+    # is (a cached count): most paragraphs are too long to be headings and stop here.
+    if not 1 <= count_words(text) <= max_words:
+        return False
     t = " ".join(text.split())
-    words = count_words(t)
-    if not 1 <= words <= max_words or len(t) > 90:
+    if len(t) > 90:
         return False
     if not (t[0].isupper() or t[0].isdigit() or t[0] in "(“\"'¿¡"):
         return False

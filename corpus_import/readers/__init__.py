@@ -15,6 +15,7 @@ from ..data import Ledger, RawDocument
 
 class Reader(Protocol):
     name: str
+    max_score: float  # the highest score `detect` ever returns
 
     def detect(self, text: str) -> float: ...
 
@@ -30,9 +31,23 @@ def register(reader_cls):
 
 
 def choose_reader(text: str) -> Reader:
-    """The reader whose detector is most confident; the generic one never scores 0."""
-    best = max(REGISTRY, key=lambda r: r.detect(text))
-    return best
+    """The reader whose detector is most confident (on a tie, the first registered); the
+    generic one never scores 0.
+
+    Detectors run from the highest `max_score` down, and stop when no reader left could
+    win: a reader dump (0.95) is not also searched for a contents table or a flattened
+    line. The choice is the same as asking every detector.
+    """
+    order = sorted(range(len(REGISTRY)), key=lambda i: (-REGISTRY[i].max_score, i))
+    best, best_score = order[0], REGISTRY[order[0]].detect(text)
+    for i in order[1:]:
+        reader = REGISTRY[i]
+        if reader.max_score < best_score or (reader.max_score == best_score and i > best):
+            break  # nor can any reader after it in this order
+        score = reader.detect(text)
+        if score > best_score or (score == best_score and i < best):
+            best, best_score = i, score
+    return REGISTRY[best]
 
 
 def reader_named(name: str) -> Reader:

@@ -31,6 +31,7 @@ LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de",
 @register
 class BookReader:
     name = "book"
+    max_score = 0.9  # the most `detect` returns
 
     def detect(self, text: str) -> float:
         head = text[:30_000]

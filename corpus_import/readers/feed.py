@@ -59,6 +59,7 @@ def _text(elem) -> str:
 @register
 class FeedReader:
     name = "feed"
+    max_score = 1.0  # the most `detect` returns
 
     def detect(self, text: str) -> float:
         head = text[:3000].lstrip()

@@ -14,6 +14,7 @@ from ._text import single_document
 @register
 class FlattenedReader:
     name = "flattened"
+    max_score = 0.6  # the most `detect` returns
 
     def detect(self, text: str) -> float:
         # Two words need a character between them, so a line of 300 words has at least

@@ -9,6 +9,7 @@ from ._text import single_document
 @register
 class GenericReader:
     name = "generic"
+    max_score = 0.01  # the most `detect` returns
 
     def detect(self, text: str) -> float:
         return 0.01

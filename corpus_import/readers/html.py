@@ -150,6 +150,7 @@ def html_to_paras(markup: str) -> _Extractor:
 @register
 class HtmlReader:
     name = "html"
+    max_score = 0.9  # the most `detect` returns
 
     def detect(self, text: str) -> float:
         head = text[:5000].lower()

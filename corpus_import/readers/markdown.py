@@ -33,6 +33,7 @@ LIST = re.compile(r"^\s*([-*+]|\d{1,3}[.)])\s+")
 @register
 class MarkdownReader:
     name = "markdown"
+    max_score = 0.9  # the most `detect` returns
 
     def detect(self, text: str) -> float:
         if FRONT.match(text[:20_000]) and ":" in text[:2000]:

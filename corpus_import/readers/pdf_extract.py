@@ -33,6 +33,7 @@ PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 @register
 class PdfExtractReader:
     name = "pdf_extract"
+    max_score = 0.85  # the most `detect` returns
 
     def detect(self, text: str) -> float:
         lines = text[:300_000].split("\n")

@@ -9,6 +9,7 @@ from ._text import blank_line_mode, numbered_lines, single_document
 @register
 class WebPageReader:
     name = "webpage"
+    max_score = 0.45  # the most `detect` returns
 
     def detect(self, text: str) -> float:
         lines = numbered_lines(text[:200_000])

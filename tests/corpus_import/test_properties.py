@@ -33,14 +33,78 @@ def test_arbitrary_bytes_never_raise(data):
     assert result.errors or result.ledger.balanced
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab_1é İ-'’.\n\t-")), max_size=60))
-def test_fast_word_count_matches_word_re(text):
-    """The counter's runs-minus-links shortcut counts exactly WORD_RE's words."""
-    from corpus_import.normalize import WORD_RE, _count
+# Texts for the fast word scanners: word characters, joiners in every position, spaces,
+# punctuation; ASCII only, non-ASCII (accents, Greek and Turkish letters that casefold to
+# several characters, digits of other scripts, a lone surrogate), or with a character
+# outside the Basic Multilingual Plane; short ones take the regex, long ones numpy.
+_ASCII = list("ab_1Z9 -'.,\n\t\x1c\x7f")
+_WIDE = _ASCII + list("é İ’“”—ßﬁΣΐǰ\u0345\u0307٣²Ⅻ\u00a0\u2028\ud800")
+WORDY = st.one_of(
+    st.text(alphabet=st.sampled_from(_ASCII), max_size=300),
+    st.text(alphabet=st.sampled_from(_WIDE), max_size=300),
+    st.text(alphabet=st.sampled_from(_WIDE + ["\U0001f600"]), max_size=300),
+)
 
-    assert _count.__wrapped__(text) == len(WORD_RE.findall(text))
+
+@settings(deadline=None)  # the first non-ASCII text builds the class table
+@given(WORDY, st.booleans())
+def test_fast_word_scanning_matches_word_re(text, numpy_for_all):
+    """Counting and finding words by character class gives exactly WORD_RE's results on
+    every path: bytes for ASCII, numpy for longer non-ASCII texts (here, when asked, for
+    texts of any length), the regex itself for short texts and outside the BMP."""
+    from unittest.mock import patch
+
+    from corpus_import import normalize
+
+    words = normalize.WORD_RE.findall(text)
+    count_from = 0 if numpy_for_all else normalize._NUMPY_COUNT_FROM
+    words_from = 0 if numpy_for_all else normalize._NUMPY_WORDS_FROM
+    with patch.multiple(normalize, _NUMPY_COUNT_FROM=count_from, _NUMPY_WORDS_FROM=words_from):
+        assert normalize._count_uncached(text) == len(words)
+        assert normalize.find_words(text) == words
+    assert normalize.count_words(text) == len(words)
 
 
+@settings(deadline=None)  # the first non-ASCII text builds the class table
+@given(WORDY)
+def test_control_check_matches_regex(text):
+    from corpus_import.normalize import _CONTROL_RE, _has_controls
+
+    assert _has_controls(text) == bool(_CONTROL_RE.search(text))
+
+
+def _every_detector(text):
+    from corpus_import.readers import REGISTRY
+
+    scores = [reader.detect(text) for reader in REGISTRY]
+    for reader, score in zip(REGISTRY, scores, strict=True):
+        assert score <= reader.max_score, reader.name
+    return max(zip(REGISTRY, scores, strict=True), key=lambda pair: pair[1])[0]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(LINES, max_size=40), st.sampled_from(["\n", "\n\n"]))
+def test_early_stopping_detection_chooses_as_every_detector(lines, sep):
+    """`choose_reader` stops asking detectors early; its choice is still the first most
+    confident reader, and no detector scores above its `max_score`."""
+    from corpus_import.readers import choose_reader
+
+    text = sep.join(lines)
+    assert choose_reader(text) is _every_detector(text)
+
+
+def test_early_stopping_detection_on_fixtures():
+    from corpus_import.normalize import clean_text, decode_bytes
+    from corpus_import.readers import choose_reader
+
+    from .conftest import FIXTURES
+
+    for path in sorted(FIXTURES.iterdir()):
+        text = clean_text(decode_bytes(path.read_bytes())[0])
+        assert choose_reader(text) is _every_detector(text), path.name
+
+
+@settings(deadline=None)  # the first example imports datasketch
 @given(st.lists(st.text(alphabet=st.sampled_from(list("abcdeİß -'")), max_size=40), max_size=8))
 def test_signature_matches_reference(texts):
     """The in-place, shift-once MinHash equals the straightforward formula."""
