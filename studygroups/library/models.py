@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*", re.UNICODE)
@@ -36,6 +37,8 @@ class Author(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Finding an author by name ignores case (services.authors_get_or_create).
+        indexes = [models.Index(Upper("name"), name="library_author_name_upper")]
 
     def __str__(self) -> str:
         return self.name

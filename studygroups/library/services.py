@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -106,26 +108,80 @@ def _unique_anchor(text: str, prefix: str, taken: set[str]) -> str:
     return anchor
 
 
-def unique_slug(model, value: str, *, max_length: int = 300, exclude_pk=None) -> str:
-    """The slug of `value`, with -2, -3… appended if taken. One query."""
-    base = slugify(value)[: max_length - 8].strip("-") or "untitled"
-    existing = model.objects.filter(slug__startswith=base)
+SLUG_CANDIDATES = 10  # base, base-2 … base-10 are checked in the first query
+
+
+def unique_slugs(model, values: Sequence[str], *, max_length: int = 300, exclude_pk=None):
+    """Slugs for `values`, each with -2, -3… appended when taken, unique among the table's
+    and each other's.
+
+    One query on the slug's unique index for the first candidates of all values (a new
+    title's slug is nearly always free); a prefix search only for a value whose first
+    candidates are all taken. A prefix search alone (LIKE) reads the whole table on
+    SQLite, which made bulk imports slow down as the library grew."""
+    bases = [slugify(value)[: max_length - 8].strip("-") or "untitled" for value in values]
+    existing = model.objects.all()
     if exclude_pk is not None:
         existing = existing.exclude(pk=exclude_pk)
-    taken = set(existing.values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    candidates = sorted(
+        {base if n == 1 else f"{base}-{n}" for base in bases for n in range(1, SLUG_CANDIDATES + 1)}
+    )
+    taken: set[str] = set()
+    for start in range(0, len(candidates), 500):  # within every backend's parameter limit
+        chunk = candidates[start : start + 500]
+        taken.update(existing.filter(slug__in=chunk).values_list("slug", flat=True))
+    searched: set[str] = set()
+    slugs = []
+    for base in bases:
+        n = 1
+        while True:
+            if n > SLUG_CANDIDATES and base not in searched:
+                searched.add(base)
+                taken.update(existing.filter(slug__startswith=base).values_list("slug", flat=True))
+            slug = base if n == 1 else f"{base}-{n}"
+            if slug not in taken:
+                break
+            n += 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
-def author_get_or_create(*, name: str) -> Author:
-    name = " ".join(name.split())
-    author = Author.objects.filter(name__iexact=name).first()
-    if author:
-        return author
-    return Author.objects.create(name=name, slug=unique_slug(Author, name, max_length=220))
+def unique_slug(model, value: str, *, max_length: int = 300, exclude_pk=None) -> str:
+    """The slug of `value`, with -2, -3… appended if taken. One query, nearly always."""
+    return unique_slugs(model, [value], max_length=max_length, exclude_pk=exclude_pk)[0]
+
+
+def authors_get_or_create(name_lists: Sequence[Sequence[str]]) -> list[list[Author]]:
+    """The authors named in each list, found case-insensitively or created: three
+    queries however many names (none without names). Blank names are skipped; a name
+    given twice (in any case) is one author."""
+    cleaned = [[" ".join(n.split()) for n in names if n.strip()] for names in name_lists]
+    distinct = list(dict.fromkeys(name for names in cleaned for name in names))
+    if not distinct:
+        return [[] for _ in cleaned]
+    # Through the index on UPPER(name) (`name__iexact` is a LIKE on SQLite, which reads
+    # the whole table). The database compares with its UPPER; Python's upper() agrees
+    # with it wherever the database's does (SQLite's folds ASCII only).
+    found: dict[str, Author] = {}
+    rows = (
+        Author.objects.alias(upper_name=Upper("name"))
+        .filter(upper_name__in=[Upper(Value(name)) for name in distinct])
+        .order_by("pk")
+    )
+    for author in rows:
+        found.setdefault(author.name.upper(), author)
+    new: dict[str, Author] = {}
+    for name in distinct:
+        if name.upper() not in found and name.upper() not in new:
+            new[name.upper()] = Author(name=name)
+    if new:
+        slugs = unique_slugs(Author, [a.name for a in new.values()], max_length=220)
+        for author, slug in zip(new.values(), slugs, strict=True):
+            author.slug = slug
+        Author.objects.bulk_create(new.values())
+        found.update(new)
+    return [[found[name.upper()] for name in names] for names in cleaned]
 
 
 def topic_get_or_create(*, name: str) -> Topic:
@@ -136,25 +192,37 @@ def topic_get_or_create(*, name: str) -> Topic:
     return Topic.objects.create(name=name, slug=unique_slug(Topic, name, max_length=120))
 
 
+def _author_links(document: Document, authors: Sequence[Author]) -> list[DocumentAuthor]:
+    links: list[DocumentAuthor] = []
+    seen: set[int] = set()
+    for author in authors:
+        if author.pk not in seen:
+            seen.add(author.pk)
+            links.append(DocumentAuthor(document=document, author=author, order=len(links)))
+    return links
+
+
 def document_set_authors(*, document: Document, names: Sequence[str], new: bool = False) -> None:
     """Replace the byline. `new=True` skips the delete for a document just created."""
     if not new:
         DocumentAuthor.objects.filter(document=document).delete()
-    links: list[DocumentAuthor] = []
-    seen: set[int] = set()
-    for name in (n for n in names if n.strip()):
-        author = author_get_or_create(name=name)
-        if author.pk not in seen:
-            seen.add(author.pk)
-            links.append(DocumentAuthor(document=document, author=author, order=len(links)))
-    DocumentAuthor.objects.bulk_create(links)
+    DocumentAuthor.objects.bulk_create(_author_links(document, authors_get_or_create([names])[0]))
 
 
 def _block_counts(sections: Sequence[SectionInput]) -> list[int]:
     return [b.word_count for s in sections for b in s.blocks]
 
 
-def _derived_from_inputs(sections: Sequence[SectionInput], counts: Sequence[int]) -> dict:
+def _derived_from_inputs(
+    sections: Sequence[SectionInput], counts: Sequence[int], text_hash: str = ""
+) -> dict:
+    if text_hash:  # the caller's text_hash_for(sections)
+        words = sum(counts)
+        return {
+            "word_count": words,
+            "reading_minutes": reading_minutes_for(words),
+            "text_hash": text_hash,
+        }
     return _derived_counts([b.text for s in sections for b in s.blocks], sum(counts))
 
 
@@ -176,6 +244,14 @@ def document_recount(*, document: Document) -> Document:
     return document
 
 
+@dataclass(frozen=True)
+class _StructureJob:
+    document: Document
+    sections: Sequence[SectionInput]
+    counts: Sequence[int]  # the blocks' word counts, in order
+    reuse: dict[str, list[str]]  # normalized text -> anchors to keep (consumed in order)
+
+
 def _write_structure(
     *,
     document: Document,
@@ -183,55 +259,61 @@ def _write_structure(
     counts: Sequence[int],
     reuse: dict[str, list[str]],
 ) -> None:
-    """Write sections and blocks in two bulk inserts.
+    """Write sections and blocks in two bulk inserts."""
+    _write_structures([_StructureJob(document, sections, counts, reuse)])
 
-    `counts` are the blocks' word counts in order; `reuse` maps normalized text to
-    anchors to keep (consumed in order).
-    """
-    taken_blocks: set[str] = set()
-    taken_sections: set[str] = set()
-    # Anchors being reused are reserved first so a new block cannot take one.
-    for anchors in reuse.values():
-        taken_blocks.update(anchors)
-    section_rows: list[Section | None] = []
+
+def _write_structures(jobs: Sequence[_StructureJob]) -> None:
+    """Write the sections and blocks of several documents in two bulk inserts."""
+    planned: list[tuple[_StructureJob, list[Section | None]]] = []
     headed: list[Section] = []
-    for part in sections:
-        section = None
-        if part.heading.strip():
-            section = Section(
-                document=document,
-                heading=part.heading.strip()[:500],
-                level=min(max(part.level, 1), 6),
-                order=len(headed),
-                anchor=_unique_anchor(part.heading, "s", taken_sections),
-            )
-            headed.append(section)
-        section_rows.append(section)
+    for job in jobs:
+        taken_sections: set[str] = set()
+        section_rows: list[Section | None] = []
+        order = 0
+        for part in job.sections:
+            section = None
+            if part.heading.strip():
+                section = Section(
+                    document=job.document,
+                    heading=part.heading.strip()[:500],
+                    level=min(max(part.level, 1), 6),
+                    order=order,
+                    anchor=_unique_anchor(part.heading, "s", taken_sections),
+                )
+                headed.append(section)
+                order += 1
+            section_rows.append(section)
+        planned.append((job, section_rows))
     Section.objects.bulk_create(headed)
     rows: list[tuple] = []
-    for part, section in zip(sections, section_rows, strict=True):
-        section_id = section.pk if section else None
-        for item in part.blocks:
-            anchor = None
-            if reuse:
-                kept = reuse.get(normalized_text([item.text]))
-                anchor = kept.pop(0) if kept else None
-            if anchor is None:
-                anchor = _unique_anchor(item.text, "p", taken_blocks)
-            order = len(rows)
-            # The order of BLOCK_COLUMNS.
-            rows.append(
-                (
-                    document.pk,
-                    section_id,
-                    item.kind,
-                    order,
-                    anchor,
-                    item.text,
-                    item.list_number,
-                    counts[order],
+    for job, section_rows in planned:
+        # Anchors being reused are reserved first so a new block cannot take one.
+        taken_blocks = {anchor for anchors in job.reuse.values() for anchor in anchors}
+        order = 0
+        for part, section in zip(job.sections, section_rows, strict=True):
+            section_id = section.pk if section else None
+            for item in part.blocks:
+                anchor = None
+                if job.reuse:
+                    kept = job.reuse.get(normalized_text([item.text]))
+                    anchor = kept.pop(0) if kept else None
+                if anchor is None:
+                    anchor = _unique_anchor(item.text, "p", taken_blocks)
+                # The order of BLOCK_COLUMNS.
+                rows.append(
+                    (
+                        job.document.pk,
+                        section_id,
+                        item.kind,
+                        order,
+                        anchor,
+                        item.text,
+                        item.list_number,
+                        job.counts[order],
+                    )
                 )
-            )
+                order += 1
     _insert_blocks(rows)
 
 
@@ -264,59 +346,96 @@ def _insert_blocks(rows: Sequence[tuple]) -> None:
         cursor.executemany(sql, rows)
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """A document to create: its text and what is known about it."""
+
+    title: str
+    sections: Sequence[SectionInput]
+    subtitle: str = ""
+    authors: Sequence[str] = ()
+    organization: str = ""
+    venue: str = ""
+    language: str = "en"
+    published: date | None = None
+    date_precision: str = ""
+    needs_review: bool = False
+    review_note: str = ""
+    topics: Sequence[str] = ()
+    source: SourceInput | None = None
+    text_hash: str = ""  # text_hash_for(sections), when the caller has it already
+
+
+def document_create(**fields) -> Document:
+    """Create a document with its text (the fields of `NewDocument`). Precondition: at
+    least one non-empty block."""
+    return documents_create([NewDocument(**fields)])[0]
+
+
 @transaction.atomic
-def document_create(
-    *,
-    title: str,
-    sections: Sequence[SectionInput],
-    subtitle: str = "",
-    authors: Sequence[str] = (),
-    organization: str = "",
-    venue: str = "",
-    language: str = "en",
-    published: date | None = None,
-    date_precision: str = "",
-    needs_review: bool = False,
-    review_note: str = "",
-    topics: Sequence[str] = (),
-    source: SourceInput | None = None,
-) -> Document:
-    """Create a document with its text. Precondition: at least one non-empty block."""
-    if not any(b.text.strip() for s in sections for b in s.blocks):
-        from django.core.exceptions import ValidationError
+def documents_create(items: Sequence[NewDocument]) -> list[Document]:
+    """Create documents with their text, authors and sources, in order.
 
-        raise ValidationError("A document needs at least one paragraph of text.")
-    title = " ".join(title.split())[:300] or "Untitled document"
-    counts = _block_counts(sections)
-    document = Document(
-        title=title,
-        subtitle=" ".join(subtitle.split())[:300],
-        slug=unique_slug(Document, title, max_length=320),
-        organization=organization[:200],
-        venue=venue[:300],
-        language=language or "en",
-        published=published,
-        date_precision=date_precision if published else "",
-        needs_review=needs_review,
-        review_note=review_note[:500],
-        text_changed_at=timezone.now(),
-        **_derived_from_inputs(sections, counts),
+    A constant number of queries however many documents (topics aside, which the
+    importer does not set): a feed of a hundred articles costs what one article does.
+    Every document needs at least one non-empty block; nothing is written otherwise."""
+    from django.core.exceptions import ValidationError
+
+    documents: list[Document] = []
+    counts_of: list[list[int]] = []
+    for item in items:
+        if not any(b.text.strip() for s in item.sections for b in s.blocks):
+            raise ValidationError("A document needs at least one paragraph of text.")
+        counts = _block_counts(item.sections)
+        document = Document(
+            title=" ".join(item.title.split())[:300] or "Untitled document",
+            subtitle=" ".join(item.subtitle.split())[:300],
+            organization=item.organization[:200],
+            venue=item.venue[:300],
+            language=item.language or "en",
+            published=item.published,
+            date_precision=item.date_precision if item.published else "",
+            needs_review=item.needs_review,
+            review_note=item.review_note[:500],
+            text_changed_at=timezone.now(),
+            **_derived_from_inputs(item.sections, counts, item.text_hash),
+        )
+        if bool(document.published) != bool(document.date_precision):
+            raise ValidationError("A publication date needs a precision, and a precision a date.")
+        documents.append(document)
+        counts_of.append(counts)
+    slugs = unique_slugs(Document, [d.title for d in documents], max_length=320)
+    for document, slug in zip(documents, slugs, strict=True):
+        document.slug = slug
+        # The slug was made unique above, and the one check constraint (a date has a
+        # precision) is checked above in Python: the database enforces both again.
+        document.full_clean(validate_unique=False, validate_constraints=False)
+    Document.objects.bulk_create(documents)
+    authors = authors_get_or_create([item.authors for item in items])
+    DocumentAuthor.objects.bulk_create(
+        [
+            link
+            for document, named in zip(documents, authors, strict=True)
+            for link in _author_links(document, named)
+        ]
     )
-    # The slug was made unique above, and the one check constraint (a date has a
-    # precision) is checked here in Python: the database enforces both again.
-    if bool(document.published) != bool(document.date_precision):
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError("A publication date needs a precision, and a precision a date.")
-    document.full_clean(validate_unique=False, validate_constraints=False)
-    document.save()
-    document_set_authors(document=document, names=authors, new=True)
-    for name in topics:
-        document.topics.add(topic_get_or_create(name=name))
-    _write_structure(document=document, sections=sections, counts=counts, reuse={})
-    if source is not None:
-        _source_create(document=document, source=source, primary=True)
-    return document
+    for document, item in zip(documents, items, strict=True):
+        for name in item.topics:
+            document.topics.add(topic_get_or_create(name=name))
+    _write_structures(
+        [
+            _StructureJob(document, item.sections, counts, {})
+            for document, item, counts in zip(documents, items, counts_of, strict=True)
+        ]
+    )
+    DocumentSource.objects.bulk_create(
+        [
+            _source(document=document, source=item.source, primary=True)
+            for document, item in zip(documents, items, strict=True)
+            if item.source is not None
+        ]
+    )
+    return documents
 
 
 @transaction.atomic
@@ -333,7 +452,13 @@ def document_add_source(
 
 
 def _source_create(*, document: Document, source: SourceInput, primary: bool) -> DocumentSource:
-    return DocumentSource.objects.create(
+    source = _source(document=document, source=source, primary=primary)
+    source.save()
+    return source
+
+
+def _source(*, document: Document, source: SourceInput, primary: bool) -> DocumentSource:
+    return DocumentSource(
         document=document,
         file_name=source.file_name[:500],
         sha256=source.sha256,

@@ -189,16 +189,17 @@ def test_better_version_arriving_second_replaces_text(tmp_path):
 def test_failing_file_leaves_nothing_and_batch_continues(tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_bytes(article())
     (tmp_path / "b.txt").write_bytes(article([p.replace("tenants", "workers") for p in PARAS]))
-    real = load.ImportedDocument.objects.create
+    # The import record is the last row a file's new documents write.
+    real = load.ImportedDocument.objects.bulk_create
     calls = {"n": 0}
 
-    def flaky(**kwargs):
+    def flaky(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("disk full")
-        return real(**kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(load.ImportedDocument.objects, "create", flaky)
+    monkeypatch.setattr(load.ImportedDocument.objects, "bulk_create", flaky)
     result = import_paths([tmp_path])
     a, b = result.report["files"]
     assert a["status"] == "failed" and "nothing was written" in a["errors"][0]

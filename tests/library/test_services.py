@@ -1,0 +1,94 @@
+"""Library writes: unique slugs, authors found whatever the case, documents in bulk."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from studygroups.library.models import Author, Block, Document
+from studygroups.library.services import (
+    BlockInput,
+    NewDocument,
+    SectionInput,
+    SourceInput,
+    authors_get_or_create,
+    documents_create,
+    unique_slug,
+    unique_slugs,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def new(title, *texts, authors=(), heading=""):
+    blocks = [BlockInput(t) for t in texts or ["Some words of text."]]
+    return NewDocument(
+        title=title,
+        sections=[SectionInput(heading, blocks)],
+        authors=authors,
+        source=SourceInput(file_name=f"{title}.txt", sha256="0" * 64),
+    )
+
+
+def test_slugs_are_unique_among_the_table_and_each_other():
+    Author.objects.bulk_create(
+        [Author(name="Ada", slug="ada")] + [Author(name="Ada", slug=f"ada-{n}") for n in (2, 3)]
+    )
+    assert unique_slugs(Author, ["Ada", "ADA", "Bea", "Ada!"]) == ["ada-4", "ada-5", "bea", "ada-6"]
+    assert unique_slug(Author, "") == "untitled"
+
+
+def test_slugs_beyond_the_first_candidates_are_found_by_prefix():
+    Author.objects.bulk_create(
+        [Author(name="Ada", slug="ada")]
+        + [Author(name="Ada", slug=f"ada-{n}") for n in range(2, 14)]
+    )
+    assert unique_slug(Author, "Ada") == "ada-14"
+    # The record being renamed does not collide with itself.
+    own = Author.objects.get(slug="ada-13")
+    assert unique_slug(Author, "Ada", exclude_pk=own.pk) == "ada-13"
+
+
+def test_authors_are_found_whatever_the_case_and_created_once():
+    existing = Author.objects.create(name="Rosa Luxemburg", slug="rosa-luxemburg")
+    (first, second), (third,), () = authors_get_or_create(
+        [["rosa  luxemburg", "Clara Zetkin"], ["CLARA ZETKIN"], ["  "]]
+    )
+    assert first == existing
+    assert second == third and second.name == "Clara Zetkin"
+    assert Author.objects.count() == 2
+
+
+def test_documents_are_created_in_order_with_their_text_authors_and_source():
+    made = documents_create(
+        [
+            new("Same title", "One.", "Two.", authors=["A. Writer"]),
+            new("Same title", "Three.", authors=["a. writer", "B. Writer"], heading="Part"),
+        ]
+    )
+    assert [d.slug for d in made] == ["same-title", "same-title-2"]
+    first, second = (Document.objects.get(pk=d.pk) for d in made)
+    assert [b.text for b in first.blocks.order_by("order")] == ["One.", "Two."]
+    assert [b.order for b in second.blocks.order_by("order")] == [0]
+    assert second.sections.get().heading == "Part"
+    assert Block.objects.get(document=second).section == second.sections.get()
+    assert [a.name for a in second.ordered_authors] == ["A. Writer", "B. Writer"]
+    assert first.sources.get().file_name == "Same title.txt"
+    assert (first.word_count, second.word_count) == (2, 1)
+
+
+def test_one_empty_document_writes_nothing():
+    with pytest.raises(ValidationError):
+        documents_create([new("Fine", "Text."), new("Empty", " ")])
+    assert not Document.objects.exists()
+
+
+def test_queries_do_not_grow_with_the_documents():
+    def queries(n, offset):
+        with CaptureQueriesContext(connection) as captured:
+            documents_create(
+                [new(f"Doc {offset + k}", "Text.", authors=[f"W {offset + k}"]) for k in range(n)]
+            )
+        return len(captured)
+
+    assert queries(30, 0) == queries(3, 100)
