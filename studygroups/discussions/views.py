@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -90,6 +91,7 @@ def _post_anchor_url(post: Post) -> str:
             "discussions:document",
             kwargs={"group_slug": group.slug, "document_slug": document.slug},
         )
+        url += f"?post={post.pk}"  # the page of threads that holds it
     return f"{url}#post-{post.pk}"
 
 
@@ -105,9 +107,39 @@ def _seen_at(request, discussion, *, update: bool):
     return state.last_seen_at if state else None
 
 
-def _discussion_context(request, ctx, *, form=None, preview="", filters=None, seen_at=None):
+THREADS_PER_PAGE = 25
+
+
+def _contains(node, post_id: int) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.post.pk == post_id:
+            return True
+        stack.extend(current.children)
+    return False
+
+
+def _thread_page(request, threads: list, focus: int | None):
+    """The page of top-level threads to show: the one holding post `focus` (or the post
+    in `?post=`, where links to a post lead), else `?page=` (anything invalid: the first
+    page; past the end: the last)."""
+    if focus is None and request.GET.get("post", "").isdigit():
+        focus = int(request.GET["post"])
+    number = request.GET.get("page")
+    if focus is not None:
+        index = next((i for i, node in enumerate(threads) if _contains(node, focus)), None)
+        if index is not None:
+            number = index // THREADS_PER_PAGE + 1
+    return Paginator(threads, THREADS_PER_PAGE).get_page(number)
+
+
+def _discussion_context(
+    request, ctx, *, form=None, preview="", filters=None, seen_at=None, focus=None
+):
     """Everything the general discussion (after the text) needs: the curriculum's
-    questions with their answers, and the threads not tied to a paragraph."""
+    questions with their answers, and a page of the threads not tied to a paragraph
+    (the page holding post `focus`, when given)."""
     user = request.user
     group, document, discussion = ctx.group, ctx.document, ctx.discussion
     filters = filters or DiscussionFilterForm(request.GET or None)
@@ -161,7 +193,8 @@ def _discussion_context(request, ctx, *, form=None, preview="", filters=None, se
         "discussion": discussion,
         "locked": ctx.locked,
         "question_blocks": question_blocks,
-        "threads": general,
+        "threads": (page := _thread_page(request, general, focus)).object_list,
+        "page_obj": page,
         "filters": filters,
         "sort": sort,
         "unread_only": unread_only,
@@ -380,7 +413,7 @@ def _after_create(request, ctx, post, created):
             response = reswap(response, "innerHTML")
         else:
             seen_at = _seen_at(request, post.discussion, update=False)
-            context = _discussion_context(request, ctx, seen_at=seen_at)
+            context = _discussion_context(request, ctx, seen_at=seen_at, focus=post.pk)
             response = render(request, "discussions/document.html#discussion", context)
             target = "#discussion"
             response = reswap(response, "outerHTML")

@@ -410,3 +410,53 @@ def test_outsider_cannot_follow_a_public_groups_discussion(client, public_group,
     client.force_login(add_member(make_group()))
     response = client.post(doc_url(public_group, document, "follow"), {"following": "1"})
     assert response.status_code == 403
+
+
+# ---------------------------------------------------------------- pages of threads
+
+
+@pytest.fixture
+def many_threads(group, document, member2):
+    return [post(group, document, member2, f"Thread number {n:02}") for n in range(60)]
+
+
+def test_general_discussion_is_shown_a_page_of_threads_at_a_time(
+    member_client, group, document, many_threads
+):
+    url = doc_url(group, document)
+    first = member_client.get(url).content.decode()
+    assert "Thread number 00" in first and "Thread number 24" in first
+    assert "Thread number 25" not in first
+    assert "Threads 1–25 of 60" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    last = member_client.get(url, {"page": "3", "sort": "newest"}).content.decode()
+    assert "Threads 51–60 of 60" in last and "Thread number 00" in last
+    assert "Thread number 10" not in last
+    # Links to the other pages keep the sort.
+    assert "?page=2&amp;sort=newest" in last or "?sort=newest&amp;page=2" in last
+    # Nonsense and out-of-range pages are not errors.
+    assert "Threads 1–25" in member_client.get(url, {"page": "x"}).content.decode()
+    assert "Threads 51–60" in member_client.get(url, {"page": "99"}).content.decode()
+
+
+def test_link_to_a_post_opens_the_page_that_holds_it(
+    member_client, group, document, member, many_threads
+):
+    target = many_threads[40]
+    answer = reply(target, member, "A reply deep in page two")
+    page = member_client.get(doc_url(group, document), {"post": answer.pk}).content.decode()
+    assert f'id="post-{answer.pk}"' in page and "Threads 26–50 of 60" in page
+    # Notifications and redirects link there.
+    assert member_client.get(doc_url(group, document), {"post": "nope"}).status_code == 200
+
+
+def test_new_thread_with_htmx_shows_the_page_it_lands_on(
+    member_client, group, document, many_threads
+):
+    response = member_client.post(
+        doc_url(group, document, "post_create"), new_post_data("The sixty-first"), **HX
+    )
+    html = response.content.decode()
+    assert "The sixty-first" in html and "Threads 51–61 of 61" in html
+    without_js = member_client.post(doc_url(group, document, "post_create"), new_post_data("62"))
+    saved = Post.objects.get(body="62")
+    assert without_js["Location"].endswith(f"?post={saved.pk}#post-{saved.pk}")
