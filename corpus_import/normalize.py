@@ -56,6 +56,7 @@ def _plane_classes() -> np.ndarray:
     marked = _WORD_CHAR.sub("\x01", plane).encode("utf-32-le", "surrogatepass")
     classes = np.where(np.frombuffer(marked, dtype=np.uint32) == 1, ord("a"), ord(" "))
     classes = classes.astype(np.uint8)
+    classes[1] = ord(" ")  # U+0001 itself is no word character; it only marks them
     for joiner in _JOINERS:
         classes[ord(joiner)] = ord("j")
     return classes

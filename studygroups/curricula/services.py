@@ -16,13 +16,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, F, Max, Q, Subquery, Sum, When
 from django.db.models.functions import Left
 from django.utils import timezone
 
 from studygroups.core.markdown import render_markdown
 from studygroups.library.models import Block, Document, reading_minutes_for
-from studygroups.library.reading import assigned_range, document_parts
+from studygroups.library.reading import assigned_range, document_parts, paragraph_numbers
 from studygroups.library.services import unique_slug
 
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
@@ -304,32 +304,6 @@ def reading_paragraphs(readings: Sequence[Reading]) -> dict[int, list[Paragraph]
             Paragraph(item.anchor, item.number, _excerpt(item.block.head)) for item in items
         ]
     return result
-
-
-def paragraph_numbers(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
-    """Reader paragraph numbers for (document id, anchor) pairs, in one query (none for
-    no pairs): the count of the document's non-heading blocks up to the anchor's block,
-    which is how `document_parts` numbers them."""
-    pairs = set(pairs)
-    if not pairs:
-        return {}
-    up_to = (
-        Block.objects.filter(document_id=OuterRef("document_id"), order__lte=OuterRef("order"))
-        .exclude(kind=Block.Kind.HEADING)
-        .order_by()
-        .values("document_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = (
-        Block.objects.filter(
-            document_id__in={d for d, _ in pairs}, anchor__in={a for _, a in pairs}
-        )
-        .exclude(kind=Block.Kind.HEADING)
-        .annotate(number=Subquery(up_to))
-        .values_list("document_id", "anchor", "number")
-    )
-    return {(d, a): n for d, a, n in rows if (d, a) in pairs}
 
 
 def questions_tie(

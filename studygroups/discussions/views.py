@@ -19,7 +19,7 @@ from django_htmx.http import reswap, retarget
 
 from studygroups.groups.models import Membership
 from studygroups.library.models import DocumentAuthor
-from studygroups.library.reading import document_parts
+from studygroups.library.reading import document_parts, paragraph_numbers
 
 from . import access, emails, services
 from . import rules as discussion_rules
@@ -380,20 +380,18 @@ def _with_margin_count(request, response, post):
     if not post.anchor or response.status_code != 200:
         return response
     discussion = post.discussion
+    number = paragraph_numbers([(discussion.document_id, post.anchor)]).get(
+        (discussion.document_id, post.anchor)
+    )
+    if number is None:  # the paragraph is gone from a corrected text
+        return response
     seen_at = _seen_at(request, discussion, update=False)
     counts = services.anchor_counts(discussion, user=request.user, seen_at=seen_at)
-    entry = next(
-        (
-            item
-            for part in document_parts(discussion.document)
-            for item in part.numbered()
-            if item.anchor == post.anchor
-        ),
-        None,
-    )
-    if entry is None:  # the paragraph is gone from a corrected text
-        return response
-    entry.discussion = counts.get(post.anchor, {"total": 0, "new": 0})
+    entry = {
+        "anchor": post.anchor,
+        "number": number,
+        "discussion": counts.get(post.anchor, {"total": 0, "new": 0}),
+    }
     context = {"entry": entry, "group": discussion.group, "document": discussion.document}
     count = render(request, "discussions/_para_count.html", context | {"oob": True})
     response.content += count.content

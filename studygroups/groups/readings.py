@@ -7,8 +7,8 @@ from django.db.models import Prefetch
 
 from studygroups.curricula.models import DiscussionQuestion, Reading, Unit
 from studygroups.curricula.rules import can_view_curriculum
-from studygroups.curricula.services import paragraph_numbers
 from studygroups.library.models import reading_minutes_for
+from studygroups.library.reading import paragraph_numbers
 
 from .models import SessionReading
 

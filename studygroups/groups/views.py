@@ -819,6 +819,9 @@ def session_add_reading(request, slug, session_id):
     # (posted, so the CSRF token never lands in an address bar or a server log).
     if request.POST.get("show_time"):
         context = _chooser_context(session, document, options, form) | {"preview": True}
+        if request.htmx:  # the reading time alone, in place
+            response = render(request, PICKER + "#reading-time", context)
+            return reswap(retarget(response, "#reading-time"), "outerHTML")
         return render(request, PICKER, context)
     if form.is_valid():
         data = form.cleaned_data

@@ -4,7 +4,10 @@ Paragraph numbers are positions among the document's blocks (headings excluded),
 "paragraph 14" means the same on the web page, in a printed packet and in a discussion.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Subquery
 
 from .models import Block, Document, Section
 
@@ -121,3 +124,29 @@ def assigned_range(parts: list[Part], start: str, end: str) -> AssignedRange:
     return AssignedRange(
         anchors=frozenset(item.anchor for item in chosen), first=chosen[0], last=chosen[-1]
     )
+
+
+def paragraph_numbers(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """Reader paragraph numbers for (document id, anchor) pairs, in one query (none for
+    no pairs): the count of the document's non-heading blocks up to the anchor's block,
+    which is how `document_parts` numbers them."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    up_to = (
+        Block.objects.filter(document_id=OuterRef("document_id"), order__lte=OuterRef("order"))
+        .exclude(kind=Block.Kind.HEADING)
+        .order_by()
+        .values("document_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Block.objects.filter(
+            document_id__in={d for d, _ in pairs}, anchor__in={a for _, a in pairs}
+        )
+        .exclude(kind=Block.Kind.HEADING)
+        .annotate(number=Subquery(up_to))
+        .values_list("document_id", "anchor", "number")
+    )
+    return {(d, a): n for d, a, n in rows if (d, a) in pairs}

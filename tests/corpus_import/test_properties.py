@@ -37,7 +37,7 @@ def test_arbitrary_bytes_never_raise(data):
 # punctuation; ASCII only, non-ASCII (accents, Greek and Turkish letters that casefold to
 # several characters, digits of other scripts, a lone surrogate), or with a character
 # outside the Basic Multilingual Plane; short ones take the regex, long ones numpy.
-_ASCII = list("ab_1Z9 -'.,\n\t\x1c\x7f")
+_ASCII = list("ab_1Z9 -'.,\n\t\x1c\x7f\x00\x01")
 _WIDE = _ASCII + list("é İ’“”—ßﬁΣΐǰ\u0345\u0307٣²Ⅻ\u00a0\u2028\ud800")
 WORDY = st.one_of(
     st.text(alphabet=st.sampled_from(_ASCII), max_size=300),
@@ -63,6 +63,22 @@ def test_fast_word_scanning_matches_word_re(text, numpy_for_all):
         assert normalize._count_uncached(text) == len(words)
         assert normalize.find_words(text) == words
     assert normalize.count_words(text) == len(words)
+
+
+def test_class_table_agrees_with_the_regex_on_every_code_point():
+    """The table the fast scanners use classes every character of the Basic Multilingual
+    Plane exactly as `\\w` and the joiners do (U+0001, the marker it is built with,
+    included)."""
+    import re
+
+    from corpus_import.normalize import _JOINERS, _plane_classes
+
+    table = _plane_classes()
+    word = re.compile(r"\w")
+    for code in range(0x10000):
+        char = chr(code)
+        expected = "a" if word.match(char) else "j" if char in _JOINERS else " "
+        assert chr(table[code]) == expected, hex(code)
 
 
 @settings(deadline=None)  # the first non-ASCII text builds the class table

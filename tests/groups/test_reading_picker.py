@@ -192,6 +192,14 @@ def test_show_reading_time_without_js_posts_and_saves_nothing(organizer_client, 
     bad = organizer_client.post(_urls(session)["add"], _range(document, 3, 1) | {"show_time": "1"})
     assert "The range ends (¶ 2) before it starts (¶ 4)" in bad.content.decode()
     assert not SessionReading.objects.filter(session=session).exists()
+    # With htmx the answer is the reading time alone, in place.
+    data = _range(document, 1, 3) | {"show_time": "1"}
+    fragment = organizer_client.post(_urls(session)["add"], data, **HX)
+    assert fragment["HX-Retarget"] == "#reading-time" and fragment["HX-Reswap"] == "outerHTML"
+    assert (
+        "<html" not in fragment.content.decode() and f"{words} words" in fragment.content.decode()
+    )
+    assert not SessionReading.objects.filter(session=session).exists()
 
 
 def test_add_whole_document_with_htmx(organizer_client, session):

@@ -59,6 +59,17 @@ def test_authors_are_found_whatever_the_case_and_created_once():
     assert Author.objects.count() == 2
 
 
+def test_a_batch_matches_names_as_separate_calls_would():
+    """One folding (the database's UPPER) decides, in the table and within a batch:
+    SQLite folds only ASCII, so there "Émile" and "émile" are two people either way;
+    PostgreSQL folds both, so there they are one either way."""
+    (first,), (second,) = authors_get_or_create([["Émile Zola"], ["émile zola"]])
+    (third,), (fourth,) = authors_get_or_create([["Ève Curie"]]) + authors_get_or_create(
+        [["ève curie"]]
+    )
+    assert (first == second) == (third == fourth)
+
+
 def test_documents_are_created_in_order_with_their_text_authors_and_source():
     made = documents_create(
         [
