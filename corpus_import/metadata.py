@@ -413,15 +413,22 @@ _STOPWORDS = {
     ],
 }
 _STOPSETS = {lang: set(words) for lang, words in _STOPWORDS.items()}
+_ALL_STOPS = set().union(*_STOPSETS.values())
 
 
 def detect_language(text: str, default: str = "en") -> str:
     """Language by stop-word frequency (ISO 639-1); `default` when the text is too short."""
-    words = find_words(text[:20000])
+    sample = text[:20000]
+    # Lowercasing ASCII keeps every word boundary and is its casefolding; elsewhere each
+    # word is folded as found. Only stop words are counted: nothing else is scored.
+    if sample.isascii():
+        words = find_words(sample.lower())
+        counts = Counter(filter(_ALL_STOPS.__contains__, words))
+    else:
+        words = find_words(sample)
+        counts = Counter(filter(_ALL_STOPS.__contains__, map(str.casefold, words)))
     if len(words) < 8:
         return default
-    # Count each distinct word once, then score each language over its stop words.
-    counts = Counter(map(str.casefold, words))
     scores = {
         lang: sum(counts[w] for w in stops if w in counts) for lang, stops in _STOPSETS.items()
     }
