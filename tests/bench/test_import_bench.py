@@ -153,8 +153,9 @@ def test_pipeline_50mb(corpus):
     )
 
 
-def test_import_50mb(corpus):
-    root, mb = corpus
+def _timed_imports(root):
+    """Import `root` REPEATS times into an empty library. Returns the seconds of each
+    run, the last run's result and the documents it created."""
     seconds = []
     for _ in range(REPEATS):
         # Each run starts from an empty library: the run is rolled back afterwards, so a
@@ -165,7 +166,13 @@ def test_import_50mb(corpus):
             seconds.append(time.perf_counter() - start)
             created = Document.objects.count()
             transaction.set_rollback(True)
-        assert result.ok
+        assert result.ok and created == result.totals["created"] > 0
+    return seconds, result, created
+
+
+def test_import_50mb(corpus):
+    root, mb = corpus
+    seconds, result, created = _timed_imports(root)
     peak_mb = _peak_rss_mb()
     rate = mb / statistics.median(seconds)
     print(
@@ -184,15 +191,7 @@ def test_import_typographic_10mb(tmp_path):
     importer's non-ASCII paths, which plain generated words never take. Reported beside
     the main figure; the target is the main benchmark's."""
     mb = generate_corpus(tmp_path, target=10 * 1024 * 1024, typographic=True) / (1024 * 1024)
-    seconds = []
-    for _ in range(REPEATS):
-        with transaction.atomic():
-            start = time.perf_counter()
-            result = import_paths([tmp_path])
-            seconds.append(time.perf_counter() - start)
-            created = Document.objects.count()
-            transaction.set_rollback(True)
-        assert result.ok and created == result.totals["documents"] > 0
+    seconds, _result, created = _timed_imports(tmp_path)
     print(
         f"\ntypographic import bench: {mb:.1f} MB, median of {REPEATS}: "
         f"{mb / statistics.median(seconds):.2f} MB/s (runs: {_rates(mb, seconds)} MB/s); "
