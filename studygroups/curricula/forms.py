@@ -103,13 +103,36 @@ class UnitForm(ShowsInitialMixin, forms.ModelForm):
 
 
 class MoveForm(forms.Form):
+    """One place up or down (the buttons), or to a position (dragging a row)."""
+
     direction = forms.ChoiceField(
         choices=[("up", "Up"), ("down", "Down")],
+        required=False,
+        error_messages={"invalid_choice": "Choose to move it up or down."},
+    )
+    position = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000,
         error_messages={
-            "required": "Choose to move it up or down.",
-            "invalid_choice": "Choose to move it up or down.",
+            "invalid": "Give the new position as a whole number.",
+            "min_value": "Positions start at 1.",
+            "max_value": "There are not that many places.",
         },
     )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("direction") and data.get("position") is None:
+            raise ValidationError("Choose to move it up or down.")
+        return data
+
+    def move(self) -> dict:
+        """The service arguments: `direction` and `position`."""
+        return {
+            "direction": self.cleaned_data["direction"],
+            "position": self.cleaned_data["position"],
+        }
 
 
 class LibrarySearchForm(forms.Form):

@@ -55,16 +55,25 @@ def _renumber(rows: list[models.Model]) -> None:
         type(rows[0]).objects.bulk_update(changed, ["order"])
 
 
-def _move(*, siblings: models.QuerySet, item: models.Model, direction: str) -> None:
-    if direction not in (UP, DOWN):
+def _move(
+    *,
+    siblings: models.QuerySet,
+    item: models.Model,
+    direction: str = "",
+    position: int | None = None,
+) -> None:
+    """Move `item` one place up or down, or to `position` (1 = first; past the end: last)."""
+    if position is None and direction not in (UP, DOWN):
         raise ValidationError("Choose to move it up or down.")
     rows = list(siblings.order_by("order", "pk"))
     index = next((i for i, row in enumerate(rows) if row.pk == item.pk), None)
     if index is None:
         raise ValidationError("That item was removed by someone else in the meantime.")
-    target = index - 1 if direction == UP else index + 1
-    if 0 <= target < len(rows):
-        rows[index], rows[target] = rows[target], rows[index]
+    if position is not None:
+        target = min(max(position - 1, 0), len(rows) - 1)
+    else:
+        target = min(max(index - 1 if direction == UP else index + 1, 0), len(rows) - 1)
+    rows.insert(target, rows.pop(index))
     _renumber(rows)
     item.order = next(row.order for row in rows if row.pk == item.pk)
 
@@ -182,12 +191,13 @@ def unit_update(*, unit: Unit, data: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def unit_move(*, unit: Unit, direction: str) -> Unit:
+def unit_move(*, unit: Unit, direction: str = "", position: int | None = None) -> Unit:
     _lock(unit.curriculum_id)
     _move(
         siblings=Unit.objects.filter(curriculum_id=unit.curriculum_id),
         item=unit,
         direction=direction,
+        position=position,
     )
     return unit
 
@@ -410,10 +420,13 @@ def reading_mark_checked(*, reading: Reading) -> Reading:
 
 
 @transaction.atomic
-def reading_move(*, reading: Reading, direction: str) -> Reading:
+def reading_move(*, reading: Reading, direction: str = "", position: int | None = None) -> Reading:
     _lock(reading.unit.curriculum_id)
     _move(
-        siblings=Reading.objects.filter(unit_id=reading.unit_id), item=reading, direction=direction
+        siblings=Reading.objects.filter(unit_id=reading.unit_id),
+        item=reading,
+        direction=direction,
+        position=position,
     )
     _touch_unit(reading.unit_id)
     return reading
@@ -504,12 +517,15 @@ def question_update(
 
 
 @transaction.atomic
-def question_move(*, question: DiscussionQuestion, direction: str) -> DiscussionQuestion:
+def question_move(
+    *, question: DiscussionQuestion, direction: str = "", position: int | None = None
+) -> DiscussionQuestion:
     _lock(question.unit.curriculum_id)
     _move(
         siblings=DiscussionQuestion.objects.filter(unit_id=question.unit_id),
         item=question,
         direction=direction,
+        position=position,
     )
     _touch_unit(question.unit_id)
     return question

@@ -396,7 +396,7 @@ def unit_move(request, slug, unit_id):
     if not form.is_valid():
         return _units_response(request, unit.curriculum, "", unit_form=form)
     try:
-        services.unit_move(unit=unit, direction=form.cleaned_data["direction"])
+        services.unit_move(unit=unit, **form.move())
     except ValidationError as error:
         return _units_response(request, unit.curriculum, _error_text(error))
     return _units_response(
@@ -592,7 +592,7 @@ def reading_move(request, slug, unit_id, reading_id):
     message = "Choose to move it up or down."
     if form.is_valid():
         try:
-            services.reading_move(reading=reading, direction=form.cleaned_data["direction"])
+            services.reading_move(reading=reading, **form.move())
             message = f"Moved “{reading.document_title}” to position {reading.order + 1}."
         except ValidationError as error:
             message = _error_text(error)
@@ -675,7 +675,7 @@ def question_move(request, slug, unit_id, question_id):
     message = "Choose to move it up or down."
     if form.is_valid():
         try:
-            services.question_move(question=question, direction=form.cleaned_data["direction"])
+            services.question_move(question=question, **form.move())
             message = f"Moved the question to position {question.order + 1}."
         except ValidationError as error:
             message = _error_text(error)

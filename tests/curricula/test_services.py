@@ -66,6 +66,19 @@ def test_units_are_added_in_order_moved_and_removed_with_renumbering(user):
         services.unit_move(unit=first, direction="sideways")
 
 
+def test_moving_to_a_position_as_dragging_does(user):
+    c = make_curriculum(owner=user, units=4)
+    titles = lambda: list(c.units.order_by("order").values_list("title", flat=True))  # noqa: E731
+    services.unit_move(unit=c.units.get(title="Unit 4"), position=1)
+    assert titles() == ["Unit 4", "Unit 1", "Unit 2", "Unit 3"]
+    services.unit_move(unit=c.units.get(title="Unit 4"), position=3)
+    assert titles() == ["Unit 1", "Unit 2", "Unit 4", "Unit 3"]
+    # Past the end is the end; orders stay 0..n-1.
+    services.unit_move(unit=c.units.get(title="Unit 1"), position=99)
+    assert titles() == ["Unit 2", "Unit 4", "Unit 3", "Unit 1"]
+    assert list(c.units.order_by("order").values_list("order", flat=True)) == [0, 1, 2, 3]
+
+
 def test_moving_a_unit_removed_by_another_owner_is_refused_in_plain_words(user):
     c = make_curriculum(owner=user, units=2)
     unit = c.units.first()

@@ -309,6 +309,25 @@ def test_unit_add_errors_in_plain_words(user_client, series, htmx):
         **(HX if htmx else {}),
     )
     assert "Choose to move it up or down." in response.content.decode()
+    for position, message in (("0", "Positions start at 1."), ("two", "a whole number")):
+        response = user_client.post(
+            url("unit_move", series, series.units.first().pk),
+            {"position": position},
+            follow=not htmx,
+            **(HX if htmx else {}),
+        )
+        assert message in response.content.decode()
+
+
+def test_drag_posts_a_position_and_gets_the_list_back(user_client, series):
+    """What reorder.js posts: the row's new position; the answer is the list, for htmx."""
+    last = series.units.order_by("order").last()
+    response = user_client.post(url("unit_move", series, last.pk), {"position": "1"}, **HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="units"' in body and "<html" not in body
+    assert f"Moved “{last.title}” to position 1." in body
+    assert series.units.order_by("order").first() == last
+    assert 'data-reorder="#units"' in body and "data-drag-handle" in body
 
 
 def test_unit_edit_page_saves_only_changed_fields(user_client, series):

@@ -35,6 +35,22 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     page.get_by_role("button", name="Move “Gamma on meetings” up").focus()
     page.keyboard.press("Enter")
     expect(units.nth(1)).to_contain_text("Gamma on meetings")
+    # Or drag a unit by its handle: Beta, now third, to the top.
+    settled(page)
+    units.nth(2).locator("[data-drag-handle]").drag_to(units.nth(0))
+    expect(units.nth(0)).to_contain_text("Beta on the press")
+    expect(units.nth(1)).to_contain_text("Alpha on mutual aid")
+    assert [u.title for u in Curriculum.objects.get().units.order_by("order")] == [
+        "Beta on the press", "Alpha on mutual aid", "Gamma on meetings",
+    ]  # fmt: skip
+    settled(page)
+    # Down past the middle of the next row: Beta back below Alpha.
+    below = units.nth(1).bounding_box()
+    units.nth(0).locator("[data-drag-handle]").drag_to(
+        units.nth(1), target_position={"x": 20, "y": below["height"] - 4}
+    )
+    expect(units.nth(0)).to_contain_text("Alpha on mutual aid")
+    expect(units.nth(1)).to_contain_text("Beta on the press")
     # Rename inline without a reload.
     units.nth(0).get_by_text("Rename").click()
     page.get_by_label("New title for unit 1").fill("Week one: mutual aid")
