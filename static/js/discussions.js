@@ -154,4 +154,13 @@
       }
     }
   });
+
+  // After moving to another page of threads, focus lands on the list's heading (the link
+  // that was pressed is gone with the page it was on).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig;
+    var selector = config && config.elt && config.elt.getAttribute("data-focus-after");
+    var heading = selector && document.querySelector(selector);
+    if (heading) heading.focus({ preventScroll: true });
+  });
 })();

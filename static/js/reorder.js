@@ -12,6 +12,7 @@
 
   var dragged = null;
   var startIndex = -1;
+  var startNext = null; // the row's next sibling before the drag, to put it back
 
   function rowsOf(list) {
     return Array.prototype.filter.call(list.children, function (node) {
@@ -39,8 +40,15 @@
   document.addEventListener("dragstart", function (event) {
     var row = rowAt(event.target);
     if (!row || !row.hasAttribute("draggable")) return;
+    var list = row.closest("[data-reorder]");
+    var target = list && document.querySelector(list.getAttribute("data-reorder"));
+    if (target && target.classList.contains("htmx-request")) {
+      event.preventDefault(); // the previous move is still being saved
+      return;
+    }
     dragged = row;
     startIndex = rowsOf(row.parentNode).indexOf(row);
+    startNext = row.nextSibling;
     row.classList.add("is-dragging");
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", row.id);
@@ -48,8 +56,13 @@
 
   document.addEventListener("dragover", function (event) {
     if (!dragged) return;
+    var list = dragged.parentNode;
+    if (event.target === list) {
+      event.preventDefault(); // the gaps between rows are part of the list
+      return;
+    }
     var row = rowAt(event.target);
-    if (!row || row.parentNode !== dragged.parentNode) return;
+    if (!row || row.parentNode !== list) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = "move";
     if (row === dragged) return;
@@ -62,13 +75,23 @@
     if (dragged) event.preventDefault();
   });
 
-  document.addEventListener("dragend", function () {
+  // A list re-rendered mid-drag (another move saved) takes the dragged row with it.
+  document.addEventListener("htmx:beforeSwap", function () {
+    dragged = null;
+  });
+
+  document.addEventListener("dragend", function (event) {
     if (!dragged) return;
     var row = dragged;
     dragged = null;
     row.classList.remove("is-dragging");
     row.removeAttribute("draggable");
     var list = row.parentNode;
+    if (event.dataTransfer.dropEffect === "none") {
+      // Escape, or let go outside the list: nothing moves.
+      list.insertBefore(row, startNext);
+      return;
+    }
     var index = rowsOf(list).indexOf(row);
     if (index === startIndex) return;
     var target = list.closest("[data-reorder]") || list;

@@ -2,6 +2,7 @@
 `access.py`; every POST works without JavaScript (message + redirect) and with htmx
 (a partial of the page that owns the markup)."""
 
+from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -99,12 +100,32 @@ def _post_anchor_url(post: Post) -> str:
 
 
 def _seen_at(request, discussion, *, update: bool):
+    """The time posts are "new" after: the member's visit before this one.
+
+    A visit (`update`) records itself and keeps the previous time in the session, so the
+    requests that continue it (another page of threads, a sort or filter, a paragraph's
+    threads, the answer after posting) mark the same posts new as the page did."""
     if discussion is None or not request.user.is_authenticated:
         return None
+    key = f"discussion-seen-before-{discussion.pk}"
     if update:
-        return services.discussion_mark_seen(user=request.user, discussion=discussion)
+        previous = services.discussion_mark_seen(user=request.user, discussion=discussion)
+        request.session[key] = previous.isoformat() if previous else ""
+        return previous
+    if key in request.session:
+        stored = request.session[key]
+        try:
+            return datetime.fromisoformat(stored) if stored else None
+        except ValueError:
+            pass
     state = ReadState.objects.filter(user=request.user, discussion=discussion).first()
     return state.last_seen_at if state else None
+
+
+def _int_param(request, name: str) -> int | None:
+    """A whole-number URL parameter, or None when missing or not one ("²" included)."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 19 else None
 
 
 THREADS_PER_PAGE = 25
@@ -124,8 +145,8 @@ def _thread_page(request, threads: list, focus: int | None):
     """The page of top-level threads to show: the one holding post `focus` (or the post
     in `?post=`, where links to a post lead), else `?page=` (anything invalid: the first
     page; past the end: the last)."""
-    if focus is None and request.GET.get("post", "").isdigit():
-        focus = int(request.GET["post"])
+    if focus is None:
+        focus = _int_param(request, "post")
     number = request.GET.get("page")
     if focus is not None:
         index = next((i for i, node in enumerate(threads) if _contains(node, focus)), None)
@@ -180,9 +201,9 @@ def _discussion_context(
     perms = _permissions(user, group)
     if form is None and perms["write"]:
         initial = {}
-        question_id = request.GET.get("question", "")
-        if question_id.isdigit() and int(question_id) in known:
-            initial["question"] = int(question_id)
+        question_id = _int_param(request, "question")
+        if question_id in known:
+            initial["question"] = question_id
         form = NewPostForm(questions=questions, initial=initial)
     following = False
     if discussion is not None and user.is_authenticated:
@@ -209,12 +230,17 @@ def _discussion_context(
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def document(request, group_slug, document_slug):
     ctx = access.access_discussion(request.user, group_slug, document_slug)
-    seen_at = _seen_at(request, ctx.discussion, update=not request.htmx)
+    # htmx asks for the discussion alone, except when restoring a page from history.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    # A page load is a visit, but for a later page of threads (the pager without
+    # JavaScript), which continues the visit it came from.
+    visit = not request.htmx and (_int_param(request, "page") or 1) <= 1
+    seen_at = _seen_at(request, ctx.discussion, update=visit)
     context = _discussion_context(request, ctx, seen_at=seen_at)
-    if request.htmx:
+    if partial:
         return render(request, "discussions/document.html#discussion", context)
     parts = document_parts(ctx.document)
     counts = services.anchor_counts(ctx.discussion, user=request.user, seen_at=seen_at)
@@ -415,6 +441,8 @@ def _after_create(request, ctx, post, created):
             response = render(request, "discussions/document.html#discussion", context)
             target = "#discussion"
             response = reswap(response, "outerHTML")
+            # The address follows to the page shown, as a reload should find it.
+            response["HX-Replace-Url"] = _post_anchor_url(post)
         return retarget(response, target)
     if created:
         messages.success(request, "Your post is up.")

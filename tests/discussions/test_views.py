@@ -460,3 +460,49 @@ def test_new_thread_with_htmx_shows_the_page_it_lands_on(
     without_js = member_client.post(doc_url(group, document, "post_create"), new_post_data("62"))
     saved = Post.objects.get(body="62")
     assert without_js["Location"].endswith(f"?post={saved.pk}#post-{saved.pk}")
+
+
+def test_later_pages_of_a_visit_mark_the_same_posts_new(
+    member_client, group, document, member, member2
+):
+    """The visit records itself; its other pages, filters and fragments keep comparing
+    with the visit before it, so page 2 of "new" threads is not empty."""
+    url = doc_url(group, document)
+    post(group, document, member, "My own, earlier")
+    member_client.get(url)  # an earlier visit
+    for n in range(31):
+        post(group, document, member2, f"Fresh thread {n:02}")
+    page = member_client.get(url, {"show": "unread"}).content.decode()
+    assert "Threads 1–25 of 31" in page and page.count('class="post post--new"') == 25
+    second = member_client.get(url, {"show": "unread", "page": "2"}, **HX).content.decode()
+    assert "Threads 26–31 of 31" in second and second.count('class="post post--new"') == 6
+    # So does another sort, asked for with htmx.
+    newest = member_client.get(url, {"show": "unread", "sort": "newest"}, **HX).content.decode()
+    assert newest.count('class="post post--new"') == 25
+    # Without JavaScript too: a plain load of page 2 continues the visit.
+    plain = member_client.get(url, {"show": "unread", "page": "2"}).content.decode()
+    assert plain.count('class="post post--new"') == 6
+    # The next real visit starts afresh.
+    member_client.get(url)
+    assert (
+        "Nothing new since your last visit"
+        in member_client.get(url, {"show": "unread"}).content.decode()
+    )
+
+
+def test_odd_numbers_in_the_address_are_ignored_not_fatal(member_client, group, document):
+    for value in ("²", "١٢", "9" * 40, "-1", ""):
+        response = member_client.get(doc_url(group, document), {"post": value, "question": value})
+        assert response.status_code == 200
+
+
+def test_history_restore_gets_the_whole_page(member_client, group, document):
+    """htmx restoring a page from history asks with HX-Request too: it needs the page."""
+    response = member_client.get(
+        doc_url(group, document),
+        {"page": "1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-History-Restore-Request" in response["Vary"]

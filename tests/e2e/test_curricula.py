@@ -51,6 +51,13 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     )
     expect(units.nth(0)).to_contain_text("Alpha on mutual aid")
     expect(units.nth(1)).to_contain_text("Beta on the press")
+    # Let go outside the list: nothing moves, on the page or in the series.
+    settled(page)
+    units.nth(2).locator("[data-drag-handle]").drag_to(page.get_by_role("heading", level=1))
+    expect(units.nth(2)).to_contain_text("Gamma on meetings")
+    assert [u.title for u in Curriculum.objects.get().units.order_by("order")] == [
+        "Alpha on mutual aid", "Beta on the press", "Gamma on meetings",
+    ]  # fmt: skip
     # Rename inline without a reload.
     units.nth(0).get_by_text("Rename").click()
     page.get_by_label("New title for unit 1").fill("Week one: mutual aid")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from studygroups.discussions.models import Notification, Post
 from tests.discussions.factories import add_member, first_anchor, make_group, post
 from tests.discussions.xss_payloads import XSS_PAYLOADS
+from tests.e2e.htmx import settled
 from tests.factories import make_document, verified_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -107,3 +108,37 @@ def test_two_members_discuss_a_quoted_passage(live_server, page, new_page, login
         p.wait_for_load_state("networkidle")
         assert p.evaluate("typeof window.__xss") == "undefined"
     assert dialogs == []
+
+
+def test_pages_of_threads_keep_focus_and_history(live_server, page, login):
+    """The pager moves focus to the list's heading, keeps the address, and going back
+    brings the whole page back even when htmx has no copy of it."""
+    group = make_group(name="Paging circle")
+    document = make_document(title="A much discussed text", paragraphs=2)
+    ada = add_member(group, verified_user(display_name="Ada"))
+    for n in range(30):
+        post(group, document, ada, f"Thread number {n:02}")
+    url = live_server.url + reverse(
+        "discussions:document",
+        kwargs={"group_slug": group.slug, "document_slug": document.slug},
+    )
+    login(page, live_server, ada)
+    page.goto(url)
+    pager = page.locator(".general .pagination")
+    expect(pager).to_contain_text("Threads 1–25 of 30")
+    pager.get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+    expect(pager).to_contain_text("Threads 26–30 of 30")
+    expect(page.locator("#general-heading")).to_be_focused()
+    assert page.url.endswith("?page=2")
+    # Back, with htmx's copy of the page gone (as when its cache of 10 pages is full): the
+    # server sends the whole page.
+    page.evaluate("sessionStorage.removeItem('htmx-history-cache')")
+    restoring = page.expect_request_finished(
+        lambda r: r.headers.get("hx-history-restore-request") == "true"
+    )
+    with restoring:
+        page.go_back()
+    settled(page)
+    expect(page.get_by_role("heading", name="A much discussed text", level=1)).to_be_visible()
+    expect(pager).to_contain_text("Threads 1–25 of 30")
