@@ -91,7 +91,7 @@ class _Pending:
     draft: DraftDocument
     sig: LeanMinHash
     text_hash: str
-    entry: dict  # its report entry, given the document's id once created
+    entry: dict = field(default_factory=dict)  # its report entry; gets the document's id
 
 
 # Reading ahead: past the first READ_AHEAD_AFTER files, the pure pipeline (and the
@@ -441,6 +441,7 @@ class Importer:
             note=f"{result.format} format",
         )
         status, duplicate_of, changes, doc_pk = CREATED, None, None, None
+        pending = None  # a new document, written with the file's others
         # Same file, same part: nothing to do. Only a location known to be recorded (before
         # this file, or by an earlier document of it) needs the query that picks the row.
         existing = None
@@ -517,13 +518,14 @@ class Importer:
                     source=source,
                     text_hash=text_hash,
                 )
-                entry = self._document_entry(draft, result, status, None, None, None)
-                self._pending.append(_Pending(key, new, draft, sig, text_hash, entry))
+                pending = _Pending(key, new, draft, sig, text_hash)
             self.index.add(key, sig, text_hash)
             added.append(key)
-            if key.startswith("pending:"):
-                return entry
-        return self._document_entry(draft, result, status, duplicate_of, changes, doc_pk)
+        entry = self._document_entry(draft, result, status, duplicate_of, changes, doc_pk)
+        if pending is not None:
+            pending.entry = entry
+            self._pending.append(pending)
+        return entry
 
     def _create_pending(self, added: list[str]) -> dict[str, str]:
         """Create the file's new documents so far in one go (a constant number of queries
