@@ -584,18 +584,25 @@ def reading_update(request, slug, unit_id, reading_id):
     return _editor_response(request, reading.unit, "readings", message)
 
 
+def _move(request, move) -> str:
+    """Run `move(direction=..., position=...)` from the posted MoveForm. Returns what
+    went wrong, in plain words, or "" when it moved."""
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return " ".join(e for errors in form.errors.values() for e in errors)
+    try:
+        move(**form.move())
+    except ValidationError as error:
+        return _error_text(error)
+    return ""
+
+
 @login_required
 @require_POST
 def reading_move(request, slug, unit_id, reading_id):
     reading = access_reading_for_edit(request.user, slug, unit_id, reading_id)
-    form = MoveForm(request.POST)
-    message = "Choose to move it up or down."
-    if form.is_valid():
-        try:
-            services.reading_move(reading=reading, **form.move())
-            message = f"Moved “{reading.document_title}” to position {reading.order + 1}."
-        except ValidationError as error:
-            message = _error_text(error)
+    message = _move(request, lambda **move: services.reading_move(reading=reading, **move))
+    message = message or f"Moved “{reading.document_title}” to position {reading.order + 1}."
     return _editor_response(request, reading.unit, "readings", message)
 
 
@@ -671,14 +678,8 @@ def question_edit(request, slug, unit_id, question_id):
 @require_POST
 def question_move(request, slug, unit_id, question_id):
     question = access_question_for_edit(request.user, slug, unit_id, question_id)
-    form = MoveForm(request.POST)
-    message = "Choose to move it up or down."
-    if form.is_valid():
-        try:
-            services.question_move(question=question, **form.move())
-            message = f"Moved the question to position {question.order + 1}."
-        except ValidationError as error:
-            message = _error_text(error)
+    message = _move(request, lambda **move: services.question_move(question=question, **move))
+    message = message or f"Moved the question to position {question.order + 1}."
     return _editor_response(request, question.unit, "questions", message)
 
 

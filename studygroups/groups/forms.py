@@ -161,6 +161,12 @@ class SessionForm(forms.Form):
             "units": list(session.units.all()),
         }
 
+    def session_fields(self) -> dict:
+        """The cleaned values as `services.session_create`/`session_update` take them."""
+        data = self.cleaned_data
+        names = ("title", "starts_at", "ends_at", "place", "link", "notes")
+        return {name: data[name] for name in names} | {"units": data.get("units") or []}
+
     def clean_date(self):
         return check_date_range(self.cleaned_data.get("date"))
 

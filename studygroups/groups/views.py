@@ -435,18 +435,8 @@ def session_create(request, slug):
     group = access_group_as_organizer(request.user, slug)
     form = SessionForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            session = services.session_create(
-                group=group,
-                title=data["title"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                place=data["place"],
-                link=data["link"],
-                notes=data["notes"],
-                units=data.get("units") or [],
-            )
+            session = services.session_create(group=group, **form.session_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -570,18 +560,8 @@ def session_edit(request, slug, session_id):
         request.POST or None, group=session.group, initial=SessionForm.initial_for(session)
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            session = services.session_update(
-                session=session,
-                title=data["title"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                place=data["place"],
-                link=data["link"],
-                notes=data["notes"],
-                units=data.get("units") or [],
-            )
+            session = services.session_update(session=session, **form.session_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:

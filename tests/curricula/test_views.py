@@ -557,3 +557,14 @@ def test_fork_of_private_series_is_refused(client, user, other_user, series):
     response = client.post(url("fork", series), follow=True)
     assert "Only published public reading series can be copied." in response.content.decode()
     assert not Curriculum.objects.filter(forked_from=series).exists()
+
+
+def test_reading_and_question_moves_explain_a_bad_position(user_client, series):
+    unit = series.units.order_by("order").first()
+    reading = unit.readings.first()
+    question = services.question_add(unit=unit, text="Why?")
+    for name, pk in (("reading_move", reading.pk), ("question_move", question.pk)):
+        response = user_client.post(url(name, series, unit.pk, pk), {"position": "0"}, **HX)
+        assert "Positions start at 1." in response.content.decode()
+        response = user_client.post(url(name, series, unit.pk, pk), {}, **HX)
+        assert "Choose to move it up or down." in response.content.decode()
