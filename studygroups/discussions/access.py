@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from studygroups.groups import access as groups_access
 from studygroups.groups.models import Group
 from studygroups.library.models import Document
 
@@ -33,11 +34,8 @@ class DiscussionContext:
         return bool(self.discussion and self.discussion.is_locked)
 
 
-def access_group(user, group_slug: str) -> Group:
-    group = Group.objects.filter(slug=group_slug).first()
-    if group is None or not discussion_rules.can_read_discussion(user, group):
-        raise Http404("No such group.")
-    return group
+# Reading a group's discussions is seeing the group: one access function for both.
+access_group = groups_access.access_group
 
 
 def access_discussion(user, group_slug: str, document_slug: str) -> DiscussionContext:

@@ -5,7 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q, Value
 from django.urls import reverse
 
 
@@ -26,6 +26,19 @@ def validate_group_slug(value: str) -> None:
 
 
 class GroupQuerySet(models.QuerySet):
+    def with_viewer(self, user):
+        """Each group carries `viewer_membership`, the user's membership (or None), joined in
+        the same query, and `viewer_id`, whose membership it is. Access functions and
+        selectors use this so rules never fetch a membership again."""
+        if not user or not user.is_authenticated:
+            return self.annotate(viewer_id=Value(None, output_field=models.IntegerField()))
+        return self.annotate(
+            viewer_id=Value(user.pk, output_field=models.IntegerField()),
+            viewer_membership=FilteredRelation(
+                "memberships", condition=Q(memberships__user=user)
+            ),
+        ).select_related("viewer_membership")
+
     def listed(self):
         return self.filter(visibility=Group.Visibility.PUBLIC)
 

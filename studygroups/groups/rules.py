@@ -1,7 +1,8 @@
 """Permission predicates for groups, reused by views, fragments, feeds, exports and search.
 
-Each predicate takes (user, group). The membership lookup is cached per request object
-through `membership_for`, so a page asking several questions runs one query.
+Each predicate takes (user, group). The viewer's membership comes with the group when the
+group was obtained through `access_*` or a selector (`Group.objects.with_viewer(user)`);
+a group loaded any other way costs one query per question.
 """
 
 import rules
@@ -10,15 +11,13 @@ from .models import Group, Membership
 
 
 def membership_for(user, group: Group) -> Membership | None:
+    """The user's membership of the group (any state), or None."""
     if not user or not user.is_authenticated:
         return None
-    cache = getattr(user, "_membership_cache", None)
-    if cache is None:
-        cache = {}
-        user._membership_cache = cache
-    if group.pk not in cache:
-        cache[group.pk] = Membership.objects.filter(group=group, user=user).first()
-    return cache[group.pk]
+    if getattr(group, "viewer_id", None) == user.pk:
+        # The join leaves the attribute unset when there is no membership row.
+        return getattr(group, "viewer_membership", None)
+    return Membership.objects.filter(group=group, user=user).first()
 
 
 @rules.predicate

@@ -36,7 +36,6 @@ def test_session_ics_link_only_for_active_members(client, organizer, member, out
     client.force_login(member)
     assert b"secret-room" in client.get(url).content
     services.membership_remove(membership=Membership.objects.get(group=group, user=member))
-    member._membership_cache = {}
     assert b"secret-room" not in client.get(url).content
 
 
