@@ -12,6 +12,8 @@ urlpatterns = [
     path("library/", include("studygroups.library.urls")),
     path("series/", include("studygroups.curricula.urls")),
     path("groups/", include("studygroups.groups.urls")),
+    # Moderation first: the discussions' `<group>/<document>/` would take `<group>/moderation/`.
+    path("discussions/", include("studygroups.moderation.urls")),
     path("discussions/", include("studygroups.discussions.urls")),
     path("import/", include("corpus_import.urls")),
     path("admin/", admin.site.urls),

@@ -7,10 +7,13 @@ allowed, so the refusal reveals nothing new.
 """
 
 from dataclasses import dataclass
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
 
+from studygroups.core.htmx import wants_partial
 from studygroups.groups import access as groups_access
 from studygroups.groups.models import Group
 from studygroups.library.models import Document
@@ -21,6 +24,22 @@ from .models import Discussion, Post
 
 class Refused(PermissionDenied):
     """A plain-words refusal of something the user can see but not do."""
+
+
+def refusals(view):
+    """Turn `Refused` into a plain 403 page (or fragment) instead of a traceback."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Refused as exc:
+            template = "discussions/refused.html"
+            if wants_partial(request):
+                template += "#message"
+            return render(request, template, {"message": str(exc)}, status=403)
+
+    return wrapper
 
 
 @dataclass
@@ -46,6 +65,10 @@ def access_discussion(user, group_slug: str, document_slug: str) -> DiscussionCo
     if document is None:
         raise Http404("No such document.")
     discussion = Discussion.objects.filter(group=group, document=document).first()
+    if discussion is not None:
+        # Share the objects already loaded (the group carries the viewer's membership).
+        discussion.group = group
+        discussion.document = document
     return DiscussionContext(group=group, document=document, discussion=discussion)
 
 
@@ -87,13 +110,8 @@ def access_post(user, group_slug: str, document_slug: str, post_id: int) -> Post
         )
     if post is None:
         raise Http404("There is no such post in this discussion.")
-    # Share the objects already loaded, so nothing is fetched twice.
-    context.discussion.group = context.group
-    context.discussion.document = context.document
     post.discussion = context.discussion
-    from .services import post_visible_to
-
-    if not post_visible_to(user=user, post=post):
+    if not discussion_rules.can_see_post(user, post):
         raise Http404("There is no such post in this discussion.")
     return post
 
@@ -118,6 +136,26 @@ def access_post_for_delete(user, group_slug, document_slug, post_id) -> Post:
     post = access_post(user, group_slug, document_slug, post_id)
     if not discussion_rules.can_delete_post(user, post):
         raise Refused("You can delete only your own posts.")
+    return post
+
+
+def access_post_for_removal(user, group_slug, document_slug, post_id) -> Post:
+    """A post a moderator may remove: someone else's (their own they simply delete)."""
+    post = access_post_for_moderation(user, group_slug, document_slug, post_id)
+    if not discussion_rules.can_remove_post(user, post):
+        raise Refused("Delete your own posts as their author.")
+    return post
+
+
+def access_post_for_report(user, group_slug, document_slug, post_id) -> Post:
+    """A post a member may report: someone else's, and neither hidden nor deleted."""
+    post = access_post(user, group_slug, document_slug, post_id)
+    if not discussion_rules.can_write_discussion(user, post.discussion.group):
+        raise Refused("Only members of this group can report its posts.")
+    if discussion_rules.is_post_author(user, post):
+        raise Refused("You cannot report your own post.")
+    if not discussion_rules.can_report_post(user, post):
+        raise Refused("That post was removed; there is nothing left to report.")
     return post
 
 

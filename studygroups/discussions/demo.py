@@ -3,7 +3,7 @@
 from studygroups.library.models import Block
 
 from .models import Discussion
-from .services import post_create, post_reply
+from .posting import post_create, post_reply
 
 
 def create_demo_discussion(*, group, document, members):

@@ -3,7 +3,7 @@ import uuid
 from django import forms
 
 from .models import BODY_MAX, QUOTE_MAX, NotificationSetting
-from .services import SORTS
+from .threads import SORTS
 
 BODY_HELP = (
     "Markdown: *emphasis*, **strong**, [links](https://…), lists, > quotes, `code`. "
@@ -96,18 +96,6 @@ class DiscussionFilterForm(forms.Form):
     def values(self) -> tuple[str, bool]:
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("sort") or "oldest", data.get("show") == "unread"
-
-
-class ReportForm(forms.Form):
-    reason = forms.CharField(
-        label="What is wrong with this post?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        error_messages={
-            "required": "Tell the moderators briefly what is wrong.",
-            "max_length": "Keep the reason under 1,000 characters.",
-        },
-    )
 
 
 class NotificationSettingForm(forms.Form):

@@ -1,7 +1,5 @@
 from django.urls import path, register_converter
 
-from studygroups.moderation import views as moderation
-
 from . import views
 
 app_name = "discussions"
@@ -37,17 +35,10 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<slug:group_slug>/", views.group_index, name="group"),
     path("<slug:group_slug>/members/<discussions_id:user_id>/", views.member, name="member"),
-    path("<slug:group_slug>/moderation/", moderation.queue, name="moderation"),
-    path(
-        "<slug:group_slug>/moderation/reports/<discussions_id:report_id>/resolve/",
-        moderation.report_resolve,
-        name="report_resolve",
-    ),
     path(doc, views.document, name="document"),
     path(doc + "p/<str:anchor>/", views.paragraph, name="paragraph"),
     path(doc + "posts/", views.post_create, name="post_create"),
     path(doc + "follow/", views.follow, name="follow"),
-    path(doc + "lock/", moderation.discussion_lock, name="lock"),
     path(doc + "export.md", views.export_markdown, name="export_markdown"),
     path(doc + "export.json", views.export_json, name="export_json"),
     path(post, views.post_detail, name="post"),
@@ -55,7 +46,4 @@ urlpatterns = [
     path(post + "edit/", views.post_edit, name="post_edit"),
     path(post + "delete/", views.post_delete, name="post_delete"),
     path(post + "history/", views.post_history, name="post_history"),
-    path(post + "hide/", moderation.post_hide, name="post_hide"),
-    path(post + "unhide/", moderation.post_unhide, name="post_unhide"),
-    path(post + "report/", moderation.post_report, name="post_report"),
 ]

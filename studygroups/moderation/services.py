@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from studygroups.discussions import posting
 from studygroups.discussions.models import Discussion, Post
 
 from .models import ModerationAction, Report
@@ -54,6 +55,22 @@ def post_unhide(*, actor, post: Post, reason: str = "") -> bool:
         )
     post.refresh_from_db(fields=["hidden_at", "hidden_by"])
     return bool(changed)
+
+
+@transaction.atomic
+def post_remove(*, actor, post: Post, reason: str = "") -> bool:
+    """A moderator deletes someone else's post: the discussions' soft delete (the
+    placeholder says a moderator removed it), logged. Returns whether it changed."""
+    changed = posting.post_delete(actor=actor, post=post)
+    if changed and post.author_id != actor.pk:
+        _log(
+            actor=actor,
+            kind=ModerationAction.Kind.DELETE,
+            discussion=post.discussion,
+            post=post,
+            reason=reason,
+        )
+    return changed
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
-"""Moderation pages. Organizers and facilitators of a group moderate its discussions;
-routes are mounted in studygroups/discussions/urls.py next to the things they act on."""
+"""Moderation pages. Organizers and facilitators of a group moderate its discussions.
+Discussions are reached only through their public `access`, `selectors` and
+`fragments`; discussions never import moderation."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,25 +9,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from studygroups.discussions import access
-from studygroups.discussions import rules as discussion_rules
-from studygroups.discussions import services as discussion_services
-from studygroups.discussions.forms import ReportForm
-from studygroups.discussions.views import _form_context, _post_anchor_url, refusals
+from studygroups.discussions import access, fragments
+from studygroups.discussions.access import refusals
+from studygroups.discussions.selectors import post_url
 
-from . import services
-from .models import ModerationAction, Report
-
-
-def _post_fragment(request, post):
-    return render(
-        request,
-        "discussions/post_detail.html#post",
-        {
-            **_form_context(request, post, form=None, mode=""),
-            "node": discussion_services.Node(post=post),
-        },
-    )
+from . import selectors, services
+from .forms import ReportForm
+from .models import Report
 
 
 @login_required
@@ -35,10 +24,8 @@ def _post_fragment(request, post):
 def post_hide(request, group_slug, document_slug, post_id):
     post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
     services.post_hide(actor=request.user, post=post, reason=request.POST.get("reason", ""))
-    if request.htmx:
-        return _post_fragment(request, post)
-    messages.success(request, "The post is hidden from members.")
-    return redirect(_post_anchor_url(post))
+    message = "The post is hidden from members."
+    return fragments.post_response(request, post, message=message, margin=False)
 
 
 @login_required
@@ -47,10 +34,19 @@ def post_hide(request, group_slug, document_slug, post_id):
 def post_unhide(request, group_slug, document_slug, post_id):
     post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
     services.post_unhide(actor=request.user, post=post)
-    if request.htmx:
-        return _post_fragment(request, post)
-    messages.success(request, "The post is visible again.")
-    return redirect(_post_anchor_url(post))
+    message = "The post is visible again."
+    return fragments.post_response(request, post, message=message, margin=False)
+
+
+@login_required
+@require_POST
+@refusals
+def post_remove(request, group_slug, document_slug, post_id):
+    """A moderator deletes someone else's post: logged, and the placeholder says so."""
+    post = access.access_post_for_removal(request.user, group_slug, document_slug, post_id)
+    services.post_remove(actor=request.user, post=post)
+    message = "The post is removed; replies to it stay readable."
+    return fragments.post_response(request, post, message=message)
 
 
 @login_required
@@ -72,9 +68,7 @@ def discussion_lock(request, group_slug, document_slug):
 @require_http_methods(["GET", "POST"])
 @refusals
 def post_report(request, group_slug, document_slug, post_id):
-    post = access.access_post(request.user, group_slug, document_slug, post_id)
-    if not discussion_rules.can_write_discussion(request.user, post.discussion.group):
-        raise access.Refused("Only members of this group can report its posts.")
+    post = access.access_post_for_report(request.user, group_slug, document_slug, post_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,7 +84,7 @@ def post_report(request, group_slug, document_slug, post_id):
                 if created
                 else "You have already reported this post; the moderators have it.",
             )
-            return redirect(_post_anchor_url(post))
+            return redirect(post_url(post))
     return render(
         request,
         "moderation/report_form.html",
@@ -109,19 +103,7 @@ def post_report(request, group_slug, document_slug, post_id):
 @refusals
 def queue(request, group_slug):
     group = access.access_group_for_moderation(request.user, group_slug)
-    reports = (
-        Report.objects.filter(post__discussion__group=group, resolved_at__isnull=True)
-        .select_related("post__author", "post__discussion__document", "reporter")
-        .order_by("created_at")
-    )
-    log = (
-        ModerationAction.objects.filter(group=group)
-        .select_related("actor", "discussion__document", "post")
-        .order_by("-created_at")[:50]
-    )
-    return render(
-        request, "moderation/queue.html", {"group": group, "reports": reports, "log": log}
-    )
+    return render(request, "moderation/queue.html", selectors.moderation_queue(group).as_context())
 
 
 @login_required
@@ -138,4 +120,4 @@ def report_resolve(request, group_slug, report_id):
         raise Http404("No such report.")
     services.report_resolve(actor=request.user, report=report)
     messages.success(request, "The report is resolved.")
-    return redirect("discussions:moderation", group_slug=group.slug)
+    return redirect("moderation:queue", group_slug=group.slug)

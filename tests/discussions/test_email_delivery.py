@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from studygroups.accounts.models import User
-from studygroups.discussions import emails, services
+from studygroups.discussions import emails, notifications
 from studygroups.discussions.emails import send_digests
 from studygroups.discussions.models import Notification, NotificationSetting, Post
 from studygroups.groups.models import Membership
@@ -29,7 +29,7 @@ class FailingBackend(BaseEmailBackend):
 
 
 def daily(user):
-    services.notification_setting_set(user=user, email=NotificationSetting.Email.DAILY)
+    notifications.notification_setting_set(user=user, email=NotificationSetting.Email.DAILY)
 
 
 # ------------------------------------------------------------- 1: who may still see it

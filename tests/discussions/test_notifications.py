@@ -3,7 +3,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from studygroups.discussions import services
+from studygroups.discussions import notifications, posting
 from studygroups.discussions.emails import send_digests, unsubscribe_token
 from studygroups.discussions.models import Notification, NotificationSetting
 from studygroups.groups.models import Membership
@@ -34,7 +34,7 @@ def test_reply_mention_and_follow_notifications(
 def test_no_notification_for_people_who_left_or_unfollowed(group, document, member, member2):
     root = post(group, document, member, "root")
     post(group, document, member2, "m2 follows")
-    services.follow_set(user=member2, discussion=root.discussion, following=False)
+    posting.follow_set(user=member2, discussion=root.discussion, following=False)
     third = add_member(group)
     post(group, document, third, "third follows")
     Membership.objects.filter(user=third).update(state=Membership.State.LEFT)
@@ -65,7 +65,7 @@ def test_immediate_email_with_unsubscribe(
 def test_daily_digest_is_sent_once(
     group, document, member, member2, django_capture_on_commit_callbacks
 ):
-    services.notification_setting_set(user=member, email=NotificationSetting.Email.DAILY)
+    notifications.notification_setting_set(user=member, email=NotificationSetting.Email.DAILY)
     root = post(group, document, member, "root")
     with django_capture_on_commit_callbacks(execute=True):
         reply(root, member2, "first")
@@ -82,7 +82,7 @@ def test_daily_digest_is_sent_once(
 
 
 def test_off_means_no_email(group, document, member, member2, django_capture_on_commit_callbacks):
-    services.notification_setting_set(user=member, email=NotificationSetting.Email.OFF)
+    notifications.notification_setting_set(user=member, email=NotificationSetting.Email.OFF)
     root = post(group, document, member, "root")
     with django_capture_on_commit_callbacks(execute=True):
         reply(root, member2, "quiet")

@@ -5,7 +5,7 @@ import random
 import pytest
 from django.urls import reverse
 
-from studygroups.discussions import services
+from studygroups.discussions import posting
 from studygroups.discussions.models import Post
 
 from .factories import add_member, first_anchor, make_question, post
@@ -23,7 +23,7 @@ def fill(group, document, authors, count):
         author = authors[i % len(authors)]
         if made and rng.random() < 0.6:
             parent = rng.choice(made)
-            made.append(services.post_reply(author=author, parent=parent, body=f"reply {i}")[0])
+            made.append(posting.post_reply(author=author, parent=parent, body=f"reply {i}")[0])
         else:
             kwargs = {}
             if i % 3 == 1:
@@ -63,7 +63,7 @@ def test_notifications_page_query_count(
 ):
     root = post(group, document, member, "root")
     for i in range(count):
-        services.post_reply(author=member2, parent=root, body=f"r{i}")
+        posting.post_reply(author=member2, parent=root, body=f"r{i}")
     client.force_login(member)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("discussions:notifications")).status_code == 200

@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from studygroups.discussions import services
+from studygroups.discussions import anchoring, posting, questions, rules, threads
 from studygroups.discussions.models import BODY_MAX, Discussion, Follow, Post, PostRevision
 
 from .factories import first_anchor, make_question, post, reply
@@ -65,17 +65,17 @@ def test_quote_without_anchor_is_refused(group, document, member):
 
 def test_repeated_phrase_uses_prefix_to_choose_occurrence():
     text = "the cat sat. then the cat ran."
-    quote, prefix, suffix = services.locate_quote(text, "the cat", prefix_hint="sat. then")
+    quote, prefix, suffix = anchoring.locate_quote(text, "the cat", prefix_hint="sat. then")
     assert prefix.endswith("sat. then ")
     assert suffix.startswith(" ran")
 
 
 def test_same_idempotency_key_never_creates_two_posts(group, document, member):
     key = uuid.uuid4()
-    first, created1 = services.post_create(
+    first, created1 = posting.post_create(
         author=member, group=group, document=document, body="once", idempotency_key=key
     )
-    second, created2 = services.post_create(
+    second, created2 = posting.post_create(
         author=member, group=group, document=document, body="once", idempotency_key=key
     )
     assert created1 and not created2 and first.pk == second.pk
@@ -91,7 +91,7 @@ def test_length_limits(group, document, member):
 
 def test_edit_keeps_revision_and_rerenders(group, document, member):
     p = post(group, document, member, "first *version*")
-    services.post_edit(editor=member, post=p, body="second **version**")
+    posting.post_edit(editor=member, post=p, body="second **version**")
     p.refresh_from_db()
     assert "<strong>version</strong>" in p.body_html
     assert p.edited_at is not None
@@ -103,9 +103,9 @@ def test_edit_keeps_revision_and_rerenders(group, document, member):
 def test_soft_delete_keeps_replies(group, document, member, member2):
     p = post(group, document, member)
     r = reply(p, member2)
-    services.post_delete(actor=member, post=p)
-    services.post_delete(actor=member, post=p)  # idempotent
-    nodes = services.build_threads(Post.objects.filter(discussion=p.discussion).for_display())
+    posting.post_delete(actor=member, post=p)
+    posting.post_delete(actor=member, post=p)  # idempotent
+    nodes = threads.build_threads(Post.objects.filter(discussion=p.discussion).for_display())
     assert nodes[0].post.is_deleted
     assert nodes[0].children[0].post.pk == r.pk
 
@@ -140,18 +140,18 @@ def test_answer_before_seeing(group, document, member, member2, organizer):
     discussion = answer.discussion
 
     def visible(user):
-        gate = services.answer_gate(user, discussion, group)
+        gate = questions.answer_gate(user, discussion, group)
         qs = Post.objects.filter(discussion=discussion).for_display()
-        return [n.post.pk for n in services.build_threads(qs, gate=gate)]
+        return [n.post.pk for n in threads.build_threads(qs, gate=gate)]
 
     assert visible(member2) == []
-    assert not services.post_visible_to(user=member2, post=answer)
-    assert not services.post_visible_to(user=member2, post=r)
+    assert not rules.can_see_post(member2, answer)
+    assert not rules.can_see_post(member2, r)
     assert visible(member) == [answer.pk]
     assert visible(organizer) == [answer.pk]  # moderators see every answer
     own = post(group, document, member2, "mine", question=question)
     assert visible(member2) == [answer.pk, own.pk]
-    assert services.post_visible_to(user=member2, post=r)
+    assert rules.can_see_post(member2, r)
 
 
 def test_demo_discussion_is_threaded_anchored_and_idempotent(group, document, member, member2):

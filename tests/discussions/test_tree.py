@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from studygroups.discussions import services
+from studygroups.discussions import threads
 from studygroups.discussions.models import Post
 
 from .factories import post, reply
@@ -39,9 +39,7 @@ def test_all_posts_of_a_discussion_in_one_query(group, document, member, django_
     for i in range(12):
         parent = reply(parent, member, f"r{i}")
     with django_assert_num_queries(1):
-        nodes = services.build_threads(
-            Post.objects.filter(discussion=root.discussion).for_display()
-        )
+        nodes = threads.build_threads(Post.objects.filter(discussion=root.discussion).for_display())
         assert nodes[0].reply_count == 12
 
 
@@ -49,12 +47,12 @@ def test_deep_threads_are_cut_with_continue_this_thread(group, document, member)
     parent = root = post(group, document, member, "root")
     for i in range(8):
         parent = reply(parent, member, f"r{i}")
-    nodes = services.build_threads(Post.objects.filter(discussion=root.discussion).for_display())
+    nodes = threads.build_threads(Post.objects.filter(discussion=root.discussion).for_display())
     node, level = nodes[0], 0
     while not node.continue_here:
         node = node.children[0]
         level += 1
-    assert level == services.DISPLAY_DEPTH - 1
+    assert level == threads.DISPLAY_DEPTH - 1
     assert node.reply_count == 8 - level
 
 
@@ -70,7 +68,7 @@ def test_sorting_and_unread(group, document, member, member2):
 
     def roots(**kw):
         posts = Post.objects.filter(discussion=old.discussion).for_display()
-        return [n.post.body for n in services.build_threads(posts, **kw)]
+        return [n.post.body for n in threads.build_threads(posts, **kw)]
 
     assert roots(sort="oldest") == ["old", "busy", "new"]
     assert roots(sort="newest")[0] == "new"

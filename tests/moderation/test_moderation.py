@@ -23,10 +23,14 @@ def setup():
     return group, document, author, member, facilitator, p
 
 
+MODERATION = {"post_hide", "post_unhide", "post_remove", "post_report"}
+
+
 def url(name, p):
     d = p.discussion
+    namespace = "moderation" if name in MODERATION else "discussions"
     return reverse(
-        f"discussions:{name}",
+        f"{namespace}:{name}",
         kwargs={"group_slug": d.group.slug, "document_slug": d.document.slug, "post_id": p.pk},
     )
 
@@ -87,16 +91,16 @@ def test_report_flow(setup, client):
     client.post(url("post_report", p), {"reason": "again"})
     assert Report.objects.count() == 1
     client.force_login(facilitator)
-    queue = client.get(reverse("discussions:moderation", args=[group.slug])).content.decode()
+    queue = client.get(reverse("moderation:queue", args=[group.slug])).content.decode()
     assert "insulting" in queue
     client.post(url("post_hide", p))
     assert Report.objects.get().resolved_at is not None
-    queue = client.get(reverse("discussions:moderation", args=[group.slug])).content.decode()
+    queue = client.get(reverse("moderation:queue", args=[group.slug])).content.decode()
     assert "hid a post" in queue
 
 
 def test_history_visible_to_moderators_only(setup, client):
-    from studygroups.discussions.services import post_edit
+    from studygroups.discussions.posting import post_edit
 
     group, document, author, member, facilitator, p = setup
     post_edit(editor=author, post=p, body="polite words")
@@ -112,9 +116,9 @@ def test_moderator_deletion_is_logged_and_says_so(setup, client, htmx):
     group, document, author, member, facilitator, p = setup
     client.force_login(facilitator)
     extra = HX if htmx else {}
-    response = client.post(url("post_delete", p), **extra)
+    response = client.post(url("post_remove", p), **extra)
     assert response.status_code == (200 if htmx else 302)
-    client.post(url("post_delete", p), **extra)  # repeating changes nothing
+    client.post(url("post_remove", p), **extra)  # repeating changes nothing
     action = ModerationAction.objects.get()
     assert (action.kind, action.actor, action.post) == ("delete", facilitator, p)
     client.force_login(member)
@@ -129,3 +133,42 @@ def test_author_deletion_is_not_a_moderation_action(setup, client):
     client.post(url("post_delete", p))
     assert not ModerationAction.objects.exists()
     assert "deleted by its author" in client.get(url("post", p)).content.decode()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_member_cannot_report_their_own_post(setup, client, htmx):
+    group, document, author, member, facilitator, p = setup
+    client.force_login(author)
+    extra = HX if htmx else {}
+    assert client.get(url("post_report", p), **extra).status_code == 403
+    response = client.post(url("post_report", p), {"reason": "mine"}, **extra)
+    assert response.status_code == 403 and b"your own post" in response.content
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("removal", ["hidden_at", "deleted_at"])
+def test_hidden_or_deleted_post_cannot_be_reported(setup, client, removal):
+    group, document, author, member, facilitator, p = setup
+    Post.objects.filter(pk=p.pk).update(**{removal: p.created_at})
+    client.force_login(member)
+    response = client.post(url("post_report", p), {"reason": "rude"})
+    assert response.status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_report_button_follows_the_rule(setup, client):
+    group, document, author, member, facilitator, p = setup
+    report = url("post_report", p).encode()
+    client.force_login(member)
+    assert report in client.get(p.discussion.get_absolute_url()).content
+    client.force_login(author)
+    assert report not in client.get(p.discussion.get_absolute_url()).content
+
+
+def test_moderator_removes_only_others_posts(setup, client):
+    group, document, author, member, facilitator, p = setup
+    own = post(group, document, facilitator, "my own words")
+    client.force_login(facilitator)
+    assert client.post(url("post_remove", own)).status_code == 403
+    assert client.post(url("post_delete", own)).status_code == 302
+    assert not ModerationAction.objects.exists()

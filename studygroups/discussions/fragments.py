@@ -1,0 +1,66 @@
+"""Answers about one post that other apps' views send back too (moderation): the post
+redrawn for htmx with its paragraph's margin count, or a message and a redirect.
+Also the member's last visit, which decides what is marked new."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from studygroups.library.reading import paragraph_numbers
+
+from . import posting, selectors
+from .models import ReadState
+
+
+def seen_at(request, discussion, *, update: bool):
+    """The time posts are "new" after: the member's visit before this one.
+
+    A visit (`update`) records itself and keeps the previous time in the session, so the
+    requests that continue it (another page of threads, a sort or filter, a paragraph's
+    threads, the answer after posting) mark the same posts new as the page did."""
+    if discussion is None or not request.user.is_authenticated:
+        return None
+    key = f"discussion-seen-before-{discussion.pk}"
+    if update:
+        previous = posting.discussion_mark_seen(user=request.user, discussion=discussion)
+        request.session[key] = previous.isoformat() if previous else ""
+        return previous
+    if key in request.session:
+        stored = request.session[key]
+        try:
+            return datetime.fromisoformat(stored) if stored else None
+        except ValueError:
+            pass
+    state = ReadState.objects.filter(user=request.user, discussion=discussion).first()
+    return state.last_seen_at if state else None
+
+
+def with_margin_count(request, response, post):
+    """Add the paragraph's margin count, updated, to an htmx response about a post on a
+    paragraph (swapped out of band), so the reader's count follows without a reload."""
+    if not post.anchor or response.status_code != 200:
+        return response
+    discussion = post.discussion
+    number = paragraph_numbers([(discussion.document_id, post.anchor)]).get(
+        (discussion.document_id, post.anchor)
+    )
+    if number is None:  # the paragraph is gone from a corrected text
+        return response
+    since = seen_at(request, discussion, update=False)
+    entry = selectors.margin_count(request.user, post, number=number, seen_at=since)
+    context = {"entry": entry, "group": discussion.group, "document": discussion.document}
+    count = render(request, "discussions/_para_count.html", context | {"oob": True})
+    response.content += count.content
+    return response
+
+
+def post_response(request, post, *, message: str, margin: bool = True):
+    """The answer to an action on one post: the post itself, redrawn (htmx, with the
+    paragraph's margin count), else `message` and a redirect to where the post is."""
+    if request.htmx:
+        context = selectors.post_card(request.user, post).as_context()
+        response = render(request, "discussions/post_detail.html#post", context)
+        return with_margin_count(request, response, post) if margin else response
+    messages.success(request, message)
+    return redirect(selectors.post_url(post))

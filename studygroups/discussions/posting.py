@@ -1,0 +1,220 @@
+"""Every write of a post or of a member's standing in a discussion (follow, last visit).
+
+Writes are keyword-only, validated with `full_clean()` and atomic. Notifications and
+e-mails are side effects of posting, so they are created here, never in signals.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from studygroups.curricula.models import DiscussionQuestion
+from studygroups.groups.models import Group
+from studygroups.library.models import Document
+
+from .anchoring import block_for_anchor, locate_quote
+from .models import (
+    BODY_MAX,
+    MAX_DEPTH,
+    PATH_SEGMENT,
+    Discussion,
+    Follow,
+    Post,
+    PostRevision,
+    ReadState,
+)
+from .notifications import notify
+from .questions import questions_for
+from .rendering import render_body
+
+
+def discussion_get_or_create(*, group: Group, document: Document) -> Discussion:
+    discussion, _ = Discussion.objects.get_or_create(group=group, document=document)
+    return discussion
+
+
+def _validate_body(body: str) -> str:
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise ValidationError({"body": "Write something before posting."})
+    if len(body) > BODY_MAX:
+        raise ValidationError(
+            {"body": f"A post can be at most {BODY_MAX:,} characters; this one has {len(body):,}."}
+        )
+    return body
+
+
+def _insert(post: Post, *, parent: Post | None) -> Post:
+    """Save a new post and give it its path (its id appended to its parent's path)."""
+    post.depth = parent.depth + 1 if parent else 0
+    post.path = ""
+    post.save()
+    segment = f"{post.pk:0{PATH_SEGMENT}d}"
+    post.path = (parent.path if parent else "") + segment
+    Post.objects.filter(pk=post.pk).update(path=post.path)
+    return post
+
+
+def _existing(author, key: uuid.UUID | None) -> Post | None:
+    if key is None:
+        return None
+    return Post.objects.filter(author=author, idempotency_key=key).first()
+
+
+@transaction.atomic
+def post_create(
+    *,
+    author,
+    group: Group,
+    document: Document,
+    body: str,
+    anchor: str = "",
+    quote: str = "",
+    quote_prefix: str = "",
+    question: DiscussionQuestion | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> tuple[Post, bool]:
+    """A new top-level post. Returns (post, created); the same idempotency key from the
+    same author returns the first post instead of a second one."""
+    existing = _existing(author, idempotency_key)
+    if existing is not None:
+        return existing, False
+    body = _validate_body(body)
+    anchor = (anchor or "").strip()
+    quote_suffix = ""
+    if anchor:
+        block = block_for_anchor(document, anchor)
+        quote, quote_prefix, quote_suffix = locate_quote(block.text, quote, quote_prefix)
+    elif quote:
+        raise ValidationError({"quote": "A quotation needs the paragraph it comes from."})
+    else:
+        quote_prefix = ""
+    if question is not None and question.pk not in {q.pk for q in questions_for(group, document)}:
+        raise ValidationError(
+            {"question": "That question is not part of this group's reading of this text."}
+        )
+    discussion = discussion_get_or_create(group=group, document=document)
+    if discussion.is_locked:
+        raise ValidationError("This discussion is locked by a moderator.")
+    html, mentioned = render_body(body, group=group)
+    post = Post(
+        discussion=discussion,
+        author=author,
+        body=body,
+        body_html=html,
+        anchor=anchor,
+        quote=quote,
+        quote_prefix=quote_prefix,
+        quote_suffix=quote_suffix,
+        question=question,
+        idempotency_key=idempotency_key or uuid.uuid4(),
+    )
+    post.full_clean(exclude=["path", "discussion"])
+    return _save_new(post, parent=None, mentioned=mentioned)
+
+
+@transaction.atomic
+def post_reply(
+    *, author, parent: Post, body: str, idempotency_key: uuid.UUID | None = None
+) -> tuple[Post, bool]:
+    """A reply under `parent`, in the same discussion and on the same paragraph."""
+    existing = _existing(author, idempotency_key)
+    if existing is not None:
+        return existing, False
+    body = _validate_body(body)
+    if parent.is_deleted or parent.is_hidden:
+        raise ValidationError("That post was removed, so it cannot take new replies.")
+    if parent.depth + 1 >= MAX_DEPTH:
+        raise ValidationError("This thread is as deep as it can go; reply further up instead.")
+    discussion = parent.discussion
+    if discussion.is_locked:
+        raise ValidationError("This discussion is locked by a moderator.")
+    html, mentioned = render_body(body, group=discussion.group)
+    post = Post(
+        discussion=discussion,
+        parent=parent,
+        author=author,
+        body=body,
+        body_html=html,
+        anchor=parent.anchor,
+        idempotency_key=idempotency_key or uuid.uuid4(),
+    )
+    post.full_clean(exclude=["path", "discussion", "parent"])
+    return _save_new(post, parent=parent, mentioned=mentioned)
+
+
+def _save_new(post: Post, *, parent: Post | None, mentioned: list) -> tuple[Post, bool]:
+    try:
+        with transaction.atomic():
+            _insert(post, parent=parent)
+    except IntegrityError:
+        # A double submit raced past the check above: the first one won.
+        existing = _existing(post.author, post.idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+    Follow.objects.get_or_create(user=post.author, discussion=post.discussion)
+    ReadState.objects.update_or_create(
+        user=post.author, discussion=post.discussion, defaults={"last_seen_at": timezone.now()}
+    )
+    notify(post, parent=parent, mentioned=mentioned)
+    return post, True
+
+
+@transaction.atomic
+def post_edit(*, editor, post: Post, body: str) -> Post:
+    """Replace a post's text, keeping the previous version as a revision."""
+    body = _validate_body(body)
+    if post.discussion.is_locked:
+        raise ValidationError("This discussion is locked by a moderator.")
+    if body == post.body:
+        return post
+    PostRevision.objects.create(
+        post=post, body=post.body, body_html=post.body_html, edited_by=editor
+    )
+    post.body = body
+    post.body_html, _ = render_body(body, group=post.discussion.group)
+    post.edited_at = timezone.now()
+    post.full_clean(exclude=["path", "discussion", "parent"])
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    return post
+
+
+@transaction.atomic
+def post_delete(*, actor, post: Post) -> bool:
+    """Soft delete: the post becomes a placeholder so its replies stay readable. Safe to
+    repeat; returns whether it changed. When `actor` is not the author the placeholder
+    says a moderator removed it (moderation's `post_remove` logs that action)."""
+    by_moderator = post.author_id != actor.pk
+    changed = Post.objects.filter(pk=post.pk, deleted_at__isnull=True).update(
+        deleted_at=timezone.now(), deleted_by_moderator=by_moderator
+    )
+    post.refresh_from_db(fields=["deleted_at", "deleted_by_moderator"])
+    return bool(changed)
+
+
+@transaction.atomic
+def follow_set(*, user, discussion: Discussion, following: bool) -> Follow:
+    follow, _ = Follow.objects.update_or_create(
+        user=user, discussion=discussion, defaults={"following": following}
+    )
+    return follow
+
+
+def discussion_mark_seen(*, user, discussion: Discussion | None) -> datetime | None:
+    """Record this visit; return the previous visit's time (None on the first)."""
+    if discussion is None or not user.is_authenticated:
+        return None
+    state = ReadState.objects.filter(user=user, discussion=discussion).first()
+    now = timezone.now()
+    if state is None:
+        ReadState.objects.create(user=user, discussion=discussion, last_seen_at=now)
+        return None
+    previous = state.last_seen_at
+    ReadState.objects.filter(pk=state.pk).update(last_seen_at=now)
+    return previous

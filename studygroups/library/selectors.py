@@ -1,0 +1,100 @@
+"""The library's pages as ready data: the filtered list and the reader of one document."""
+
+from dataclasses import dataclass, field, fields
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404
+
+from .forms import LibraryFilterForm, language_name
+from .models import Author, Document, DocumentAuthor, Section
+from .reading import AssignedRange, Part, assigned_range, document_parts
+
+PAGE_SIZE = 20
+
+
+class PageData:
+    def as_context(self) -> dict:
+        """The fields as a template context (shallow: the objects themselves)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class DocumentListPage(PageData):
+    form: LibraryFilterForm
+    page: Page
+    documents: list
+    querystring: str
+    filtered: bool
+
+
+def document_list_page(params) -> DocumentListPage:
+    """A page of the documents matching the filter form bound to `params` (a QueryDict)."""
+    form = LibraryFilterForm(params or None)
+    if form.is_bound:
+        form.is_valid()
+    documents = form.filter(Document.objects.for_listing())
+    page = Paginator(documents, PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    return DocumentListPage(
+        form=form,
+        page=page,
+        documents=page.object_list,
+        querystring=query.urlencode(),
+        filtered=any(v for k, v in params.items() if k not in {"page", "sort"}),
+    )
+
+
+def document_authors(document: Document) -> list[Author]:
+    """The document's authors in their order (one query)."""
+    return [
+        link.author
+        for link in DocumentAuthor.objects.filter(document=document).select_related("author")
+    ]
+
+
+@dataclass
+class Reader(PageData):
+    """A document as the reader shows it: numbered parts, the outline, the authors.
+    Pages that read a document (the library, a group's discussion) add their own
+    margin to it; see `templates/library/reader.html`."""
+
+    document: Document
+    authors: list[Author]
+    parts: list[Part]
+    sections: list[Section] = field(default_factory=list)
+
+
+def reader(document: Document) -> Reader:
+    """Three queries: authors, sections, blocks."""
+    authors = document_authors(document)
+    parts = document_parts(document)
+    return Reader(
+        document=document,
+        authors=authors,
+        parts=parts,
+        sections=[p.section for p in parts if p.section],
+    )
+
+
+@dataclass
+class LibraryReader(Reader):
+    language_name: str = ""
+    assigned: AssignedRange = field(default_factory=AssignedRange)
+    highlight: frozenset[str] = frozenset()
+
+
+def library_reader(slug: str, *, start: str = "", end: str = "") -> LibraryReader:
+    """The library's reader of a document, with the reading range `start`..`end` marked
+    (an unusable range comes back as `assigned.error`). Http404 when there is none."""
+    document = Document.objects.prefetch_related("topics", "sources").filter(slug=slug).first()
+    if document is None:
+        raise Http404("No such document.")
+    base = reader(document)
+    assigned = assigned_range(base.parts, start, end)
+    return LibraryReader(
+        **base.as_context(),
+        language_name=language_name(document.language),
+        assigned=assigned,
+        highlight=assigned.anchors,
+    )

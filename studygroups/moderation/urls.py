@@ -1,0 +1,28 @@
+"""Moderation's routes, mounted under /discussions/ next to the things they act on (see
+studygroups/urls.py: included before the discussions' routes, whose
+`<group>/<document>/` would otherwise take `<group>/moderation/`)."""
+
+from django.urls import path
+
+from studygroups.discussions.urls import IdConverter  # noqa: F401  (registers the converter)
+
+from . import views
+
+app_name = "moderation"
+
+doc = "<slug:group_slug>/<slug:document_slug>/"
+post = doc + "posts/<discussions_id:post_id>/"
+
+urlpatterns = [
+    path("<slug:group_slug>/moderation/", views.queue, name="queue"),
+    path(
+        "<slug:group_slug>/moderation/reports/<discussions_id:report_id>/resolve/",
+        views.report_resolve,
+        name="report_resolve",
+    ),
+    path(doc + "lock/", views.discussion_lock, name="lock"),
+    path(post + "hide/", views.post_hide, name="post_hide"),
+    path(post + "unhide/", views.post_unhide, name="post_unhide"),
+    path(post + "remove/", views.post_remove, name="post_remove"),
+    path(post + "report/", views.post_report, name="post_report"),
+]
