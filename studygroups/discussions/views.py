@@ -99,6 +99,13 @@ def _discussion_context(
     }
 
 
+# The discussion's hooks in the shared reader (templates/library/reader.html).
+READER_MARGIN = {
+    "block_margin": "discussions/_para_count.html",
+    "block_after": "discussions/_para_threads.html",
+}
+
+
 @require_GET
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def document(request, group_slug, document_slug):
@@ -111,6 +118,7 @@ def document(request, group_slug, document_slug):
     if not wants_partial(request):
         # htmx asks for the discussion alone; the whole page adds the text.
         context |= selectors.discussion_reader(request.user, ctx, seen_at=seen_at).as_context()
+        context |= READER_MARGIN
     return render_page(request, "discussions/document.html", context, partial="discussion")
 
 
