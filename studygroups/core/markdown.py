@@ -68,7 +68,3 @@ def render_markdown(text: str, *, limited: bool = False) -> str:
     html = _md.render(text or "")
     return (_limited if limited else _full).clean(html).strip()
 
-
-def sanitize_html(html: str) -> str:
-    """Sanitize HTML from elsewhere with the same allowlist."""
-    return _full.clean(html or "").strip()

@@ -17,7 +17,6 @@ import rules
 
 from studygroups.groups.rules import (
     can_see_members,
-    can_view_group,
     is_active_member,
     is_facilitator,
     is_organizer,
@@ -26,7 +25,6 @@ from studygroups.groups.rules import (
 from .models import Post
 from .questions import answer_gate
 
-can_read_discussion = can_view_group
 can_write_discussion = is_active_member
 can_moderate_discussion = is_facilitator
 can_export_discussion = is_organizer
