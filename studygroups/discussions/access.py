@@ -139,47 +139,11 @@ def access_post_for_delete(user, group_slug, document_slug, post_id) -> Post:
     return post
 
 
-def access_post_for_removal(user, group_slug, document_slug, post_id) -> Post:
-    """A post a moderator may remove: someone else's (their own they simply delete)."""
-    post = access_post_for_moderation(user, group_slug, document_slug, post_id)
-    if not discussion_rules.can_remove_post(user, post):
-        raise Refused("Delete your own posts as their author.")
-    return post
-
-
-def access_post_for_report(user, group_slug, document_slug, post_id) -> Post:
-    """A post a member may report: someone else's, and neither hidden nor deleted."""
-    post = access_post(user, group_slug, document_slug, post_id)
-    if not discussion_rules.can_write_discussion(user, post.discussion.group):
-        raise Refused("Only members of this group can report its posts.")
-    if discussion_rules.is_post_author(user, post):
-        raise Refused("You cannot report your own post.")
-    if not discussion_rules.can_report_post(user, post):
-        raise Refused("That post was removed; there is nothing left to report.")
-    return post
-
-
 def access_post_for_moderation(user, group_slug, document_slug, post_id) -> Post:
     post = access_post(user, group_slug, document_slug, post_id)
     if not discussion_rules.can_moderate_post(user, post):
         raise Refused("Only the group's organizers and facilitators moderate its discussions.")
     return post
-
-
-def access_discussion_for_moderation(user, group_slug: str, document_slug: str):
-    context = access_discussion(user, group_slug, document_slug)
-    if not discussion_rules.can_moderate_discussion(user, context.group):
-        raise Refused("Only the group's organizers and facilitators moderate its discussions.")
-    if context.discussion is None:
-        raise Http404("Nobody has posted in this discussion yet.")
-    return context
-
-
-def access_group_for_moderation(user, group_slug: str) -> Group:
-    group = access_group(user, group_slug)
-    if not discussion_rules.can_moderate_discussion(user, group):
-        raise Refused("Only the group's organizers and facilitators moderate its discussions.")
-    return group
 
 
 def access_discussion_for_export(user, group_slug: str, document_slug: str):

@@ -9,11 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from studygroups.discussions import access, fragments
+from studygroups.discussions import fragments
 from studygroups.discussions.access import refusals
 from studygroups.discussions.selectors import post_url
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import ReportForm
 from .models import Report
 
