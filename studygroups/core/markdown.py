@@ -67,4 +67,3 @@ def render_markdown(text: str, *, limited: bool = False) -> str:
     links, code and lists (for discussion questions and short notes)."""
     html = _md.render(text or "")
     return (_limited if limited else _full).clean(html).strip()
-

@@ -8,7 +8,7 @@ Every post they return carries `node.can`, the viewer's `PostActions`, computed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from studygroups.curricula.models import DiscussionQuestion
 from studygroups.groups.models import Group, Membership
 from studygroups.library.models import Block, Document
 from studygroups.library.reading import document_parts
-from studygroups.library.selectors import Reader, reader
+from studygroups.library.selectors import PageData, Reader, reader
 
 from .access import DiscussionContext
 from .anchoring import block_for_anchor
@@ -31,12 +31,6 @@ from .rules import DiscussionActions, can_see_member, discussion_actions, post_a
 from .threads import DISPLAY_DEPTH, Node, anchor_counts, build_threads, subtree
 
 THREADS_PER_PAGE = 25
-
-
-class PageData:
-    def as_context(self) -> dict:
-        """The fields as a template context (shallow: the objects themselves)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def post_url(post: Post) -> str:

@@ -13,6 +13,8 @@ PAGE_SIZE = 20
 
 
 class PageData:
+    """A page's data as a dataclass; `as_context()` hands it to a template."""
+
     def as_context(self) -> dict:
         """The fields as a template context (shallow: the objects themselves)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
