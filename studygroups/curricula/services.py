@@ -7,13 +7,11 @@ renumber its units (or a unit's readings or questions) inside one transaction.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, F, Max, Q, Subquery, Sum, When
@@ -24,12 +22,12 @@ from studygroups.core.markdown import render_markdown
 from studygroups.library.models import Block, Document, reading_minutes_for
 from studygroups.library.reading import assigned_range, document_parts, paragraph_numbers
 from studygroups.library.services import unique_slug
+from studygroups.library.units import ProposedUnitData, proposed_units_for
 
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
 from .rules import can_see_facilitator_notes, can_view_curriculum
 
 UP, DOWN = "up", "down"
-PROPOSED_UNIT_MINUTES = 25
 
 
 # ---------- Helpers ----------
@@ -543,111 +541,13 @@ def question_remove(*, question: DiscussionQuestion) -> None:
     _touch_unit(question.unit_id)
 
 
-# ---------- Proposed units ("make a reading series from these documents") ----------
+# ---------- A series from documents ----------
 
 
-@dataclass
-class ProposedUnit:
-    title: str
-    start_anchor: str
-    end_anchor: str
-    word_count: int
-
-    @property
-    def minutes(self) -> int:
-        return reading_minutes_for(self.word_count)
-
-
-def _importer_proposals():
-    """The importer's `proposed_units_for(document)`, when it is installed."""
-    for module_name in ("corpus_import.units", "corpus_import"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        function = getattr(module, "proposed_units_for", None)
-        if callable(function):
-            return function
-    return None
-
-
-def _field(item, *names, default=None):
-    for name in names:
-        if isinstance(item, dict) and name in item:
-            return item[name]
-        if hasattr(item, name):
-            return getattr(item, name)
-    return default
-
-
-def split_document(
-    document: Document, *, minutes: int = PROPOSED_UNIT_MINUTES, blocks=None, sections=None
-) -> list[ProposedUnit]:
-    """Split a document into units of at most `minutes` of reading at the configured words
-    per minute: whole sections together where they fit, a long section at paragraph
-    boundaries. Never inside a paragraph. A short document is one whole-document unit."""
-    limit = minutes * settings.READING_WORDS_PER_MINUTE
-    parts = document_parts(document, blocks=blocks, sections=sections)
-    numbered_parts = [(p, p.numbered()) for p in parts if p.numbered()]
-    total = sum(item.block.word_count for _, items in numbered_parts for item in items)
-    if total <= limit or not numbered_parts:
-        return [ProposedUnit(document.title, "", "", total)]
-    units: list[ProposedUnit] = []
-    current: list = []
-    title = ""
-    words = 0
-
-    def flush():
-        nonlocal current, words, title
-        if current:
-            units.append(
-                ProposedUnit(title or document.title, current[0].anchor, current[-1].anchor, words)
-            )
-        current, words, title = [], 0, ""
-
-    for part, items in numbered_parts:
-        heading = part.section.heading if part.section else document.title
-        part_words = sum(item.block.word_count for item in items)
-        if current and words + part_words > limit:
-            flush()
-        if part_words <= limit:
-            title = title or heading
-            current.extend(items)
-            words += part_words
-            continue
-        piece = 1
-        for item in items:
-            if current and words + item.block.word_count > limit:
-                flush()
-                piece += 1
-            if not current:
-                title = heading if piece == 1 else f"{heading} (continued)"
-            current.append(item)
-            words += item.block.word_count
-    flush()
-    return units
-
-
-def proposed_units_for(document: Document) -> list[ProposedUnit]:
-    """The importer's proposal when available and valid, else our own split."""
-    function = _importer_proposals()
-    if function is not None:
-        try:
-            proposals = [
-                ProposedUnit(
-                    title=str(_field(p, "title", default="") or document.title)[:200],
-                    start_anchor=_field(p, "first_anchor", "start_anchor", "first", default="")
-                    or "",
-                    end_anchor=_field(p, "last_anchor", "end_anchor", "last", default="") or "",
-                    word_count=int(_field(p, "word_count", "words", default=0) or 0),
-                )
-                for p in function(document) or []
-            ]
-        except Exception:  # noqa: BLE001 - a bad proposal must not stop the organizer
-            proposals = []
-        if proposals:
-            return proposals
-    return split_document(document)
+def document_units(document: Document) -> list[ProposedUnitData]:
+    """The library's proposed reading units of the document; one whole-document unit for
+    a text without paragraphs."""
+    return proposed_units_for(document) or [ProposedUnitData(document.title, "", "", 0)]
 
 
 @transaction.atomic
@@ -664,18 +564,18 @@ def curriculum_create_from_documents(
         raise ValidationError({"documents": "Choose at least one document."})
     curriculum = curriculum_create(owner=owner, title=title, summary=summary, visibility=visibility)
     for document in documents:
-        proposals = proposed_units_for(document)
+        proposals = document_units(document)
         if len(proposals) == 1:
             # One unit holds the whole text: name it after the text and assign it whole.
-            proposals = [ProposedUnit(document.title, "", "", proposals[0].word_count)]
+            proposals = [ProposedUnitData(document.title, "", "", proposals[0].words)]
         for proposal in proposals:
-            unit = unit_add(curriculum=curriculum, title=proposal.title or document.title)
+            unit = unit_add(curriculum=curriculum, title=proposal.title[:200] or document.title)
             try:
                 reading_add(
                     unit=unit,
                     document=document,
-                    start_anchor=proposal.start_anchor,
-                    end_anchor=proposal.end_anchor,
+                    start_anchor=proposal.first_anchor,
+                    end_anchor=proposal.last_anchor,
                 )
             except ValidationError:
                 # The proposal's anchors do not fit this text: assign the whole document.

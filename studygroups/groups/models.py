@@ -34,9 +34,7 @@ class GroupQuerySet(models.QuerySet):
             return self.annotate(viewer_id=Value(None, output_field=models.IntegerField()))
         return self.annotate(
             viewer_id=Value(user.pk, output_field=models.IntegerField()),
-            viewer_membership=FilteredRelation(
-                "memberships", condition=Q(memberships__user=user)
-            ),
+            viewer_membership=FilteredRelation("memberships", condition=Q(memberships__user=user)),
         ).select_related("viewer_membership")
 
     def listed(self):

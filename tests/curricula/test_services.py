@@ -1,9 +1,5 @@
-import sys
-import types
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
 
 from studygroups.curricula import services
 from studygroups.curricula.demo import create_demo_curriculum
@@ -268,75 +264,6 @@ def test_unit_warnings(user, document):
 
 
 # ---------- Proposed units and "from documents" ----------
-
-
-@override_settings(READING_WORDS_PER_MINUTE=10)
-def test_split_document_respects_the_limit_and_paragraphs():
-    # 4 sections x 3 paragraphs x 40 words = 120 words per section; limit 25 min * 10 = 250.
-    document = make_document(sections=4, paragraphs=3, words_per_paragraph=40)
-    units = services.split_document(document)
-    assert [u.word_count for u in units] == [240, 240]
-    assert units[0].title == "Section 1" and units[1].title == "Section 3"
-    blocks = paragraphs(document)
-    assert (units[0].start_anchor, units[0].end_anchor) == (blocks[0].anchor, blocks[5].anchor)
-    assert (units[1].start_anchor, units[1].end_anchor) == (blocks[6].anchor, blocks[11].anchor)
-
-
-@override_settings(READING_WORDS_PER_MINUTE=1)
-def test_split_document_splits_a_long_section_between_paragraphs():
-    document = make_document(sections=1, paragraphs=3, words_per_paragraph=20)
-    units = services.split_document(document, minutes=45)
-    assert [u.word_count for u in units] == [40, 20]
-    assert units[1].title == "Section 1 (continued)"
-    assert all(u.word_count <= 45 for u in units)
-
-
-def test_short_document_is_one_whole_unit(document):
-    [unit] = services.split_document(document)
-    assert (unit.title, unit.start_anchor, unit.word_count) == (document.title, "", 240)
-    assert unit.minutes == 2
-
-
-def test_importer_proposals_are_used_when_available(monkeypatch, document):
-    blocks = paragraphs(document)
-    module = types.ModuleType("corpus_import.units")
-    module.proposed_units_for = lambda d: [
-        {
-            "title": "Opening",
-            "first_anchor": blocks[0].anchor,
-            "last_anchor": blocks[2].anchor,
-            "word_count": 120,
-        }
-    ]
-    monkeypatch.setitem(sys.modules, "corpus_import.units", module)
-    [proposal] = services.proposed_units_for(document)
-    assert (proposal.title, proposal.start_anchor, proposal.end_anchor) == (
-        "Opening",
-        blocks[0].anchor,
-        blocks[2].anchor,
-    )
-
-
-def test_failing_importer_falls_back_to_own_split(monkeypatch, document):
-    module = types.ModuleType("corpus_import.units")
-
-    def broken(document):
-        raise RuntimeError("importer mid-edit")
-
-    module.proposed_units_for = broken
-    monkeypatch.setitem(sys.modules, "corpus_import.units", module)
-    assert services.proposed_units_for(document)[0].title == document.title
-
-
-def test_create_from_documents_with_bad_importer_anchors(monkeypatch, user, document):
-    module = types.ModuleType("corpus_import.units")
-    module.proposed_units_for = lambda d: [
-        types.SimpleNamespace(title="Bad", first_anchor="p-x", last_anchor="p-y", word_count=1)
-    ]
-    monkeypatch.setitem(sys.modules, "corpus_import.units", module)
-    c = services.curriculum_create_from_documents(owner=user, title="Mine", documents=[document])
-    reading = Reading.objects.get(unit__curriculum=c)
-    assert reading.is_whole_document and reading.word_count == 240
 
 
 def test_create_from_documents(user):
