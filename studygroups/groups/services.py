@@ -31,6 +31,7 @@ from .models import (
     SessionReading,
 )
 from .readings import session_prefetches, session_questions, session_readings, total_minutes
+from .rules import series_shown_to_members
 
 logger = logging.getLogger(__name__)
 
@@ -764,10 +765,8 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
             .exclude(user_id__in=already | declined)
             .select_related("user", "user__group_notifications")
         )
-        # Every recipient is an active member, who may see the series once it is
-        # published (series_visible); a draft stays with its owners.
-        curriculum = session.group.curriculum
-        show_units = curriculum is None or curriculum.status == curriculum.Status.PUBLISHED
+        # Every recipient is an active member.
+        show_units = series_shown_to_members(session.group)
         readings = session_readings(session, show_units=show_units)
         context = {
             "session": session,
