@@ -16,7 +16,7 @@ from django_htmx.http import retarget
 from studygroups.library.models import Block, Document, Section, reading_minutes_for
 from studygroups.library.reading import Part, document_parts
 
-from . import services
+from . import forking, services
 from .access import (
     access_curriculum,
     access_curriculum_for_edit,
@@ -39,7 +39,9 @@ from .forms import (
     UnitTitleForm,
 )
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
+from .ranges import questions_tie, reading_paragraphs, reading_range_words
 from .rules import can_edit_curriculum, can_fork_curriculum, can_see_facilitator_notes
+from .warnings import unit_warnings
 
 PAGE_SIZE = 20
 SEARCH_LIMIT = 8
@@ -73,11 +75,9 @@ def _units_with_content(curriculum: Curriculum) -> list[Unit]:
     )
     for unit in units:
         unit.curriculum = curriculum
-        unit.warnings = services.unit_warnings(
-            unit, curriculum.target_unit_minutes, unit.readings.all()
-        )
+        unit.warnings = unit_warnings(unit, curriculum.target_unit_minutes, unit.readings.all())
     readings = [r for unit in units for r in unit.readings.all()]
-    services.questions_tie([q for unit in units for q in unit.questions.all()], readings)
+    questions_tie([q for unit in units for q in unit.questions.all()], readings)
     return units
 
 
@@ -100,7 +100,7 @@ def _builder_context(curriculum: Curriculum, *, user, unit_form=None, settings_f
         "totals": _totals(units),
         "unit_form": unit_form or UnitTitleForm(),
         "settings_form": settings_form or CurriculumForm(instance=curriculum),
-        "fork_changes": services.fork_changes(curriculum, user=user),
+        "fork_changes": forking.fork_changes(curriculum, user=user),
     }
 
 
@@ -116,8 +116,8 @@ def _unit_editor_context(
         optional,
         len(questions),
     )
-    paragraphs = services.reading_paragraphs(readings)
-    services.questions_tie(
+    paragraphs = reading_paragraphs(readings)
+    questions_tie(
         questions,
         readings,
         numbers={
@@ -129,7 +129,7 @@ def _unit_editor_context(
         "unit": unit,
         "readings": readings,
         "questions": questions,
-        "warnings": services.unit_warnings(unit, unit.curriculum.target_unit_minutes, readings),
+        "warnings": unit_warnings(unit, unit.curriculum.target_unit_minutes, readings),
         "question_form": question_form
         or QuestionForm(unit=unit, readings=readings, paragraphs=paragraphs),
         "search_form": search_form or LibrarySearchForm(),
@@ -222,7 +222,7 @@ def curriculum_detail(request, slug):
         "is_owner": is_owner,
         "can_fork": can_fork_curriculum(request.user, curriculum),
         "show_notes": can_see_facilitator_notes(request.user, curriculum),
-        "fork_changes": services.fork_changes(curriculum, user=request.user) if is_owner else None,
+        "fork_changes": forking.fork_changes(curriculum, user=request.user) if is_owner else None,
     }
     return render(request, "curricula/curriculum_detail.html", context)
 
@@ -237,7 +237,7 @@ def _unit_page_data(request, slug, unit_id, *, tie_questions=True) -> dict:
     required = sum(r.word_count for r in readings if r.required)
     optional = sum(r.word_count for r in readings if not r.required)
     if tie_questions:
-        services.questions_tie(questions, readings)
+        questions_tie(questions, readings)
     return {
         "curriculum": curriculum,
         "unit": unit,
@@ -319,7 +319,7 @@ def unit_packet(request, slug, unit_id):
             numbered = [i for p in reading.parts for i in p.numbered() if i.number]
             reading.first_number = numbered[0].number if numbered else None
             reading.last_number = numbered[-1].number if numbered else None
-    services.questions_tie(data["questions"], data["readings"], numbers)
+    questions_tie(data["questions"], data["readings"], numbers)
     return render(request, "curricula/unit_packet.html", data)
 
 
@@ -419,7 +419,7 @@ def curriculum_fork(request, slug):
     if not can_fork_curriculum(request.user, curriculum):
         messages.error(request, "Only published public reading series can be copied.")
         return redirect(curriculum)
-    copy = services.curriculum_fork(curriculum=curriculum, owner=request.user)
+    copy = forking.curriculum_fork(curriculum=curriculum, owner=request.user)
     messages.success(
         request, f"This is your own copy of “{curriculum.title}”, a private draft. Adapt it."
     )
@@ -543,7 +543,7 @@ def reading_time(request, slug, unit_id):
     range_time = {"words": None, "error": "", "hint": ""}
     if form.is_valid():
         try:
-            words = services.reading_range_words(
+            words = reading_range_words(
                 document=document,
                 start_anchor=form.cleaned_data["start_anchor"],
                 end_anchor=form.cleaned_data["end_anchor"],

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from studygroups.curricula import services
+from studygroups.curricula.forking import curriculum_fork, fork_changes
 from studygroups.curricula.forms import CurriculumForm
 from studygroups.curricula.models import Curriculum, DiscussionQuestion, Unit
 from studygroups.curricula.rules import can_see_facilitator_notes
@@ -28,7 +29,7 @@ def _with_notes(owner) -> Curriculum:
 
 def test_fork_by_stranger_does_not_copy_facilitator_notes(user, other_user):
     original = _with_notes(user)
-    copy = services.curriculum_fork(curriculum=original, owner=other_user)
+    copy = curriculum_fork(curriculum=original, owner=other_user)
     assert copy.units.get().facilitator_notes == ""
     assert DiscussionQuestion.objects.get(unit__curriculum=copy).facilitator_notes == ""
     assert copy.units.get().title == "Unit 1"  # everything else is still copied
@@ -36,7 +37,7 @@ def test_fork_by_stranger_does_not_copy_facilitator_notes(user, other_user):
 
 def test_fork_by_owner_keeps_facilitator_notes(user):
     original = _with_notes(user)
-    copy = services.curriculum_fork(curriculum=original, owner=user)
+    copy = curriculum_fork(curriculum=original, owner=user)
     assert copy.units.get().facilitator_notes == "SECRET-UNIT-NOTE"
     assert DiscussionQuestion.objects.get(unit__curriculum=copy).facilitator_notes == (
         "SECRET-Q-NOTE"
@@ -80,17 +81,17 @@ def test_share_notes_is_in_the_settings_form_with_help():
 
 def test_fork_changes_empty_when_original_no_longer_visible(user, other_user):
     original = make_curriculum(owner=user, units=1)
-    copy = services.curriculum_fork(curriculum=original, owner=other_user)
+    copy = curriculum_fork(curriculum=original, owner=other_user)
     services.unit_add(curriculum=original, title="Secret new unit")
-    assert services.fork_changes(copy, user=other_user).new_units
+    assert fork_changes(copy, user=other_user).new_units
     services.curriculum_update(curriculum=original, data={"visibility": "private"})
     Unit.objects.filter(curriculum=original).update(title="Renamed in private")
-    assert not services.fork_changes(copy, user=other_user)
+    assert not fork_changes(copy, user=other_user)
 
 
 def test_fork_changes_not_shown_on_copy_page_when_original_went_private(client, user, other_user):
     original = make_curriculum(owner=user, units=1)
-    copy = services.curriculum_fork(curriculum=original, owner=other_user)
+    copy = curriculum_fork(curriculum=original, owner=other_user)
     services.curriculum_update(curriculum=original, data={"visibility": "private"})
     services.unit_add(curriculum=original, title="Hidden-new-unit")
     client.force_login(other_user)

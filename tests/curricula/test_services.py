@@ -3,7 +3,9 @@ from django.core.exceptions import ValidationError
 
 from studygroups.curricula import services
 from studygroups.curricula.demo import create_demo_curriculum
+from studygroups.curricula.forking import curriculum_fork, fork_changes
 from studygroups.curricula.models import Curriculum, DiscussionQuestion, Reading, Unit
+from studygroups.curricula.warnings import unit_warnings
 from studygroups.library.services import BlockInput, SectionInput, document_replace_text
 from tests.curricula.factories import make_curriculum
 from tests.factories import make_document
@@ -180,7 +182,7 @@ def test_changed_text_is_flagged_and_checking_recounts(user, document):
     )
     reading.refresh_from_db()
     assert reading.text_changed
-    warnings = services.unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 60, [reading])
+    warnings = unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 60, [reading])
     assert "changed" in {w.kind for w in warnings}
     services.reading_mark_checked(reading=reading)
     reading.refresh_from_db()
@@ -250,16 +252,10 @@ def test_unit_warnings(user, document):
     services.reading_add(unit=unit, document=gone)
     gone.delete()
     readings = list(unit.readings.select_related("document"))
-    kinds = {
-        w.kind
-        for w in services.unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 1, readings)
-    }
+    kinds = {w.kind for w in unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 1, readings)}
     assert kinds == {"long", "no-questions", "missing"}
     services.question_add(unit=unit, text="Why?")
-    kinds = {
-        w.kind
-        for w in services.unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 0, readings)
-    }
+    kinds = {w.kind for w in unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 0, readings)}
     assert kinds == {"missing"}
 
 
@@ -283,7 +279,7 @@ def test_fork_copies_everything_and_records_origin(user, other_user, document):
     unit = original.units.order_by("order").first()
     reading = services.reading_add(unit=unit, document=document)
     services.question_add(unit=unit, text="About the reading", reading=reading)
-    copy = services.curriculum_fork(curriculum=original, owner=other_user)
+    copy = curriculum_fork(curriculum=original, owner=other_user)
     assert copy.forked_from == original and copy.forked_at is not None
     assert list(copy.owners.all()) == [other_user]
     assert copy.status == Curriculum.Status.DRAFT
@@ -295,19 +291,19 @@ def test_fork_copies_everything_and_records_origin(user, other_user, document):
     copied_question = DiscussionQuestion.objects.get(unit__curriculum=copy, reading__isnull=False)
     assert copied_question.reading.unit.curriculum == copy
     assert Reading.objects.filter(unit__curriculum=copy).count() == 1
-    assert not services.fork_changes(copy, user=other_user)
+    assert not fork_changes(copy, user=other_user)
 
 
 def test_fork_changes_show_new_and_edited_units(user, other_user):
     original = make_curriculum(owner=user, units=2)
-    copy = services.curriculum_fork(curriculum=original, owner=other_user)
+    copy = curriculum_fork(curriculum=original, owner=other_user)
     first = original.units.order_by("order").first()
     services.question_add(unit=first, text="A new question in the original")
     added = services.unit_add(curriculum=original, title="Brand new")
-    changes = services.fork_changes(copy, user=other_user)
+    changes = fork_changes(copy, user=other_user)
     assert [u.pk for u in changes.new_units] == [added.pk]
     assert [u.pk for u in changes.edited_units] == [first.pk]
-    assert not services.fork_changes(original, user=user)
+    assert not fork_changes(original, user=user)
 
 
 # ---------- Demo ----------
