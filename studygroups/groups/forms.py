@@ -10,7 +10,7 @@ from studygroups.curricula.models import Curriculum, Unit
 from studygroups.library.models import Document
 
 from .models import RSVP, Group, Membership, NotificationPreference
-from .services import DATE_RANGE, FIRST_YEAR, LAST_YEAR, MAX_SCHEDULED_SESSIONS, localize
+from .schedule import DATE_RANGE, FIRST_YEAR, LAST_YEAR, MAX_SCHEDULED_SESSIONS, localize
 
 WEEKDAYS = [
     (0, "Mondays"),
@@ -162,7 +162,7 @@ class SessionForm(forms.Form):
         }
 
     def session_fields(self) -> dict:
-        """The cleaned values as `services.session_create`/`session_update` take them."""
+        """The cleaned values as `sessions.session_create`/`session_update` take them."""
         data = self.cleaned_data
         names = ("title", "starts_at", "ends_at", "place", "link", "notes")
         return {name: data[name] for name in names} | {"units": data.get("units") or []}

@@ -15,7 +15,7 @@ from django_htmx.http import reswap, retarget
 from studygroups.core.htmx import render_page, wants_partial
 from studygroups.library.models import Document, reading_minutes_for
 
-from . import selectors, services
+from . import feeds, roster, selectors, services, sessions
 from .access import (
     access_group,
     access_group_as_member,
@@ -79,7 +79,7 @@ def group_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            group = services.group_create(creator=request.user, **data)
+            group = roster.group_create(creator=request.user, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -119,7 +119,7 @@ def group_edit(request, slug):
         data = dict(form.cleaned_data)
         data["slug"] = data.get("slug") or group.slug
         try:
-            group = services.group_update(group=Group.objects.get(pk=group.pk), **data)
+            group = roster.group_update(group=Group.objects.get(pk=group.pk), **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -133,7 +133,7 @@ def group_edit(request, slug):
 def group_join(request, slug):
     group = access_group(request.user, slug)
     try:
-        membership = services.membership_join(group=group, user=request.user)
+        membership = roster.membership_join(group=group, user=request.user)
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
@@ -149,7 +149,7 @@ def group_join(request, slug):
 def group_leave(request, slug):
     group = access_group_as_member(request.user, slug)
     try:
-        services.membership_leave(membership=membership_for(request.user, group))
+        roster.membership_leave(membership=membership_for(request.user, group))
     except ValidationError as error:
         messages.error(request, _errors(error))
         return redirect(group)
@@ -164,7 +164,7 @@ def group_leave(request, slug):
 def group_progress_privacy(request, slug):
     group = access_group_as_member(request.user, slug)
     hide = request.POST.get("hide_progress") == "on"
-    services.membership_set_hide_progress(membership=membership_for(request.user, group), hide=hide)
+    roster.membership_set_hide_progress(membership=membership_for(request.user, group), hide=hide)
     messages.success(
         request,
         "Organizers no longer see your reading progress."
@@ -195,17 +195,17 @@ def member_action(request, slug, membership_id):
     action, name = form.cleaned_data["action"], membership.user.public_name
     try:
         if action == "approve":
-            services.membership_approve(membership=membership)
+            roster.membership_approve(membership=membership)
             messages.success(request, f"{name} is now a member.")
         elif action == "decline":
-            services.membership_decline(membership=membership)
+            roster.membership_decline(membership=membership)
             messages.success(request, f"{name}'s request was declined.")
         elif action == "role":
             role = form.cleaned_data.get("role") or ""
-            services.membership_set_role(membership=membership, role=role)
+            roster.membership_set_role(membership=membership, role=role)
             messages.success(request, f"{name} is now {membership.get_role_display().lower()}.")
         elif action == "remove":
-            services.membership_remove(membership=membership)
+            roster.membership_remove(membership=membership)
             messages.success(request, f"{name} was removed from the group.")
     except ValidationError as error:
         messages.error(request, _errors(error))
@@ -223,7 +223,7 @@ def invitation_list(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation = services.invitation_create(
+            invitation = roster.invitation_create(
                 group=group,
                 created_by=request.user,
                 email=data["email"] or "",
@@ -251,7 +251,7 @@ def invitation_list(request, slug):
 @require_POST
 def invitation_revoke(request, slug, invitation_id):
     invitation = access_invitation_as_organizer(request.user, slug, invitation_id)
-    services.invitation_revoke(invitation=invitation)
+    roster.invitation_revoke(invitation=invitation)
     messages.success(request, "The invitation no longer works.")
     return redirect("groups:invitations", slug=slug)
 
@@ -265,7 +265,7 @@ def invitation_detail(request, token):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={invitation.get_absolute_url()}")
         try:
-            services.invitation_accept(invitation=invitation, user=request.user)
+            roster.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as error:
             messages.error(request, _errors(error))
             return redirect(invitation)
@@ -304,7 +304,7 @@ def session_create(request, slug):
     form = SessionForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(group=group, **form.session_fields())
+            session = sessions.session_create(group=group, **form.session_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -322,7 +322,7 @@ def session_schedule(request, slug):
         data = form.cleaned_data
         units = form.units()
         try:
-            sessions = services.session_schedule(
+            scheduled = sessions.session_schedule(
                 group=group,
                 first_date=data["first_date"],
                 weekday=data["weekday"],
@@ -338,7 +338,7 @@ def session_schedule(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{len(sessions)} sessions scheduled.")
+            messages.success(request, f"{len(scheduled)} sessions scheduled.")
             return redirect(group)
     return render(request, "groups/session_schedule.html", {"form": form, "group": group})
 
@@ -360,7 +360,7 @@ def session_edit(request, slug, session_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_update(session=session, **form.session_fields())
+            session = sessions.session_update(session=session, **form.session_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -379,7 +379,7 @@ def session_edit(request, slug, session_id):
 @require_POST
 def session_cancel(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
-    services.session_cancel(session=session)
+    sessions.session_cancel(session=session)
     messages.success(request, "Session cancelled. Members were told by e-mail.")
     return redirect(session)
 
@@ -389,7 +389,7 @@ def session_cancel(request, slug, session_id):
 def session_held(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="facilitator")
     try:
-        services.session_mark_held(session=session)
+        sessions.session_mark_held(session=session)
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
@@ -405,7 +405,7 @@ def session_rsvp(request, slug, session_id):
     error = ""
     if form.is_valid():
         try:
-            services.rsvp_set(
+            sessions.rsvp_set(
                 session=session, user=request.user, answer=form.cleaned_data["answer"]
             )
         except ValidationError as exc:
@@ -430,7 +430,7 @@ def session_progress(request, slug, session_id):
     done = request.POST.get("done") == "1"
     error = ""
     try:
-        services.reading_progress_set(session=session, user=request.user, key=key, done=done)
+        sessions.reading_progress_set(session=session, user=request.user, key=key, done=done)
     except (ValidationError, ValueError):
         error = "That reading is not assigned for this session."
     if wants_partial(request):
@@ -465,7 +465,7 @@ def session_attendance(request, slug, session_id):
         messages.error(request, "Tick the members who came.")
         return redirect(session)
     try:
-        n = services.attendance_mark(
+        n = sessions.attendance_mark(
             session=session, marked_by=request.user, present_user_ids=form.cleaned_data["present"]
         )
     except ValidationError as error:
@@ -594,7 +594,7 @@ def session_add_reading(request, slug, session_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.session_add_reading(
+            sessions.session_add_reading(
                 session=session,
                 document=document,
                 start_anchor=data["start_anchor"],
@@ -620,7 +620,7 @@ def session_add_reading(request, slug, session_id):
 @require_POST
 def session_remove_reading(request, slug, session_id, reading_id):
     reading = access_session_reading(request.user, slug, session_id, reading_id)
-    services.session_remove_reading(reading=reading)
+    sessions.session_remove_reading(reading=reading)
     message = f"“{reading.document_title}” is no longer assigned."
     if wants_partial(request):
         return _readings_fragment(request, reading.session, message)
@@ -680,7 +680,7 @@ def settings_view(request):
         .select_related("group")
         .order_by("group__name")
     ]
-    tokens = services.feed_tokens_get(user=request.user, groups=groups)
+    tokens = feeds.feed_tokens_get(user=request.user, groups=groups)
     feed = tokens[None]
     group_feeds = [(group, tokens[group.pk]) for group in groups]
     return render(
@@ -696,7 +696,7 @@ def feed_reset(request):
     group = None
     if request.POST.get("group"):
         group = access_group_as_member(request.user, request.POST["group"])
-    services.feed_token_reset(user=request.user, group=group)
+    feeds.feed_token_reset(user=request.user, group=group)
     messages.success(
         request, "New calendar address made. The old one no longer works; subscribe again."
     )

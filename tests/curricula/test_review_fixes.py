@@ -8,7 +8,7 @@ from studygroups.curricula.forking import curriculum_fork, fork_changes
 from studygroups.curricula.forms import CurriculumForm
 from studygroups.curricula.models import Curriculum, DiscussionQuestion, Unit
 from studygroups.curricula.rules import can_see_facilitator_notes
-from studygroups.groups import services as group_services
+from studygroups.groups import roster
 from studygroups.groups.models import Membership
 from tests.curricula.factories import make_curriculum, make_group_using
 
@@ -49,7 +49,7 @@ def test_fork_by_owner_keeps_facilitator_notes(user):
 
 def test_creating_a_group_on_a_public_series_does_not_reveal_notes(client, user, other_user):
     original = _with_notes(user)
-    group_services.group_create(creator=other_user, name="Mine now", curriculum=original)
+    roster.group_create(creator=other_user, name="Mine now", curriculum=original)
     assert not can_see_facilitator_notes(other_user, original)
     client.force_login(other_user)
     unit = original.units.get()

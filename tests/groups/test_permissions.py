@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, reverse
 
-from studygroups.groups import services
+from studygroups.groups import roster, sessions
 from studygroups.groups.access import access_group, access_session
 from studygroups.groups.models import Group, Membership
 from studygroups.groups.rules import can_see_members, can_view_group, is_organizer
@@ -42,9 +42,9 @@ GLOBAL_URLS = {p.name for p in urlpatterns} - set(GROUP_URLS)
 @pytest.fixture
 def world(private_group, organizer, member, outsider):
     session = make_session(private_group)
-    reading = services.session_add_reading(session=session, document=make_document())
+    reading = sessions.session_add_reading(session=session, document=make_document())
     membership = Membership.objects.get(group=private_group, user=member)
-    invitation = services.invitation_create(group=private_group, created_by=organizer)
+    invitation = roster.invitation_create(group=private_group, created_by=organizer)
     return {
         "slug": private_group.slug,
         "session_id": session.pk,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from studygroups.curricula.models import Curriculum
-from studygroups.groups import services
+from studygroups.groups import feeds, reminders, roster, schedule, sessions
 from studygroups.groups.forms import GroupForm
 from studygroups.groups.models import CalendarFeedToken, Group, Membership, SentReminder
 from tests.factories import verified_user
@@ -35,7 +35,7 @@ def test_session_ics_link_only_for_active_members(client, organizer, member, out
     assert b"secret-room" not in client.get(url).content
     client.force_login(member)
     assert b"secret-room" in client.get(url).content
-    services.membership_remove(membership=Membership.objects.get(group=group, user=member))
+    roster.membership_remove(membership=Membership.objects.get(group=group, user=member))
     assert b"secret-room" not in client.get(url).content
 
 
@@ -124,49 +124,49 @@ def test_group_form_refuses_draft_series(organizer, hidden_series):
 
 def _removed(group, user) -> Membership:
     membership = Membership.objects.get(group=group, user=user)
-    return services.membership_remove(membership=membership)
+    return roster.membership_remove(membership=membership)
 
 
 def test_removed_member_cannot_rejoin_with_shareable_link(organizer, member, private_group):
-    link = services.invitation_create(group=private_group, created_by=organizer)
+    link = roster.invitation_create(group=private_group, created_by=organizer)
     _removed(private_group, member)
     with pytest.raises(ValidationError, match="removed"):
-        services.invitation_accept(invitation=link, user=member)
+        roster.invitation_accept(invitation=link, user=member)
     assert Membership.objects.get(group=private_group, user=member).state == "removed"
 
 
 def test_removed_member_cannot_rejoin_with_an_older_personal_invitation(
     organizer, member, private_group
 ):
-    personal = services.invitation_create(
+    personal = roster.invitation_create(
         group=private_group, created_by=organizer, email=member.email
     )
     _removed(private_group, member)
     with pytest.raises(ValidationError, match="removed"):
-        services.invitation_accept(invitation=personal, user=member)
+        roster.invitation_accept(invitation=personal, user=member)
 
 
 def test_removed_member_can_return_with_a_new_personal_invitation(organizer, member, private_group):
     _removed(private_group, member)
-    personal = services.invitation_create(
+    personal = roster.invitation_create(
         group=private_group, created_by=organizer, email=member.email
     )
-    assert services.invitation_accept(invitation=personal, user=member).is_active
+    assert roster.invitation_accept(invitation=personal, user=member).is_active
 
 
 # ---------- S6: revoked invitations and stale feeds say nothing about private groups ----------
 
 
 def test_revoked_invitation_to_private_group_hides_its_name(client, organizer, private_group):
-    invitation = services.invitation_create(group=private_group, created_by=organizer)
-    services.invitation_revoke(invitation=invitation)
+    invitation = roster.invitation_create(group=private_group, created_by=organizer)
+    roster.invitation_revoke(invitation=invitation)
     response = client.get(invitation.get_absolute_url())
     assert response.status_code == 410
     assert b"Secret Readers" not in response.content
 
 
 def test_feed_of_a_group_you_were_removed_from_is_404(client, member, private_group):
-    token = services.feed_token_get(user=member, group=private_group)
+    token = feeds.feed_token_get(user=member, group=private_group)
     url = reverse("groups:feed", args=[token.token])
     assert client.get(url).status_code == 200
     _removed(private_group, member)
@@ -199,9 +199,9 @@ def test_group_edit_with_empty_slug_and_bad_link_rerenders(client, organizer, pu
 
 def test_localize_overflow_is_a_validation_error():
     with pytest.raises(ValidationError):
-        services.localize(dt.datetime(9999, 12, 31, 23, 0), "America/New_York")
+        schedule.localize(dt.datetime(9999, 12, 31, 23, 0), "America/New_York")
     with pytest.raises(ValidationError):
-        services.localize(dt.datetime(1, 1, 1, 0, 30), "Europe/Berlin")
+        schedule.localize(dt.datetime(1, 1, 1, 0, 30), "Europe/Berlin")
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"])
@@ -255,8 +255,8 @@ def test_settings_page_query_count_constant(client, member, size, django_assert_
 
 def test_moving_a_session_frees_its_reminder_claims(member, private_group):
     session = make_session(private_group, in_hours=10)
-    services.reminder_claim(session=session, user=member)
-    services.session_update(
+    reminders.reminder_claim(session=session, user=member)
+    sessions.session_update(
         session=session,
         title=session.title,
         starts_at=session.starts_at,
@@ -266,7 +266,7 @@ def test_moving_a_session_frees_its_reminder_claims(member, private_group):
     )
     assert SentReminder.objects.filter(session=session).count() == 1  # same time: kept
     later = session.starts_at + dt.timedelta(days=2)
-    services.session_update(
+    sessions.session_update(
         session=session,
         title=session.title,
         starts_at=later,
@@ -277,8 +277,8 @@ def test_moving_a_session_frees_its_reminder_claims(member, private_group):
 
 
 def test_join_twice_is_harmless(outsider, public_group):
-    first = services.membership_join(group=public_group, user=outsider)
-    second = services.membership_join(group=public_group, user=outsider)
+    first = roster.membership_join(group=public_group, user=outsider)
+    second = roster.membership_join(group=public_group, user=outsider)
     assert first.pk == second.pk and second.is_active
 
 
@@ -286,17 +286,17 @@ def test_concurrent_join_integrity_error_is_caught(monkeypatch, outsider, public
     """Simulate two requests joining at once: this one did not see the other's row when
     it looked, nor when validating; the insert then hits the unique constraint."""
     other = add_member(public_group, user=outsider)  # "the other request" won the race
-    real = services._locked_membership
+    real = roster._locked_membership
     calls = []
 
     def not_seen_the_first_time(group, user):
         calls.append(1)
         return None if len(calls) == 1 else real(group, user)
 
-    monkeypatch.setattr(services, "_locked_membership", not_seen_the_first_time)
+    monkeypatch.setattr(roster, "_locked_membership", not_seen_the_first_time)
     monkeypatch.setattr(Membership, "validate_unique", lambda self, exclude=None: None)
     monkeypatch.setattr(Membership, "validate_constraints", lambda self, exclude=None: None)
-    membership = services.membership_join(group=public_group, user=outsider)
+    membership = roster.membership_join(group=public_group, user=outsider)
     assert membership.pk == other.pk and membership.is_active
     assert Membership.objects.filter(group=public_group, user=outsider).count() == 1
 
