@@ -327,24 +327,6 @@ def document_from_address(raw: str) -> Document | None:
     return Document.objects.filter(slug=slug).first()
 
 
-class SessionReadingForm(forms.Form):
-    """The original "address and anchors" form; still accepted by the add view."""
-
-    document = forms.CharField(
-        label="Document",
-        help_text="The document's address in the library, or the last part of it.",
-    )
-    start_anchor = forms.CharField(required=False, label="From paragraph (anchor, e.g. p-abc)")
-    end_anchor = forms.CharField(required=False, label="To paragraph")
-    note = forms.CharField(required=False, max_length=500)
-
-    def clean_document(self):
-        document = document_from_address(self.cleaned_data["document"])
-        if document is None:
-            raise ValidationError("No document in the library has that address.")
-        return document
-
-
 class LibrarySearchForm(forms.Form):
     q = forms.CharField(
         required=False,
