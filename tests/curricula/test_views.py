@@ -568,3 +568,17 @@ def test_reading_and_question_moves_explain_a_bad_position(user_client, series):
         assert "Positions start at 1." in response.content.decode()
         response = user_client.post(url(name, series, unit.pk, pk), {}, **HX)
         assert "Choose to move it up or down." in response.content.decode()
+
+
+# ---------- huge document ids are a form error, not a 500 ----------
+
+
+@pytest.mark.parametrize("bad", ["1" * 30, "-1" * 12, "9223372036854775808"])
+def test_from_documents_huge_ids_are_a_form_error(user_client, bad):
+    response = user_client.post(
+        reverse("curricula:from_documents"),
+        {"title": "T", "documents": [bad], "visibility": "public"},
+    )
+    assert response.status_code == 200
+    assert "Choose documents from the list." in response.content.decode()
+    assert not Curriculum.objects.filter(title="T").exists()

@@ -11,9 +11,14 @@ from icalendar import Calendar
 
 from studygroups.groups import feeds, reminders, roster, services, sessions
 from studygroups.groups.emails import unsubscribe_token
-from studygroups.groups.models import RSVP, NotificationPreference, SentReminder
+from studygroups.groups.models import (
+    RSVP,
+    Membership,
+    NotificationPreference,
+    SentReminder,
+)
 
-from .factories import make_session
+from .factories import make_group, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +227,46 @@ def test_cancelled_and_past_sessions_get_no_reminder(private_group):
     mail.outbox.clear()
     assert reminders.reminders_send(now=timezone.now()) == 0
     assert reminders.reminders_send(now=timezone.now() + dt.timedelta(days=3)) == 0
+
+
+SECRET_LINK = "https://meet.example.org/secret-room"
+
+
+# ---------- the .ics never gives the video link to non-members ----------
+
+
+def test_session_ics_link_only_for_active_members(client, organizer, member, outsider):
+    group = make_group(
+        organizer=organizer, members=[member], visibility="public", meeting_link=SECRET_LINK
+    )
+    session = make_session(group)
+    url = reverse("groups:session_ics", args=[group.slug, session.pk])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 200 and b"secret-room" not in anonymous.content
+    client.force_login(outsider)
+    assert b"secret-room" not in client.get(url).content
+    client.force_login(member)
+    assert b"secret-room" in client.get(url).content
+    roster.membership_remove(membership=Membership.objects.get(group=group, user=member))
+    assert b"secret-room" not in client.get(url).content
+
+
+def test_session_own_link_also_hidden_from_non_members(client, organizer, outsider):
+    group = make_group(organizer=organizer, visibility="public")
+    session = make_session(group)
+    session.link = SECRET_LINK
+    session.save()
+    client.force_login(outsider)
+    body = client.get(reverse("groups:session_ics", args=[group.slug, session.pk])).content
+    assert b"secret-room" not in body
+
+
+# ---------- a stale feed says nothing about a private group ----------
+
+
+def test_feed_of_a_group_you_were_removed_from_is_404(client, member, private_group):
+    token = feeds.feed_token_get(user=member, group=private_group)
+    url = reverse("groups:feed", args=[token.token])
+    assert client.get(url).status_code == 200
+    roster.membership_remove(membership=Membership.objects.get(group=private_group, user=member))
+    assert client.get(url).status_code == 404

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from studygroups.groups import roster, schedule, sessions
+from studygroups.groups import reminders, roster, schedule, sessions
 from studygroups.groups.models import (
     RSVP,
     Attendance,
@@ -14,11 +14,12 @@ from studygroups.groups.models import (
     Invitation,
     Membership,
     ReadingProgress,
+    SentReminder,
     Session,
 )
 from tests.factories import verified_user
 
-from .factories import add_member, make_group, make_session
+from .factories import add_member, make_curriculum, make_group, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,6 @@ def test_schedule_refuses_too_many(private_group):
 
 
 def test_schedule_refuses_units_of_another_series(private_group):
-    from .factories import make_curriculum
 
     other = make_curriculum(units=1)
     with pytest.raises(ValidationError, match="reading series this group follows"):
@@ -296,3 +296,69 @@ def test_add_document_range_to_session(private_group, document):
 
 def test_add_member_helper(private_group):
     assert add_member(private_group).is_active
+
+
+# ---------- integrity ----------
+
+
+def test_moving_a_session_frees_its_reminder_claims(member, private_group):
+    session = make_session(private_group, in_hours=10)
+    reminders.reminder_claim(session=session, user=member)
+    sessions.session_update(
+        session=session,
+        title=session.title,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        place="Another room",
+        notify=False,
+    )
+    assert SentReminder.objects.filter(session=session).count() == 1  # same time: kept
+    later = session.starts_at + dt.timedelta(days=2)
+    sessions.session_update(
+        session=session,
+        title=session.title,
+        starts_at=later,
+        ends_at=later + dt.timedelta(hours=1),
+        notify=False,
+    )
+    assert not SentReminder.objects.filter(session=session).exists()
+
+
+def test_join_twice_is_harmless(outsider, public_group):
+    first = roster.membership_join(group=public_group, user=outsider)
+    second = roster.membership_join(group=public_group, user=outsider)
+    assert first.pk == second.pk and second.is_active
+
+
+def test_concurrent_join_integrity_error_is_caught(monkeypatch, outsider, public_group):
+    """Simulate two requests joining at once: this one did not see the other's row when
+    it looked, nor when validating; the insert then hits the unique constraint."""
+    other = add_member(public_group, user=outsider)  # "the other request" won the race
+    real = roster._locked_membership
+    calls = []
+
+    def not_seen_the_first_time(group, user):
+        calls.append(1)
+        return None if len(calls) == 1 else real(group, user)
+
+    monkeypatch.setattr(roster, "_locked_membership", not_seen_the_first_time)
+    monkeypatch.setattr(Membership, "validate_unique", lambda self, exclude=None: None)
+    monkeypatch.setattr(Membership, "validate_constraints", lambda self, exclude=None: None)
+    membership = roster.membership_join(group=public_group, user=outsider)
+    assert membership.pk == other.pk and membership.is_active
+    assert Membership.objects.filter(group=public_group, user=outsider).count() == 1
+
+
+@pytest.mark.django_db
+def test_group_slugs_that_shadow_site_paths_are_refused(user):
+    from django.core.exceptions import ValidationError
+
+    from studygroups.groups.models import Group
+    from studygroups.groups.services import group_create
+
+    for word in ("dashboard", "notifications", "new"):
+        with pytest.raises(ValidationError):
+            group_create(creator=user, name="Shadow", slug=word)
+    made = group_create(creator=user, name="Dashboard")
+    assert made.slug != "dashboard"
+    assert Group.objects.count() == 1

@@ -5,7 +5,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from studygroups.groups import feeds, roster, sessions
-from studygroups.groups.models import RSVP, Group, Invitation, Membership, ReadingProgress, Session
+from studygroups.groups.models import (
+    RSVP,
+    CalendarFeedToken,
+    Group,
+    Invitation,
+    Membership,
+    ReadingProgress,
+    Session,
+)
 from tests.factories import verified_user
 
 from .factories import add_member, make_curriculum, make_group, make_session
@@ -288,3 +296,42 @@ def test_query_counts_constant(
     for url, bound in pages.items():
         with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200
+
+
+# ---------- an invalid edit with an empty address re-renders ----------
+
+
+def test_group_edit_with_empty_slug_and_bad_link_rerenders(client, organizer, public_group):
+    client.force_login(organizer)
+    response = client.post(
+        reverse("groups:edit", args=[public_group.slug]),
+        {
+            "name": "Open Readers",
+            "slug": "",
+            "visibility": "public",
+            "join_policy": "open",
+            "time_zone": "UTC",
+            "meeting_link": "not a link at all",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter a valid URL" in response.content.decode()
+    assert reverse("groups:detail", args=[public_group.slug]) in response.content.decode()
+
+
+# ---------- the settings page runs a constant number of queries ----------
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_settings_page_query_count_constant(client, member, size, django_assert_max_num_queries):
+    for _ in range(size):
+        make_group(members=[member])
+    client.force_login(member)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("groups:settings")).status_code == 200
+    assert CalendarFeedToken.objects.filter(user=member, revoked_at=None).count() == size + 1
+    tokens = set(CalendarFeedToken.objects.values_list("token", flat=True))
+    with django_assert_max_num_queries(12):
+        text = client.get(reverse("groups:settings")).content.decode()
+    assert set(CalendarFeedToken.objects.values_list("token", flat=True)) == tokens
+    assert all(t in text for t in tokens)
