@@ -7,6 +7,8 @@ import datetime as dt
 from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import timezone
 
+from studygroups.library.models import Document
+
 from .models import (
     RSVP,
     Attendance,
@@ -158,6 +160,11 @@ def group_page(user, group: Group, *, now: dt.datetime | None = None) -> dict:
     }
 
 
+def active_members(group: Group) -> list[Membership]:
+    """The group's active memberships with their users (the attendance form's choices)."""
+    return list(Membership.objects.active().filter(group=group).select_related("user"))
+
+
 def member_list(user, group: Group) -> dict:
     """For organizers: the join requests and the active members, the viewer marked."""
     memberships = list(
@@ -188,6 +195,7 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
     items = with_range_labels(session_readings(session, show_units=show_series))
     is_member = bool(is_active_member(user, group))
     can_facilitate = bool(is_facilitator(user, group))
+    can_manage = bool(is_organizer(user, group))
     read = set()
     rsvp = ""
     if is_member:
@@ -202,7 +210,7 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
         "membership": membership,
         "is_member": is_member,
         "can_facilitate": can_facilitate,
-        "can_manage": bool(is_organizer(user, group)),
+        "can_manage": can_manage,
         "can_see_link": bool(can_see_meeting_link(user, group)),
         "readings": items,
         "readings_hidden": has_hidden_units(session, show_units=show_series),
@@ -211,6 +219,12 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
         "rsvp": rsvp,
         "answers": RSVP.Answer.choices,
         "is_past": session.starts_at <= now,
+        # The Manage box and what it offers; the services refuse the same cases.
+        "show_manage": can_facilitate and session.state != Session.State.CANCELLED,
+        "can_mark_held": can_facilitate
+        and session.state == Session.State.SCHEDULED
+        and session.starts_at <= now,
+        "can_cancel": can_manage and session.state != Session.State.CANCELLED,
     }
     if can_facilitate:
         context.update(_facilitator_data(session, items))
@@ -249,6 +263,13 @@ def _facilitator_data(session: Session, items) -> dict:
         "member_count": len(members),
         "attendance_taken": Attendance.objects.filter(session=session).exists(),
     }
+
+
+def library_search(q: str, *, limit: int) -> tuple[list, bool]:
+    """Up to `limit` library documents matching `q` for the reading picker, and whether
+    there are more."""
+    found = list(Document.objects.search(q).for_listing()[: limit + 1])
+    return found[:limit], len(found) > limit
 
 
 def session_for_calendar(session: Session) -> Session:

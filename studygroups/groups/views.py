@@ -1,4 +1,6 @@
-"""Thin views: parse input, call access_*, call a service, render."""
+"""Thin views: parse input, call access_*, call a service or a selector, render."""
+
+from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from studygroups.core.htmx import render_page, wants_partial
-from studygroups.library.models import Document, reading_minutes_for
+from studygroups.library.models import reading_minutes_for
 
 from . import feeds, roster, selectors, services, sessions
 from .access import (
@@ -110,16 +112,14 @@ def group_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def group_edit(request, slug):
     group = access_group_as_organizer(request.user, slug)
-    # The form validates a copy: a failed POST must not change the slug (and so the
-    # links) of the group the page is about.
-    form = GroupForm(
-        request.POST or None, instance=Group.objects.get(pk=group.pk), user=request.user
-    )
+    # The form and the service work on copies: a failed POST must not change the slug
+    # (and so the links) of the group the page is about.
+    form = GroupForm(request.POST or None, instance=copy(group), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["slug"] = data.get("slug") or group.slug
         try:
-            group = roster.group_update(group=Group.objects.get(pk=group.pk), **data)
+            group = roster.group_update(group=copy(group), **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -459,7 +459,7 @@ def session_progress(request, slug, session_id):
 @require_POST
 def session_attendance(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="facilitator")
-    members = list(Membership.objects.active().filter(group=session.group).select_related("user"))
+    members = selectors.active_members(session.group)
     form = AttendanceForm(request.POST, members=members)
     if not form.is_valid():
         messages.error(request, "Tick the members who came.")
@@ -522,8 +522,7 @@ def session_reading_search(request, slug, session_id):
     else:
         search_error = " ".join(form.errors["q"])
     if q:
-        found = list(Document.objects.search(q).for_listing()[: READING_RESULTS + 1])
-        results, more = found[:READING_RESULTS], len(found) > READING_RESULTS
+        results, more = selectors.library_search(q, limit=READING_RESULTS)
     return render_page(
         request,
         PICKER,
