@@ -41,6 +41,18 @@ def group_roles(user, curriculum: Curriculum) -> set[str]:
     return cache[user.pk]
 
 
+def prime(curriculum: Curriculum, user, *, owner_ids: set[int], roles: set[str]) -> None:
+    """Give the predicates what a selector already loaded for a list of series, so they
+    ask no more: the owners' ids and `user`'s roles in active memberships of groups that
+    use the series."""
+    curriculum._owner_ids = set(owner_ids)
+    if user and user.is_authenticated:
+        cache = getattr(curriculum, "_group_roles", None)
+        if cache is None:
+            cache = curriculum._group_roles = {}
+        cache[user.pk] = set(roles)
+
+
 @rules.predicate
 def is_owner(user, curriculum: Curriculum) -> bool:
     return bool(user and user.is_authenticated and user.pk in owner_ids(curriculum))

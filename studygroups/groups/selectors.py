@@ -7,6 +7,8 @@ import datetime as dt
 from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import timezone
 
+from studygroups.curricula.models import Curriculum
+from studygroups.curricula.rules import prime as prime_curriculum
 from studygroups.library.models import Document
 
 from .models import (
@@ -79,10 +81,7 @@ def dashboard(user, *, pending_token: str | None = None, now: dt.datetime | None
         .select_related("group__curriculum")
         .prefetch_related(*session_prefetches())[:DASHBOARD_SESSIONS]
     )
-    shown = {}
-    for session in sessions:
-        if session.group.curriculum_id not in shown:
-            shown[session.group.curriculum_id] = bool(can_see_series(user, session.group))
+    shown = _series_shown(user, memberships, [session.group for session in sessions])
     done = set(
         ReadingProgress.objects.filter(user=user, session__in=sessions).values_list(
             "session_id", "reading_id", "session_reading_id"
@@ -114,6 +113,29 @@ def dashboard(user, *, pending_token: str | None = None, now: dt.datetime | None
     if pending_token:
         pending = Invitation.objects.select_related("group").filter(token=pending_token).first()
     return {"memberships": memberships, "rows": rows, "activity": activity, "pending": pending}
+
+
+def _series_shown(user, memberships, groups) -> dict[int | None, bool]:
+    """can_see_series for each curriculum of `groups` (the viewer's active groups), by
+    curriculum id: one query for all their owners, the viewer's roles taken from
+    `memberships`, instead of two queries per series."""
+    curricula: dict[int, Curriculum] = {}
+    for group in groups:  # the first group of each series is the one asked below
+        if group.curriculum_id:
+            curricula.setdefault(group.curriculum_id, group.curriculum)
+    owners: dict[int, set[int]] = {pk: set() for pk in curricula}
+    for curriculum_id, user_id in Curriculum.owners.through.objects.filter(
+        curriculum_id__in=curricula
+    ).values_list("curriculum_id", "user_id"):
+        owners[curriculum_id].add(user_id)
+    for pk, curriculum in curricula.items():
+        roles = {m.role for m in memberships if m.group.curriculum_id == pk}
+        prime_curriculum(curriculum, user, owner_ids=owners[pk], roles=roles)
+    shown: dict[int | None, bool] = {}
+    for group in groups:
+        if group.curriculum_id not in shown:
+            shown[group.curriculum_id] = bool(can_see_series(user, group))
+    return shown
 
 
 def group_page(user, group: Group, *, now: dt.datetime | None = None) -> dict:
