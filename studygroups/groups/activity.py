@@ -1,10 +1,6 @@
 """The group's activity feed (the dashboard's "what changed")."""
 
-from .models import (
-    Group,
-    GroupActivity,
-    Session,
-)
+from .models import Group, GroupActivity, Session
 
 
 def activity_record(group: Group, kind: str, message: str, session: Session | None = None) -> None:

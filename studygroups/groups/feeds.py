@@ -5,10 +5,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
-    CalendarFeedToken,
-    Group,
-)
+from .models import CalendarFeedToken, Group
 
 # ---------- calendars ----------
 

@@ -7,13 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import emails
-from .models import (
-    RSVP,
-    Membership,
-    NotificationPreference,
-    SentReminder,
-    Session,
-)
+from .models import RSVP, Membership, NotificationPreference, SentReminder, Session
 from .readings import session_prefetches, session_questions, session_readings, total_minutes
 from .rules import series_shown_to_members
 

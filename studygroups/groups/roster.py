@@ -11,14 +11,7 @@ from django.utils.text import slugify
 
 from . import emails
 from .activity import activity_record
-from .models import (
-    RESERVED_GROUP_SLUGS,
-    EmailOptOut,
-    Group,
-    GroupActivity,
-    Invitation,
-    Membership,
-)
+from .models import RESERVED_GROUP_SLUGS, EmailOptOut, Group, GroupActivity, Invitation, Membership
 
 logger = logging.getLogger(__name__)
 

@@ -43,14 +43,8 @@ from .forms import (
     SessionForm,
     document_from_address,
 )
-from .models import (
-    Group,
-    Membership,
-    NotificationPreference,
-)
-from .readings import (
-    paragraph_options,
-)
+from .models import Group, Membership, NotificationPreference
+from .readings import paragraph_options
 from .rules import can_see_meeting_link, invitation_hides_group, membership_for
 
 PENDING_INVITATION = "groups_pending_invitation"

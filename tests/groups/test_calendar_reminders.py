@@ -11,12 +11,7 @@ from icalendar import Calendar
 
 from studygroups.groups import feeds, reminders, roster, services, sessions
 from studygroups.groups.emails import unsubscribe_token
-from studygroups.groups.models import (
-    RSVP,
-    Membership,
-    NotificationPreference,
-    SentReminder,
-)
+from studygroups.groups.models import RSVP, Membership, NotificationPreference, SentReminder
 
 from .factories import make_group, make_session
 
