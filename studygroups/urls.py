@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from studygroups.core import views as core_views
+from studygroups.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("studygroups.accounts.urls")),
     path("accounts/", include("allauth.urls")),

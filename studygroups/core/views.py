@@ -1,19 +1,6 @@
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
-
-from studygroups.library.models import Document
-
-
-@require_GET
-def home(request):
-    recent = Document.objects.for_listing().order_by("-created_at")[:6]
-    return render(
-        request,
-        "core/home.html",
-        {"recent_documents": recent, "document_count": Document.objects.count()},
-    )
 
 
 @require_GET

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from studygroups.library.models import Document
+from studygroups.library.units import ProposedUnitData
 
 from . import services
 from .models import Curriculum
@@ -35,20 +36,20 @@ def create_demo_curriculum(*, owner, documents: Sequence[Document]) -> Curriculu
         audience="new study groups",
         target_unit_minutes=45,
     )
-    plan: list[tuple[Document, services.ProposedUnit]] = []
+    plan: list[tuple[Document, ProposedUnitData]] = []
     if len(documents) >= 3:
         for document in documents[:3]:
-            plan.append((document, services.ProposedUnit(document.title, "", "", 0)))
+            plan.append((document, ProposedUnitData(document.title, "", "", 0)))
     else:
         for document in documents:
-            plan.extend((document, p) for p in services.proposed_units_for(document))
+            plan.extend((document, p) for p in services.document_units(document))
         while len(plan) < 3:
             document = documents[len(plan) % len(documents)]
-            plan.append((document, services.ProposedUnit(document.title, "", "", 0)))
+            plan.append((document, ProposedUnitData(document.title, "", "", 0)))
     for number, (document, proposal) in enumerate(plan[:3]):
         unit = services.unit_add(
             curriculum=curriculum,
-            title=proposal.title or document.title,
+            title=proposal.title[:200] or document.title,
             introduction=f"We read “{document.title}” and talk about what it asks of us.",
         )
         services.unit_update(
@@ -62,8 +63,8 @@ def create_demo_curriculum(*, owner, documents: Sequence[Document]) -> Curriculu
         services.reading_add(
             unit=unit,
             document=document,
-            start_anchor=proposal.start_anchor,
-            end_anchor=proposal.end_anchor,
+            start_anchor=proposal.first_anchor,
+            end_anchor=proposal.last_anchor,
         )
         for text in (QUESTIONS[number % 3], QUESTIONS[(number + 1) % 3]):
             services.question_add(unit=unit, text=text)

@@ -294,7 +294,7 @@ class QuestionForm(forms.ModelForm):
     field_order = ["text", "reading", "paragraph", "answer_before_seeing", "facilitator_notes"]
 
     def __init__(self, *args, unit: Unit, readings=None, paragraphs=None, **kwargs):
-        """`readings` (with documents) and `paragraphs` (`services.reading_paragraphs`)
+        """`readings` (with documents) and `paragraphs` (`ranges.reading_paragraphs`)
         may be passed when already loaded; otherwise two queries load them."""
         instance = kwargs.get("instance")
         kwargs.setdefault(

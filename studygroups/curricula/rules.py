@@ -1,5 +1,9 @@
 """Permission predicates for reading series, reused by views, fragments, packets and demo.
 
+The one place `curricula` imports `groups`: a private series is readable by the members
+of the groups that follow it, and its facilitator notes by their facilitators, so these
+rules must know a group's memberships (`Membership`). Nothing else in curricula may.
+
 Each predicate takes (user, curriculum). Owner ids and the user's roles in groups using the
 curriculum are cached on the curriculum object, so a page asking several questions runs
 at most two queries.
@@ -35,6 +39,18 @@ def group_roles(user, curriculum: Curriculum) -> set[str]:
             ).values_list("role", flat=True)
         )
     return cache[user.pk]
+
+
+def prime(curriculum: Curriculum, user, *, owner_ids: set[int], roles: set[str]) -> None:
+    """Give the predicates what a selector already loaded for a list of series, so they
+    ask no more: the owners' ids and `user`'s roles in active memberships of groups that
+    use the series."""
+    curriculum._owner_ids = set(owner_ids)
+    if user and user.is_authenticated:
+        cache = getattr(curriculum, "_group_roles", None)
+        if cache is None:
+            cache = curriculum._group_roles = {}
+        cache[user.pk] = set(roles)
 
 
 @rules.predicate
@@ -81,8 +97,3 @@ can_edit_curriculum = is_owner
 # organizer is not enough: the owners must also have chosen to share them with groups.
 can_see_facilitator_notes = is_owner | (is_published & shares_notes & is_group_facilitator)
 can_fork_curriculum = is_authenticated & is_published & is_public
-
-rules.add_perm("curricula.view_curriculum", can_view_curriculum)
-rules.add_perm("curricula.change_curriculum", can_edit_curriculum)
-rules.add_perm("curricula.view_facilitator_notes", can_see_facilitator_notes)
-rules.add_perm("curricula.fork_curriculum", can_fork_curriculum)

@@ -7,29 +7,22 @@ renumber its units (or a unit's readings or questions) inside one transaction.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, F, Max, Q, Subquery, Sum, When
-from django.db.models.functions import Left
 from django.utils import timezone
 
 from studygroups.core.markdown import render_markdown
-from studygroups.library.models import Block, Document, reading_minutes_for
-from studygroups.library.reading import assigned_range, document_parts, paragraph_numbers
+from studygroups.library.models import Document
 from studygroups.library.services import unique_slug
+from studygroups.library.units import ProposedUnitData, proposed_units_for
 
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
-from .rules import can_see_facilitator_notes, can_view_curriculum
+from .ranges import reading_paragraphs, reading_range_resolve
 
 UP, DOWN = "up", "down"
-PROPOSED_UNIT_MINUTES = 25
 
 
 # ---------- Helpers ----------
@@ -144,11 +137,6 @@ def curriculum_update(*, curriculum: Curriculum, data: dict[str, Any]) -> list[s
     return _save_changed(curriculum, data)
 
 
-@transaction.atomic
-def curriculum_delete(*, curriculum: Curriculum) -> None:
-    curriculum.delete()
-
-
 # ---------- Units ----------
 
 
@@ -210,140 +198,6 @@ def unit_remove(*, unit: Unit) -> None:
     siblings = list(Unit.objects.filter(curriculum_id=unit.curriculum_id).order_by("order", "pk"))
     if siblings:
         _renumber(siblings)
-
-
-# ---------- Readings ----------
-
-
-@dataclass(frozen=True)
-class ResolvedRange:
-    start_anchor: str
-    end_anchor: str
-    word_count: int
-
-
-def reading_range_resolve(
-    *, document: Document, start_anchor: str, end_anchor: str
-) -> ResolvedRange:
-    """Check a range of `document` and count its words. Blank anchors mean the whole text.
-
-    Raises ValidationError in plain words when an anchor is not in this document or the
-    range ends before it starts.
-    """
-    start_anchor, end_anchor = (start_anchor or "").strip(), (end_anchor or "").strip()
-    words = reading_range_words(document=document, start_anchor=start_anchor, end_anchor=end_anchor)
-    return ResolvedRange(start_anchor, end_anchor, words)
-
-
-def reading_range_words(*, document: Document, start_anchor: str, end_anchor: str) -> int:
-    """The words from `start_anchor` to `end_anchor` (inclusive; both blank: the whole
-    text), summed from the stored Block.word_count in one query.
-
-    Raises ValidationError in plain words when an anchor is not in this document or the
-    range ends before it starts.
-    """
-    blocks = Block.objects.filter(document=document)
-    if not start_anchor and not end_anchor:
-        return blocks.aggregate(t=Sum("word_count"))["t"] or 0
-    if not start_anchor or not end_anchor:
-        raise ValidationError("Choose both where the reading starts and where it ends.")
-
-    def order_of(anchor: str) -> Subquery:
-        return Subquery(Block.objects.filter(document=document, anchor=anchor).values("order")[:1])
-
-    row = blocks.aggregate(
-        first=Max(Case(When(anchor=start_anchor, then=F("order")))),
-        last=Max(Case(When(anchor=end_anchor, then=F("order")))),
-        words=Sum(
-            "word_count",
-            filter=Q(order__gte=order_of(start_anchor), order__lte=order_of(end_anchor)),
-        ),
-    )
-    if row["first"] is None or row["last"] is None:
-        raise ValidationError(
-            f"That paragraph is not part of “{document.title}”. Choose the start and end "
-            "from this document's contents."
-        )
-    if row["last"] < row["first"]:
-        raise ValidationError(
-            "The reading ends before it starts. Choose an end that comes after the start."
-        )
-    return row["words"] or 0
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A numbered paragraph of a reading, as the question form offers it."""
-
-    anchor: str
-    number: int
-    excerpt: str
-
-
-def _excerpt(text: str, words: int = 8) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
-
-
-def reading_paragraphs(readings: Sequence[Reading]) -> dict[int, list[Paragraph]]:
-    """The paragraphs inside each reading's assigned range (the whole text when the range
-    no longer matches it), numbered as the reader numbers them: one query, none when no
-    reading has a document. Readings need their documents loaded."""
-    document_ids = {r.document_id for r in readings if r.document_id}
-    if not document_ids:
-        return {}
-    blocks: dict[int, list[Block]] = {pk: [] for pk in document_ids}
-    rows = (
-        Block.objects.filter(document_id__in=document_ids)
-        .only("document_id", "section_id", "kind", "order", "anchor", "list_number")
-        .annotate(head=Left("text", 200))
-        .order_by("document_id", "order")
-    )
-    for block in rows:
-        blocks[block.document_id].append(block)
-    result: dict[int, list[Paragraph]] = {}
-    for reading in readings:
-        if not reading.document_id:
-            continue
-        parts = document_parts(reading.document, blocks=blocks[reading.document_id], sections=[])
-        items = [item for part in parts for item in part.numbered() if item.number]
-        chosen = assigned_range(parts, reading.start_anchor, reading.end_anchor)
-        if chosen:
-            items = [item for item in items if item.anchor in chosen.anchors]
-        result[reading.pk] = [
-            Paragraph(item.anchor, item.number, _excerpt(item.block.head)) for item in items
-        ]
-    return result
-
-
-def questions_tie(
-    questions: Iterable[DiscussionQuestion],
-    readings: Iterable[Reading],
-    numbers: dict[tuple[int, str], int] | None = None,
-) -> None:
-    """Set `question.paragraph_number` and `question.paragraph_url` (the reader at the
-    reading's range, scrolled to the paragraph) on questions tied to a paragraph; both
-    None otherwise. Readings need their documents loaded; `numbers` may come from
-    `reading_paragraphs` (else one query through `paragraph_numbers`)."""
-    questions = list(questions)
-    by_id = {r.pk: r for r in readings}
-    tied = []
-    for question in questions:
-        question.paragraph_number = question.paragraph_url = None
-        reading = by_id.get(question.reading_id)
-        if question.anchor and reading is not None and reading.document_id:
-            tied.append((question, reading))
-    if numbers is None:
-        numbers = paragraph_numbers((r.document_id, q.anchor) for q, r in tied)
-    for question, reading in tied:
-        number = numbers.get((reading.document_id, question.anchor))
-        if number is None:
-            continue  # the paragraph is gone from a corrected text
-        url = reading.document.get_absolute_url()
-        if reading.start_anchor:
-            url += "?" + urlencode({"from": reading.start_anchor, "to": reading.end_anchor})
-        question.paragraph_number = number
-        question.paragraph_url = f"{url}#{question.anchor}"
 
 
 @transaction.atomic
@@ -543,111 +397,13 @@ def question_remove(*, question: DiscussionQuestion) -> None:
     _touch_unit(question.unit_id)
 
 
-# ---------- Proposed units ("make a reading series from these documents") ----------
+# ---------- A series from documents ----------
 
 
-@dataclass
-class ProposedUnit:
-    title: str
-    start_anchor: str
-    end_anchor: str
-    word_count: int
-
-    @property
-    def minutes(self) -> int:
-        return reading_minutes_for(self.word_count)
-
-
-def _importer_proposals():
-    """The importer's `proposed_units_for(document)`, when it is installed."""
-    for module_name in ("corpus_import.units", "corpus_import"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        function = getattr(module, "proposed_units_for", None)
-        if callable(function):
-            return function
-    return None
-
-
-def _field(item, *names, default=None):
-    for name in names:
-        if isinstance(item, dict) and name in item:
-            return item[name]
-        if hasattr(item, name):
-            return getattr(item, name)
-    return default
-
-
-def split_document(
-    document: Document, *, minutes: int = PROPOSED_UNIT_MINUTES, blocks=None, sections=None
-) -> list[ProposedUnit]:
-    """Split a document into units of at most `minutes` of reading at the configured words
-    per minute: whole sections together where they fit, a long section at paragraph
-    boundaries. Never inside a paragraph. A short document is one whole-document unit."""
-    limit = minutes * settings.READING_WORDS_PER_MINUTE
-    parts = document_parts(document, blocks=blocks, sections=sections)
-    numbered_parts = [(p, p.numbered()) for p in parts if p.numbered()]
-    total = sum(item.block.word_count for _, items in numbered_parts for item in items)
-    if total <= limit or not numbered_parts:
-        return [ProposedUnit(document.title, "", "", total)]
-    units: list[ProposedUnit] = []
-    current: list = []
-    title = ""
-    words = 0
-
-    def flush():
-        nonlocal current, words, title
-        if current:
-            units.append(
-                ProposedUnit(title or document.title, current[0].anchor, current[-1].anchor, words)
-            )
-        current, words, title = [], 0, ""
-
-    for part, items in numbered_parts:
-        heading = part.section.heading if part.section else document.title
-        part_words = sum(item.block.word_count for item in items)
-        if current and words + part_words > limit:
-            flush()
-        if part_words <= limit:
-            title = title or heading
-            current.extend(items)
-            words += part_words
-            continue
-        piece = 1
-        for item in items:
-            if current and words + item.block.word_count > limit:
-                flush()
-                piece += 1
-            if not current:
-                title = heading if piece == 1 else f"{heading} (continued)"
-            current.append(item)
-            words += item.block.word_count
-    flush()
-    return units
-
-
-def proposed_units_for(document: Document) -> list[ProposedUnit]:
-    """The importer's proposal when available and valid, else our own split."""
-    function = _importer_proposals()
-    if function is not None:
-        try:
-            proposals = [
-                ProposedUnit(
-                    title=str(_field(p, "title", default="") or document.title)[:200],
-                    start_anchor=_field(p, "first_anchor", "start_anchor", "first", default="")
-                    or "",
-                    end_anchor=_field(p, "last_anchor", "end_anchor", "last", default="") or "",
-                    word_count=int(_field(p, "word_count", "words", default=0) or 0),
-                )
-                for p in function(document) or []
-            ]
-        except Exception:  # noqa: BLE001 - a bad proposal must not stop the organizer
-            proposals = []
-        if proposals:
-            return proposals
-    return split_document(document)
+def document_units(document: Document) -> list[ProposedUnitData]:
+    """The library's proposed reading units of the document; one whole-document unit for
+    a text without paragraphs."""
+    return proposed_units_for(document) or [ProposedUnitData(document.title, "", "", 0)]
 
 
 @transaction.atomic
@@ -664,171 +420,20 @@ def curriculum_create_from_documents(
         raise ValidationError({"documents": "Choose at least one document."})
     curriculum = curriculum_create(owner=owner, title=title, summary=summary, visibility=visibility)
     for document in documents:
-        proposals = proposed_units_for(document)
+        proposals = document_units(document)
         if len(proposals) == 1:
             # One unit holds the whole text: name it after the text and assign it whole.
-            proposals = [ProposedUnit(document.title, "", "", proposals[0].word_count)]
+            proposals = [ProposedUnitData(document.title, "", "", proposals[0].words)]
         for proposal in proposals:
-            unit = unit_add(curriculum=curriculum, title=proposal.title or document.title)
+            unit = unit_add(curriculum=curriculum, title=proposal.title[:200] or document.title)
             try:
                 reading_add(
                     unit=unit,
                     document=document,
-                    start_anchor=proposal.start_anchor,
-                    end_anchor=proposal.end_anchor,
+                    start_anchor=proposal.first_anchor,
+                    end_anchor=proposal.last_anchor,
                 )
             except ValidationError:
                 # The proposal's anchors do not fit this text: assign the whole document.
                 reading_add(unit=unit, document=document)
     return curriculum
-
-
-# ---------- Fork ----------
-
-
-@transaction.atomic
-def curriculum_fork(*, curriculum: Curriculum, owner) -> Curriculum:
-    """Copy a series with its units, readings and questions into a private draft owned by
-    `owner`, recording where it came from. Facilitator notes are copied only for someone
-    who may read them on the original."""
-    keep_notes = bool(can_see_facilitator_notes(owner, curriculum))
-    copy = Curriculum(
-        title=curriculum.title,
-        slug=unique_slug(Curriculum, curriculum.title, max_length=220),
-        summary=curriculum.summary,
-        audience=curriculum.audience,
-        visibility=Curriculum.Visibility.PRIVATE,
-        status=Curriculum.Status.DRAFT,
-        target_unit_minutes=curriculum.target_unit_minutes,
-        forked_from=curriculum,
-        forked_at=timezone.now(),
-    )
-    copy.full_clean()
-    copy.save()
-    copy.owners.add(owner)
-    units = list(curriculum.units.order_by("order", "pk"))
-    readings = list(Reading.objects.filter(unit__in=units).order_by("order", "pk"))
-    questions = list(DiscussionQuestion.objects.filter(unit__in=units).order_by("order", "pk"))
-    new_units = Unit.objects.bulk_create(
-        [
-            Unit(
-                curriculum=copy,
-                order=n,
-                title=u.title,
-                introduction=u.introduction,
-                learning_goals=u.learning_goals,
-                facilitator_notes=u.facilitator_notes if keep_notes else "",
-                copied_from=u,
-            )
-            for n, u in enumerate(units)
-        ]
-    )
-    unit_map = {old.pk: new for old, new in zip(units, new_units, strict=True)}
-    reading_pairs = []
-    for r in readings:
-        reading_pairs.append(
-            (
-                r,
-                Reading(
-                    unit=unit_map[r.unit_id],
-                    document_id=r.document_id,
-                    document_title=r.document_title,
-                    start_anchor=r.start_anchor,
-                    end_anchor=r.end_anchor,
-                    required=r.required,
-                    order=r.order,
-                    note=r.note,
-                    word_count=r.word_count,
-                    text_seen_at=r.text_seen_at,
-                ),
-            )
-        )
-    new_readings = Reading.objects.bulk_create([new for _, new in reading_pairs])
-    reading_map = {old.pk: new for (old, _), new in zip(reading_pairs, new_readings, strict=True)}
-    DiscussionQuestion.objects.bulk_create(
-        [
-            DiscussionQuestion(
-                unit=unit_map[q.unit_id],
-                reading=reading_map.get(q.reading_id),
-                order=q.order,
-                text=q.text,
-                text_html=q.text_html,
-                anchor=q.anchor,
-                answer_before_seeing=q.answer_before_seeing,
-                facilitator_notes=q.facilitator_notes if keep_notes else "",
-            )
-            for q in questions
-        ]
-    )
-    return copy
-
-
-@dataclass
-class ForkChanges:
-    new_units: list[Unit] = field(default_factory=list)
-    edited_units: list[Unit] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.new_units or self.edited_units)
-
-
-def fork_changes(curriculum: Curriculum, *, user) -> ForkChanges:
-    """What changed in the original since this copy was made: units added there, and units
-    whose content (text, readings or questions) was edited there. Empty when `user` may no
-    longer view the original (made private or a draft again)."""
-    original_id, since = curriculum.forked_from_id, curriculum.forked_at
-    if original_id is None or since is None:
-        return ForkChanges()
-    original = curriculum.forked_from
-    if original is None or not can_view_curriculum(user, original):
-        return ForkChanges()
-    copied = Unit.objects.filter(curriculum=curriculum, copied_from__isnull=False).values(
-        "copied_from"
-    )
-    changes = ForkChanges()
-    for unit in (
-        Unit.objects.select_related("curriculum")
-        .filter(curriculum_id=original_id, updated_at__gt=since)
-        .order_by("order", "pk")
-        .annotate(in_copy=models.Exists(copied.filter(copied_from=models.OuterRef("pk"))))
-    ):
-        (changes.edited_units if unit.in_copy else changes.new_units).append(unit)
-    return changes
-
-
-# ---------- Warnings (pure; use prefetched readings and annotated totals) ----------
-
-
-@dataclass(frozen=True)
-class Warning:
-    kind: str
-    message: str
-
-
-def unit_warnings(unit: Unit, target_minutes: int, readings: Iterable[Reading]) -> list[Warning]:
-    """Needs `Unit.objects.with_totals()` and the unit's readings with their documents."""
-    warnings: list[Warning] = []
-    minutes = reading_minutes_for(unit.required_words)
-    if target_minutes and minutes > target_minutes:
-        warnings.append(
-            Warning(
-                "long",
-                f"Required reading takes about {minutes} minutes, more than the "
-                f"{target_minutes}-minute target.",
-            )
-        )
-    if not unit.question_count:
-        warnings.append(Warning("no-questions", "No discussion questions yet."))
-    for reading in readings:
-        if reading.document_id is None:
-            warnings.append(
-                Warning("missing", f"“{reading.document_title}” is no longer in the library.")
-            )
-        elif reading.text_changed:
-            warnings.append(
-                Warning(
-                    "changed",
-                    f"The text of “{reading.document_title}” changed since it was assigned.",
-                )
-            )
-    return warnings

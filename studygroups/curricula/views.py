@@ -2,21 +2,22 @@
 organizer's builder. Every htmx POST has a no-JavaScript twin: a normal POST that sets a
 message and redirects."""
 
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import retarget
 
-from studygroups.library.models import Block, Document, Section, reading_minutes_for
-from studygroups.library.reading import Part, document_parts
+from studygroups.core.htmx import render_page, wants_partial
+from studygroups.library.models import Document, reading_minutes_for
+from studygroups.library.reading import document_parts
 
-from . import services
+from . import forking, selectors, services
 from .access import (
     access_curriculum,
     access_curriculum_for_edit,
@@ -38,10 +39,10 @@ from .forms import (
     UnitForm,
     UnitTitleForm,
 )
-from .models import Curriculum, DiscussionQuestion, Reading, Unit
-from .rules import can_edit_curriculum, can_fork_curriculum, can_see_facilitator_notes
+from .models import Curriculum, Unit
+from .ranges import reading_range_words
+from .rules import can_fork_curriculum
 
-PAGE_SIZE = 20
 SEARCH_LIMIT = 8
 
 
@@ -49,87 +50,19 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _partial(request, template: str, name: str) -> str:
-    return f"{template}#{name}" if request.htmx else template
-
-
-# ---------- Shared page data ----------
-
-
-def _readings_qs():
-    return Reading.objects.select_related("document").order_by("order", "pk")
-
-
-def _units_with_content(curriculum: Curriculum) -> list[Unit]:
-    """Units with totals, readings (with documents) and questions, the questions tied to
-    their paragraphs: four queries, five when a question is tied to a paragraph."""
-    units = list(
-        curriculum.units.with_totals()
-        .order_by("order", "pk")
-        .prefetch_related(
-            Prefetch("readings", queryset=_readings_qs()),
-            Prefetch("questions", queryset=DiscussionQuestion.objects.order_by("order", "pk")),
-        )
-    )
-    for unit in units:
-        unit.curriculum = curriculum
-        unit.warnings = services.unit_warnings(
-            unit, curriculum.target_unit_minutes, unit.readings.all()
-        )
-    readings = [r for unit in units for r in unit.readings.all()]
-    services.questions_tie([q for unit in units for q in unit.questions.all()], readings)
-    return units
-
-
-def _totals(units: list[Unit]) -> dict:
-    required = sum(u.required_words for u in units)
-    optional = sum(u.optional_words for u in units)
-    return {
-        "required_words": required,
-        "optional_words": optional,
-        "required_minutes": reading_minutes_for(required),
-        "optional_minutes": reading_minutes_for(optional),
-    }
-
-
 def _builder_context(curriculum: Curriculum, *, user, unit_form=None, settings_form=None) -> dict:
-    units = _units_with_content(curriculum)
-    return {
-        "curriculum": curriculum,
-        "units": units,
-        "totals": _totals(units),
+    return selectors.builder(user, curriculum) | {
         "unit_form": unit_form or UnitTitleForm(),
         "settings_form": settings_form or CurriculumForm(instance=curriculum),
-        "fork_changes": services.fork_changes(curriculum, user=user),
     }
 
 
 def _unit_editor_context(
     unit: Unit, *, question_form=None, search_form=None, results=None, unit_form=None
 ) -> dict:
-    readings = list(unit.readings.select_related("document").order_by("order", "pk"))
-    questions = list(unit.questions.select_related("reading").order_by("order", "pk"))
-    required = sum(r.word_count for r in readings if r.required)
-    optional = sum(r.word_count for r in readings if not r.required)
-    unit.required_words, unit.optional_words, unit.question_count = (
-        required,
-        optional,
-        len(questions),
-    )
-    paragraphs = services.reading_paragraphs(readings)
-    services.questions_tie(
-        questions,
-        readings,
-        numbers={
-            (r.document_id, p.anchor): p.number for r in readings for p in paragraphs.get(r.pk, [])
-        },
-    )
-    return {
-        "curriculum": unit.curriculum,
-        "unit": unit,
-        "readings": readings,
-        "questions": questions,
-        "warnings": services.unit_warnings(unit, unit.curriculum.target_unit_minutes, readings),
+    data = selectors.unit_editor(unit)
+    readings, paragraphs = data["readings"], data.pop("paragraphs")
+    return data | {
         "question_form": question_form
         or QuestionForm(unit=unit, readings=readings, paragraphs=paragraphs),
         "search_form": search_form or LibrarySearchForm(),
@@ -146,19 +79,13 @@ def _unit_editor_context(
 def curriculum_list(request):
     form = CurriculumSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    curricula = (
-        Curriculum.objects.published_public()
-        .search(query)
-        .with_totals()
-        .prefetch_related("owners")
-        .order_by("-published_at", "title")
+    context = {"form": form} | selectors.series_list(
+        request.user,
+        query=query,
+        page=request.GET.get("page"),
+        with_mine=not wants_partial(request),
     )
-    page = Paginator(curricula, PAGE_SIZE).get_page(request.GET.get("page"))
-    mine = []
-    if request.user.is_authenticated and not request.htmx:
-        mine = list(Curriculum.objects.owned_by(request.user).with_totals().order_by("title"))
-    context = {"form": form, "page": page, "query": query, "mine": mine}
-    return render(request, _partial(request, "curricula/curriculum_list.html", "results"), context)
+    return render_page(request, "curricula/curriculum_list.html", context, partial="results")
 
 
 @login_required
@@ -212,115 +139,20 @@ def curriculum_from_documents(request):
 @require_GET
 def curriculum_detail(request, slug):
     curriculum = access_curriculum(request.user, slug)
-    units = _units_with_content(curriculum)
-    is_owner = can_edit_curriculum(request.user, curriculum)
-    context = {
-        "curriculum": curriculum,
-        "units": units,
-        "totals": _totals(units),
-        "owners": list(curriculum.owners.all()),
-        "is_owner": is_owner,
-        "can_fork": can_fork_curriculum(request.user, curriculum),
-        "show_notes": can_see_facilitator_notes(request.user, curriculum),
-        "fork_changes": services.fork_changes(curriculum, user=request.user) if is_owner else None,
-    }
+    context = selectors.syllabus(request.user, curriculum)
     return render(request, "curricula/curriculum_detail.html", context)
-
-
-def _unit_page_data(request, slug, unit_id, *, tie_questions=True) -> dict:
-    unit = access_unit(request.user, slug, unit_id)
-    curriculum = unit.curriculum
-    readings = list(unit.readings.select_related("document").order_by("order", "pk"))
-    questions = list(unit.questions.select_related("reading").order_by("order", "pk"))
-    siblings = list(curriculum.units.order_by("order", "pk").values_list("pk", "title"))
-    index = next(i for i, (pk, _) in enumerate(siblings) if pk == unit.pk)
-    required = sum(r.word_count for r in readings if r.required)
-    optional = sum(r.word_count for r in readings if not r.required)
-    if tie_questions:
-        services.questions_tie(questions, readings)
-    return {
-        "curriculum": curriculum,
-        "unit": unit,
-        "number": index + 1,
-        "unit_total": len(siblings),
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "readings": readings,
-        "questions": questions,
-        "required_minutes": reading_minutes_for(required),
-        "optional_minutes": reading_minutes_for(optional),
-        "is_owner": can_edit_curriculum(request.user, curriculum),
-        "show_notes": can_see_facilitator_notes(request.user, curriculum),
-    }
 
 
 @require_GET
 def unit_detail(request, slug, unit_id):
-    return render(request, "curricula/unit_detail.html", _unit_page_data(request, slug, unit_id))
-
-
-def _range_parts(parts: list[Part], start: str, end: str) -> list[Part]:
-    """The parts restricted to the blocks from `start` to `end`, numbers unchanged."""
-    if not start:
-        return parts
-    flat = [item for part in parts for item in part.numbered()]
-    anchors = [item.anchor for item in flat]
-    if start not in anchors or end not in anchors:
-        return []
-    i, j = anchors.index(start), anchors.index(end)
-    chosen = set(anchors[i : j + 1])
-    selected: list[Part] = []
-    for part in parts:
-        items = []
-        for item in part.items:
-            if item.is_list:
-                kept = [entry for entry in item.items if entry.anchor in chosen]
-                if kept:
-                    items.append(type(item)(ordered=item.ordered, items=kept))
-            elif item.anchor in chosen:
-                items.append(item)
-        if items:
-            selected.append(Part(section=part.section, items=items))
-    return selected
+    unit = access_unit(request.user, slug, unit_id)
+    return render(request, "curricula/unit_detail.html", selectors.unit_page(request.user, unit))
 
 
 @require_GET
 def unit_packet(request, slug, unit_id):
-    # The packet numbers tied questions from the text it loads anyway.
-    data = _unit_page_data(request, slug, unit_id, tie_questions=False)
-    numbers: dict[tuple[int, str], int] = {}
-    document_ids = {r.document_id for r in data["readings"] if r.document_id}
-    blocks: dict[int, list] = {pk: [] for pk in document_ids}
-    sections: dict[int, list] = {pk: [] for pk in document_ids}
-    for block in Block.objects.filter(document_id__in=document_ids).order_by("document", "order"):
-        blocks[block.document_id].append(block)
-    for section in Section.objects.filter(document_id__in=document_ids).order_by(
-        "document", "order"
-    ):
-        sections[section.document_id].append(section)
-    for reading in data["readings"]:
-        reading.parts = []
-        if reading.document_id:
-            parts = document_parts(
-                reading.document,
-                blocks=blocks[reading.document_id],
-                sections=sections[reading.document_id],
-            )
-            numbers.update(
-                ((reading.document_id, item.anchor), item.number)
-                for part in parts
-                for item in part.numbered()
-                if item.number
-            )
-            reading.parts = _range_parts(parts, reading.start_anchor, reading.end_anchor)
-            reading.range_missing = bool(reading.start_anchor) and not reading.parts
-            if reading.range_missing:
-                reading.parts = parts
-            numbered = [i for p in reading.parts for i in p.numbered() if i.number]
-            reading.first_number = numbered[0].number if numbered else None
-            reading.last_number = numbered[-1].number if numbered else None
-    services.questions_tie(data["questions"], data["readings"], numbers)
-    return render(request, "curricula/unit_packet.html", data)
+    unit = access_unit(request.user, slug, unit_id)
+    return render(request, "curricula/unit_packet.html", selectors.unit_packet(request.user, unit))
 
 
 # ---------- Builder: curriculum settings and units ----------
@@ -330,28 +162,27 @@ def unit_packet(request, slug, unit_id):
 @require_http_methods(["GET", "POST"])
 def curriculum_edit(request, slug):
     curriculum = access_curriculum_for_edit(request.user, slug)
-    settings_form = CurriculumForm(request.POST or None, instance=curriculum)
+    # The form works on a copy, so its instance changes do not leak into the service.
+    settings_form = CurriculumForm(request.POST or None, instance=copy(curriculum))
     if request.method == "POST":
-        # A fresh copy, so the form's instance changes do not leak into the service.
         if settings_form.is_valid():
-            fresh = access_curriculum_for_edit(request.user, slug)
             try:
                 data = {
                     name: settings_form.cleaned_data[name] for name in settings_form.changed_data
                 }
-                services.curriculum_update(curriculum=fresh, data=data)
+                services.curriculum_update(curriculum=curriculum, data=data)
             except ValidationError as error:
                 settings_form.add_error(None, error)
             else:
                 messages.success(request, "Settings saved.")
-                return redirect("curricula:edit", slug=fresh.slug)
+                return redirect("curricula:edit", slug=curriculum.slug)
         curriculum.refresh_from_db()
     context = _builder_context(curriculum, user=request.user, settings_form=settings_form)
     return render(request, "curricula/curriculum_edit.html", context)
 
 
 def _units_response(request, curriculum: Curriculum, message: str, *, unit_form=None):
-    if request.htmx:
+    if wants_partial(request):
         context = _builder_context(curriculum, user=request.user, unit_form=unit_form)
         context["status_message"] = message
         return render(request, "curricula/curriculum_edit.html#units", context)
@@ -419,7 +250,7 @@ def curriculum_fork(request, slug):
     if not can_fork_curriculum(request.user, curriculum):
         messages.error(request, "Only published public reading series can be copied.")
         return redirect(curriculum)
-    copy = services.curriculum_fork(curriculum=curriculum, owner=request.user)
+    copy = forking.curriculum_fork(curriculum=curriculum, owner=request.user)
     messages.success(
         request, f"This is your own copy of “{curriculum.title}”, a private draft. Adapt it."
     )
@@ -433,17 +264,16 @@ def curriculum_fork(request, slug):
 @require_http_methods(["GET", "POST"])
 def unit_edit(request, slug, unit_id):
     unit = access_unit(request.user, slug, unit_id, edit=True)
-    form = UnitForm(request.POST or None, instance=unit)
+    form = UnitForm(request.POST or None, instance=copy(unit))
     if request.method == "POST" and form.is_valid():
-        fresh = access_unit(request.user, slug, unit_id, edit=True)
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.unit_update(unit=fresh, data=data)
+            services.unit_update(unit=unit, data=data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Unit saved.")
-            return redirect("curricula:unit_edit", slug=slug, unit_id=fresh.pk)
+            return redirect("curricula:unit_edit", slug=slug, unit_id=unit.pk)
     if request.method == "POST":
         unit.refresh_from_db()
     context = _unit_editor_context(unit, unit_form=form)
@@ -453,7 +283,7 @@ def unit_edit(request, slug, unit_id):
 def _editor_response(
     request, unit: Unit, partial: str, message: str = "", *, clear_chooser=False, **forms
 ):
-    if request.htmx:
+    if wants_partial(request):
         context = _unit_editor_context(unit, **forms)
         context["status_message"] = message
         context["clear_chooser"] = clear_chooser
@@ -477,7 +307,7 @@ def reading_search(request, slug, unit_id):
         if query
         else None
     )
-    if request.htmx:
+    if wants_partial(request):
         context = {
             "curriculum": unit.curriculum,
             "unit": unit,
@@ -524,7 +354,7 @@ def reading_add(request, slug, unit_id):
         "form": form,
         "minutes": reading_minutes_for(words),
     }
-    if request.htmx:
+    if wants_partial(request):
         response = render(request, "curricula/reading_add.html#chooser", context)
         if request.method == "POST":
             response = retarget(response, "#reading-chooser")
@@ -543,7 +373,7 @@ def reading_time(request, slug, unit_id):
     range_time = {"words": None, "error": "", "hint": ""}
     if form.is_valid():
         try:
-            words = services.reading_range_words(
+            words = reading_range_words(
                 document=document,
                 start_anchor=form.cleaned_data["start_anchor"],
                 end_anchor=form.cleaned_data["end_anchor"],
@@ -568,7 +398,7 @@ def reading_time(request, slug, unit_id):
         "minutes": reading_minutes_for(document.word_count),
         "range_time": range_time,
     }
-    return render(request, _partial(request, "curricula/reading_add.html", "range-time"), context)
+    return render_page(request, "curricula/reading_add.html", context, partial="range-time")
 
 
 @login_required
@@ -641,7 +471,7 @@ def question_add(request, slug, unit_id):
             form.add_error(None, error)
         else:
             return _editor_response(request, unit, "questions", "Question added.")
-    if request.htmx:
+    if wants_partial(request):
         return _editor_response(request, unit, "questions", question_form=form)
     context = _unit_editor_context(unit, question_form=form)
     return render(request, "curricula/unit_edit.html", context, status=200)
@@ -651,16 +481,15 @@ def question_add(request, slug, unit_id):
 @require_http_methods(["GET", "POST"])
 def question_edit(request, slug, unit_id, question_id):
     question = access_question_for_edit(request.user, slug, unit_id, question_id)
-    form = QuestionForm(request.POST or None, instance=question, unit=question.unit)
+    form = QuestionForm(request.POST or None, instance=copy(question), unit=question.unit)
     if request.method == "POST" and form.is_valid():
-        fresh = access_question_for_edit(request.user, slug, unit_id, question_id)
         try:
-            services.question_update(question=fresh, **form.cleaned_data)
+            services.question_update(question=question, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             response = _editor_response(request, question.unit, "questions", "Question saved.")
-            return retarget(response, "#questions") if request.htmx else response
+            return retarget(response, "#questions") if wants_partial(request) else response
     if request.method == "POST":
         question.refresh_from_db()
     context = {
@@ -669,9 +498,7 @@ def question_edit(request, slug, unit_id, question_id):
         "question": question,
         "form": form,
     }
-    return render(
-        request, _partial(request, "curricula/question_edit.html", "question-form"), context
-    )
+    return render_page(request, "curricula/question_edit.html", context, partial="question-form")
 
 
 @login_required

@@ -7,7 +7,8 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .models import Session
-from .readings import series_visible, session_readings
+from .readings import session_readings
+from .rules import can_see_series
 
 
 def session_uid(session: Session) -> str:
@@ -47,7 +48,7 @@ def build_calendar(sessions, *, name: str, include_link: bool, viewer) -> bytes:
     for session in sessions:
         group = session.group
         if group.curriculum_id not in series_shown:
-            series_shown[group.curriculum_id] = series_visible(viewer, group)
+            series_shown[group.curriculum_id] = bool(can_see_series(viewer, group))
         event = Event()
         event.add("uid", session_uid(session))
         event.add("sequence", session.sequence)

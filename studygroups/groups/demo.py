@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Group, Membership, Session
-from .services import group_create, membership_join, session_create, session_schedule
+from .roster import group_create, membership_join
+from .sessions import session_create, session_schedule
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from studygroups.curricula.models import Curriculum, Unit
 from studygroups.library.models import Document
 
 from .models import RSVP, Group, Membership, NotificationPreference
-from .services import DATE_RANGE, FIRST_YEAR, LAST_YEAR, MAX_SCHEDULED_SESSIONS, localize
+from .schedule import DATE_RANGE, FIRST_YEAR, LAST_YEAR, MAX_SCHEDULED_SESSIONS, localize
 
 WEEKDAYS = [
     (0, "Mondays"),
@@ -162,7 +162,7 @@ class SessionForm(forms.Form):
         }
 
     def session_fields(self) -> dict:
-        """The cleaned values as `services.session_create`/`session_update` take them."""
+        """The cleaned values as `sessions.session_create`/`session_update` take them."""
         data = self.cleaned_data
         names = ("title", "starts_at", "ends_at", "place", "link", "notes")
         return {name: data[name] for name in names} | {"units": data.get("units") or []}
@@ -325,24 +325,6 @@ def document_from_address(raw: str) -> Document | None:
     if not slug:
         return None
     return Document.objects.filter(slug=slug).first()
-
-
-class SessionReadingForm(forms.Form):
-    """The original "address and anchors" form; still accepted by the add view."""
-
-    document = forms.CharField(
-        label="Document",
-        help_text="The document's address in the library, or the last part of it.",
-    )
-    start_anchor = forms.CharField(required=False, label="From paragraph (anchor, e.g. p-abc)")
-    end_anchor = forms.CharField(required=False, label="To paragraph")
-    note = forms.CharField(required=False, max_length=500)
-
-    def clean_document(self):
-        document = document_from_address(self.cleaned_data["document"])
-        if document is None:
-            raise ValidationError("No document in the library has that address.")
-        return document
 
 
 class LibrarySearchForm(forms.Form):

@@ -34,9 +34,7 @@ class GroupQuerySet(models.QuerySet):
             return self.annotate(viewer_id=Value(None, output_field=models.IntegerField()))
         return self.annotate(
             viewer_id=Value(user.pk, output_field=models.IntegerField()),
-            viewer_membership=FilteredRelation(
-                "memberships", condition=Q(memberships__user=user)
-            ),
+            viewer_membership=FilteredRelation("memberships", condition=Q(memberships__user=user)),
         ).select_related("viewer_membership")
 
     def listed(self):
@@ -238,27 +236,43 @@ class Invitation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("groups:invitation", kwargs={"token": self.token})
 
-    def problem(self, now=None) -> str:
-        """Why this invitation cannot be used, in plain words; empty when it can."""
+    class State(models.TextChoices):
+        """Derived from the fields, never stored."""
+
+        ACTIVE = "active", "Active"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+        USED_UP = "used up", "Used up"
+
+    PROBLEMS = {
+        State.REVOKED: "This invitation was withdrawn by the group's organizers.",
+        State.EXPIRED: "This invitation has expired. Ask an organizer for a new one.",
+        State.USED_UP: "This invitation has been used as many times as it allows.",
+    }
+
+    def state_at(self, now=None) -> "Invitation.State":
         from django.utils import timezone
 
         now = now or timezone.now()
         if self.revoked_at:
-            return "This invitation was withdrawn by the group's organizers."
+            return self.State.REVOKED
         if self.expires_at and self.expires_at <= now:
-            return "This invitation has expired. Ask an organizer for a new one."
+            return self.State.EXPIRED
         if self.max_uses is not None and self.uses >= self.max_uses:
-            return "This invitation has been used as many times as it allows."
-        return ""
+            return self.State.USED_UP
+        return self.State.ACTIVE
 
     @property
-    def status(self) -> str:
-        if self.revoked_at:
-            return "revoked"
-        problem = self.problem()
-        if not problem:
-            return "active"
-        return "expired" if "expired" in problem else "used up"
+    def state(self) -> "Invitation.State":
+        return self.state_at()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+    def problem(self, now=None) -> str:
+        """Why this invitation cannot be used, in plain words; empty when it can."""
+        return self.PROBLEMS.get(self.state_at(now), "")
 
 
 class RSVP(models.Model):

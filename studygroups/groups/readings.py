@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.db.models import Prefetch
 
 from studygroups.curricula.models import DiscussionQuestion, Reading, Unit
-from studygroups.curricula.rules import can_view_curriculum
 from studygroups.library.models import reading_minutes_for
 from studygroups.library.reading import paragraph_numbers
 
@@ -61,18 +60,9 @@ def _reader_url(document, start: str, end: str) -> str:
     return url
 
 
-def series_visible(user, group) -> bool:
-    """May `user` see what the group's reading series contains (its title, units and
-    readings)? The one check every page, fragment and calendar of a group uses: a
-    public group must not reveal a draft or private series to people who cannot open it.
-    Checks are cached per curriculum object; pass groups sharing one curriculum object."""
-    curriculum = group.curriculum if group.curriculum_id else None
-    return curriculum is None or bool(can_view_curriculum(user, curriculum))
-
-
 def session_readings(session, *, show_units: bool = True) -> list[ReadingItem]:
     """The session's readings; with show_units=False only the extra readings (library
-    documents), not the units of the series (see `series_visible`)."""
+    documents), not the units of the series (see `rules.can_see_series`)."""
     items = []
     for unit in session.units.all() if show_units else ():
         for reading in unit.readings.all():

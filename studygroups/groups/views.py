@@ -1,9 +1,10 @@
-"""Thin views: parse input, call access_*, call a service, render."""
+"""Thin views: parse input, call access_*, call a service or a selector, render."""
+
+from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from studygroups.library.models import Document, reading_minutes_for
+from studygroups.core.htmx import render_page, wants_partial
+from studygroups.library.models import reading_minutes_for
 
-from . import services
+from . import feeds, roster, selectors, services, sessions
 from .access import (
     access_group,
     access_group_as_member,
@@ -41,28 +43,9 @@ from .forms import (
     SessionForm,
     document_from_address,
 )
-from .models import (
-    RSVP,
-    Attendance,
-    CalendarFeedToken,
-    Group,
-    GroupActivity,
-    Invitation,
-    Membership,
-    NotificationPreference,
-    ReadingProgress,
-    Session,
-)
-from .readings import (
-    has_hidden_units,
-    paragraph_options,
-    series_visible,
-    session_prefetches,
-    session_readings,
-    total_minutes,
-    with_range_labels,
-)
-from .rules import can_see_members, is_active_member, membership_for
+from .models import Group, Membership, NotificationPreference
+from .readings import paragraph_options
+from .rules import can_see_meeting_link, invitation_hides_group, membership_for
 
 PENDING_INVITATION = "groups_pending_invitation"
 
@@ -76,22 +59,7 @@ def _errors(error: ValidationError) -> str:
 
 @require_GET
 def group_list(request):
-    groups = (
-        Group.objects.listed()
-        .annotate(
-            member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE))
-        )
-        .select_related("curriculum")
-    )
-    mine = []
-    if request.user.is_authenticated:
-        mine = list(
-            Membership.objects.filter(user=request.user)
-            .exclude(state__in=[Membership.State.LEFT, Membership.State.REMOVED])
-            .select_related("group")
-            .order_by("group__name")
-        )
-    return render(request, "groups/group_list.html", {"groups": groups, "mine": mine})
+    return render(request, "groups/group_list.html", selectors.group_directory(request.user))
 
 
 @login_required
@@ -107,7 +75,7 @@ def group_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            group = services.group_create(creator=request.user, **data)
+            group = roster.group_create(creator=request.user, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -119,60 +87,10 @@ def group_create(request):
 @login_required
 @require_GET
 def dashboard(request):
-    now = timezone.now()
-    memberships = list(
-        Membership.objects.active().filter(user=request.user).select_related("group")
+    context = selectors.dashboard(
+        request.user, pending_token=request.session.get(PENDING_INVITATION)
     )
-    group_ids = [m.group_id for m in memberships]
-    sessions = list(
-        Session.objects.upcoming(now)
-        .filter(group_id__in=group_ids)
-        .exclude(state=Session.State.CANCELLED)
-        .select_related("group__curriculum")
-        .prefetch_related(*session_prefetches())[:6]
-    )
-    shown = {}
-    for session in sessions:
-        if session.group.curriculum_id not in shown:
-            shown[session.group.curriculum_id] = series_visible(request.user, session.group)
-    done = set(
-        ReadingProgress.objects.filter(user=request.user, session__in=sessions).values_list(
-            "session_id", "reading_id", "session_reading_id"
-        )
-    )
-    rsvps = dict(
-        RSVP.objects.filter(user=request.user, session__in=sessions).values_list(
-            "session_id", "answer"
-        )
-    )
-    rows = []
-    for session in sessions:
-        items = session_readings(session, show_units=shown[session.group.curriculum_id])
-        read = {f"r{r}" if r else f"s{s}" for (sid, r, s) in done if sid == session.pk}
-        rows.append(
-            {
-                "session": session,
-                "readings": items,
-                "read": read,
-                "minutes": total_minutes(items),
-                "read_count": sum(1 for i in items if i.key in read),
-                "rsvp": rsvps.get(session.pk, ""),
-            }
-        )
-    activity = (
-        GroupActivity.objects.filter(group_id__in=group_ids)
-        .select_related("group", "session__group")
-        .order_by("-created_at", "-pk")[:12]
-    )
-    pending = None
-    token = request.session.get(PENDING_INVITATION)
-    if token:
-        pending = Invitation.objects.select_related("group").filter(token=token).first()
-    return render(
-        request,
-        "groups/dashboard.html",
-        {"memberships": memberships, "rows": rows, "activity": activity, "pending": pending},
-    )
+    return render(request, "groups/dashboard.html", context)
 
 
 # ---------- group page, edit, join, leave ----------
@@ -181,61 +99,21 @@ def dashboard(request):
 @require_GET
 def group_detail(request, slug):
     group = access_group(request.user, slug)
-    membership = membership_for(request.user, group)
-    now = timezone.now()
-    base = group.sessions.select_related("group").prefetch_related(*session_prefetches())
-    upcoming = list(base.upcoming(now)[:20])
-    past = list(base.past(now)[:10])
-    show_series = series_visible(request.user, group)
-    members = []
-    show_members = can_see_members(request.user, group)
-    if show_members:
-        members = list(
-            Membership.objects.active()
-            .filter(group=group)
-            .select_related("user")
-            .order_by("role", "user__display_name")
-        )
-    member_count = Membership.objects.active().filter(group=group).count()
-    return render(
-        request,
-        "groups/group_detail.html",
-        {
-            "group": group,
-            "membership": membership,
-            "upcoming": [
-                {
-                    "session": s,
-                    "readings": session_readings(s, show_units=show_series),
-                    "readings_hidden": has_hidden_units(s, show_units=show_series),
-                }
-                for s in upcoming
-            ],
-            "show_series": show_series,
-            "past": past,
-            "members": members,
-            "show_members": show_members,
-            "member_count": member_count,
-            "is_organizer": bool(membership and membership.can_organize),
-            "is_member": bool(membership and membership.is_active),
-        },
-    )
+    return render(request, "groups/group_detail.html", selectors.group_page(request.user, group))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_edit(request, slug):
     group = access_group_as_organizer(request.user, slug)
-    # The form validates a copy: a failed POST must not change the slug (and so the
-    # links) of the group the page is about.
-    form = GroupForm(
-        request.POST or None, instance=Group.objects.get(pk=group.pk), user=request.user
-    )
+    # The form and the service work on copies: a failed POST must not change the slug
+    # (and so the links) of the group the page is about.
+    form = GroupForm(request.POST or None, instance=copy(group), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["slug"] = data.get("slug") or group.slug
         try:
-            group = services.group_update(group=Group.objects.get(pk=group.pk), **data)
+            group = roster.group_update(group=copy(group), **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -249,7 +127,7 @@ def group_edit(request, slug):
 def group_join(request, slug):
     group = access_group(request.user, slug)
     try:
-        membership = services.membership_join(group=group, user=request.user)
+        membership = roster.membership_join(group=group, user=request.user)
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
@@ -265,7 +143,7 @@ def group_join(request, slug):
 def group_leave(request, slug):
     group = access_group_as_member(request.user, slug)
     try:
-        services.membership_leave(membership=membership_for(request.user, group))
+        roster.membership_leave(membership=membership_for(request.user, group))
     except ValidationError as error:
         messages.error(request, _errors(error))
         return redirect(group)
@@ -280,7 +158,7 @@ def group_leave(request, slug):
 def group_progress_privacy(request, slug):
     group = access_group_as_member(request.user, slug)
     hide = request.POST.get("hide_progress") == "on"
-    services.membership_set_hide_progress(membership=membership_for(request.user, group), hide=hide)
+    roster.membership_set_hide_progress(membership=membership_for(request.user, group), hide=hide)
     messages.success(
         request,
         "Organizers no longer see your reading progress."
@@ -297,22 +175,7 @@ def group_progress_privacy(request, slug):
 @require_GET
 def member_list(request, slug):
     group = access_group_as_organizer(request.user, slug)
-    memberships = list(
-        Membership.objects.filter(group=group)
-        .exclude(state__in=[Membership.State.LEFT, Membership.State.REMOVED])
-        .select_related("user")
-        .order_by("state", "role", "user__display_name")
-    )
-    return render(
-        request,
-        "groups/member_list.html",
-        {
-            "group": group,
-            "requests": [m for m in memberships if m.state == Membership.State.REQUESTED],
-            "active": [m for m in memberships if m.is_active],
-            "roles": Membership.Role.choices,
-        },
-    )
+    return render(request, "groups/member_list.html", selectors.member_list(request.user, group))
 
 
 @login_required
@@ -326,17 +189,17 @@ def member_action(request, slug, membership_id):
     action, name = form.cleaned_data["action"], membership.user.public_name
     try:
         if action == "approve":
-            services.membership_approve(membership=membership)
+            roster.membership_approve(membership=membership)
             messages.success(request, f"{name} is now a member.")
         elif action == "decline":
-            services.membership_decline(membership=membership)
+            roster.membership_decline(membership=membership)
             messages.success(request, f"{name}'s request was declined.")
         elif action == "role":
             role = form.cleaned_data.get("role") or ""
-            services.membership_set_role(membership=membership, role=role)
+            roster.membership_set_role(membership=membership, role=role)
             messages.success(request, f"{name} is now {membership.get_role_display().lower()}.")
         elif action == "remove":
-            services.membership_remove(membership=membership)
+            roster.membership_remove(membership=membership)
             messages.success(request, f"{name} was removed from the group.")
     except ValidationError as error:
         messages.error(request, _errors(error))
@@ -354,7 +217,7 @@ def invitation_list(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation = services.invitation_create(
+            invitation = roster.invitation_create(
                 group=group,
                 created_by=request.user,
                 email=data["email"] or "",
@@ -382,7 +245,7 @@ def invitation_list(request, slug):
 @require_POST
 def invitation_revoke(request, slug, invitation_id):
     invitation = access_invitation_as_organizer(request.user, slug, invitation_id)
-    services.invitation_revoke(invitation=invitation)
+    roster.invitation_revoke(invitation=invitation)
     messages.success(request, "The invitation no longer works.")
     return redirect("groups:invitations", slug=slug)
 
@@ -396,7 +259,7 @@ def invitation_detail(request, token):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={invitation.get_absolute_url()}")
         try:
-            services.invitation_accept(invitation=invitation, user=request.user)
+            roster.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as error:
             messages.error(request, _errors(error))
             return redirect(invitation)
@@ -418,8 +281,7 @@ def invitation_detail(request, token):
             "invitation": invitation,
             "group": group,
             "problem": problem,
-            # A dead link to a private group must not tell who is behind it.
-            "hide_name": bool(problem) and group.visibility == Group.Visibility.PRIVATE,
+            "hide_name": invitation_hides_group(invitation, problem=problem),
             "next": invitation.get_absolute_url(),
         },
         status=status,
@@ -436,7 +298,7 @@ def session_create(request, slug):
     form = SessionForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(group=group, **form.session_fields())
+            session = sessions.session_create(group=group, **form.session_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -454,7 +316,7 @@ def session_schedule(request, slug):
         data = form.cleaned_data
         units = form.units()
         try:
-            sessions = services.session_schedule(
+            scheduled = sessions.session_schedule(
                 group=group,
                 first_date=data["first_date"],
                 weekday=data["weekday"],
@@ -470,86 +332,17 @@ def session_schedule(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{len(sessions)} sessions scheduled.")
+            messages.success(request, f"{len(scheduled)} sessions scheduled.")
             return redirect(group)
     return render(request, "groups/session_schedule.html", {"form": form, "group": group})
-
-
-def _session_context(request, session) -> dict:
-    group = session.group
-    membership = membership_for(request.user, group)
-    show_series = series_visible(request.user, group)
-    items = with_range_labels(session_readings(session, show_units=show_series))
-    is_member = bool(membership and membership.is_active)
-    can_facilitate = bool(membership and membership.can_facilitate)
-    read = set()
-    rsvp = ""
-    if is_member:
-        read = {p.key for p in ReadingProgress.objects.filter(session=session, user=request.user)}
-        rsvp = (
-            RSVP.objects.filter(session=session, user=request.user)
-            .values_list("answer", flat=True)
-            .first()
-            or ""
-        )
-    context = {
-        "group": group,
-        "session": session,
-        "membership": membership,
-        "is_member": is_member,
-        "can_facilitate": can_facilitate,
-        "is_organizer": bool(membership and membership.can_organize),
-        "readings": items,
-        "readings_hidden": has_hidden_units(session, show_units=show_series),
-        "minutes": total_minutes(items),
-        "read": read,
-        "rsvp": rsvp,
-        "answers": RSVP.Answer.choices,
-        "is_past": session.starts_at <= timezone.now(),
-    }
-    if can_facilitate:
-        counts = dict(
-            RSVP.objects.filter(session=session).values_list("answer").annotate(n=Count("pk"))
-        )
-        context["rsvp_counts"] = [
-            (label, counts.get(value, 0)) for value, label in RSVP.Answer.choices
-        ]
-        visible = ReadingProgress.objects.filter(
-            session=session,
-            user__memberships__group=group,
-            user__memberships__state=Membership.State.ACTIVE,
-            user__memberships__hide_progress=False,
-        )
-        by_key = {}
-        for reading_id, extra_id, n in visible.values_list(
-            "reading_id", "session_reading_id"
-        ).annotate(n=Count("pk")):
-            by_key[f"r{reading_id}" if reading_id else f"s{extra_id}"] = n
-        context["progress_rows"] = [(item, by_key.get(item.key, 0)) for item in items]
-        members = list(
-            Membership.objects.active()
-            .filter(group=group)
-            .select_related("user")
-            .order_by("user__display_name")
-        )
-        present = set(
-            Attendance.objects.filter(session=session, present=True).values_list(
-                "user_id", flat=True
-            )
-        )
-        context["attendance"] = [(m, m.user_id in present) for m in members]
-        context["member_count"] = len(members)
-        context["attendance_taken"] = Attendance.objects.filter(session=session).exists()
-    return context
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def session_detail(request, slug, session_id):
     session = access_session(request.user, slug, session_id)
-    session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
-    session.group = access_group(request.user, slug)
-    return render(request, "groups/session_detail.html", _session_context(request, session))
+    context = selectors.session_page(request.user, session)
+    return render(request, "groups/session_detail.html", context)
 
 
 @login_required
@@ -561,7 +354,7 @@ def session_edit(request, slug, session_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_update(session=session, **form.session_fields())
+            session = sessions.session_update(session=session, **form.session_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -580,7 +373,7 @@ def session_edit(request, slug, session_id):
 @require_POST
 def session_cancel(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
-    services.session_cancel(session=session)
+    sessions.session_cancel(session=session)
     messages.success(request, "Session cancelled. Members were told by e-mail.")
     return redirect(session)
 
@@ -590,7 +383,7 @@ def session_cancel(request, slug, session_id):
 def session_held(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="facilitator")
     try:
-        services.session_mark_held(session=session)
+        sessions.session_mark_held(session=session)
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
@@ -606,18 +399,15 @@ def session_rsvp(request, slug, session_id):
     error = ""
     if form.is_valid():
         try:
-            services.rsvp_set(
+            sessions.rsvp_set(
                 session=session, user=request.user, answer=form.cleaned_data["answer"]
             )
         except ValidationError as exc:
             error = _errors(exc)
     else:
         error = "Choose going, maybe or not going."
-    if request.htmx:
-        session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
-        session.group = access_group(request.user, slug)
-        context = _session_context(request, session)
-        context["rsvp_error"] = error
+    if wants_partial(request):
+        context = selectors.session_page(request.user, session) | {"rsvp_error": error}
         return render(request, "groups/session_detail.html#rsvp", context)
     if error:
         messages.error(request, error)
@@ -634,15 +424,13 @@ def session_progress(request, slug, session_id):
     done = request.POST.get("done") == "1"
     error = ""
     try:
-        services.reading_progress_set(session=session, user=request.user, key=key, done=done)
+        sessions.reading_progress_set(session=session, user=request.user, key=key, done=done)
     except (ValidationError, ValueError):
         error = "That reading is not assigned for this session."
-    if request.htmx:
+    if wants_partial(request):
         if error:
             return HttpResponse(error, status=400)
-        session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
-        session.group = access_group(request.user, slug)
-        context = _session_context(request, session)
+        context = selectors.session_page(request.user, session)
         item = next((i for i in context["readings"] if i.key == key), None)
         if item is None:
             return HttpResponse("That reading is not assigned for this session.", status=400)
@@ -665,13 +453,13 @@ def session_progress(request, slug, session_id):
 @require_POST
 def session_attendance(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="facilitator")
-    members = list(Membership.objects.active().filter(group=session.group).select_related("user"))
+    members = selectors.active_members(session.group)
     form = AttendanceForm(request.POST, members=members)
     if not form.is_valid():
         messages.error(request, "Tick the members who came.")
         return redirect(session)
     try:
-        n = services.attendance_mark(
+        n = sessions.attendance_mark(
             session=session, marked_by=request.user, present_user_ids=form.cleaned_data["present"]
         )
     except ValidationError as error:
@@ -687,11 +475,7 @@ PICKER = "groups/session_reading_picker.html"
 
 def _readings_fragment(request, session, message: str):
     """The session page's readings part, redrawn after an htmx add or remove."""
-    group = session.group
-    session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
-    session.group = group
-    context = _session_context(request, session)
-    context["readings_message"] = message
+    context = selectors.session_page(request.user, session) | {"readings_message": message}
     return render(request, "groups/session_detail.html#readings", context)
 
 
@@ -732,12 +516,10 @@ def session_reading_search(request, slug, session_id):
     else:
         search_error = " ".join(form.errors["q"])
     if q:
-        found = list(Document.objects.search(q).for_listing()[: READING_RESULTS + 1])
-        results, more = found[:READING_RESULTS], len(found) > READING_RESULTS
-    template = PICKER + "#results" if request.htmx else PICKER
-    return render(
+        results, more = selectors.library_search(q, limit=READING_RESULTS)
+    return render_page(
         request,
-        template,
+        PICKER,
         {
             "group": session.group,
             "session": session,
@@ -746,6 +528,7 @@ def session_reading_search(request, slug, session_id):
             "more": more,
             "search_error": search_error,
         },
+        partial="results",
     )
 
 
@@ -772,11 +555,9 @@ def session_reading_choose(request, slug, session_id):
         },
     )
     context = _chooser_context(session, document, options, form)
-    if request.htmx:
-        if request.GET.get("preview"):
-            return render(request, PICKER + "#reading-time", context | {"preview": True})
-        return render(request, PICKER + "#chooser", context)
-    return render(request, PICKER, context)
+    if request.GET.get("preview") and wants_partial(request):
+        return render_page(request, PICKER, context | {"preview": True}, partial="reading-time")
+    return render_page(request, PICKER, context, partial="chooser")
 
 
 @login_required
@@ -789,7 +570,7 @@ def session_add_reading(request, slug, session_id):
     document = document_from_address(request.POST.get("document", ""))
     if document is None:
         error = "No document in the library has that address."
-        if request.htmx:
+        if wants_partial(request):
             return HttpResponse(error, status=400)
         messages.error(request, error)
         return redirect(session)
@@ -799,14 +580,14 @@ def session_add_reading(request, slug, session_id):
     # (posted, so the CSRF token never lands in an address bar or a server log).
     if request.POST.get("show_time"):
         context = _chooser_context(session, document, options, form) | {"preview": True}
-        if request.htmx:  # the reading time alone, in place
+        if wants_partial(request):  # the reading time alone, in place
             response = render(request, PICKER + "#reading-time", context)
             return reswap(retarget(response, "#reading-time"), "outerHTML")
         return render(request, PICKER, context)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.session_add_reading(
+            sessions.session_add_reading(
                 session=session,
                 document=document,
                 start_anchor=data["start_anchor"],
@@ -817,12 +598,12 @@ def session_add_reading(request, slug, session_id):
             form.add_error(None, error)
         else:
             message = f"“{document.title}” is assigned for this session."
-            if request.htmx:
+            if wants_partial(request):
                 return _readings_fragment(request, session, message)
             messages.success(request, message)
             return redirect(session.get_absolute_url() + "#readings")
     context = _chooser_context(session, document, options, form)
-    if request.htmx:
+    if wants_partial(request):
         response = render(request, PICKER + "#chooser", context)
         return reswap(retarget(response, "#reading-chooser"), "outerHTML")
     return render(request, PICKER, context)
@@ -832,9 +613,9 @@ def session_add_reading(request, slug, session_id):
 @require_POST
 def session_remove_reading(request, slug, session_id, reading_id):
     reading = access_session_reading(request.user, slug, session_id, reading_id)
-    services.session_remove_reading(reading=reading)
+    sessions.session_remove_reading(reading=reading)
     message = f"“{reading.document_title}” is no longer assigned."
-    if request.htmx:
+    if wants_partial(request):
         return _readings_fragment(request, reading.session, message)
     messages.success(request, message)
     return redirect(reading.session.get_absolute_url() + "#readings")
@@ -852,14 +633,12 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def session_ics(request, slug, session_id):
-    session = access_session(request.user, slug, session_id)
+    session = selectors.session_for_calendar(access_session(request.user, slug, session_id))
     group = session.group
-    session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
-    session.group = group
     body = build_calendar(
         [session],
         name=group.name,
-        include_link=is_active_member(request.user, group),
+        include_link=bool(can_see_meeting_link(request.user, group)),
         viewer=request.user,
     )
     return _ics_response(body, f"{session.group.slug}-{session.pk}.ics")
@@ -867,31 +646,11 @@ def session_ics(request, slug, session_id):
 
 @require_GET
 def calendar_feed(request, token):
-    feed = (
-        CalendarFeedToken.objects.select_related("user", "group")
-        .filter(token=token, revoked_at=None)
-        .first()
-    )
-    if feed is None:
+    found = selectors.calendar_feed(token)
+    if found is None:
         raise Http404("No such calendar.")
-    groups = Membership.objects.active().filter(user=feed.user).values("group_id")
-    sessions = Session.objects.filter(group_id__in=groups)
-    if feed.group_id:
-        # A feed for one group works only while its owner is an active member.
-        if not Membership.objects.active().filter(user=feed.user, group=feed.group).exists():
-            raise Http404("No such calendar.")
-        sessions = sessions.filter(group_id=feed.group_id)
-        name = feed.group.name
-    else:
-        name = "My study groups"
-    since = timezone.now() - timezone.timedelta(days=90)
-    sessions = (
-        sessions.filter(ends_at__gte=since)
-        .select_related("group__curriculum")
-        .prefetch_related(*session_prefetches())
-        .order_by("starts_at")
-    )
-    # Only groups the feed's owner is an active member of: the video links are theirs.
+    feed, sessions = found
+    name = feed.group.name if feed.group_id else "My study groups"
     body = build_calendar(sessions, name=name, include_link=True, viewer=feed.user)
     return _ics_response(body, "study-groups.ics")
 
@@ -914,7 +673,7 @@ def settings_view(request):
         .select_related("group")
         .order_by("group__name")
     ]
-    tokens = services.feed_tokens_get(user=request.user, groups=groups)
+    tokens = feeds.feed_tokens_get(user=request.user, groups=groups)
     feed = tokens[None]
     group_feeds = [(group, tokens[group.pk]) for group in groups]
     return render(
@@ -930,7 +689,7 @@ def feed_reset(request):
     group = None
     if request.POST.get("group"):
         group = access_group_as_member(request.user, request.POST["group"])
-    services.feed_token_reset(user=request.user, group=group)
+    feeds.feed_token_reset(user=request.user, group=group)
     messages.success(
         request, "New calendar address made. The old one no longer works; subscribe again."
     )

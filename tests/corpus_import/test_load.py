@@ -11,7 +11,6 @@ from django.core.management.base import CommandError
 from corpus_import import load
 from corpus_import.data import FileInput
 from corpus_import.load import import_inputs, import_paths
-from corpus_import.units import proposed_units_for
 from studygroups.library.models import Block, Document, DocumentSource
 
 from .conftest import FIXTURES
@@ -213,18 +212,6 @@ def test_fixture_folder_imports_cleanly():
     assert result.ok, result.lines
     assert all(f["words"]["balanced"] for f in result.report["files"])
     assert Document.objects.filter(needs_review=True).exists()
-
-
-def test_proposed_units_for_document(tmp_path):
-    long_paras = [" ".join([p] * 20) for p in PARAS]  # ~ 12 x 640 words
-    (tmp_path / "long.txt").write_bytes(article(long_paras))
-    import_paths([tmp_path / "long.txt"])
-    doc = Document.objects.get()
-    units = proposed_units_for(doc)
-    assert len(units) >= 2
-    assert all(u.words <= 25 * 230 for u in units)
-    anchors = list(doc.blocks.order_by("order").values_list("anchor", flat=True))
-    assert units[0].first_anchor == anchors[0] and units[-1].last_anchor == anchors[-1]
 
 
 def test_demo_method_and_corrections(tmp_path):

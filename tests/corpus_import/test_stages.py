@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (sample sentences are kept whole for readability)
-"""Unit tests of the pure stages: decoding, metadata, chrome, structure, dedupe, units."""
+"""Unit tests of the pure stages: decoding, metadata, chrome, structure, dedupe."""
 
 from datetime import date
 
@@ -19,7 +19,6 @@ from corpus_import.normalize import DecodeError, clean_text, decode_bytes, undou
 from corpus_import.pipeline import draft_document, paras_of
 from corpus_import.readers import choose_reader
 from corpus_import.structure import classify, join_broken, reorder_by_contents
-from corpus_import.units import UnitBlock, propose_units
 
 
 @pytest.mark.parametrize(
@@ -276,15 +275,3 @@ def test_near_duplicates_found_and_different_texts_not():
     index.add("a", a)
     assert index.best_match(b)[0] == "a"
     assert index.best_match(c) is None
-
-
-def test_units_cut_at_sections_and_never_inside_paragraphs():
-    blocks = [UnitBlock(f"p{i}", 1000, "A" if i < 4 else "B") for i in range(10)]
-    units = propose_units(blocks, document_title="Doc", minutes=25, words_per_minute=230)
-    assert [u.first_anchor for u in units] == ["p0", "p4", "p9"]
-    assert all(u.words <= 5750 for u in units)
-    assert units[0].title == "A"
-    short = propose_units([UnitBlock("x", 10, "")], document_title="Doc")
-    assert short[0].title == "Doc" and short[0].first_anchor == short[0].last_anchor == "x"
-    huge = propose_units([UnitBlock("big", 9000, "")], document_title="Doc")
-    assert len(huge) == 1 and huge[0].words == 9000

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.urls import reverse
 
 from studygroups.curricula import services
 from studygroups.curricula.access import (
@@ -13,6 +14,7 @@ from studygroups.curricula.access import (
     access_reading_for_edit,
     access_unit,
 )
+from studygroups.curricula.forms import CurriculumForm
 from studygroups.curricula.models import Curriculum
 from studygroups.curricula.rules import (
     can_edit_curriculum,
@@ -20,6 +22,7 @@ from studygroups.curricula.rules import (
     can_see_facilitator_notes,
     can_view_curriculum,
 )
+from studygroups.groups import roster
 from studygroups.groups.models import Membership
 from tests.curricula.factories import make_curriculum, make_group_using
 from tests.factories import verified_user
@@ -167,3 +170,44 @@ def test_access_document(document):
     for bad in (None, "", "abc", 999999):
         with pytest.raises(Http404):
             access_document(bad)
+
+
+def _with_notes(owner) -> Curriculum:
+    curriculum = make_curriculum(owner=owner, units=1, questions_per_unit=1)
+    unit = curriculum.units.get()
+    services.unit_update(unit=unit, data={"facilitator_notes": "SECRET-UNIT-NOTE"})
+    q = unit.questions.get()
+    services.question_update(question=q, text=q.text, facilitator_notes="SECRET-Q-NOTE")
+    return curriculum
+
+
+# ---------- starting a group does not unlock the notes ----------
+
+
+def test_creating_a_group_on_a_public_series_does_not_reveal_notes(client, user, other_user):
+    original = _with_notes(user)
+    roster.group_create(creator=other_user, name="Mine now", curriculum=original)
+    assert not can_see_facilitator_notes(other_user, original)
+    client.force_login(other_user)
+    unit = original.units.get()
+    page = client.get(reverse("curricula:unit", args=[original.slug, unit.pk]))
+    assert page.status_code == 200 and b"SECRET" not in page.content
+
+
+def test_owner_can_share_notes_with_groups_that_follow_the_series(user, other_user, client):
+    original = _with_notes(user)
+    make_group_using(original, user=other_user, role=Membership.Role.FACILITATOR)
+    assert not can_see_facilitator_notes(other_user, original)
+    services.curriculum_update(curriculum=original, data={"share_notes_with_groups": True})
+    original = Curriculum.objects.get(pk=original.pk)
+    assert can_see_facilitator_notes(other_user, original)
+    client.force_login(other_user)
+    page = client.get(reverse("curricula:unit", args=[original.slug, original.units.get().pk]))
+    assert b"SECRET-UNIT-NOTE" in page.content
+
+
+def test_share_notes_is_in_the_settings_form_with_help():
+    form = CurriculumForm()
+    assert "share_notes_with_groups" in form.fields
+    assert "facilitator" in form.fields["share_notes_with_groups"].help_text.lower()
+    assert Curriculum._meta.get_field("share_notes_with_groups").default is False

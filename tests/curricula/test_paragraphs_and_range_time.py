@@ -10,6 +10,7 @@ from django.urls import reverse
 from studygroups.curricula import services
 from studygroups.curricula.forms import QuestionForm
 from studygroups.curricula.models import DiscussionQuestion
+from studygroups.curricula.ranges import reading_range_words
 from tests.curricula.factories import make_curriculum
 from tests.factories import make_document
 
@@ -339,12 +340,12 @@ def test_range_time_is_owner_only_and_bad_documents_are_404(client, other_user, 
 def test_range_words_is_one_query(document, django_assert_num_queries):
     blocks = list(document.blocks.order_by("order"))
     with django_assert_num_queries(1):
-        words = services.reading_range_words(
+        words = reading_range_words(
             document=document, start_anchor=blocks[2].anchor, end_anchor=blocks[4].anchor
         )
     assert words == 120
     with pytest.raises(ValidationError, match="ends before it starts"):
-        services.reading_range_words(
+        reading_range_words(
             document=document, start_anchor=blocks[4].anchor, end_anchor=blocks[2].anchor
         )
 

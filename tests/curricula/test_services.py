@@ -1,13 +1,11 @@
-import sys
-import types
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
 
 from studygroups.curricula import services
 from studygroups.curricula.demo import create_demo_curriculum
+from studygroups.curricula.forking import curriculum_fork, fork_changes
 from studygroups.curricula.models import Curriculum, DiscussionQuestion, Reading, Unit
+from studygroups.curricula.warnings import unit_warnings
 from studygroups.library.services import BlockInput, SectionInput, document_replace_text
 from tests.curricula.factories import make_curriculum
 from tests.factories import make_document
@@ -184,7 +182,7 @@ def test_changed_text_is_flagged_and_checking_recounts(user, document):
     )
     reading.refresh_from_db()
     assert reading.text_changed
-    warnings = services.unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 60, [reading])
+    warnings = unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 60, [reading])
     assert "changed" in {w.kind for w in warnings}
     services.reading_mark_checked(reading=reading)
     reading.refresh_from_db()
@@ -254,89 +252,14 @@ def test_unit_warnings(user, document):
     services.reading_add(unit=unit, document=gone)
     gone.delete()
     readings = list(unit.readings.select_related("document"))
-    kinds = {
-        w.kind
-        for w in services.unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 1, readings)
-    }
+    kinds = {w.kind for w in unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 1, readings)}
     assert kinds == {"long", "no-questions", "missing"}
     services.question_add(unit=unit, text="Why?")
-    kinds = {
-        w.kind
-        for w in services.unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 0, readings)
-    }
+    kinds = {w.kind for w in unit_warnings(Unit.objects.with_totals().get(pk=unit.pk), 0, readings)}
     assert kinds == {"missing"}
 
 
 # ---------- Proposed units and "from documents" ----------
-
-
-@override_settings(READING_WORDS_PER_MINUTE=10)
-def test_split_document_respects_the_limit_and_paragraphs():
-    # 4 sections x 3 paragraphs x 40 words = 120 words per section; limit 25 min * 10 = 250.
-    document = make_document(sections=4, paragraphs=3, words_per_paragraph=40)
-    units = services.split_document(document)
-    assert [u.word_count for u in units] == [240, 240]
-    assert units[0].title == "Section 1" and units[1].title == "Section 3"
-    blocks = paragraphs(document)
-    assert (units[0].start_anchor, units[0].end_anchor) == (blocks[0].anchor, blocks[5].anchor)
-    assert (units[1].start_anchor, units[1].end_anchor) == (blocks[6].anchor, blocks[11].anchor)
-
-
-@override_settings(READING_WORDS_PER_MINUTE=1)
-def test_split_document_splits_a_long_section_between_paragraphs():
-    document = make_document(sections=1, paragraphs=3, words_per_paragraph=20)
-    units = services.split_document(document, minutes=45)
-    assert [u.word_count for u in units] == [40, 20]
-    assert units[1].title == "Section 1 (continued)"
-    assert all(u.word_count <= 45 for u in units)
-
-
-def test_short_document_is_one_whole_unit(document):
-    [unit] = services.split_document(document)
-    assert (unit.title, unit.start_anchor, unit.word_count) == (document.title, "", 240)
-    assert unit.minutes == 2
-
-
-def test_importer_proposals_are_used_when_available(monkeypatch, document):
-    blocks = paragraphs(document)
-    module = types.ModuleType("corpus_import.units")
-    module.proposed_units_for = lambda d: [
-        {
-            "title": "Opening",
-            "first_anchor": blocks[0].anchor,
-            "last_anchor": blocks[2].anchor,
-            "word_count": 120,
-        }
-    ]
-    monkeypatch.setitem(sys.modules, "corpus_import.units", module)
-    [proposal] = services.proposed_units_for(document)
-    assert (proposal.title, proposal.start_anchor, proposal.end_anchor) == (
-        "Opening",
-        blocks[0].anchor,
-        blocks[2].anchor,
-    )
-
-
-def test_failing_importer_falls_back_to_own_split(monkeypatch, document):
-    module = types.ModuleType("corpus_import.units")
-
-    def broken(document):
-        raise RuntimeError("importer mid-edit")
-
-    module.proposed_units_for = broken
-    monkeypatch.setitem(sys.modules, "corpus_import.units", module)
-    assert services.proposed_units_for(document)[0].title == document.title
-
-
-def test_create_from_documents_with_bad_importer_anchors(monkeypatch, user, document):
-    module = types.ModuleType("corpus_import.units")
-    module.proposed_units_for = lambda d: [
-        types.SimpleNamespace(title="Bad", first_anchor="p-x", last_anchor="p-y", word_count=1)
-    ]
-    monkeypatch.setitem(sys.modules, "corpus_import.units", module)
-    c = services.curriculum_create_from_documents(owner=user, title="Mine", documents=[document])
-    reading = Reading.objects.get(unit__curriculum=c)
-    assert reading.is_whole_document and reading.word_count == 240
 
 
 def test_create_from_documents(user):
@@ -356,7 +279,7 @@ def test_fork_copies_everything_and_records_origin(user, other_user, document):
     unit = original.units.order_by("order").first()
     reading = services.reading_add(unit=unit, document=document)
     services.question_add(unit=unit, text="About the reading", reading=reading)
-    copy = services.curriculum_fork(curriculum=original, owner=other_user)
+    copy = curriculum_fork(curriculum=original, owner=other_user)
     assert copy.forked_from == original and copy.forked_at is not None
     assert list(copy.owners.all()) == [other_user]
     assert copy.status == Curriculum.Status.DRAFT
@@ -368,19 +291,19 @@ def test_fork_copies_everything_and_records_origin(user, other_user, document):
     copied_question = DiscussionQuestion.objects.get(unit__curriculum=copy, reading__isnull=False)
     assert copied_question.reading.unit.curriculum == copy
     assert Reading.objects.filter(unit__curriculum=copy).count() == 1
-    assert not services.fork_changes(copy, user=other_user)
+    assert not fork_changes(copy, user=other_user)
 
 
 def test_fork_changes_show_new_and_edited_units(user, other_user):
     original = make_curriculum(owner=user, units=2)
-    copy = services.curriculum_fork(curriculum=original, owner=other_user)
+    copy = curriculum_fork(curriculum=original, owner=other_user)
     first = original.units.order_by("order").first()
     services.question_add(unit=first, text="A new question in the original")
     added = services.unit_add(curriculum=original, title="Brand new")
-    changes = services.fork_changes(copy, user=other_user)
+    changes = fork_changes(copy, user=other_user)
     assert [u.pk for u in changes.new_units] == [added.pk]
     assert [u.pk for u in changes.edited_units] == [first.pk]
-    assert not services.fork_changes(original, user=user)
+    assert not fork_changes(original, user=user)
 
 
 # ---------- Demo ----------

@@ -11,22 +11,6 @@ pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def series(user, document):
-    """A published public series owned by `user`: two units, readings, questions, notes."""
-    curriculum = make_curriculum(owner=user, title="Reading together", units=2)
-    first, second = curriculum.units.order_by("order")
-    blocks = list(document.blocks.order_by("order"))
-    services.reading_add(
-        unit=first, document=document, start_anchor=blocks[3].anchor, end_anchor=blocks[5].anchor
-    )
-    services.question_add(unit=first, text="What does **paragraph 4** claim?")
-    services.unit_update(unit=first, data={"facilitator_notes": "SECRET-UNIT-NOTE"})
-    q = first.questions.get()
-    services.question_update(question=q, text=q.text, facilitator_notes="SECRET-Q-NOTE")
-    return curriculum
-
-
 def url(name, curriculum, *args):
     return reverse(f"curricula:{name}", args=[curriculum.slug, *args])
 
@@ -568,3 +552,17 @@ def test_reading_and_question_moves_explain_a_bad_position(user_client, series):
         assert "Positions start at 1." in response.content.decode()
         response = user_client.post(url(name, series, unit.pk, pk), {}, **HX)
         assert "Choose to move it up or down." in response.content.decode()
+
+
+# ---------- huge document ids are a form error, not a 500 ----------
+
+
+@pytest.mark.parametrize("bad", ["1" * 30, "-1" * 12, "9223372036854775808"])
+def test_from_documents_huge_ids_are_a_form_error(user_client, bad):
+    response = user_client.post(
+        reverse("curricula:from_documents"),
+        {"title": "T", "documents": [bad], "visibility": "public"},
+    )
+    assert response.status_code == 200
+    assert "Choose documents from the list." in response.content.decode()
+    assert not Curriculum.objects.filter(title="T").exists()

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from studygroups.groups import services
+from studygroups.groups import feeds, reminders, roster, services, sessions
 from studygroups.groups.emails import unsubscribe_token
-from studygroups.groups.models import RSVP, NotificationPreference, SentReminder
+from studygroups.groups.models import RSVP, Membership, NotificationPreference, SentReminder
 
-from .factories import make_session
+from .factories import make_group, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,8 @@ def test_member_feed_lists_sessions_across_groups(client, private_group, public_
     units = list(private_group.curriculum.units.all()[:1])
     s1 = make_session(private_group, units=units, title="Private one")
     s2 = make_session(public_group, title="Public one", in_hours=48)
-    services.session_cancel(session=s2)
-    token = services.feed_token_get(user=member)
+    sessions.session_cancel(session=s2)
+    token = feeds.feed_token_get(user=member)
     response = client.get(reverse("groups:feed", args=[token.token]))
     evs = events(response)
     by_uid = {str(e["UID"]): e for e in evs}
@@ -51,13 +51,13 @@ def test_member_feed_lists_sessions_across_groups(client, private_group, public_
 
 def test_group_feed_token_is_revocable_and_follows_membership(client, private_group, member):
     make_session(private_group)
-    old = services.feed_token_get(user=member, group=private_group)
+    old = feeds.feed_token_get(user=member, group=private_group)
     assert len(events(client.get(reverse("groups:feed", args=[old.token])))) == 1
-    new = services.feed_token_reset(user=member, group=private_group)
+    new = feeds.feed_token_reset(user=member, group=private_group)
     assert client.get(reverse("groups:feed", args=[old.token])).status_code == 404
     assert client.get(reverse("groups:feed", args=[new.token])).status_code == 200
     membership = member.memberships.get(group=private_group)
-    services.membership_leave(membership=membership)
+    roster.membership_leave(membership=membership)
     assert client.get(reverse("groups:feed", args=[new.token])).status_code == 404
 
 
@@ -96,20 +96,20 @@ def test_reminders_are_sent_once(private_group, member, organizer):
 
 def test_reminders_respect_lead_time_opt_out_and_rsvp(private_group, member, organizer):
     due_session(private_group, hours=60)  # beyond the default 48 h
-    assert services.reminders_send() == 0
+    assert reminders.reminders_send() == 0
     services.preferences_update(user=member, reminder_lead_hours=72)
-    assert services.reminders_send() == 1
+    assert reminders.reminders_send() == 1
     assert mail.outbox[0].to == [member.email]
     other = due_session(private_group, hours=10)
     RSVP.objects.create(session=other, user=organizer, answer=RSVP.Answer.NOT_GOING)
     services.preferences_update(user=member, reminders=False)
-    assert services.reminders_send() == 0
+    assert reminders.reminders_send() == 0
 
 
 def test_claim_is_exclusive(private_group, member):
     session = due_session(private_group)
-    assert services.reminder_claim(session=session, user=member) is True
-    assert services.reminder_claim(session=session, user=member) is False
+    assert reminders.reminder_claim(session=session, user=member) is True
+    assert reminders.reminder_claim(session=session, user=member) is False
 
 
 def test_a_run_with_a_stale_view_still_sends_nothing_twice(
@@ -118,9 +118,9 @@ def test_a_run_with_a_stale_view_still_sends_nothing_twice(
     """Two runs overlapping: the second read "who was reminded" before the first run's
     claims committed. The unique claim row still stops every duplicate."""
     due_session(private_group)
-    assert services.reminders_send() == 2
-    monkeypatch.setattr(services, "_already_reminded", lambda session: set())
-    assert services.reminders_send() == 0
+    assert reminders.reminders_send() == 2
+    monkeypatch.setattr(reminders, "_already_reminded", lambda session: set())
+    assert reminders.reminders_send() == 0
     assert len(mail.outbox) == 2
 
 
@@ -154,8 +154,8 @@ def test_reminders_through_a_real_smtp_server(private_group, member, organizer):
             EMAIL_HOST_USER="",
             EMAIL_HOST_PASSWORD="",
         ):
-            assert services.reminders_send() == 2
-            assert services.reminders_send() == 0
+            assert reminders.reminders_send() == 2
+            assert reminders.reminders_send() == 0
     finally:
         controller.stop()
     assert sorted(e.rcpt_tos[0] for e in received) == sorted([member.email, organizer.email])
@@ -172,9 +172,9 @@ def test_failed_send_gives_the_claim_back(private_group, member, organizer):
         EMAIL_PORT=free_port(),
         EMAIL_TIMEOUT=2,
     ):
-        assert services.reminders_send() == 0
+        assert reminders.reminders_send() == 0
     assert not SentReminder.objects.exists()
-    assert services.reminders_send() == 2
+    assert reminders.reminders_send() == 2
 
 
 # ---------- unsubscribe ----------
@@ -196,14 +196,14 @@ def test_one_click_unsubscribe_post_needs_no_login_or_csrf(member):
 
 def test_unsubscribe_link_from_a_real_email_works(client, private_group, member):
     due_session(private_group)
-    services.reminders_send()
+    reminders.reminders_send()
     message = next(m for m in mail.outbox if m.to == [member.email])
     url = message.extra_headers["List-Unsubscribe"].strip("<>").split("8000", 1)[1]
     assert client.post(url).status_code == 200
     assert NotificationPreference.objects.get(user=member).reminders is False
     mail.outbox.clear()
     due_session(private_group, hours=5)
-    services.reminders_send()
+    reminders.reminders_send()
     assert [m.to for m in mail.outbox] == [
         [private_group.memberships.get(role="organizer").user.email]
     ]
@@ -218,7 +218,50 @@ def test_tampered_unsubscribe_token_is_refused(client, member):
 
 def test_cancelled_and_past_sessions_get_no_reminder(private_group):
     s = due_session(private_group)
-    services.session_cancel(session=s)
+    sessions.session_cancel(session=s)
     mail.outbox.clear()
-    assert services.reminders_send(now=timezone.now()) == 0
-    assert services.reminders_send(now=timezone.now() + dt.timedelta(days=3)) == 0
+    assert reminders.reminders_send(now=timezone.now()) == 0
+    assert reminders.reminders_send(now=timezone.now() + dt.timedelta(days=3)) == 0
+
+
+SECRET_LINK = "https://meet.example.org/secret-room"
+
+
+# ---------- the .ics never gives the video link to non-members ----------
+
+
+def test_session_ics_link_only_for_active_members(client, organizer, member, outsider):
+    group = make_group(
+        organizer=organizer, members=[member], visibility="public", meeting_link=SECRET_LINK
+    )
+    session = make_session(group)
+    url = reverse("groups:session_ics", args=[group.slug, session.pk])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 200 and b"secret-room" not in anonymous.content
+    client.force_login(outsider)
+    assert b"secret-room" not in client.get(url).content
+    client.force_login(member)
+    assert b"secret-room" in client.get(url).content
+    roster.membership_remove(membership=Membership.objects.get(group=group, user=member))
+    assert b"secret-room" not in client.get(url).content
+
+
+def test_session_own_link_also_hidden_from_non_members(client, organizer, outsider):
+    group = make_group(organizer=organizer, visibility="public")
+    session = make_session(group)
+    session.link = SECRET_LINK
+    session.save()
+    client.force_login(outsider)
+    body = client.get(reverse("groups:session_ics", args=[group.slug, session.pk])).content
+    assert b"secret-room" not in body
+
+
+# ---------- a stale feed says nothing about a private group ----------
+
+
+def test_feed_of_a_group_you_were_removed_from_is_404(client, member, private_group):
+    token = feeds.feed_token_get(user=member, group=private_group)
+    url = reverse("groups:feed", args=[token.token])
+    assert client.get(url).status_code == 200
+    roster.membership_remove(membership=Membership.objects.get(group=private_group, user=member))
+    assert client.get(url).status_code == 404

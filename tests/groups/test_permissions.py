@@ -3,14 +3,16 @@
 import pytest
 from django.urls import URLPattern, reverse
 
-from studygroups.groups import services
+from studygroups.curricula.models import Curriculum
+from studygroups.groups import roster, sessions
 from studygroups.groups.access import access_group, access_session
+from studygroups.groups.forms import GroupForm
 from studygroups.groups.models import Group, Membership
 from studygroups.groups.rules import can_see_members, can_view_group, is_organizer
 from studygroups.groups.urls import urlpatterns
-from tests.factories import make_document
+from tests.factories import make_document, verified_user
 
-from .factories import make_session
+from .factories import make_curriculum, make_group, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +44,9 @@ GLOBAL_URLS = {p.name for p in urlpatterns} - set(GROUP_URLS)
 @pytest.fixture
 def world(private_group, organizer, member, outsider):
     session = make_session(private_group)
-    reading = services.session_add_reading(session=session, document=make_document())
+    reading = sessions.session_add_reading(session=session, document=make_document())
     membership = Membership.objects.get(group=private_group, user=member)
-    invitation = services.invitation_create(group=private_group, created_by=organizer)
+    invitation = roster.invitation_create(group=private_group, created_by=organizer)
     return {
         "slug": private_group.slug,
         "session_id": session.pk,
@@ -170,3 +172,73 @@ def test_unlisted_group_is_reachable_but_not_listed(client, organizer):
     group = make_group(organizer=organizer, name="Quiet Corner", visibility="unlisted")
     assert client.get(group.get_absolute_url()).status_code == 200
     assert "Quiet Corner" not in client.get(reverse("groups:list")).content.decode()
+
+
+# ---------- a draft or private series does not leak through a public group ----------
+
+
+@pytest.fixture
+def hidden_series(db):
+    owner = verified_user()
+    curriculum = make_curriculum(units=1)
+    curriculum.owners.add(owner)
+    curriculum.title = "Hidden-Series-Title"
+    curriculum.status = Curriculum.Status.DRAFT
+    curriculum.save()
+    curriculum.units.update(title="Hidden-Unit-Title")
+    return curriculum
+
+
+def test_draft_series_not_shown_on_public_group_pages(client, organizer, outsider, hidden_series):
+    group = Group.objects.create(name="Open", slug="open", curriculum=hidden_series)
+    Membership.objects.create(group=group, user=organizer, role="organizer")
+    session = make_session(group, units=list(hidden_series.units.all()))
+    reading_title = hidden_series.units.get().readings.get().document_title
+    urls = [
+        group.get_absolute_url(),
+        session.get_absolute_url(),
+        reverse("groups:session_ics", args=[group.slug, session.pk]),
+    ]
+    for who in (None, outsider, organizer):
+        if who:
+            client.force_login(who)
+        for url in urls:
+            body = client.get(url).content.decode()
+            assert "Hidden-Unit-Title" not in body, (who, url)
+            assert "Hidden-Series-Title" not in body, (who, url)
+            assert reading_title not in body, (who, url)
+
+
+def test_private_series_readings_only_for_members_of_a_public_group(
+    client, organizer, member, outsider
+):
+    curriculum = make_curriculum(units=1)
+    curriculum.visibility = Curriculum.Visibility.PRIVATE
+    curriculum.save()
+    curriculum.units.update(title="Private-Unit-Title")
+    group = make_group(
+        organizer=organizer, members=[member], curriculum=curriculum, visibility="public"
+    )
+    session = make_session(group, units=list(curriculum.units.all()))
+    client.force_login(outsider)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "Private-Unit-Title" not in page and "Readings are visible to members" in page
+    assert "Private-Unit-Title" not in client.get(group.get_absolute_url()).content.decode()
+    client.force_login(member)
+    assert "Private-Unit-Title" in client.get(session.get_absolute_url()).content.decode()
+
+
+def test_group_form_refuses_draft_series(organizer, hidden_series):
+    own_draft = make_curriculum(units=0)
+    own_draft.owners.add(organizer)
+    own_draft.status = Curriculum.Status.DRAFT
+    own_draft.save()
+    own_published = make_curriculum(units=0)
+    own_published.owners.add(organizer)
+    own_published.visibility = Curriculum.Visibility.PRIVATE
+    own_published.save()
+    data = {"name": "G", "visibility": "public", "join_policy": "open", "time_zone": "UTC"}
+    for draft in (own_draft, hidden_series):
+        form = GroupForm({**data, "curriculum": draft.pk}, user=organizer)
+        assert not form.is_valid() and "curriculum" in form.errors
+    assert GroupForm({**data, "curriculum": own_published.pk}, user=organizer).is_valid()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from studygroups.groups import services
+from studygroups.groups import sessions
 from studygroups.groups.models import ReadingProgress, SessionReading
 from studygroups.groups.readings import paragraph_options
 from studygroups.library.models import reading_minutes_for
@@ -279,7 +279,7 @@ def test_post_requires_csrf(organizer, session):
     client.force_login(organizer)
     document = make_document()
     assert client.post(_urls(session)["add"], {"document": document.slug}).status_code == 403
-    reading = services.session_add_reading(session=session, document=document)
+    reading = sessions.session_add_reading(session=session, document=document)
     url = reverse(
         "groups:session_remove_reading", args=[session.group.slug, session.pk, reading.pk]
     )
@@ -298,8 +298,8 @@ def _remove_url(reading):
 
 
 def test_remove_without_js(organizer_client, session, member):
-    reading = services.session_add_reading(session=session, document=make_document(title="Gone"))
-    services.reading_progress_set(session=session, user=member, key=f"s{reading.pk}", done=True)
+    reading = sessions.session_add_reading(session=session, document=make_document(title="Gone"))
+    sessions.reading_progress_set(session=session, user=member, key=f"s{reading.pk}", done=True)
     html = organizer_client.get(session.get_absolute_url()).content.decode()
     assert _remove_url(reading) in html
     response = organizer_client.post(_remove_url(reading))
@@ -311,8 +311,8 @@ def test_remove_without_js(organizer_client, session, member):
 
 
 def test_remove_with_htmx(organizer_client, session):
-    keep = services.session_add_reading(session=session, document=make_document(title="Keep"))
-    gone = services.session_add_reading(session=session, document=make_document(title="Gone"))
+    keep = sessions.session_add_reading(session=session, document=make_document(title="Keep"))
+    gone = sessions.session_add_reading(session=session, document=make_document(title="Gone"))
     response = organizer_client.post(_remove_url(gone), **HX)
     html = response.content.decode()
     assert response.status_code == 200 and html.lstrip().startswith('<div id="readings"')
@@ -321,9 +321,9 @@ def test_remove_with_htmx(organizer_client, session):
 
 
 def test_remove_service_is_idempotent(session):
-    reading = services.session_add_reading(session=session, document=make_document())
-    services.session_remove_reading(reading=reading)
-    services.session_remove_reading(reading=reading)
+    reading = sessions.session_add_reading(session=session, document=make_document())
+    sessions.session_remove_reading(reading=reading)
+    sessions.session_remove_reading(reading=reading)
     assert not SessionReading.objects.exists()
 
 
@@ -335,7 +335,7 @@ def test_only_organizers_pick_add_or_remove(client, session, member, outsider, r
     if role != "anonymous":
         client.force_login(member if role == "member" else outsider)
     document = make_document(title="Private Pick")
-    reading = services.session_add_reading(session=session, document=document)
+    reading = sessions.session_add_reading(session=session, document=document)
     urls = _urls(session)
     requests = [
         (client.get, urls["search"], {"q": "private"}),
@@ -363,7 +363,7 @@ def test_organizer_of_another_group_cannot_touch_this_session(client, session, p
 
     other_organizer = add_member(public_group, role="organizer").user
     client.force_login(other_organizer)
-    reading = services.session_add_reading(session=session, document=make_document())
+    reading = sessions.session_add_reading(session=session, document=make_document())
     assert client.post(_remove_url(reading)).status_code == 404
     wrong = reverse(
         "groups:session_remove_reading",
@@ -383,7 +383,7 @@ def test_picker_query_counts_constant(
     documents = [make_document(title=f"Commons {i}", paragraphs=size) for i in range(size)]
     for document in documents[:size]:
         options = paragraph_options(document)
-        services.session_add_reading(
+        sessions.session_add_reading(
             session=session,
             document=document,
             start_anchor=options[1].anchor,

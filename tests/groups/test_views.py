@@ -4,8 +4,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from studygroups.groups import services
-from studygroups.groups.models import RSVP, Group, Invitation, Membership, ReadingProgress, Session
+from studygroups.groups import feeds, roster, sessions
+from studygroups.groups.models import (
+    RSVP,
+    CalendarFeedToken,
+    Group,
+    Invitation,
+    Membership,
+    ReadingProgress,
+    Session,
+)
 from tests.factories import verified_user
 
 from .factories import add_member, make_curriculum, make_group, make_session
@@ -52,7 +60,7 @@ def test_create_group_refuses_bad_time_zone_and_taken_slug(client, organizer, pu
 def test_member_in_another_zone_sees_local_time(client, organizer, member):
     group = make_group(organizer=organizer, members=[member], time_zone="America/New_York")
     start = dt.datetime(2030, 6, 4, 19, 0, tzinfo=group.tz)  # 19:00 in New York
-    services.session_create(
+    sessions.session_create(
         group=group, title="Tea", starts_at=start, ends_at=start + dt.timedelta(hours=1)
     )
     member.time_zone = "Asia/Tokyo"
@@ -143,7 +151,7 @@ def test_rsvp(client, member, private_group, htmx):
 
 def test_rsvp_counts_for_organizers(client, organizer, member, private_group):
     session = make_session(private_group)
-    services.rsvp_set(session=session, user=member, answer="maybe")
+    sessions.rsvp_set(session=session, user=member, answer="maybe")
     client.force_login(organizer)
     text = client.get(session.get_absolute_url()).content.decode()
     assert "<dt>Maybe</dt><dd>1</dd>" in text
@@ -174,7 +182,7 @@ def test_organizer_sees_progress_counts_but_not_hidden_ones(
     unit = private_group.curriculum.units.first()
     session = make_session(private_group, units=[unit])
     key = f"r{unit.readings.get().pk}"
-    services.reading_progress_set(session=session, user=member, key=key, done=True)
+    sessions.reading_progress_set(session=session, user=member, key=key, done=True)
     client.force_login(organizer)
     assert "1 of 2" in client.get(session.get_absolute_url()).content.decode()
     Membership.objects.filter(user=member).update(hide_progress=True)
@@ -182,7 +190,7 @@ def test_organizer_sees_progress_counts_but_not_hidden_ones(
 
 
 def test_invitation_link_flow(client, organizer, private_group):
-    invitation = services.invitation_create(group=private_group, created_by=organizer)
+    invitation = roster.invitation_create(group=private_group, created_by=organizer)
     url = invitation.get_absolute_url()
     page = client.get(url)
     assert page.status_code == 200 and "Sign up and join" in page.content.decode()
@@ -205,7 +213,7 @@ def test_invitation_link_flow(client, organizer, private_group):
     ],
 )
 def test_dead_invitation_links_say_so(client, organizer, private_group, change, words):
-    invitation = services.invitation_create(group=private_group, created_by=organizer)
+    invitation = roster.invitation_create(group=private_group, created_by=organizer)
     Invitation.objects.filter(pk=invitation.pk).update(**change)
     response = client.get(invitation.get_absolute_url())
     assert response.status_code == 410 and words in response.content.decode()
@@ -214,7 +222,7 @@ def test_dead_invitation_links_say_so(client, organizer, private_group, change, 
 def test_members_page_approve_and_last_organizer_message(client, organizer):
     group = make_group(organizer=organizer, join_policy="request")
     asker = verified_user()
-    m = services.membership_join(group=group, user=asker)
+    m = roster.membership_join(group=group, user=asker)
     client.force_login(organizer)
     url = reverse("groups:member_action", args=[group.slug, m.pk])
     client.post(url, {"action": "approve"})
@@ -264,9 +272,9 @@ def populate(group, n):
     for i in range(n):
         user = add_member(group).user
         session = make_session(group, in_hours=24 + i, units=units[i % len(units) :][:1])
-        services.rsvp_set(session=session, user=user, answer="going")
+        sessions.rsvp_set(session=session, user=user, answer="going")
         past = make_session(group, in_hours=-100 - i)
-        services.session_cancel(session=past)
+        sessions.session_cancel(session=past)
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -275,7 +283,7 @@ def test_query_counts_constant(
 ):
     populate(private_group, size)
     session = private_group.sessions.upcoming().first()
-    token = services.feed_token_get(user=organizer)
+    token = feeds.feed_token_get(user=organizer)
     client.force_login(organizer)
     pages = {
         private_group.get_absolute_url(): 20,
@@ -288,3 +296,42 @@ def test_query_counts_constant(
     for url, bound in pages.items():
         with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200
+
+
+# ---------- an invalid edit with an empty address re-renders ----------
+
+
+def test_group_edit_with_empty_slug_and_bad_link_rerenders(client, organizer, public_group):
+    client.force_login(organizer)
+    response = client.post(
+        reverse("groups:edit", args=[public_group.slug]),
+        {
+            "name": "Open Readers",
+            "slug": "",
+            "visibility": "public",
+            "join_policy": "open",
+            "time_zone": "UTC",
+            "meeting_link": "not a link at all",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter a valid URL" in response.content.decode()
+    assert reverse("groups:detail", args=[public_group.slug]) in response.content.decode()
+
+
+# ---------- the settings page runs a constant number of queries ----------
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_settings_page_query_count_constant(client, member, size, django_assert_max_num_queries):
+    for _ in range(size):
+        make_group(members=[member])
+    client.force_login(member)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("groups:settings")).status_code == 200
+    assert CalendarFeedToken.objects.filter(user=member, revoked_at=None).count() == size + 1
+    tokens = set(CalendarFeedToken.objects.values_list("token", flat=True))
+    with django_assert_max_num_queries(12):
+        text = client.get(reverse("groups:settings")).content.decode()
+    assert set(CalendarFeedToken.objects.values_list("token", flat=True)) == tokens
+    assert all(t in text for t in tokens)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from studygroups.groups.services import reminders_send
+from studygroups.groups.reminders import reminders_send
 
 
 class Command(BaseCommand):

@@ -5,11 +5,17 @@ Units are cut at section boundaries where possible; a section longer than a unit
 between paragraphs, never inside one. A single paragraph longer than a unit is a unit by
 itself. Units are computed from the document's current blocks, so they always carry
 live anchors.
+
+The one unit-proposal algorithm: `propose_units` is a pure function on plain dataclasses
+(the importer may call it on what it read); `proposed_units_for` feeds it a stored
+document's blocks, for the series editor and the demo.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.conf import settings
 
 DEFAULT_MINUTES = 25
 DEFAULT_WPM = 230
@@ -95,9 +101,8 @@ def propose_units(
 
 
 def proposed_units_for(document, *, minutes: int = DEFAULT_MINUTES) -> list[ProposedUnitData]:
-    """Proposed reading units of a library document (two queries)."""
-    from django.conf import settings
-
+    """Proposed reading units of a library document (one query); [] for a text without
+    blocks."""
     rows = document.blocks.order_by("order").values_list("anchor", "word_count", "section__heading")
     blocks = [UnitBlock(anchor, words, heading or "") for anchor, words, heading in rows]
     wpm = getattr(settings, "READING_WORDS_PER_MINUTE", DEFAULT_WPM)

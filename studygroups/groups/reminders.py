@@ -1,0 +1,106 @@
+"""Reminder e-mails before sessions, each sent at most once (a claim row decides)."""
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import emails
+from .models import RSVP, Membership, NotificationPreference, SentReminder, Session
+from .readings import session_prefetches, session_questions, session_readings, total_minutes
+from .rules import series_shown_to_members
+
+logger = logging.getLogger(__name__)
+
+
+# ---------- reminders ----------
+
+
+def reminder_claim(*, session: Session, user, kind: str = "reminder") -> bool:
+    """Insert the unique (session, user, kind) row in its own transaction; False when
+    another run got there first."""
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(session=session, user=user, kind=kind)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _already_reminded(session: Session) -> set[int]:
+    """A shortcut only: a run that read this before another run's claim committed still
+    cannot send twice, because the claim insert is what decides."""
+    return set(
+        SentReminder.objects.filter(session=session, kind="reminder").values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Send every reminder that is due and not yet sent. Returns how many were sent.
+    Must not run inside a transaction: each claim commits on its own."""
+    now = now or timezone.now()
+    longest = max(hours for hours, _ in NotificationPreference.LEAD_CHOICES)
+    sessions = (
+        Session.objects.filter(
+            state=Session.State.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lte=now + dt.timedelta(hours=longest),
+        )
+        .select_related("group__curriculum")
+        .prefetch_related(*session_prefetches())
+        .order_by("starts_at")
+    )
+    sent = 0
+    for session in sessions:
+        already = _already_reminded(session)
+        declined = set(
+            RSVP.objects.filter(session=session, answer=RSVP.Answer.NOT_GOING).values_list(
+                "user_id", flat=True
+            )
+        )
+        memberships = (
+            Membership.objects.active()
+            .filter(group=session.group)
+            .exclude(user_id__in=already | declined)
+            .select_related("user", "user__group_notifications")
+        )
+        # Every recipient is an active member.
+        show_units = series_shown_to_members(session.group)
+        readings = session_readings(session, show_units=show_units)
+        context = {
+            "session": session,
+            "group": session.group,
+            "readings": readings,
+            "reading_minutes": total_minutes(readings),
+            "questions": session_questions(session, show_units=show_units),
+            "url": emails.absolute(session.get_absolute_url()),
+        }
+        for membership in memberships:
+            user = membership.user
+            pref = getattr(user, "group_notifications", None)
+            lead = pref.reminder_lead_hours if pref else 48
+            if (pref is not None and not pref.reminders) or session.starts_at - now > dt.timedelta(
+                hours=lead
+            ):
+                continue
+            if not reminder_claim(session=session, user=user):
+                continue
+            try:
+                emails.send(
+                    to=user.email,
+                    user=user,
+                    subject=f"{session.group.name}: {session.title} is coming up",
+                    template="reminder",
+                    context=context,
+                    kind="reminders",
+                )
+            except Exception:
+                # Give the claim back so the next run retries this one.
+                SentReminder.objects.filter(session=session, user=user, kind="reminder").delete()
+                logger.exception("Reminder to %s for session %s failed", user.pk, session.pk)
+                continue
+            sent += 1
+    return sent

@@ -1,0 +1,327 @@
+"""Writes about sessions: scheduling, changes and cancellations (with e-mail to members),
+extra readings, RSVPs, attendance and reading progress."""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import emails
+from .activity import activity_record
+from .models import (
+    RSVP,
+    Attendance,
+    Group,
+    GroupActivity,
+    Membership,
+    ReadingProgress,
+    SentReminder,
+    Session,
+    SessionReading,
+)
+from .readings import session_prefetches, session_readings
+from .schedule import localize, schedule_occurrences
+
+logger = logging.getLogger(__name__)
+
+
+# ---------- sessions ----------
+
+
+def _notify_change(session: Session, *, what: str) -> None:
+    """E-mail active members who accept session-change e-mail, after commit."""
+    memberships = list(
+        Membership.objects.active()
+        .filter(group=session.group)
+        .select_related("user", "user__group_notifications")
+    )
+    session = (
+        Session.objects.select_related("group")
+        .prefetch_related(*session_prefetches())
+        .get(pk=session.pk)
+    )
+    subject_word = "cancelled" if what == "cancelled" else "moved"
+    for membership in memberships:
+        user = membership.user
+        pref = getattr(user, "group_notifications", None)
+        if pref is not None and not pref.session_changes:
+            continue
+        try:
+            emails.send(
+                to=user.email,
+                user=user,
+                subject=f"{session.group.name}: {session.title} is {subject_word}",
+                template="session_changed",
+                context={
+                    "session": session,
+                    "group": session.group,
+                    "what": what,
+                    "url": emails.absolute(session.get_absolute_url()),
+                },
+                kind="changes",
+            )
+        except Exception:
+            logger.exception("Could not e-mail %s about session %s", user.pk, session.pk)
+
+
+def _check_units(group: Group, units) -> list:
+    units = list(units or [])
+    for unit in units:
+        if group.curriculum_id is None or unit.curriculum_id != group.curriculum_id:
+            raise ValidationError("Choose units from the reading series this group follows.")
+    return units
+
+
+@transaction.atomic
+def session_create(
+    *,
+    group: Group,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: str = "",
+    link: str = "",
+    notes: str = "",
+    units=(),
+) -> Session:
+    if ends_at <= starts_at:
+        raise ValidationError("A session must end after it starts.")
+    units = _check_units(group, units)
+    session = Session(
+        group=group,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        link=link,
+        notes=notes,
+    )
+    session.full_clean()
+    session.save()
+    session.units.set(units)
+    activity_record(group, GroupActivity.Kind.SESSION_ADDED, f"New session: {title}.", session)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: Session,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: str = "",
+    link: str = "",
+    notes: str = "",
+    units=(),
+    notify: bool = True,
+) -> Session:
+    if ends_at <= starts_at:
+        raise ValidationError("A session must end after it starts.")
+    units = _check_units(session.group, units)
+    session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
+    moved = (starts_at, ends_at) != (session.starts_at, session.ends_at)
+    place_changed = (place, link) != (session.place, session.link)
+    session.title, session.starts_at, session.ends_at = title, starts_at, ends_at
+    session.place, session.link, session.notes = place, link, notes
+    session.sequence += 1
+    session.full_clean()
+    session.save()
+    session.units.set(units)
+    if moved:
+        # Reminders were for the old time: free the claims so the new time gets one.
+        SentReminder.objects.filter(session=session).delete()
+    if moved or place_changed:
+        activity_record(
+            session.group, GroupActivity.Kind.SESSION_CHANGED, f"{title} was moved.", session
+        )
+        if notify and session.state == Session.State.SCHEDULED and session.ends_at > timezone.now():
+            transaction.on_commit(lambda: _notify_change(session, what="moved"))
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session) -> Session:
+    session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
+    if session.state == Session.State.CANCELLED:
+        return session
+    session.state = Session.State.CANCELLED
+    session.sequence += 1
+    session.save(update_fields=["state", "sequence", "updated_at"])
+    activity_record(
+        session.group,
+        GroupActivity.Kind.SESSION_CANCELLED,
+        f"{session.title} was cancelled.",
+        session,
+    )
+    if session.ends_at > timezone.now():
+        transaction.on_commit(lambda: _notify_change(session, what="cancelled"))
+    return session
+
+
+@transaction.atomic
+def session_mark_held(*, session: Session) -> Session:
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.state == Session.State.CANCELLED:
+        raise ValidationError("A cancelled session cannot be marked as held.")
+    if session.starts_at > timezone.now():
+        raise ValidationError("A session can be marked as held once it has started.")
+    if session.state != Session.State.HELD:
+        session.state = Session.State.HELD
+        session.save(update_fields=["state", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def session_schedule(
+    *,
+    group: Group,
+    first_date: dt.date,
+    weekday: int,
+    at: dt.time,
+    duration: dt.timedelta,
+    count: int | None = None,
+    interval: int = 1,
+    skip_dates=(),
+    units=(),
+    title: str = "",
+    place: str = "",
+    link: str = "",
+) -> list[Session]:
+    """Create a series of sessions; with units, one unit per session (count defaults to
+    the number of units). Each occurrence is a wall-clock time in the group's zone, so a
+    daylight-saving change keeps 19:00 at 19:00."""
+    units = _check_units(group, units)
+    if count is None:
+        count = len(units) or 1
+    if duration <= dt.timedelta(0):
+        raise ValidationError("A session must end after it starts.")
+    occurrences = schedule_occurrences(
+        first_date=first_date,
+        weekday=weekday,
+        at=at,
+        count=count,
+        interval=interval,
+        skip_dates=skip_dates,
+    )
+    existing = group.sessions.count()
+    sessions = []
+    for n, naive in enumerate(occurrences):
+        unit = units[n] if n < len(units) else None
+        starts_at = localize(naive, group.time_zone)
+        ends_at = starts_at + duration
+        session_title = (
+            f"{title} {existing + n + 1}".strip() if title else f"Session {existing + n + 1}"
+        )
+        if unit is not None:
+            session_title = f"{session_title}: {unit.title}"
+        session = Session(
+            group=group,
+            title=session_title[:200],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place,
+            link=link,
+        )
+        session.full_clean()
+        session.save()
+        if unit is not None:
+            session.units.add(unit)
+        sessions.append(session)
+    if sessions:
+        activity_record(
+            group,
+            GroupActivity.Kind.SESSION_ADDED,
+            f"{len(sessions)} sessions scheduled from {sessions[0].title}.",
+            sessions[0],
+        )
+    return sessions
+
+
+@transaction.atomic
+def session_add_reading(
+    *, session: Session, document, start_anchor: str = "", end_anchor: str = "", note: str = ""
+) -> SessionReading:
+    from studygroups.library.reading import assigned_range, document_parts
+
+    start_anchor, end_anchor = start_anchor.strip(), end_anchor.strip()
+    if bool(start_anchor) != bool(end_anchor):
+        raise ValidationError("Give both the first and the last paragraph, or neither.")
+    words = document.word_count
+    if start_anchor:
+        parts = document_parts(document)
+        chosen = assigned_range(parts, start_anchor, end_anchor)
+        if chosen.error:
+            raise ValidationError(chosen.error.split(",")[0] + ".")
+        words = sum(
+            item.block.word_count
+            for part in parts
+            for item in part.numbered()
+            if item.anchor in chosen.anchors
+        )
+    reading = SessionReading(
+        session=session,
+        document=document,
+        document_title=document.title,
+        start_anchor=start_anchor,
+        end_anchor=end_anchor,
+        note=note,
+        word_count=words,
+        order=session.extra_readings.count(),
+    )
+    reading.full_clean()
+    reading.save()
+    return reading
+
+
+@transaction.atomic
+def session_remove_reading(*, reading: SessionReading) -> None:
+    """Unassign an extra reading; members' "read" marks for it go with it. Safe to repeat."""
+    SessionReading.objects.filter(pk=reading.pk).delete()
+
+
+# ---------- RSVP, attendance, reading progress ----------
+
+
+@transaction.atomic
+def rsvp_set(*, session: Session, user, answer: str) -> RSVP:
+    if answer not in RSVP.Answer.values:
+        raise ValidationError("Answer going, maybe or not going.")
+    if session.state == Session.State.CANCELLED:
+        raise ValidationError("This session was cancelled.")
+    rsvp, _ = RSVP.objects.update_or_create(session=session, user=user, defaults={"answer": answer})
+    return rsvp
+
+
+@transaction.atomic
+def attendance_mark(*, session: Session, marked_by, present_user_ids) -> int:
+    if session.starts_at > timezone.now():
+        raise ValidationError("Attendance can be taken once the session has started.")
+    present = set(present_user_ids)
+    members = list(
+        Membership.objects.active().filter(group=session.group).values_list("user_id", flat=True)
+    )
+    for user_id in members:
+        Attendance.objects.update_or_create(
+            session=session,
+            user_id=user_id,
+            defaults={"present": user_id in present, "marked_by": marked_by},
+        )
+    return len(present & set(members))
+
+
+@transaction.atomic
+def reading_progress_set(*, session: Session, user, key: str, done: bool) -> bool:
+    """Mark one of the session's readings (by key, e.g. "r12" or "s3") as read or not."""
+    session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
+    if key not in {item.key for item in session_readings(session)}:
+        raise ValidationError("That reading is not assigned for this session.")
+    field = "reading_id" if key.startswith("r") else "session_reading_id"
+    lookup = {"session": session, "user": user, field: int(key[1:])}
+    if done:
+        ReadingProgress.objects.get_or_create(**lookup)
+    else:
+        ReadingProgress.objects.filter(**lookup).delete()
+    return done
