@@ -26,6 +26,7 @@ from .metadata import (
 from .normalize import DecodeError, clean_text, count_words, decode_bytes
 from .readers import choose_reader
 from .readers.feed import FeedError
+from .readers.webextract import PageError
 from .structure import structure
 
 PROVENANCE = re.compile(
@@ -40,6 +41,21 @@ DATELINE = re.compile(
 )
 BY_LINE = re.compile(r"^(by|por)\s+\S", re.I)
 DATE_LABEL = re.compile(r"^(date|published|posted on|fecha)\s*:\s*(.+)$", re.I)
+
+
+DEFAULT_FAMILY = {
+    "html": "Web page",
+    "feed": "Feed",
+    "book": "E-book (plain text)",
+    "markdown": "Markdown document",
+    "reader_dump": "Feed-reader dump",
+    "pdf_extract": "Text exported from a PDF",
+    "flattened": "Text flattened onto one line",
+    "webpage": "Text copied from a web page",
+    "plain": "Plain text",
+    "generic": "Plain text",
+    "epub": "EPUB e-book",
+}
 
 
 class PipelineError(ValueError):
@@ -65,9 +81,14 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
     ledger = result.ledger
     try:
         raws = reader.read(text, ledger)
-    except (FeedError, RecursionError) as exc:
+    except (FeedError, PageError, RecursionError) as exc:
         result.errors.append(str(exc).capitalize() + ".")
         return result
+    result.family = next((r.family for r in raws if r.family), "") or DEFAULT_FAMILY.get(
+        reader.name, reader.name
+    )
+    if raws:
+        result.evidence = list(raws[0].evidence)
     for raw in raws:
         strip_known(raw, ledger)
     memory.strip_learned(raws, ledger, file_id=name)
@@ -205,7 +226,9 @@ def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
     if not raw.head_parsed:
         parse_head(raw, ledger)
     hints: Hints = raw.hints
-    sections, warnings, resegmented_words = structure(raw.paras, ledger, hints.contents)
+    sections, warnings, resegmented_words = structure(
+        raw.paras, ledger, hints.contents, marked=raw.paragraphs_marked
+    )
     if not any(s.blocks for s in sections):
         for s in sections:
             # Headings with no text under them: not a document. Their words are chrome.
@@ -249,6 +272,7 @@ def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
         line_start=raw.line_start,
         line_end=raw.line_end,
         resegmented=resegmented_words > body_words / 2,
+        notes=list(raw.notes),
     )
 
 

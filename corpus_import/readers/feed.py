@@ -23,6 +23,9 @@ from .html import html_to_paras
 DTD_DECL = re.compile(r"<!(DOCTYPE|ENTITY)", re.I)
 
 
+XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 class FeedError(ValueError):
     pass
 
@@ -76,7 +79,10 @@ class FeedReader:
                 "which the importer refuses for safety; remove it and import the file again"
             )
         try:
-            root = ET.fromstring(text.encode("utf-8"))  # noqa: S314
+            # The text is already decoded: the declaration's encoding no longer applies
+            # (and expat refuses multi-byte ones such as GB2312).
+            body = XML_DECL.sub("", text.lstrip("\ufeff"), count=1)
+            root = ET.fromstring(body.encode("utf-8"))  # noqa: S314
         except ET.ParseError as exc:
             raise FeedError(f"the feed is not well-formed XML ({exc})") from exc
         channel = _child(root, "channel")
@@ -163,4 +169,4 @@ class FeedReader:
             ledger.drop(paras.pop(0).text)
         if not paras:
             return None
-        return RawDocument(paras=paras, hints=hints, head_parsed=True)
+        return RawDocument(paras=paras, hints=hints, head_parsed=True, paragraphs_marked=True)
