@@ -581,8 +581,12 @@ def tree_to_text(tree) -> str:
         br.tail = "\n" + (br.tail or "")
     for el in body.iter():
         if isinstance(el.tag, str) and el.tag in BLOCK_TAGS:
-            el.text = "\n\n" + (el.text or "")
+            # Headings set off by more blank lines, as a plain-text edition sets them.
+            gap = "\n\n\n\n" if el.tag in HEADING_TAGS else "\n\n"
+            el.text = gap + (el.text or "")
             el.tail = "\n\n" + (el.tail or "")
     text = body.text_content()
     lines = [collapse_spaces(line) for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    text = "\n".join(lines)
+    text = re.sub(r"\n\n\n+(?=\n\n\n\S)", "", text)  # no more than three blank lines
+    return re.sub(r"(?<=\S)\n\n\n(?=\S)", "\n\n", text).strip() + "\n"
