@@ -25,6 +25,7 @@ from .metadata import (
 )
 from .normalize import DecodeError, clean_text, count_words, decode_bytes
 from .readers import choose_reader
+from .readers.epub import EpubError, is_epub, read_epub
 from .readers.feed import FeedError
 from .readers.webextract import PageError
 from .structure import structure
@@ -70,22 +71,31 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
     """Read one file. Errors are returned in `result.errors`, never raised."""
     result = FileResult(name=name, sha256=sha256_of(data), size=len(data))
     memory = memory or ChromeMemory()
-    try:
-        text, _encoding = decode_bytes(data)
-    except DecodeError as exc:
-        result.errors.append(str(exc).capitalize() + ".")
-        return result
-    text = clean_text(text)
-    reader = choose_reader(text)
-    result.format = reader.name
     ledger = result.ledger
-    try:
-        raws = reader.read(text, ledger)
-    except (FeedError, PageError, RecursionError) as exc:
-        result.errors.append(str(exc).capitalize() + ".")
-        return result
+    if is_epub(data):
+        result.format = "epub"
+        try:
+            raws = read_epub(data, ledger)
+        except EpubError as exc:
+            result.errors.append(str(exc).capitalize() + ".")
+            return result
+        reader_name = "epub"
+    else:
+        try:
+            text, _encoding = decode_bytes(data)
+        except DecodeError as exc:
+            result.errors.append(str(exc).capitalize() + ".")
+            return result
+        text = clean_text(text)
+        reader = choose_reader(text)
+        result.format = reader_name = reader.name
+        try:
+            raws = reader.read(text, ledger)
+        except (FeedError, PageError, RecursionError) as exc:
+            result.errors.append(str(exc).capitalize() + ".")
+            return result
     result.family = next((r.family for r in raws if r.family), "") or DEFAULT_FAMILY.get(
-        reader.name, reader.name
+        reader_name, reader_name
     )
     if raws:
         result.evidence = list(raws[0].evidence)

@@ -100,7 +100,7 @@ def title_case(text: str) -> str:
             if k and lower.strip("(),.;:") in SMALL_WORDS:
                 out.append(lower)
             else:
-                out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, 1))
+                out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=1))
         else:
             out.append(word)
     return " ".join(out)
