@@ -338,6 +338,8 @@ class Importer:
             "sha256": "",
             "bytes": len(item.data),
             "format": "",
+            "family": "",
+            "evidence": [],
             "status": "failed",
             "errors": [],
             "words": {"read": 0, "kept": 0, "chrome": 0, "metadata": 0, "balanced": True},
@@ -366,6 +368,8 @@ class Importer:
         entry.update(
             sha256=result.sha256,
             format=result.format,
+            family=result.family,
+            evidence=list(result.evidence),
             words=result.ledger.as_dict(),
         )
         if result.errors:
@@ -616,6 +620,7 @@ class Importer:
             "date_precision": draft.date_precision,
             "language": draft.language,
             "sections": draft.headings,
+            "notes": len(draft.notes),
             "paragraphs": draft.paragraph_count,
             "words": self._word_counts.get(draft.index) or draft.word_count,
             "status": status,

@@ -97,7 +97,7 @@ def title_case(text: str) -> str:
         letters = [c for c in word if c.isalpha()]
         if letters and word.upper() == word and not ROMAN.match(word.rstrip(".,:;")):
             lower = word.lower()
-            if k and lower.strip("(),.;:") in SMALL_WORDS:
+            if k and lower.strip("(),.;:") in SMALL_WORDS and not words[k - 1].endswith(":"):
                 out.append(lower)
             else:
                 out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=1))

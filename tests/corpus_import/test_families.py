@@ -1,0 +1,183 @@
+"""Families of messy texts, one small synthetic fixture each (written for these tests,
+never copied from a corpus), run through the whole pipeline."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from django.template.loader import render_to_string
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus_import.pipeline import run_file
+
+from .conftest import fixture_bytes
+
+CASES = [
+    # name, family contains, title, authors, date, top-level sections, forbidden strings
+    (
+        "book_small_print_etext.txt", "small-print", "The Salt Road", ["Anna Miller"], None,
+        ["Chapter I: The Well", "Chapter II: The Market"],
+        ["SMALL PRINT", "March, 1997", "Illustration", "prepared by", "End of The Project"],
+    ),
+    (
+        "markdown_pandoc_blockquote.md", "Pandoc", "On Cooperative Kitchens", ["Rosa Weber"],
+        date(1911, 1, 1), ["Why Cook Together", "What It Needs"],
+        [":::", "{.info}", "weber.jpg", "](#n1)", "Transcribed", "\\'", "layout:"],
+    ),
+]  # fmt: skip
+
+
+def _stored(doc) -> str:
+    return "\n".join([doc.title, *doc.headings, *(b.text for b in doc.blocks)])
+
+
+@pytest.mark.parametrize("name,family,title,authors,published,sections,forbid", CASES)
+def test_family_fixture(name, family, title, authors, published, sections, forbid):
+    result = run_file(name, fixture_bytes(name))
+    assert result.errors == [] and result.ledger.balanced, result.ledger.as_dict()
+    assert family.lower() in result.family.lower() and result.evidence
+    [doc] = result.documents
+    assert (doc.title, doc.authors, doc.published) == (title, authors, published)
+    assert [s.heading for s in doc.sections if s.heading and s.level == 2] == sections
+    text = _stored(doc)
+    assert not [s for s in forbid if s in text]
+
+
+def test_pandoc_notes_kept_as_notes_with_markers():
+    [doc] = run_file("m", fixture_bytes("markdown_pandoc_blockquote.md")).documents
+    assert [(n.marker, n.text) for n in doc.notes] == [
+        ("1", "The author's own estimate, from her letters.")
+    ]
+    assert "[1]" in _stored(doc) and "Notes" not in doc.headings
+
+
+def test_gb2312_one_line_feed_with_year_first_dates():
+    result = run_file("f", fixture_bytes("feed_gb2312_one_line.rss"))
+    assert result.errors == []
+    titles = [d.title for d in result.documents]
+    assert titles == ["建国纪念币，和平鸽", "出南京泰山五盒"]
+    assert [d.published for d in result.documents] == [date(2020, 1, 10), date(2020, 1, 9)]
+    assert {d.language for d in result.documents} == {"zh"}
+    assert "<br" not in _stored(result.documents[0])
+
+
+def test_html_footnotes_become_notes_and_file_dates_are_ignored():
+    page = b"""<html><head><title>A. Writer: On Bread (1901)</title>
+    <meta name="author" content="A. Writer"></head><body>
+    <h1>On Bread</h1><p class="info"><b>Written:</b> 1901.<br><b>Transcribed:</b> B. Volunteer.</p>
+    <h2>I</h2><p>Bread is made by many hands before it reaches one table, and each of them is
+    owed something by the person who eats it.<a id="r1" href="#n1">[1]</a></p>
+    <h2>II</h2><p>The baker rises early and the miller earlier, and neither is thanked for
+    it, which is the ordinary condition of useful work in every town.</p>
+    <h3>Notes</h3><p class="note"><a id="n1" href="#r1">1.</a> As the baker told me.</p>
+    <p class="updat">Last updated on 1.2.2009</p></body></html>"""
+    result = run_file("p.html", page)
+    [doc] = result.documents
+    assert doc.title == "On Bread" and doc.authors == ["A. Writer"]
+    assert doc.published == date(1901, 1, 1)
+    assert [n.marker for n in doc.notes] == ["[1]"] and "As the baker" not in _stored(doc)
+    assert "Last updated" not in _stored(doc) and "Transcribed" not in _stored(doc)
+    assert [s.heading for s in doc.sections if s.heading] == ["I", "II"]
+    assert any("Last updated" in line for line in result.evidence)
+
+
+def _epub(chapters, *, nav=True, dc_date="2011-05-05") -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr(
+            "META-INF/container.xml",
+            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="OEBPS/content.opf"/></rootfiles></container>',
+        )
+        items = "".join(
+            f'<item id="c{k}" href="c{k}.xhtml" media-type="application/xhtml+xml"/>'
+            for k in range(len(chapters))
+        )
+        spine = "".join(f'<itemref idref="c{k}"/>' for k in range(len(chapters)))
+        nav_item = (
+            '<item id="nav" href="nav.xhtml" properties="nav" media-type="application/xhtml+xml"/>'
+            if nav
+            else ""
+        )
+        z.writestr(
+            "OEBPS/content.opf",
+            '<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>The Lamp</dc:title>'
+            "<dc:creator>Mara Stone</dc:creator><dc:contributor>Ink Illustrator"
+            f"</dc:contributor><dc:date>{dc_date}</dc:date><dc:language>en</dc:language>"
+            f"</metadata><manifest>{nav_item}{items}</manifest><spine>{spine}</spine>"
+            "</package>",
+        )
+        links = "".join(
+            f'<li><a href="c{k}.xhtml">{title}</a></li>' for k, (title, _) in enumerate(chapters)
+        )
+        z.writestr(
+            "OEBPS/nav.xhtml",
+            f'<html><body><nav epub:type="toc"><ol>{links}</ol></nav></body></html>',
+        )
+        for k, (title, body) in enumerate(chapters):
+            z.writestr(
+                f"OEBPS/c{k}.xhtml",
+                f"<html><body><h2>{title}</h2>{body}</body></html>",
+            )
+    return buf.getvalue()
+
+
+PROSE = "<p>" + " ".join(["The lamp burned all night in the window of the house."] * 8) + "</p>"
+
+
+def test_epub_spine_nav_sections_and_dublin_core_with_care():
+    data = _epub(
+        [
+            ("Title Page", "<p>Copyright, 1921, by Some Press</p>"),
+            ("The Window", PROSE),
+            ("The Road", PROSE + PROSE),
+        ]
+    )
+    result = run_file("book.epub", data)
+    assert result.errors == [] and result.format == "epub" and result.ledger.balanced
+    [doc] = result.documents
+    assert doc.title == "The Lamp" and doc.authors == ["Mara Stone"]
+    assert doc.headings == ["The Window", "The Road"]
+    assert doc.published == date(1921, 1, 1)  # the edition's year, never the dc:date
+    assert any("dc:date 2011-05-05 ignored" in line for line in result.evidence)
+    assert "Title Page" not in _stored(doc)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"PK\x03\x04broken", _epub([("A", PROSE)])[:200], _epub([])],
+    ids=["not-a-zip", "truncated", "empty-spine"],
+)
+def test_bad_epub_is_one_clear_error(data):
+    result = run_file("bad.epub", data)
+    assert len(result.errors) == 1 and not result.documents
+    assert result.errors[0][0].isupper() and result.errors[0].endswith(".")
+
+
+def test_report_template_shows_family_and_evidence():
+    report = {
+        "files": [
+            {
+                "file": "x.txt",
+                "format": "book",
+                "family": "Project Gutenberg e-book",
+                "evidence": ["Body starts after “*** START OF THE PROJECT GUTENBERG”."],
+                "status": "created",
+                "documents": [{}],
+                "words": {"read": 1, "kept": 1, "chrome": 0, "metadata": 0},
+            }
+        ]
+    }
+    html = render_to_string("corpus_import/_report_files.html", {"report": report})
+    assert "Project Gutenberg e-book" in html and "Body starts after" in html
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=3000), st.sampled_from([b"", b"PK\x03\x04", b"<html><body>"]))
+def test_never_raises_on_any_bytes(data, prefix):
+    result = run_file("any", prefix + data)
+    assert result.errors or result.documents
