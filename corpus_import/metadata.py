@@ -422,16 +422,22 @@ _ALL_STOPS = set().union(*_STOPSETS.values())
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 def _script_language(sample: str) -> str:
     """Languages told by their script, not their stop words (CJK text has no spaces)."""
     if sample.isascii():
         return ""
-    letters = sum(1 for c in sample[:5000] if c.isalpha()) or 1
-    han = len(_HAN.findall(sample[:5000]))
-    kana = len(_KANA.findall(sample[:5000]))
-    hangul = len(_HANGUL.findall(sample[:5000]))
+    head = sample[:5000]
+    cjk = len(_CJK.findall(head))
+    if not cjk:
+        return ""  # the common case, decided by one scan
+    letters = len(_LETTERS.findall(head)) or 1
+    han = len(_HAN.findall(head))
+    kana = len(_KANA.findall(head))
+    hangul = len(_HANGUL.findall(head))
     if kana > letters * 0.1:
         return "ja"
     if hangul > letters * 0.3:

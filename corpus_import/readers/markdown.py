@@ -271,16 +271,19 @@ def _pandoc_clean(text: str, ledger, evidence: list[str]) -> str:
     """pandoc's Markdown of a web page: the page wrapped in one blockquote, fenced divs,
     attribute spans ({.info}), images with attributes, superscript note links,
     backslash escapes. Plain Markdown passes through unchanged."""
-    lines = text.split("\n")
-    nonblank = [line for line in lines if line.strip()]
-    before = count_words(text)
-    quoted = sum(1 for line in nonblank if line.lstrip().startswith(">"))
-    if nonblank and quoted > 0.8 * len(nonblank) and len(nonblank) >= 5:
-        text = "\n".join(re.sub(r"^\s*> ?", "", line) for line in lines)
-        evidence.append("The whole page is one blockquote (a pandoc wrapper): unwrapped.")
+    if ">" in text[:2000]:
+        lines = text.split("\n")
+        nonblank = [line for line in lines if line.strip()]
+        quoted = sum(1 for line in nonblank if line.lstrip().startswith(">"))
+        if quoted > 0.8 * len(nonblank) and len(nonblank) >= 5:
+            text = "\n".join(re.sub(r"^\s*> ?", "", line) for line in lines)
+            evidence.append("The whole page is one blockquote (a pandoc wrapper): unwrapped.")
+    if ":::" not in text and "]{" not in text:
+        return text
     pandoc = bool(_FENCED_DIV.search(text) or _PANDOC_SPAN.search(text))
     if not pandoc:
         return text
+    before = count_words(text)
     evidence.append("pandoc markup (fenced divs, attribute spans) removed.")
     text = _FENCED_DIV.sub("", text)
     text = _PANDOC_IMAGE.sub("", text)
