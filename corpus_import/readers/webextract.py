@@ -565,6 +565,11 @@ def _gutenberg_html(tree, ledger) -> list[RawDocument]:
     return docs
 
 
+# Block boundaries while flattening (private-use characters: lxml refuses control ones).
+_BLOCK_MARK, _HEADING_MARK = "\ue000", "\ue001"
+_MARKS = re.compile("[ \t]*(?:[\ue000\ue001][ \t\n]*)+")
+
+
 def tree_to_text(tree) -> str:
     """Blocks separated by blank lines, <br> as line breaks, source wrapping as spaces."""
     body = tree.find("body")
@@ -582,11 +587,10 @@ def tree_to_text(tree) -> str:
     for el in body.iter():
         if isinstance(el.tag, str) and el.tag in BLOCK_TAGS:
             # Headings set off by more blank lines, as a plain-text edition sets them.
-            gap = "\n\n\n\n" if el.tag in HEADING_TAGS else "\n\n"
-            el.text = gap + (el.text or "")
-            el.tail = "\n\n" + (el.tail or "")
+            mark = _HEADING_MARK if el.tag in HEADING_TAGS else _BLOCK_MARK
+            el.text = mark + (el.text or "")
+            el.tail = mark + (el.tail or "")
     text = body.text_content()
+    text = _MARKS.sub(lambda m: "\n\n\n\n" if _HEADING_MARK in m.group(0) else "\n\n", text)
     lines = [collapse_spaces(line) for line in text.split("\n")]
-    text = "\n".join(lines)
-    text = re.sub(r"\n\n\n+(?=\n\n\n\S)", "", text)  # no more than three blank lines
-    return re.sub(r"(?<=\S)\n\n\n(?=\S)", "\n\n", text).strip() + "\n"
+    return "\n".join(lines).strip() + "\n"
