@@ -27,11 +27,13 @@ from studygroups.library.models import Block, Document, DocumentSource, Section
 from studygroups.library.services import (
     BlockInput,
     NewDocument,
+    NoteInput,
     SectionInput,
     SourceInput,
     document_add_source,
     document_replace_text,
     document_set_authors,
+    document_set_notes,
     documents_create,
     text_hash_for,
 )
@@ -208,6 +210,10 @@ def sections_for(draft: DraftDocument) -> list[SectionInput]:
         )
         for s in draft.sections
     ]
+
+
+def notes_for(draft: DraftDocument) -> list[NoteInput]:
+    return [NoteInput(marker=n.marker, text=n.text) for n in draft.notes]
 
 
 def published_for_report(value: date | None, precision: str) -> str | None:
@@ -549,6 +555,9 @@ class Importer:
                 for p, document in zip(pending, documents, strict=True)
             ]
         )
+        for p, document in zip(pending, documents, strict=True):
+            if p.draft.notes:
+                document_set_notes(document=document, notes=notes_for(p.draft))
         renamed = {}
         for p, document in zip(pending, documents, strict=True):
             key = f"doc:{document.pk}"
@@ -587,6 +596,8 @@ class Importer:
             fields["language"] = draft.language
         if fields:
             Document.objects.filter(pk=pk).update(**fields)
+        if draft.notes or same_file:
+            document_set_notes(document=document, notes=notes_for(draft))
         if draft.authors and (same_file and document.needs_review or not document.authors.exists()):
             document_set_authors(document=document, names=draft.authors)
         ImportedDocument.objects.update_or_create(

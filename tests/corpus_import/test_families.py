@@ -181,3 +181,20 @@ def test_report_template_shows_family_and_evidence():
 def test_never_raises_on_any_bytes(data, prefix):
     result = run_file("any", prefix + data)
     assert result.errors or result.documents
+
+
+@pytest.mark.django_db
+def test_notes_are_stored_with_the_document(tmp_path):
+    from corpus_import.load import import_paths
+    from studygroups.library.models import Document
+
+    (tmp_path / "kitchens.md").write_bytes(fixture_bytes("markdown_pandoc_blockquote.md"))
+    report = import_paths([tmp_path])
+    assert report.ok
+    [doc] = Document.objects.all()
+    assert [(n.marker, n.text) for n in doc.notes.all()] == [
+        ("1", "The author's own estimate, from her letters.")
+    ]
+    [entry] = report.report["files"]
+    assert entry["family"] == "Pandoc Markdown conversion" and entry["evidence"]
+    assert entry["documents"][0]["notes"] == 1
