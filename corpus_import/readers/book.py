@@ -67,7 +67,7 @@ CHAPTER = re.compile(
     re.I,
 )
 ROMAN = re.compile(r"^[IVXLC]{1,7}\.?$")
-ROMAN_YEAR = re.compile(r"^M{1,2}[DCLXVI]{2,12}\.?$")
+ROMAN_YEAR = re.compile(r"^M{1,2}[MDCLXVI]{1,12}\.?$")
 LONE_YEAR = re.compile(r"^\(?(1[4-9]\d\d|20\d\d)\)?\.?$")
 COPYRIGHT_YEAR = re.compile(r"\bcopyright\b.*?\b(1[4-9]\d\d|20\d\d)\b", re.I)
 BY_LINE = re.compile(r"^(by|von|par|por|di|door|av)\s+(?P<name>\S.{1,80})$", re.I)
@@ -272,7 +272,11 @@ class BookReader:
         # "by" line); whatever looks like a heading before it is front matter.
         # It comes before the running text (three prose blocks in a row) begins.
         running = next(
-            (k for k in range(len(paras) - 2) if all(_is_prose(p) for p in paras[k : k + 3])),
+            (
+                k
+                for k in range(len(paras) - 2)
+                if all(_is_prose(p) and count_words(p.text) >= 40 for p in paras[k : k + 3])
+            ),
             len(paras),
         )
         title_block = max(
@@ -306,7 +310,9 @@ class BookReader:
             if CONTENTS.match(flat):
                 k = self._skip_contents(paras, k, hints, ledger, evidence)
                 continue
-            if k < first_heading and self._title_page(text, title_key, author_keys, hints):
+            if k < min(first_heading, running) and self._title_page(
+                text, title_key, author_keys, hints
+            ):
                 self._title_page_facts(text, hints, evidence)
                 ledger.meta(flat)
                 k += 1

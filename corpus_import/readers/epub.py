@@ -282,7 +282,9 @@ def _sections(paras: list[Para], hints: Hints, evidence, ledger) -> list[Para]:
             j += 1
         part = paras[k + 1 : j]
         words = sum(count_words(p.text) for p in part)
-        if words < MIN_SECTION_WORDS:
+        if words < MIN_SECTION_WORDS and not any(getattr(p, "_label", False) for p in out):
+            # Only the parts before the first chapter can be front matter: a short part
+            # later on (a poem, an epigraph chapter) is a section like any other.
             front = " ".join(p.text for p in part)
             m = COPYRIGHT_YEAR.search(front)
             if m and not hints.published:

@@ -26,6 +26,17 @@ CASES = [
         date(1911, 1, 1), ["Why Cook Together", "What It Needs"],
         [":::", "{.info}", "weber.jpg", "](#n1)", "Transcribed", "\\'", "layout:"],
     ),
+    (
+        "book_modern_roman_sections.txt", "Gutenberg", "The Glass River", ["Tomas Field"],
+        date(1912, 1, 1), ["I", "II"],
+        ["\ufeff", "Release date", "recently updated", "N O R T H", "MCMXII", "General Terms"],
+    ),
+    (
+        "blog_wordpress_like.html", "WordPress", "Counting Seeds With Shell Scripts",
+        ["Ines Marlow"], date(2019, 6, 2), ["The inventory file", "What we learned"],
+        ["Skip to content", "Share this", "Rupert Vale", "Leave a Reply", "Recent Posts",
+         "Posted in", "Proudly powered", "The Allotment Log", "thoughts on"],
+    ),
 ]  # fmt: skip
 
 
@@ -43,6 +54,15 @@ def test_family_fixture(name, family, title, authors, published, sections, forbi
     assert [s.heading for s in doc.sections if s.heading and s.level == 2] == sections
     text = _stored(doc)
     assert not [s for s in forbid if s in text]
+
+
+def test_code_blocks_keep_their_lines():
+    [doc] = run_file("b.html", fixture_bytes("blog_wordpress_like.html")).documents
+    [code] = [b for b in doc.blocks if b.kind == "code"]
+    assert code.text.splitlines() == [
+        "awk -F, '{ total += $3 } END { print total }' seeds.csv",
+        "sort -t, -k2 seeds.csv | head",
+    ]
 
 
 def test_pandoc_notes_kept_as_notes_with_markers():
