@@ -67,6 +67,7 @@ CHAPTER = re.compile(
     re.I,
 )
 ROMAN = re.compile(r"^[IVXLC]{1,7}\.?$")
+SUB_NUMERAL = re.compile(r"^(\d{1,3}|[ivxlc]{1,6})\.?$")
 ROMAN_YEAR = re.compile(r"^M{1,2}[MDCLXVI]{1,12}\.?$")
 LONE_YEAR = re.compile(r"^\(?(1[4-9]\d\d|20\d\d)\)?\.?$")
 COPYRIGHT_YEAR = re.compile(r"\bcopyright\b.*?\b(1[4-9]\d\d|20\d\d)\b", re.I)
@@ -430,12 +431,29 @@ class BookReader:
         return not self._strict or blanks.get(paras[k].line, 0) >= 2
 
     def _headings(self, paras: list[Para], hints: Hints, ledger) -> list[Para]:
+        # In a book with "Chapter"/"Part" headings, bare numerals are the parts of a
+        # chapter: sub-sections, never chapters of their own nor one-word paragraphs.
+        chaptered = any(
+            CHAPTER.match(" ".join(p.text.split())) and self._heading_at(paras, k)
+            for k, p in enumerate(paras)
+        )
         out: list[Para] = []
         k = 0
         while k < len(paras):
             heading = self._heading_at(paras, k)
+            flat = " ".join(paras[k].text.split())
+            if heading is None and chaptered and SUB_NUMERAL.match(flat):
+                nxt = paras[k + 1] if k + 1 < len(paras) else None
+                if nxt is not None and _is_prose(nxt):
+                    out.append(Para(flat.rstrip("."), paras[k].line, "heading", 3))
+                    k += 1
+                    continue
             if heading is None:
                 out.append(paras[k])
+                k += 1
+                continue
+            if chaptered and ROMAN.match(heading):
+                out.append(Para(heading.rstrip("."), paras[k].line, "heading", 3))
                 k += 1
                 continue
             text = heading.rstrip(".,;")

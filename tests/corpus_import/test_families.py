@@ -56,6 +56,21 @@ def test_family_fixture(name, family, title, authors, published, sections, forbi
     assert not [s for s in forbid if s in text]
 
 
+def test_numbered_parts_of_chapters_are_sub_sections():
+    result = run_file("b.txt", fixture_bytes("book_chapter_subparts.txt"))
+    [doc] = result.documents
+    assert doc.authors == ["Ada North"] and doc.published is None
+    assert [(s.heading, s.level) for s in doc.sections if s.heading] == [
+        ("Chapter I: The First Winter", 2),
+        ("1", 3),
+        ("2", 3),
+        ("Chapter II: The Second Winter", 2),
+        ("II", 3),
+    ]
+    assert all(b.text not in ("1.", "2.", "II.") for b in doc.blocks)
+    assert any("Release Date" in line for line in result.evidence)
+
+
 def test_code_blocks_keep_their_lines():
     [doc] = run_file("b.html", fixture_bytes("blog_wordpress_like.html")).documents
     [code] = [b for b in doc.blocks if b.kind == "code"]
