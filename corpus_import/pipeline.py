@@ -24,6 +24,7 @@ from .metadata import (
     same_title,
 )
 from .normalize import DecodeError, clean_text, count_words, decode_bytes
+from .pages import strip_page_furniture
 from .readers import choose_reader
 from .readers.epub import EpubError, is_epub, read_epub
 from .readers.feed import FeedError
@@ -43,6 +44,10 @@ DATELINE = re.compile(
 BY_LINE = re.compile(r"^(by|por)\s+\S", re.I)
 DATE_LABEL = re.compile(r"^(date|published|posted on|fecha)\s*:\s*(.+)$", re.I)
 
+
+# Formats that can be printed pages (a browser's print view, a PDF's text): their running
+# heads and footers are looked for. Feeds, dumps, books and markup have their own shape.
+PAGED_READERS = {"plain", "generic", "webpage", "pdf_extract", "flattened"}
 
 DEFAULT_FAMILY = {
     "html": "Web page",
@@ -88,12 +93,25 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
             return result
         text = clean_text(text)
         reader = choose_reader(text)
+        furniture_words, furniture = 0, []
+        if reader.name in PAGED_READERS:
+            text, furniture_words, furniture = strip_page_furniture(text)
+            if furniture_words:
+                reader = choose_reader(text)
         result.format = reader_name = reader.name
         try:
             raws = reader.read(text, ledger)
         except (FeedError, PageError, RecursionError) as exc:
             result.errors.append(str(exc).capitalize() + ".")
             return result
+        if furniture_words:
+            # Read, then dropped as chrome: the running heads and footers of the pages.
+            ledger.read += furniture_words
+            ledger.chrome += furniture_words
+            if raws:
+                raws[0].evidence.append(
+                    "Running page heads/footers removed: " + " · ".join(furniture) + "."
+                )
     result.family = next((r.family for r in raws if r.family), "") or DEFAULT_FAMILY.get(
         reader_name, reader_name
     )

@@ -71,6 +71,17 @@ def test_numbered_parts_of_chapters_are_sub_sections():
     assert any("Release Date" in line for line in result.evidence)
 
 
+def test_printed_pages_lose_running_heads_footers_and_edit_links():
+    result = run_file("p.txt", fixture_bytes("encyclopedia_printed_pages.txt"))
+    assert result.ledger.balanced
+    [doc] = result.documents
+    text = _stored(doc)
+    for chrome in ("AM", "wikipedia.org", "[edit]", "From Wikipedia", "1/3"):
+        assert chrome not in text
+    assert doc.title == "Rain garden" and doc.headings[-2:] == ["Design", "Care"]
+    assert any("Running page heads" in line for line in result.evidence)
+
+
 def test_code_blocks_keep_their_lines():
     [doc] = run_file("b.html", fixture_bytes("blog_wordpress_like.html")).documents
     [code] = [b for b in doc.blocks if b.kind == "code"]
