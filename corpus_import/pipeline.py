@@ -117,6 +117,8 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
     )
     if raws:
         result.evidence = list(raws[0].evidence)
+    if not result.evidence:
+        result.evidence = [f"Read as {result.family.lower()}: told from the text, not the name."]
     for raw in raws:
         strip_known(raw, ledger)
     memory.strip_learned(raws, ledger, file_id=name)

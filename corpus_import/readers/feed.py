@@ -120,6 +120,11 @@ class FeedReader:
                 ledger.read += words
                 ledger.drop("", words=words)
         organization = collapse_spaces(_text(_child(container, "title")))
+        kind = "Atom feed" if _local(root.tag) == "feed" else "RSS feed"
+        evidence = [
+            f"{kind} “{organization[:60]}” with {len(entries)} entries: one document each; "
+            "dates as the publisher wrote them (local day), never shifted to UTC."
+        ]
         positions = [m.start() for m in re.finditer(r"<(item|entry)[\s>]", text)]
         documents = []
         for k, entry in enumerate(entries):
@@ -130,7 +135,12 @@ class FeedReader:
                 doc.line_start = text.count("\n", 0, positions[k]) + 1
                 end = positions[k + 1] if k + 1 < len(positions) else len(text)
                 doc.line_end = text.count("\n", 0, end) + 1
+            doc.family = kind
             documents.append(doc)
+        if documents:
+            authors = {a for d in documents for a in d.hints.authors or []}
+            evidence.append(f"Authors seen: {', '.join(sorted(authors)) or 'none'}.")
+            documents[0].evidence = evidence
         return documents
 
     def _entry(self, entry, ledger, organization):

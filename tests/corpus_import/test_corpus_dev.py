@@ -27,3 +27,26 @@ def test_every_file_reports_its_family_and_evidence():
     for name, res in files.items():
         assert res.family, name
         assert res.evidence or res.family in ("Feed", "EPUB e-book"), name
+
+
+@pytest.mark.django_db
+def test_corpus_dev_imports_into_the_library_with_its_duplicates(tmp_path):
+    """The whole folder through import_paths (the management command's path): every file
+    imports, and each expected near-duplicate pair becomes one document with two sources."""
+    import json
+
+    from corpus_import.load import import_paths
+    from studygroups.library.models import DocumentSource
+
+    expected = json.loads((CORPUS_DEV / "expected.json").read_text())["files"]
+    report = import_paths([CORPUS_DEV])
+    assert report.ok, [f["errors"] for f in report.report["files"] if f["errors"]]
+    pairs = {frozenset((name, exp["dup_of"])) for name, exp in expected.items() if "dup_of" in exp}
+    assert report.totals["duplicate"] == len(pairs)
+    for pair in pairs:
+        a, b = sorted(pair)
+        doc_a = DocumentSource.objects.get(file_name=a).document_id
+        doc_b = DocumentSource.objects.get(file_name=b).document_id
+        assert doc_a == doc_b, pair
+    for entry in report.report["files"]:
+        assert entry["family"] and entry["evidence"], entry["file"]
