@@ -139,6 +139,8 @@ class DraftDocument:
     resegmented: bool = False
     index: int = 0
     notes: list[DraftNote] = field(default_factory=list)
+    # The library's text hash of the blocks, when computed off the writer's process.
+    text_hash: str = ""
 
     @property
     def blocks(self) -> list[DraftBlock]:

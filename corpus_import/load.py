@@ -10,6 +10,7 @@ Entry points:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 from collections import deque
@@ -35,6 +36,7 @@ from studygroups.library.services import (
     document_set_authors,
     document_set_notes,
     documents_create,
+    normalized_text,
     text_hash_for,
 )
 
@@ -127,6 +129,10 @@ def _worker_run(name: str, data: bytes) -> tuple[FileResult, list[tuple[LeanMinH
         for b in d.blocks:
             b.words = count_words(b.text)  # cached here; the writer passes it on
     extras = [(signature(b.text for b in d.blocks), d.word_count) for d in result.documents]
+    for d in result.documents:
+        # The duplicate check's hash, here in parallel with the writer (NFKC and casefolding
+        # of non-ASCII text are a large share of the writer's time otherwise).
+        d.text_hash = hashlib.sha256(normalized_text(b.text for b in d.blocks).encode()).hexdigest()
     return result, extras
 
 
@@ -438,7 +444,7 @@ class Importer:
     # -- one document --------------------------------------------------------------
     def _save(self, draft: DraftDocument, result: FileResult, added: list[str]) -> dict:
         sections = sections_for(draft)
-        text_hash = text_hash_for(sections)
+        text_hash = draft.text_hash or text_hash_for(sections)
         sig = self._signatures.pop(draft.index, None)
         if sig is None:
             sig = signature(b.text for b in draft.blocks)
