@@ -313,8 +313,8 @@ def _text_before(block, a) -> str:
     for node in block.iter():
         if node is a:
             break
-        if node.text and not _inside(a, node) or node.text and node is not a:
-            parts.append(node.text)
+        if node.text and isinstance(node.tag, str):  # (a comment's text is not shown)
+            parts.append(node.text)  # a node's own text comes before its children
         if node is not block and node.tail and not _inside(a, node):
             parts.append(node.tail)
     return "".join(parts).strip()
