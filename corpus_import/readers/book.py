@@ -98,7 +98,7 @@ def title_case(text: str) -> str:
         letters = [c for c in word if c.isalpha()]
         if letters and word.upper() == word and not ROMAN.match(word.rstrip(".,:;")):
             lower = word.lower()
-            if k and lower.strip("(),.;:") in SMALL_WORDS and not words[k - 1].endswith(":"):
+            if k and lower.strip("(),.;:") in SMALL_WORDS and words[k - 1][-1] not in ":.":
                 out.append(lower)
             else:
                 out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=1))
@@ -149,6 +149,28 @@ def _blank_counts(lines: list[tuple[int, str]], paras: list[Para]) -> dict[int, 
             n -= 1
         counts[para.line] = blanks
     return counts
+
+
+def _drop_heading_runs(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
+    """Three chapter headings or more in a row with no text between them are a list of
+    chapters (a contents list the reader did not recognise), not chapters: all but the
+    last, which heads the text that follows, are dropped."""
+    out: list[Para] = []
+    run: list[Para] = []
+    for para in [*paras, Para("", 0, "paragraph")]:
+        if para.kind == "heading" and para.level == 2:
+            run.append(para)
+            continue
+        if len(run) >= 3:
+            for p in run[:-1]:
+                ledger.drop(p.text)
+            evidence.append(f"{len(run) - 1} chapter headings in a row without text dropped.")
+            run = run[-1:]
+        out.extend(run)
+        run = []
+        if para.text or para.kind != "paragraph":
+            out.append(para)
+    return out
 
 
 def _is_prose(para: Para) -> bool:
@@ -203,6 +225,7 @@ class BookReader:
         body = self._front_matter(paras, hints, evidence, ledger)
         self._front_end = -1  # indices of `body` from here on
         body = self._headings(body, hints, ledger)
+        body = _drop_heading_runs(body, ledger, evidence)
         for p in body:
             if p.kind != "heading":
                 p.text = " ".join(p.text.split())
@@ -381,13 +404,33 @@ class BookReader:
             ):
                 break
             lines = paras[j].text.split("\n")
-            if _is_prose(paras[j]) or (entries and self._heading_at(paras, j) and len(lines) < 2):
+            # A chapter heading ends the list only where text follows it: entries written
+            # one to a block look like headings too.
+            if _is_prose(paras[j]) or (
+                entries
+                and self._heading_at(paras, j)
+                and len(lines) < 2
+                and self._text_follows(paras, j)
+            ):
                 break
             ledger.drop(text)
             entries += len(lines)
             j += 1
         evidence.append(f"Contents list of {entries} entries dropped (never sections).")
         return j
+
+    @staticmethod
+    def _text_follows(paras: list[Para], j: int) -> bool:
+        """Prose right after paras[j], or after one subtitle line that is no chapter
+        heading itself (a contents entry is followed by the next entry)."""
+        nxt = paras[j + 1] if j + 1 < len(paras) else None
+        if nxt is None:
+            return False
+        if _is_prose(nxt):
+            return True
+        after = paras[j + 2] if j + 2 < len(paras) else None
+        flat = " ".join(nxt.text.split())
+        return after is not None and not CHAPTER.match(flat) and _is_prose(after)
 
     def _heading_at(self, paras: list[Para], k: int) -> str | None:
         """The chapter heading that starts at paras[k], or None."""

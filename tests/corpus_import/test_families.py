@@ -32,6 +32,13 @@ CASES = [
         ["\ufeff", "Release date", "recently updated", "N O R T H", "MCMXII", "General Terms"],
     ),
     (
+        "book_contents_one_entry_per_block.txt", "Gutenberg", "Three Bridges", ["Lena Ostrova"],
+        date(1899, 1, 1),
+        ["Chapter I. The Stone Bridge", "Chapter II. The Iron Bridge",
+         "Chapter III. The Rope Bridge"],
+        ["CONTENTS", "MDCCCXCIX", "BY LENA"],
+    ),
+    (
         "blog_wordpress_like.html", "WordPress", "Counting Seeds With Shell Scripts",
         ["Ines Marlow"], date(2019, 6, 2), ["The inventory file", "What we learned"],
         ["Skip to content", "Share this", "Rupert Vale", "Leave a Reply", "Recent Posts",
