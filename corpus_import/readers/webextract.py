@@ -98,7 +98,13 @@ def read_page(text: str, ledger) -> list[RawDocument]:
     hints = Hints(language=(tree.get("lang") or tree.get("xml:lang") or "")[:2].lower())
     title_el = _title(tree, hints, evidence)
     _authors(tree, hints, evidence)
-    _published(tree, hints, evidence)
+    if family.startswith("Encyclopedia"):
+        # An encyclopedia article is revised for ever: its page dates (created, last
+        # edited, retrieved) are none of them the date of a work.
+        evidence.append("Encyclopedia article: no date of the work is taken from the page.")
+    else:
+        _published(tree, hints, evidence)
+    _archive_title(tree, hints, evidence)
     for bad in tree.xpath(DROP_XPATH):
         _remove(bad)
     notes = take_notes(tree, evidence)
@@ -196,6 +202,30 @@ def _title(tree, hints: Hints, evidence: list[str]):
     return None
 
 
+_ARCHIVE_TITLE = re.compile(
+    r"^(?P<author>[^:]{3,60}):\s+(?P<title>.+?)(?:\s+\((?P<year>1[5-9]\d\d|20\d\d)\))?$"
+)
+
+
+def _archive_title(tree, hints: Hints, evidence: list[str]) -> None:
+    """Archives title their pages "Author: Title (Year)". When the title taken so far is
+    that whole line, split it; the year in brackets is the work's."""
+    m = _ARCHIVE_TITLE.match(hints.title or "")
+    if not m:
+        return
+    author = m.group("author").strip()
+    people, _org = parse_byline(author)
+    known = {a.casefold() for a in hints.authors or []}
+    if not people or (known and author.casefold() not in known):
+        return
+    hints.title = m.group("title").strip()
+    hints.authors = hints.authors or people
+    evidence.append(f"Title split as “Author: Title (Year)”: “{hints.title}”.")
+    if m.group("year") and not hints.published:
+        hints.published, hints.date_precision = parse_date(m.group("year"))
+        evidence.append(f"Year of the work from the page title: {m.group('year')}.")
+
+
 def _authors(tree, hints: Hints, evidence: list[str]) -> None:
     site = " ".join(tree.xpath("//meta[@property='og:site_name']/@content"))
     candidates = [
@@ -216,6 +246,25 @@ def _authors(tree, hints: Hints, evidence: list[str]) -> None:
             if org:
                 hints.organization = org
     hints.authors = []
+    _trafilatura_author(tree, hints, evidence, site)
+
+
+def _trafilatura_author(tree, hints: Hints, evidence: list[str], site: str) -> None:
+    """trafilatura's own byline search (schema.org, byline classes) as a last resort; its
+    answer is kept only when it is people, not the site."""
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        found = extract_metadata(tree)
+    except Exception:  # noqa: BLE001 - a heuristic that failed is no evidence
+        return
+    value = collapse_spaces(getattr(found, "author", "") or "") if found else ""
+    if not value or (site and same_title(value, site)) or "wiki" in value.lower():
+        return
+    people, _org = parse_byline(value.replace(";", ","))
+    if people:
+        hints.authors = people
+        evidence.append(f"Authors from the page's byline markup (trafilatura): {value}.")
 
 
 def _byline_links(tree):
@@ -249,6 +298,7 @@ def _published(tree, hints: Hints, evidence: list[str]) -> None:
         "//time[contains(concat(' ', @class, ' '), ' published ')]"
         " | //time[@pubdate] | //*[@itemprop='datePublished']"
         " | //abbr[contains(concat(' ', @class, ' '), ' published ')]"
+        " | //time[contains(concat(' ', @class, ' '), ' entry-date ')]"
     )
     for el in tree.xpath(xpath):
         if any(_is_comment_area(anc) for anc in el.iterancestors()):
@@ -259,6 +309,13 @@ def _published(tree, hints: Hints, evidence: list[str]) -> None:
             # The date as written (the publisher's local day), never shifted to UTC.
             hints.published, hints.date_precision = found, precision
             evidence.append(f"Date from the post's published time: {value.strip()[:40]}.")
+            return
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        m = re.search(r'"datePublished"\s*:\s*"([^"]{4,40})"', script.text or "")
+        found, precision = parse_date(m.group(1)) if m else (None, "")
+        if found:
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date from the page's schema.org datePublished: {m.group(1)}.")
             return
 
 

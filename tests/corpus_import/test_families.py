@@ -251,3 +251,35 @@ def test_notes_are_stored_with_the_document(tmp_path):
     [entry] = report.report["files"]
     assert entry["family"] == "Pandoc Markdown conversion" and entry["evidence"]
     assert entry["documents"][0]["notes"] == 1
+
+
+def test_archive_page_titled_author_colon_title_year():
+    page = b"""<html><head><title>Mara Lind: Letters from the Mill (1907)</title>
+    <meta name="author" content="Mara Lind"></head><body>
+    <p class="toplink">Archive &gt; Lind</p>
+    <h3>Letters from the Mill</h3>
+    <p>The mill stopped on a Tuesday, and by Thursday the whole valley knew why, because the
+    owners had written to the newspaper before they wrote to the workers.</p>
+    <p>We met in the schoolroom that evening and decided to write to the newspaper too,
+    which was the first time any of us had done such a thing in our lives.</p>
+    </body></html>"""
+    [doc] = run_file("a.html", page).documents
+    assert (doc.title, doc.authors, doc.published) == (
+        "Letters from the Mill",
+        ["Mara Lind"],
+        date(1907, 1, 1),
+    )
+
+
+def test_blog_date_from_schema_org_and_encyclopedia_pages_undated():
+    blog = b"""<html><head><title>Winter Pruning</title>
+    <script type="application/ld+json">{"@type":"BlogPosting","datePublished":"2021-02-03T08:00:00+01:00",
+    "dateModified":"2024-01-01"}</script></head><body><article><h1>Winter Pruning</h1>
+    <p>Prune apple trees in winter, when the sap is down and you can see the shape of the tree,
+    and never take more than a quarter of the wood in one year.</p></article></body></html>"""
+    [doc] = run_file("b.html", blog).documents
+    assert doc.published == date(2021, 2, 3)
+    wiki = blog.replace(b"<head>", b'<head><meta name="generator" content="MediaWiki 1.40">')
+    result = run_file("w.html", wiki)
+    assert result.documents[0].published is None
+    assert result.family.startswith("Encyclopedia")
