@@ -274,7 +274,8 @@ def test_archive_page_titled_author_colon_title_year():
 def test_blog_date_from_schema_org_and_encyclopedia_pages_undated():
     blog = b"""<html><head><title>Winter Pruning</title>
     <script type="application/ld+json">{"@type":"BlogPosting",
-    "datePublished":"2021-02-03T08:00:00+01:00", "dateModified":"2024-01-01"}</script></head><body><article><h1>Winter Pruning</h1>
+    "datePublished":"2021-02-03T08:00:00+01:00", "dateModified":"2024-01-01"}</script>
+    </head><body><article><h1>Winter Pruning</h1>
     <p>Prune apple trees in winter, when the sap is down and you can see the shape of the tree,
     and never take more than a quarter of the wood in one year.</p></article></body></html>"""
     [doc] = run_file("b.html", blog).documents
