@@ -284,3 +284,46 @@ def test_blog_date_from_schema_org_and_encyclopedia_pages_undated():
     result = run_file("w.html", wiki)
     assert result.documents[0].published is None
     assert result.family.startswith("Encyclopedia")
+
+
+def test_epub2_with_ncx_and_creator_roles():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr(
+            "META-INF/container.xml",
+            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="content.opf"/></rootfiles></container>',
+        )
+        z.writestr(
+            "content.opf",
+            '<package xmlns="http://www.idpf.org/2007/opf" version="2.0" '
+            'xmlns:opf="http://www.idpf.org/2007/opf"><metadata '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Field Notes</dc:title>'
+            '<dc:creator opf:role="aut">Ilse Brandt</dc:creator>'
+            '<dc:creator opf:role="trl">Tom Weller</dc:creator>'
+            '<dc:date opf:event="original-publication">1931</dc:date>'
+            '<dc:date opf:event="modification">2019-04-02</dc:date></metadata><manifest>'
+            '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+            '<item id="a" href="text/a.html" media-type="application/xhtml+xml"/>'
+            '<item id="b" href="text/b.html" media-type="application/xhtml+xml"/></manifest>'
+            '<spine toc="ncx"><itemref idref="a"/><itemref idref="b"/></spine></package>',
+        )
+        z.writestr(
+            "toc.ncx",
+            '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap>'
+            '<navPoint id="p1"><navLabel><text>Spring</text></navLabel>'
+            '<content src="text/a.html"/></navPoint>'
+            '<navPoint id="p2"><navLabel><text>Summer</text></navLabel>'
+            '<content src="text/b.html#s"/></navPoint></navMap></ncx>',
+        )
+        z.writestr("text/a.html", f"<html><body><h1>Spring</h1>{PROSE}</body></html>")
+        z.writestr(
+            "text/b.html",
+            f'<html><body><p>A line before.</p><h1 id="s">Summer</h1>{PROSE}</body></html>',
+        )
+    result = run_file("notes.epub", buf.getvalue())
+    [doc] = result.documents
+    assert doc.authors == ["Ilse Brandt"] and doc.published == date(1931, 1, 1)
+    assert doc.headings == ["Spring", "Summer"]
+    assert any("Tom Weller" in line and "not an author" in line for line in result.evidence)
