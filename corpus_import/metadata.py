@@ -182,9 +182,17 @@ def parse_byline(line: str) -> tuple[list[str], str]:
     return names, ""
 
 
+# A byline naming a website (a domain, a wiki) is the site, never a person: front matter
+# copied from a site often says "author: Some Wikipedia" or "author: example.org".
+_SITE_NAME = re.compile(r"\b(\w[\w-]*\.(org|com|net|info|edu|gov)\b|wiki(pedia|media)?\b)", re.I)
+
+
 def names_an_organization(text: str) -> bool:
-    """True when a byline names an organization (one of `_ORG_WORDS`), not people."""
-    return bool({w.casefold() for w in WORD_RE.findall(text)} & _ORG_WORDS)
+    """True when a byline names an organization (one of `_ORG_WORDS`) or a website, not
+    people."""
+    return bool({w.casefold() for w in WORD_RE.findall(text)} & _ORG_WORDS) or bool(
+        _SITE_NAME.search(text)
+    )
 
 
 def names_from_list(values: list[str]) -> tuple[list[str], str]:

@@ -89,6 +89,11 @@ def test_printed_pages_lose_running_heads_footers_and_edit_links():
     assert any("Running page heads" in line for line in result.evidence)
 
 
+def test_front_matter_author_naming_a_site_is_no_person():
+    [doc] = run_file("m.md", fixture_bytes("markdown_site_as_author.md")).documents
+    assert doc.authors == [] and doc.organization == "Strike Wikipedia"
+
+
 def test_code_blocks_keep_their_lines():
     [doc] = run_file("b.html", fixture_bytes("blog_wordpress_like.html")).documents
     [code] = [b for b in doc.blocks if b.kind == "code"]
