@@ -110,7 +110,17 @@ def read_page(text: str, ledger) -> list[RawDocument]:
     notes = take_notes(tree, evidence)
     _code_tables(tree)
     captions = _captions(tree)
+    # trafilatura prunes the tree it is given: keep the markup for the fallback below.
+    markup = lxml_html.tostring(tree, encoding="unicode")
     paras = restore_headings(tree, extract_paras(tree))
+    if not paras:
+        # trafilatura finds no article in some small or unusual pages (text straight in
+        # <div>s): then every block outside the page's furniture is the text.
+        from .html import html_to_paras
+
+        paras = list(html_to_paras(markup).paras)
+        if paras:
+            evidence.append("No article found by trafilatura: every block outside chrome kept.")
     for p in paras:
         if p.kind == "paragraph" and _key(p.text) in captions:
             p.kind = "caption"

@@ -94,6 +94,12 @@ def test_front_matter_author_naming_a_site_is_no_person():
     assert doc.authors == [] and doc.organization == "Strike Wikipedia"
 
 
+def test_page_without_an_article_keeps_its_blocks():
+    result = run_file("d.html", b"<html><body><div>Just a div of text here.</div></body></html>")
+    assert [b.text for d in result.documents for b in d.blocks] == ["Just a div of text here."]
+    assert result.ledger.balanced and any("trafilatura" in e for e in result.evidence)
+
+
 def test_code_blocks_keep_their_lines():
     [doc] = run_file("b.html", fixture_bytes("blog_wordpress_like.html")).documents
     [code] = [b for b in doc.blocks if b.kind == "code"]
