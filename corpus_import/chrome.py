@@ -39,6 +39,14 @@ KNOWN_CHROME = [
         r"^filed under\b.{0,80}$",
         r"^permalink$",
         r"^archives?$",
+        # Encyclopedia (MediaWiki) pages copied as text or printed: the site's own lines.
+        r"^from wikipedia, the free encyclopedia$",
+        r"^jump to (navigation|content|search)\b.{0,40}$",
+        r"^retrieved (from|on)\b.{0,300}$",
+        r"^this page was last (edited|modified) on\b.{0,120}$",
+        r"^text is available under the creative commons\b.{0,400}$",
+        r"^((privacy policy|about wikipedia|disclaimers|contact wikipedia|cookie statement|"
+        r"mobile view|developers|statistics)\s*[|·]?\s*){2,}$",
     )
 ]
 

@@ -88,6 +88,13 @@ class RawDocument:
     # Markdown front matter, title pages) so the head of the body is not searched again.
     head_parsed: bool = False
     warnings: list[str] = field(default_factory=list)
+    # Which family of texts the reader recognised ("Project Gutenberg e-book", "WordPress
+    # blog post", ...) and the lines of the source that told it so, for the report.
+    family: str = ""
+    evidence: list[str] = field(default_factory=list)
+    notes: list[DraftNote] = field(default_factory=list)
+    # The markup marks paragraphs (HTML, EPUB, feeds): long ones are never re-cut.
+    paragraphs_marked: bool = False
 
 
 @dataclass
@@ -96,6 +103,14 @@ class DraftBlock:
     kind: str = "paragraph"
     list_number: int | None = None
     words: int | None = None  # count_words(text), set where the count is cached
+
+
+@dataclass
+class DraftNote:
+    """A footnote or endnote: kept with the document, out of the body, with its marker."""
+
+    marker: str
+    text: str
 
 
 @dataclass
@@ -123,6 +138,9 @@ class DraftDocument:
     line_end: int = 1
     resegmented: bool = False
     index: int = 0
+    notes: list[DraftNote] = field(default_factory=list)
+    # The library's text hash of the blocks, when computed off the writer's process.
+    text_hash: str = ""
 
     @property
     def blocks(self) -> list[DraftBlock]:
@@ -171,3 +189,5 @@ class FileResult:
     documents: list[DraftDocument] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     ledger: Ledger = field(default_factory=Ledger)
+    family: str = ""
+    evidence: list[str] = field(default_factory=list)

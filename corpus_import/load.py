@@ -10,6 +10,7 @@ Entry points:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 from collections import deque
@@ -27,12 +28,15 @@ from studygroups.library.models import Block, Document, DocumentSource, Section
 from studygroups.library.services import (
     BlockInput,
     NewDocument,
+    NoteInput,
     SectionInput,
     SourceInput,
     document_add_source,
     document_replace_text,
     document_set_authors,
+    document_set_notes,
     documents_create,
+    normalized_text,
     text_hash_for,
 )
 
@@ -125,6 +129,10 @@ def _worker_run(name: str, data: bytes) -> tuple[FileResult, list[tuple[LeanMinH
         for b in d.blocks:
             b.words = count_words(b.text)  # cached here; the writer passes it on
     extras = [(signature(b.text for b in d.blocks), d.word_count) for d in result.documents]
+    for d in result.documents:
+        # The duplicate check's hash, here in parallel with the writer (NFKC and casefolding
+        # of non-ASCII text are a large share of the writer's time otherwise).
+        d.text_hash = hashlib.sha256(normalized_text(b.text for b in d.blocks).encode()).hexdigest()
     return result, extras
 
 
@@ -208,6 +216,10 @@ def sections_for(draft: DraftDocument) -> list[SectionInput]:
         )
         for s in draft.sections
     ]
+
+
+def notes_for(draft: DraftDocument) -> list[NoteInput]:
+    return [NoteInput(marker=n.marker, text=n.text) for n in draft.notes]
 
 
 def published_for_report(value: date | None, precision: str) -> str | None:
@@ -338,6 +350,8 @@ class Importer:
             "sha256": "",
             "bytes": len(item.data),
             "format": "",
+            "family": "",
+            "evidence": [],
             "status": "failed",
             "errors": [],
             "words": {"read": 0, "kept": 0, "chrome": 0, "metadata": 0, "balanced": True},
@@ -366,6 +380,8 @@ class Importer:
         entry.update(
             sha256=result.sha256,
             format=result.format,
+            family=result.family,
+            evidence=list(result.evidence),
             words=result.ledger.as_dict(),
         )
         if result.errors:
@@ -428,7 +444,7 @@ class Importer:
     # -- one document --------------------------------------------------------------
     def _save(self, draft: DraftDocument, result: FileResult, added: list[str]) -> dict:
         sections = sections_for(draft)
-        text_hash = text_hash_for(sections)
+        text_hash = draft.text_hash or text_hash_for(sections)
         sig = self._signatures.pop(draft.index, None)
         if sig is None:
             sig = signature(b.text for b in draft.blocks)
@@ -545,6 +561,9 @@ class Importer:
                 for p, document in zip(pending, documents, strict=True)
             ]
         )
+        for p, document in zip(pending, documents, strict=True):
+            if p.draft.notes:
+                document_set_notes(document=document, notes=notes_for(p.draft))
         renamed = {}
         for p, document in zip(pending, documents, strict=True):
             key = f"doc:{document.pk}"
@@ -583,6 +602,8 @@ class Importer:
             fields["language"] = draft.language
         if fields:
             Document.objects.filter(pk=pk).update(**fields)
+        if draft.notes or same_file:
+            document_set_notes(document=document, notes=notes_for(draft))
         if draft.authors and (same_file and document.needs_review or not document.authors.exists()):
             document_set_authors(document=document, names=draft.authors)
         ImportedDocument.objects.update_or_create(
@@ -616,6 +637,7 @@ class Importer:
             "date_precision": draft.date_precision,
             "language": draft.language,
             "sections": draft.headings,
+            "notes": len(draft.notes),
             "paragraphs": draft.paragraph_count,
             "words": self._word_counts.get(draft.index) or draft.word_count,
             "status": status,

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from datetime import date
 
-from .normalize import WORD_RE, find_words, split_sentences
+from .normalize import WORD_RE, count_words, find_words, split_sentences
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
@@ -24,6 +24,9 @@ MONTHS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _NUMERIC = re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{2}|\d{4})\b")
 _ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
+# Year first with slashes or dots ("2020/1/10 14:33:00", "2020.01.10"): East Asian and
+# forum software write dates this way; never month-first when the year leads.
+_YMD = re.compile(r"\b(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})(?!\d)")
 _MDY = re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b", re.I)
 _DMY = re.compile(
     r"\b(?P<d>\d{1,2})\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?(?P<y>\d{4})\b", re.I
@@ -83,7 +86,7 @@ def parse_date(text: str) -> tuple[date | None, str]:
 
     A month and day without a year ('April 14') is not a date: we never guess the year.
     """
-    for pattern in (_ISO, _NUMERIC):
+    for pattern in (_ISO, _YMD, _NUMERIC):
         m = pattern.search(text)
         if m:
             found = _safe(_year(m.group("y")), int(m.group("m")), int(m.group("d")))
@@ -179,9 +182,17 @@ def parse_byline(line: str) -> tuple[list[str], str]:
     return names, ""
 
 
+# A byline naming a website (a domain, a wiki) is the site, never a person: front matter
+# copied from a site often says "author: Some Wikipedia" or "author: example.org".
+_SITE_NAME = re.compile(r"\b(\w[\w-]*\.(org|com|net|info|edu|gov)\b|wiki(pedia|media)?\b)", re.I)
+
+
 def names_an_organization(text: str) -> bool:
-    """True when a byline names an organization (one of `_ORG_WORDS`), not people."""
-    return bool({w.casefold() for w in WORD_RE.findall(text)} & _ORG_WORDS)
+    """True when a byline names an organization (one of `_ORG_WORDS`) or a website, not
+    people."""
+    return bool({w.casefold() for w in WORD_RE.findall(text)} & _ORG_WORDS) or bool(
+        _SITE_NAME.search(text)
+    )
 
 
 def names_from_list(values: list[str]) -> tuple[list[str], str]:
@@ -416,9 +427,40 @@ _STOPSETS = {lang: set(words) for lang, words in _STOPWORDS.items()}
 _ALL_STOPS = set().union(*_STOPSETS.values())
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def _script_language(sample: str) -> str:
+    """Languages told by their script, not their stop words (CJK text has no spaces)."""
+    if sample.isascii():
+        return ""
+    head = sample[:5000]
+    cjk = len(_CJK.findall(head))
+    if not cjk:
+        return ""  # the common case, decided by one scan
+    letters = len(_LETTERS.findall(head)) or 1
+    han = len(_HAN.findall(head))
+    kana = len(_KANA.findall(head))
+    hangul = len(_HANGUL.findall(head))
+    if kana > letters * 0.1:
+        return "ja"
+    if hangul > letters * 0.3:
+        return "ko"
+    if han > letters * 0.3:
+        return "zh"
+    return ""
+
+
 def detect_language(text: str, default: str = "en") -> str:
     """Language by stop-word frequency (ISO 639-1); `default` when the text is too short."""
     sample = text[:20000]
+    script = _script_language(sample)
+    if script:
+        return script
     # Lowercasing ASCII keeps every word boundary and is its casefolding; elsewhere each
     # word is folded as found. Only stop words are counted: nothing else is scored.
     if sample.isascii():
@@ -463,3 +505,42 @@ def looks_like_title(line: str) -> bool:
         return False
     t = text.rstrip("”’\"')")
     return not t.endswith((".", ",", ";", ":")) or t.endswith("...")
+
+
+# --- archive information blocks ------------------------------------------------------
+
+# An archive's transcription notes under a title ("Written: 1898. First published: ...
+# Source: ... Transcribed: ..."), as the Marxists Internet Archive and libraries that
+# copy its layout print them: metadata, not text.
+_INFO_LABEL = re.compile(
+    r"\b(written|first published|published|source|translated|translation|transcribed|"
+    r"transcription(?:/markup)?|html markup|markup|proofed|proofread|publisher|"
+    r"online version|copyleft|public domain|delivered|first appeared)\s*:",
+    re.I,
+)
+_WORK_LABELS = ("written", "delivered", "first published", "first appeared", "published")
+_A_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+
+
+def archive_info(text: str) -> tuple[int | None, str] | None:
+    """(year of the work or None, the line it came from) when `text` is an information
+    block (two labels or more, or one label opening a short line); None otherwise."""
+    labels = list(_INFO_LABEL.finditer(text))
+    if not labels:
+        return None
+    if len(labels) < 2 and not (labels[0].start() == 0 and count_words(text) <= 25):
+        return None
+    if labels[0].start() > 3:
+        return None
+    found: dict[str, tuple[int, str]] = {}
+    for k, m in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+        label = m.group(1).lower()
+        rest = text[m.end() : end]
+        year = _A_YEAR.search(rest)
+        if year and label not in found:
+            found[label] = (int(year.group(1)), f"{m.group(0)}{rest}".strip()[:80])
+    for label in _WORK_LABELS:
+        if label in found:
+            return found[label]
+    return None, ""

@@ -146,8 +146,58 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _C1_RE = re.compile(r"[\x80-\x9f]")
 
 
+# Where a text says what its encoding is: an XML declaration, an HTML <meta>, or the
+# "Character set encoding:" line of an e-book archive's header.
+_DECLARED = re.compile(
+    rb"""<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']"""
+    rb"""|<meta[^>]*charset\s*=\s*["']?([\w.:-]+)"""
+    rb"|^\s*character set encoding\s*:\s*([\w.:-]+)",
+    re.I | re.M,
+)
+# Labels whose bytes a larger, compatible codec reads the same way (WHATWG's rule:
+# pages labelled Latin-1 are decoded as windows-1252; GB2312 pages often hold GBK).
+_SUPERSETS = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+              "us-ascii": "cp1252", "ascii": "cp1252", "gb2312": "gb18030",
+              "gbk": "gb18030", "x-gbk": "gb18030"}  # fmt: skip
+
+
+def declared_encoding(data: bytes) -> str:
+    """The encoding the text declares in its first few kilobytes, as a Python codec name
+    (empty when it declares none or names an unknown one)."""
+    import codecs
+
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return ""
+    label = next(g for g in match.groups() if g).decode("ascii", "ignore").lower()
+    label = _SUPERSETS.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return ""
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """'utf-16-le'/'utf-16-be' when NULs sit on every other byte of a mostly-ASCII text."""
+    head = data[:4096]
+    if len(head) < 4:
+        return ""
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > len(odd) * 0.6 and even.count(0) < len(even) * 0.1:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.6 and odd.count(0) < len(odd) * 0.1:
+        return "utf-16-be"
+    return ""
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Bytes to text. Returns (text, encoding name). Raises DecodeError with a plain reason."""
+    """Bytes to text. Returns (text, encoding name). Raises DecodeError with a plain reason.
+
+    Valid UTF-8 is taken as UTF-8 whatever the text declares (a page that says
+    ISO-8859-1 but is pure ASCII, or really UTF-8, is common); otherwise the declared
+    encoding if the bytes decode in it, otherwise charset-normalizer's best guess.
+    Double-encoded UTF-8 is repaired later, by `clean_text` (ftfy).
+    """
     if not data or not data.strip():
         raise DecodeError("the file is empty")
     for magic, reason in _BINARY_MAGIC.items():
@@ -160,13 +210,30 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return _checked(data.decode("utf-16"), "utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise DecodeError("the file says it is UTF-16 but its bytes are not") from exc
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            return _checked(data.decode(utf16), utf16), utf16
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in data[:4096]:
-        # UTF-16 without a byte order mark is rare; NUL bytes almost always mean binary.
         raise DecodeError("this is a binary file, not a text")
     try:
         return _checked(data.decode("utf-8"), "utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    declared = declared_encoding(data)
+    if declared and declared not in ("utf-8", "utf-16", "utf-32"):
+        try:
+            return _checked(data.decode(declared), declared), declared
+        except UnicodeDecodeError:
+            pass  # the declaration lies: guess from the bytes
+    guessed = _guess_encoding(data)
+    if guessed:
+        try:
+            return _checked(data.decode(guessed), guessed), guessed
+        except (UnicodeDecodeError, LookupError):
+            pass
     try:
         return _checked(data.decode("cp1252"), "cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -175,6 +242,30 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if len(_C1_RE.findall(text)) > max(3, len(text) // 200):
         raise DecodeError("the file's bytes are not in any text encoding the importer knows")
     return _checked(text, "latin-1"), "latin-1"
+
+
+def _guess_encoding(data: bytes) -> str:
+    """charset-normalizer's best guess for bytes that are not UTF-8 (a sample is enough:
+    its cost grows with the text, and the encoding does not change half-way)."""
+    from charset_normalizer import from_bytes
+
+    if len(data) < 64:
+        return ""  # too few bytes for a statistical guess: windows-1252 is likelier
+    best = from_bytes(data[:65536] if len(data) > 65536 else data).best()
+    if best is None:
+        return ""
+    name = best.encoding.replace("_", "-")
+    if name.startswith(("utf-16", "utf-32")) or name in _WESTERN:
+        # Western single-byte guesses differ in a few letters; windows-1252 is what such
+        # files nearly always are (and what browsers read Latin-1 labels as).
+        return ""
+    return _SUPERSETS.get(name, name)
+
+
+_WESTERN = {"cp1252", "latin-1", "iso8859-1", "iso8859-15", "cp1250", "iso8859-2", "mac-roman",
+            "cp850", "cp437", "iso8859-9", "cp1254", "ascii", "iso8859-3", "iso8859-4",
+            "cp1257", "iso8859-13", "mac-latin2", "cp858", "iso8859-16", "iso8859-14",
+            "iso8859-10"}  # fmt: skip
 
 
 def _checked(text: str, encoding: str) -> str:

@@ -24,8 +24,11 @@ from .metadata import (
     same_title,
 )
 from .normalize import DecodeError, clean_text, count_words, decode_bytes
+from .pages import strip_page_furniture
 from .readers import choose_reader
+from .readers.epub import EpubError, is_epub, read_epub
 from .readers.feed import FeedError
+from .readers.webextract import PageError
 from .structure import structure
 
 PROVENANCE = re.compile(
@@ -42,6 +45,25 @@ BY_LINE = re.compile(r"^(by|por)\s+\S", re.I)
 DATE_LABEL = re.compile(r"^(date|published|posted on|fecha)\s*:\s*(.+)$", re.I)
 
 
+# Formats that can be printed pages (a browser's print view, a PDF's text): their running
+# heads and footers are looked for. Feeds, dumps, books and markup have their own shape.
+PAGED_READERS = {"plain", "generic", "webpage", "pdf_extract", "flattened"}
+
+DEFAULT_FAMILY = {
+    "html": "Web page",
+    "feed": "Feed",
+    "book": "E-book (plain text)",
+    "markdown": "Markdown document",
+    "reader_dump": "Feed-reader dump",
+    "pdf_extract": "Text exported from a PDF",
+    "flattened": "Text flattened onto one line",
+    "webpage": "Text copied from a web page",
+    "plain": "Plain text",
+    "generic": "Plain text",
+    "epub": "EPUB e-book",
+}
+
+
 class PipelineError(ValueError):
     """A file that cannot be imported; the message is one plain-language line."""
 
@@ -54,20 +76,49 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
     """Read one file. Errors are returned in `result.errors`, never raised."""
     result = FileResult(name=name, sha256=sha256_of(data), size=len(data))
     memory = memory or ChromeMemory()
-    try:
-        text, _encoding = decode_bytes(data)
-    except DecodeError as exc:
-        result.errors.append(str(exc).capitalize() + ".")
-        return result
-    text = clean_text(text)
-    reader = choose_reader(text)
-    result.format = reader.name
     ledger = result.ledger
-    try:
-        raws = reader.read(text, ledger)
-    except (FeedError, RecursionError) as exc:
-        result.errors.append(str(exc).capitalize() + ".")
-        return result
+    if is_epub(data):
+        result.format = "epub"
+        try:
+            raws = read_epub(data, ledger)
+        except EpubError as exc:
+            result.errors.append(str(exc).capitalize() + ".")
+            return result
+        reader_name = "epub"
+    else:
+        try:
+            text, _encoding = decode_bytes(data)
+        except DecodeError as exc:
+            result.errors.append(str(exc).capitalize() + ".")
+            return result
+        text = clean_text(text)
+        reader = choose_reader(text)
+        furniture_words, furniture = 0, []
+        if reader.name in PAGED_READERS:
+            text, furniture_words, furniture = strip_page_furniture(text)
+            if furniture_words:
+                reader = choose_reader(text)
+        result.format = reader_name = reader.name
+        try:
+            raws = reader.read(text, ledger)
+        except (FeedError, PageError, RecursionError) as exc:
+            result.errors.append(str(exc).capitalize() + ".")
+            return result
+        if furniture_words:
+            # Read, then dropped as chrome: the running heads and footers of the pages.
+            ledger.read += furniture_words
+            ledger.chrome += furniture_words
+            if raws:
+                raws[0].evidence.append(
+                    "Running page heads/footers removed: " + " · ".join(furniture) + "."
+                )
+    result.family = next((r.family for r in raws if r.family), "") or DEFAULT_FAMILY.get(
+        reader_name, reader_name
+    )
+    if raws:
+        result.evidence = list(raws[0].evidence)
+    if not result.evidence:
+        result.evidence = [f"Read as {result.family.lower()}: told from the text, not the name."]
     for raw in raws:
         strip_known(raw, ledger)
     memory.strip_learned(raws, ledger, file_id=name)
@@ -205,7 +256,9 @@ def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
     if not raw.head_parsed:
         parse_head(raw, ledger)
     hints: Hints = raw.hints
-    sections, warnings, resegmented_words = structure(raw.paras, ledger, hints.contents)
+    sections, warnings, resegmented_words = structure(
+        raw.paras, ledger, hints.contents, marked=raw.paragraphs_marked
+    )
     if not any(s.blocks for s in sections):
         for s in sections:
             # Headings with no text under them: not a document. Their words are chrome.
@@ -249,6 +302,7 @@ def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
         line_start=raw.line_start,
         line_end=raw.line_end,
         resegmented=resegmented_words > body_words / 2,
+        notes=list(raw.notes),
     )
 
 

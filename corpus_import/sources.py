@@ -16,7 +16,8 @@ from django.conf import settings
 
 from .data import FileInput
 
-TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".rss", ".atom"}
+TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".xml", ".rss",
+                   ".atom", ".epub"}  # fmt: skip
 ARCHIVE_EXTENSIONS = {".zip"}
 MAX_ZIP_ENTRIES = 10_000
 # A folder's own documentation, not part of the collection (skipped in directory walks;

@@ -205,6 +205,11 @@ def build_sections(paras: list[Para]) -> list[DraftSection]:
         if para.kind == "heading":
             sections.append(DraftSection(heading=" ".join(para.text.split()), level=para.level))
             continue
+        if para.kind == "code":
+            # Code keeps its lines and indentation: one block per listing.
+            if para.text.strip():
+                sections[-1].blocks.append(DraftBlock(para.text.rstrip(), "code"))
+            continue
         kind = para.kind if para.kind in ("list_item", "quotation", "caption") else "paragraph"
         text = " ".join(para.text.split())
         if text:
@@ -250,13 +255,13 @@ def reorder_by_contents(
     return result, changed
 
 
-def structure(paras: list[Para], ledger: Ledger, contents: list[str]):
+def structure(paras: list[Para], ledger: Ledger, contents: list[str], *, marked: bool = False):
     """Paragraph candidates -> (sections, warnings, resegmented share, marker words)."""
     warnings: list[str] = []
     paras, found = extract_contents(paras, ledger)
     contents = contents or found
     paras = join_broken(paras)
-    paras, moved = resegment(paras)
+    paras, moved = resegment(paras) if not marked else (paras, 0)
     if moved:
         warnings.append(
             f"A {moved}-word run of text without paragraph breaks was cut into paragraphs "

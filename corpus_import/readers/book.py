@@ -1,31 +1,192 @@
-"""An e-book archive's text (Project Gutenberg style): a licence header and footer
-around the book, transcriber credits, then chapters.
+"""E-book archive texts (Project Gutenberg of every era): boilerplate around the book,
+credits, a title page, a contents list, then chapters.
 
-Title, author and language come from the header; its release and update dates are the
-dates of the file, never of the work, so they are not used.
+The layouts this knows, as families rather than files:
+- header: the 1990s "small print" etext (`**The Project Gutenberg Etext of T by A**`,
+  licence between `*START*THE SMALL PRINT` and `*END*THE SMALL PRINT`), and the
+  2000s-2020s eBook header (`Title:`/`Author:`/`Release Date:` fields, then
+  `*** START OF THIS|THE PROJECT GUTENBERG EBOOK ... ***`);
+- footer: `End of (the) Project Gutenberg's ...` and `*** END OF ... ***`, then the licence;
+- front matter: producer and transcriber credits, `[Illustration]`, a title page of short
+  capitalised or letter-spaced lines (title, "by"/"von" line, publisher, copyright year),
+  a contents list (never sections);
+- chapter headings: "CHAPTER I" with its title on the next line (one heading), a bare
+  roman numeral ("I."), or a capitalised heading of one or two lines before prose.
+
+Release, posting and update dates in the header date the file, never the work: they are
+reported as ignored. A year on the title page is the year of that edition.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..data import Hints, RawDocument
-from ..metadata import parse_byline
+from ..data import Hints, Para, RawDocument
+from ..metadata import parse_byline, parse_date
 from ..normalize import count_words, key_for
 from . import register
-from ._text import numbered_lines, paras_from_lines
+from ._text import numbered_lines
 
-START = re.compile(r"^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.I)
-END = re.compile(r"^\s*\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG.*$", re.I)
-FIELD = re.compile(r"^\s*(title|author|language|translator|editor)\s*:\s*(.+)$", re.I)
-CREDITS = re.compile(
-    r"^(produced by|transcribed by|transcriber['’]?s? notes?|e-?text prepared by|"
-    r"this (e-?book|etext|file) was (produced|prepared)|updated editions will replace|"
-    r"html version by|proofread by)",
+START = re.compile(
+    r"^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG.*$"
+    r"|^\s*\*+\s*END\*?\s*THE SMALL PRINT.*$",
     re.I,
 )
+SMALL_PRINT = re.compile(r"START\*+\s*THE SMALL PRINT|Project Gutenberg'?s? E-?text", re.I)
+END = re.compile(
+    r"^\s*\**\s*END OF (THE |THIS )?PROJECT GUTENBERG.*$"
+    r"|^\s*\**\s*END OF THE PROJECT GUTENBERG.*$",
+    re.I,
+)
+ETEXT_LINE = re.compile(
+    r"^\W*(the )?project gutenberg('s)? e-?(text|book) of (?P<title>.+?),? by (?P<author>.+?)\W*$",
+    re.I,
+)
+FIELD = re.compile(r"^\s*(title|author|language|translator|editor)\s*:\s*(.+)$", re.I)
+FILE_DATE_FIELD = re.compile(
+    r"^\s*\[?\s*(release date|posting date|last updated|this file was first posted|"
+    r"first posted|date first posted|most recently updated)\b.*$",
+    re.I,
+)
+CREDITS = re.compile(
+    r"^(produced by|transcribed (from .{0,80})?by|transcriber['’]?s? notes?|"
+    r"e-?text (was )?prepared by|this (e-?book|etext|e-text|file) was (produced|prepared)|"
+    r"updated editions will replace|html version by|proofread by|"
+    r"digitized by|scanned by|(special )?thanks (are due )?to)",
+    re.I,
+)
+ILLUSTRATION = re.compile(r"^\[(illustration|ilustración|abbildung|picture)[^\]]*\]$", re.I)
+CONTENTS = re.compile(
+    r"^(table of )?contents\.?$|^[íi]ndice\.?$|^inhalt(sverzeichnis)?\.?$|^sommaire\.?$"
+    r"|^table des mati[èe]res\.?$",
+    re.I,
+)
+CHAPTER = re.compile(
+    r"^(chapter|book|part|canto|letter|cap[ií]tulo|kapitel|chapitre|libro|livre|buch)"
+    r"\s+([ivxlcdm]+|\d+|[a-záéíóú]+)\b\.?(\s.{0,200})?$",
+    re.I,
+)
+ROMAN = re.compile(r"^[IVXLC]{1,7}\.?$")
+SUB_NUMERAL = re.compile(r"^(\d{1,3}|[ivxlc]{1,6})\.?$")
+ROMAN_YEAR = re.compile(r"^M{1,2}[MDCLXVI]{1,12}\.?$")
+LONE_YEAR = re.compile(r"^\(?(1[4-9]\d\d|20\d\d)\)?\.?$")
+COPYRIGHT_YEAR = re.compile(r"\bcopyright\b.*?\b(1[4-9]\d\d|20\d\d)\b", re.I)
+BY_LINE = re.compile(r"^(by|von|par|por|di|door|av)\s+(?P<name>\S.{1,80})$", re.I)
+LETTER_SPACED = re.compile(r"^(\S\s{1,3})+\S$")
 LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de",
-             "portuguese": "pt", "italian": "it"}  # fmt: skip
+             "portuguese": "pt", "italian": "it", "dutch": "nl", "russian": "ru",
+             "latin": "la", "chinese": "zh"}  # fmt: skip
+SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or",
+               "the", "to", "with", "from", "into", "de", "la", "el", "y", "der", "die",
+               "das", "und"}  # fmt: skip
+
+
+def _roman_value(text: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    total = 0
+    for k, ch in enumerate(text):
+        v = values[ch]
+        total += -v if k + 1 < len(text) and values[text[k + 1]] > v else v
+    return total
+
+
+def title_case(text: str) -> str:
+    """ALL-CAPS words in title case (small words lower case inside); others as they are."""
+    words = text.split()
+    out = []
+    for k, word in enumerate(words):
+        letters = [c for c in word if c.isalpha()]
+        if letters and word.upper() == word and not ROMAN.match(word.rstrip(".,:;")):
+            lower = word.lower()
+            if k and lower.strip("(),.;:") in SMALL_WORDS and words[k - 1][-1] not in ":.":
+                out.append(lower)
+            else:
+                out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=1))
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def normalise_author(name: str) -> str:
+    """Catalogue forms to the name a reader knows: ALL CAPS to title case; a leading
+    lower-case title ("kniaz'", "graf") and a Russian patronymic dropped."""
+    words = name.split()
+    while len(words) > 2 and words[0][:1].islower():
+        words = words[1:]
+    if len(words) == 3 and re.search(r"(ovich|evich|ovna|evna|ich)$", words[1], re.I):
+        words = [words[0], words[2]]
+    text = " ".join(words)
+    return title_case(text) if text.upper() == text else text
+
+
+def _blocks(lines: list[tuple[int, str]]) -> list[Para]:
+    """Blank-line separated blocks, each keeping its lines (a two-line heading, a title
+    page's lines, a contents list) joined by newlines."""
+    paras: list[Para] = []
+    block: list[str] = []
+    first = 0
+    for n, line in lines:
+        if line.strip():
+            if not block:
+                first = n
+            block.append(line.strip())
+        elif block:
+            paras.append(Para("\n".join(block), first))
+            block = []
+    if block:
+        paras.append(Para("\n".join(block), first))
+    return paras
+
+
+def _blank_counts(lines: list[tuple[int, str]], paras: list[Para]) -> dict[int, int]:
+    """Blank lines before each block, by its first line number."""
+    text_of = dict(lines)
+    counts = {}
+    for para in paras:
+        n, blanks = para.line - 1, 0
+        while n in text_of and not text_of[n].strip():
+            blanks += 1
+            n -= 1
+        counts[para.line] = blanks
+    return counts
+
+
+def _drop_heading_runs(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
+    """Three chapter headings or more in a row with no text between them are a list of
+    chapters (a contents list the reader did not recognise), not chapters: all but the
+    last, which heads the text that follows, are dropped."""
+    out: list[Para] = []
+    run: list[Para] = []
+    for para in [*paras, Para("", 0, "paragraph")]:
+        if para.kind == "heading" and para.level == 2:
+            run.append(para)
+            continue
+        if len(run) >= 3:
+            for p in run[:-1]:
+                ledger.drop(p.text)
+            evidence.append(f"{len(run) - 1} chapter headings in a row without text dropped.")
+            run = run[-1:]
+        out.extend(run)
+        run = []
+        if para.text or para.kind != "paragraph":
+            out.append(para)
+    return out
+
+
+def _is_prose(para: Para) -> bool:
+    lines = para.text.split("\n")
+    letters = [c for c in para.text if c.isalpha()]
+    lower = sum(1 for c in letters if c.islower())
+    return (
+        count_words(para.text) >= 15
+        and sum(map(len, lines)) / len(lines) >= 30
+        and lower > len(letters) / 2
+    )
+
+
+def _caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and text.upper() == text
 
 
 @register
@@ -35,42 +196,41 @@ class BookReader:
 
     def detect(self, text: str) -> float:
         head = text[:30_000]
-        return 0.9 if any(START.match(line) for line in head.split("\n")) else 0.0
+        if re.search(r"<(html|body|p|div)[\s>]", head[:5000], re.I):
+            return 0.0  # an HTML edition: the HTML reader turns it into text first
+        if any(START.match(line) for line in head.split("\n")):
+            return 0.9
+        return 0.85 if SMALL_PRINT.search(head[:3000]) else 0.0
 
     def read(self, text, ledger):
         ledger.read = count_words(text)
         lines = numbered_lines(text)
         start = next((i for i, (_, t) in enumerate(lines) if START.match(t)), -1)
-        end = next((i for i, (_, t) in enumerate(lines) if END.match(t)), len(lines))
+        end = next((i for i, (_, t) in enumerate(lines) if i > start and END.match(t)), len(lines))
         hints = Hints()
-        for _, line in lines[: start + 1]:
-            m = FIELD.match(line)
-            if m and m.group(1).lower() == "title":
-                hints.title = m.group(2).strip()
-                ledger.meta(line)
-            elif m and m.group(1).lower() == "author":
-                hints.authors, org = parse_byline(m.group(2))
-                hints.organization = org
-                ledger.meta(line)
-            elif m and m.group(1).lower() == "language":
-                hints.language = LANGUAGES.get(m.group(2).strip().lower(), "")
-                ledger.meta(line)
-            else:
-                ledger.drop(line)
+        evidence: list[str] = []
+        marker = lines[start][1].strip() if start >= 0 else ""
+        family = "Project Gutenberg e-book"
+        if "SMALL PRINT" in marker.upper():
+            family += " (1990s small-print etext)"
+        evidence.append(f"Body starts after “{marker[:70]}”." if marker else "No START marker.")
+        self._header(lines[: start + 1], hints, evidence, ledger)
+        if end < len(lines):
+            evidence.append(f"Body ends before “{lines[end][1].strip()[:70]}”.")
         for _, line in lines[end:]:
             ledger.drop(line)
-        paras = paras_from_lines(lines[start + 1 : end], blank_mode=True)
-        body = []
-        title_key = key_for(hints.title)
-        author_keys = {key_for(a) for a in hints.authors or []}
-        for k, para in enumerate(paras):
-            key = key_for(para.text)
-            if CREDITS.match(para.text):
-                ledger.drop(para.text)
-            elif k < 12 and key and (key == title_key or key.removeprefix("by ") in author_keys):
-                ledger.meta(para.text)
-            else:
-                body.append(para)
+        paras = _blocks(lines[start + 1 : end])
+        self._blanks = _blank_counts(lines[start + 1 : end], paras)
+        self._strict = None
+        body = self._front_matter(paras, hints, evidence, ledger)
+        self._front_end = -1  # indices of `body` from here on
+        body = self._headings(body, hints, ledger)
+        body = _drop_heading_runs(body, ledger, evidence)
+        for p in body:
+            if p.kind != "heading":
+                p.text = " ".join(p.text.split())
+                if not p.kind:
+                    p.kind = "paragraph"
         if not body:
             return []
         return [
@@ -80,5 +240,279 @@ class BookReader:
                 line_end=lines[end - 1][0] if end > 0 else 1,
                 hints=hints,
                 head_parsed=bool(hints.title),
+                family=family,
+                evidence=evidence,
             )
         ]
+
+    def _header(self, header, hints: Hints, evidence, ledger) -> None:
+        title_line = None
+        for k, (_, line) in enumerate(header):
+            m = FIELD.match(line)
+            etext = ETEXT_LINE.match(line.strip())
+            if m and m.group(1).lower() == "title":
+                hints.title = m.group(2).strip()
+                title_line = k
+                evidence.append(f"Title from the header: “{line.strip()}”.")
+                ledger.meta(line)
+            elif (
+                title_line is not None
+                and k == title_line + 1
+                and line.startswith((" ", "\t"))
+                and line.strip()
+            ):
+                hints.subtitle = line.strip()
+                ledger.meta(line)
+            elif m and m.group(1).lower() == "author":
+                self._set_authors(hints, m.group(2), evidence, line)
+                ledger.meta(line)
+            elif m and m.group(1).lower() == "language":
+                hints.language = LANGUAGES.get(m.group(2).strip().lower(), "")
+                ledger.meta(line)
+            elif etext and not hints.title:
+                hints.title = etext.group("title").strip()
+                self._set_authors(hints, etext.group("author"), evidence, line)
+                evidence.append(f"Title and author from the etext line: “{line.strip()}”.")
+                ledger.meta(line)
+            else:
+                if FILE_DATE_FIELD.match(line):
+                    evidence.append(
+                        f"Ignored as the file's date, not the work's: “{line.strip()}”."
+                    )
+                ledger.drop(line)
+
+    @staticmethod
+    def _set_authors(hints: Hints, value: str, evidence, line: str) -> None:
+        people, org = parse_byline(value)
+        hints.authors = [normalise_author(p) for p in people]
+        hints.organization = org
+        evidence.append(f"Authors from “{line.strip()[:80]}”: {', '.join(hints.authors)}.")
+
+    def _front_matter(self, paras: list[Para], hints: Hints, evidence, ledger) -> list[Para]:
+        """Credits, illustrations, the title page and the contents list leave the body."""
+        title_key = key_for(hints.title)
+        author_keys = {key_for(a) for a in hints.authors or []}
+        # The title page ends with the block that names the book (its title over a
+        # "by" line); whatever looks like a heading before it is front matter.
+        # It comes before the running text (three prose blocks in a row) begins.
+        running = next(
+            (
+                k
+                for k in range(len(paras) - 2)
+                if all(_is_prose(p) and count_words(p.text) >= 40 for p in paras[k : k + 3])
+            ),
+            len(paras),
+        )
+        title_block = max(
+            (
+                k
+                for k, p in enumerate(paras[:running])
+                if any(key_for(line) == title_key for line in p.text.split("\n"))
+                and self._title_page(p.text, title_key, author_keys, hints)
+            ),
+            default=-1,
+        )
+        self._front_end = title_block
+        first_heading = next(
+            (
+                k
+                for k in range(title_block + 1, len(paras))
+                if self._heading_at(paras, k) is not None
+            ),
+            len(paras),
+        )
+        out: list[Para] = []
+        k = 0
+        while k < len(paras):
+            para = paras[k]
+            text = para.text.strip()
+            flat = " ".join(text.split())
+            if CREDITS.match(flat) or ILLUSTRATION.match(flat):
+                ledger.drop(flat)
+                k += 1
+                continue
+            if CONTENTS.match(flat):
+                k = self._skip_contents(paras, k, hints, ledger, evidence)
+                continue
+            if k < min(first_heading, running) and self._title_page(
+                text, title_key, author_keys, hints
+            ):
+                self._title_page_facts(text, hints, evidence)
+                ledger.meta(flat)
+                k += 1
+                continue
+            if key_for(flat) == title_key and k <= first_heading + 1:
+                ledger.meta(flat)  # the title again, over the first chapter
+                k += 1
+                continue
+            out.append(para)
+            k += 1
+        return out
+
+    @staticmethod
+    def _title_page(text: str, title_key: str, author_keys: set[str], hints) -> bool:
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        if not lines or len(lines) > 8:
+            return False
+        for line in lines:
+            key = key_for(line)
+            by = BY_LINE.match(line)
+            ok = (
+                (title_key and key == title_key)
+                or key in author_keys
+                or (by and count_words(line) <= 8)
+                or LETTER_SPACED.match(line)
+                or ROMAN_YEAR.match(line)
+                or LONE_YEAR.match(line)
+                or COPYRIGHT_YEAR.search(line)
+                or (_caps(line) and count_words(line) <= 10)
+            )
+            if not ok:
+                return False
+        return True
+
+    @staticmethod
+    def _title_page_facts(text: str, hints: Hints, evidence) -> None:
+        for line in (t.strip() for t in text.split("\n")):
+            by = BY_LINE.match(line)
+            if by and not hints.authors:
+                hints.authors = [normalise_author(n) for n in parse_byline(by.group("name"))[0]]
+                evidence.append(f"Authors from the title page: “{line}”.")
+            year = None
+            what = ""
+            if LONE_YEAR.match(line):
+                year, what = int(re.sub(r"\D", "", line)), "year on the title page"
+            elif ROMAN_YEAR.match(line):
+                value = _roman_value(line.rstrip("."))
+                if 1400 <= value <= 2100:
+                    year, what = value, "year in roman numerals on the title page"
+            elif m := COPYRIGHT_YEAR.search(line):
+                year, what = int(m.group(1)), "copyright year of the printed edition"
+            if year and not hints.published:
+                hints.published, hints.date_precision = parse_date(str(year))
+                evidence.append(f"Date: {year} ({what}: “{line}”); an edition date at most.")
+
+    def _skip_contents(self, paras, k, hints, ledger, evidence) -> int:
+        ledger.drop(paras[k].text)
+        title_key = key_for(hints.title)
+        j = k + 1
+        entries = 0
+        while j < len(paras):
+            text = " ".join(paras[j].text.split())
+            if count_words(text) > 15 * max(1, paras[j].text.count("\n") + 1) or (
+                key_for(text) == title_key
+            ):
+                break
+            lines = paras[j].text.split("\n")
+            # A chapter heading ends the list only where text follows it: entries written
+            # one to a block look like headings too.
+            if _is_prose(paras[j]) or (
+                entries
+                and self._heading_at(paras, j)
+                and len(lines) < 2
+                and self._text_follows(paras, j)
+            ):
+                break
+            ledger.drop(text)
+            entries += len(lines)
+            j += 1
+        evidence.append(f"Contents list of {entries} entries dropped (never sections).")
+        return j
+
+    @staticmethod
+    def _text_follows(paras: list[Para], j: int) -> bool:
+        """Prose right after paras[j], or after one subtitle line that is no chapter
+        heading itself (a contents entry is followed by the next entry)."""
+        nxt = paras[j + 1] if j + 1 < len(paras) else None
+        if nxt is None:
+            return False
+        if _is_prose(nxt):
+            return True
+        after = paras[j + 2] if j + 2 < len(paras) else None
+        flat = " ".join(nxt.text.split())
+        return after is not None and not CHAPTER.match(flat) and _is_prose(after)
+
+    def _heading_at(self, paras: list[Para], k: int) -> str | None:
+        """The chapter heading that starts at paras[k], or None."""
+        para = paras[k]
+        lines = [t.strip() for t in para.text.split("\n") if t.strip()]
+        if not lines or len(lines) > 3 or k <= getattr(self, "_front_end", -1):
+            return None
+        flat = " ".join(lines)
+        nxt = paras[k + 1] if k + 1 < len(paras) else None
+        if CHAPTER.match(flat) and len(flat) <= 220:
+            return flat
+        if ROMAN.match(flat):
+            return flat.rstrip(".")
+        if (
+            len(lines) <= 2
+            and self._spaced_enough(paras, k)
+            and _caps(flat)
+            and count_words(flat) <= 20
+            and not flat.endswith(":")
+            and nxt is not None
+            and _is_prose(nxt)
+            and not LETTER_SPACED.match(flat)
+        ):
+            return flat
+        return None
+
+    def _spaced_enough(self, paras: list[Para], k: int) -> bool:
+        """Where a book sets its headings off with two blank lines or more, a capitalised
+        line after a single blank line is a signature or an inscription, not a heading."""
+        blanks = getattr(self, "_blanks", {})
+        if self._strict is None:
+            wide = sum(
+                1
+                for j, p in enumerate(paras)
+                if blanks.get(p.line, 0) >= 2
+                and _caps(p.text)
+                and j + 1 < len(paras)
+                and _is_prose(paras[j + 1])
+            )
+            self._strict = wide >= 2
+        return not self._strict or blanks.get(paras[k].line, 0) >= 2
+
+    def _headings(self, paras: list[Para], hints: Hints, ledger) -> list[Para]:
+        # In a book with "Chapter"/"Part" headings, bare numerals are the parts of a
+        # chapter: sub-sections, never chapters of their own nor one-word paragraphs.
+        chaptered = any(
+            CHAPTER.match(" ".join(p.text.split())) and self._heading_at(paras, k)
+            for k, p in enumerate(paras)
+        )
+        out: list[Para] = []
+        k = 0
+        while k < len(paras):
+            heading = self._heading_at(paras, k)
+            flat = " ".join(paras[k].text.split())
+            if heading is None and chaptered and SUB_NUMERAL.match(flat):
+                nxt = paras[k + 1] if k + 1 < len(paras) else None
+                if nxt is not None and _is_prose(nxt):
+                    out.append(Para(flat.rstrip("."), paras[k].line, "heading", 3))
+                    k += 1
+                    continue
+            if heading is None:
+                out.append(paras[k])
+                k += 1
+                continue
+            if chaptered and ROMAN.match(heading):
+                out.append(Para(heading.rstrip("."), paras[k].line, "heading", 3))
+                k += 1
+                continue
+            text = heading.rstrip(".,;")
+            nxt = paras[k + 1] if k + 1 < len(paras) else None
+            if (
+                CHAPTER.match(heading)
+                and count_words(heading) <= 3
+                and nxt is not None
+                and count_words(nxt.text) <= 12
+                and nxt.text.count("\n") <= 1
+                and not _is_prose(nxt)
+                and self._heading_at(paras, k + 1) in (None, " ".join(nxt.text.split()))
+            ):
+                subtitle = " ".join(nxt.text.split()).rstrip(".,;")
+                text = f"{text}: {subtitle}"
+                k += 1
+            out.append(Para(title_case(" ".join(text.split())), paras[k].line, "heading", 2))
+            k += 1
+        return out

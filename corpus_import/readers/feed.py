@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET  # noqa: S405 - any DTD is refused before parsing
 from email.utils import parsedate_to_datetime
 
-from ..data import Hints, RawDocument
+from ..data import Hints, Para, RawDocument
 from ..metadata import names_from_list, parse_date, same_title
 from ..normalize import collapse_spaces, count_words
 from . import register
@@ -21,6 +21,34 @@ from .html import html_to_paras
 # entities). Feeds have no need of one, so any DTD anywhere in the text is refused: the
 # whole text is searched, since padding can push the declaration arbitrarily far down.
 DTD_DECL = re.compile(r"<!(DOCTYPE|ENTITY)", re.I)
+
+
+XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _account_names(authors, feed_title: str):
+    """Feeds name accounts, not always people. A one-word handle that is the feed's own
+    name run together ("ENTexpertopinion" for "ENT expert opinion") is the publication,
+    not an author; one that opens the feed's title when that title is a person's name
+    ("manton" in "Manton Reece") stands for that person."""
+    if not authors:
+        return authors
+    folded_title = re.sub(r"\W+", "", feed_title).casefold()
+    title_words = feed_title.split()
+    person_title = 2 <= len(title_words) <= 3 and all(w[:1].isupper() for w in title_words)
+    out = []
+    for name in authors:
+        if " " in name.strip():
+            out.append(name)
+            continue
+        handle = name.strip().casefold()
+        if folded_title and handle == folded_title:
+            continue
+        if person_title and title_words[0].casefold() == handle:
+            out.append(" ".join(title_words))
+            continue
+        out.append(name)
+    return out
 
 
 class FeedError(ValueError):
@@ -76,7 +104,10 @@ class FeedReader:
                 "which the importer refuses for safety; remove it and import the file again"
             )
         try:
-            root = ET.fromstring(text.encode("utf-8"))  # noqa: S314
+            # The text is already decoded: the declaration's encoding no longer applies
+            # (and expat refuses multi-byte ones such as GB2312).
+            body = XML_DECL.sub("", text.lstrip("\ufeff"), count=1)
+            root = ET.fromstring(body.encode("utf-8"))  # noqa: S314
         except ET.ParseError as exc:
             raise FeedError(f"the feed is not well-formed XML ({exc})") from exc
         channel = _child(root, "channel")
@@ -89,6 +120,11 @@ class FeedReader:
                 ledger.read += words
                 ledger.drop("", words=words)
         organization = collapse_spaces(_text(_child(container, "title")))
+        kind = "Atom feed" if _local(root.tag) == "feed" else "RSS feed"
+        evidence = [
+            f"{kind} “{organization[:60]}” with {len(entries)} entries: one document each; "
+            "dates as the publisher wrote them (local day), never shifted to UTC."
+        ]
         positions = [m.start() for m in re.finditer(r"<(item|entry)[\s>]", text)]
         documents = []
         for k, entry in enumerate(entries):
@@ -99,7 +135,12 @@ class FeedReader:
                 doc.line_start = text.count("\n", 0, positions[k]) + 1
                 end = positions[k + 1] if k + 1 < len(positions) else len(text)
                 doc.line_end = text.count("\n", 0, end) + 1
+            doc.family = kind
             documents.append(doc)
+        if documents:
+            authors = {a for d in documents for a in d.hints.authors or []}
+            evidence.append(f"Authors seen: {', '.join(sorted(authors)) or 'none'}.")
+            documents[0].evidence = evidence
         return documents
 
     def _entry(self, entry, ledger, organization):
@@ -146,7 +187,7 @@ class FeedReader:
                 ledger.read += words
                 ledger.drop("", words=words)
         if body is None:
-            return None
+            body = ET.Element("content")
         markup = _text(body)
         if len(body):  # Atom xhtml content: serialize the child elements
             markup = "".join(ET.tostring(child, encoding="unicode") for child in body)
@@ -161,6 +202,16 @@ class FeedReader:
         # Content that opens with the entry's own title as a heading: the title again.
         while paras and paras[0].kind == "heading" and same_title(paras[0].text, hints.title):
             ledger.drop(paras.pop(0).text)
+        warnings = []
+        if not paras and hints.title:
+            # An entry that is only a picture or a link still is an entry of the feed:
+            # its title is all the text it has.
+            ledger.metadata -= count_words(hints.title)
+            paras = [Para(hints.title, 0, "paragraph")]
+            warnings.append("The entry has no text besides its title.")
         if not paras:
             return None
-        return RawDocument(paras=paras, hints=hints, head_parsed=True)
+        hints.authors = _account_names(hints.authors, organization)
+        return RawDocument(
+            paras=paras, hints=hints, head_parsed=True, paragraphs_marked=True, warnings=warnings
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from ..data import Hints, Para, RawDocument
+from ..data import Hints, Para
 from ..metadata import parse_byline, parse_date, same_title
 from ..normalize import collapse_spaces, count_words
 from . import register
@@ -160,22 +160,9 @@ class HtmlReader:
         return 0.7 if tags >= 4 else 0.0
 
     def read(self, text, ledger):
-        parsed = html_to_paras(text)
-        ledger.read = parsed.words_read
-        if parsed.words_skipped:
-            ledger.drop("", words=parsed.words_skipped)
-        hints, paras = hints_from_html(parsed, ledger)
-        if not paras:
-            return []
-        return [
-            RawDocument(
-                paras=paras,
-                line_start=paras[0].line,
-                line_end=text.count("\n") + 1,
-                hints=hints,
-                head_parsed=bool(hints.title),
-            )
-        ]
+        from .webextract import read_page
+
+        return read_page(text, ledger)
 
 
 def hints_from_html(parsed: _Extractor, ledger) -> tuple[Hints, list[Para]]:

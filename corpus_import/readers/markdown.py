@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..data import Hints, Para, RawDocument
-from ..metadata import names_from_list, parse_date, same_title
+from ..data import DraftNote, Hints, Para, RawDocument
+from ..metadata import archive_info, names_from_list, parse_byline, parse_date, same_title
 from ..normalize import collapse_spaces, count_words
 from . import register
 from ._text import numbered_lines
@@ -57,8 +57,21 @@ class MarkdownReader:
             self._front_matter(m.group("body"), hints, warnings)
             offset = m.group(0).count("\n")
             text = text[m.end() :]
+        evidence: list[str] = []
+        text = _pandoc_clean(text, ledger, evidence)
         lines = numbered_lines(text, first_line=offset + 1)
         paras = self._blocks(lines, ledger)
+        paras = [p for p in paras if not (p.kind == "heading" and not _LETTER.search(p.text))]
+        notes = _take_notes(paras, ledger, evidence)
+        _byline_before_title(paras, hints, ledger, evidence)
+        paras = _info_block(paras, hints, ledger, evidence)
+        if not hints.title and paras and paras[0].kind == "heading":
+            # No title in the front matter (or an empty one): the opening heading, at
+            # whatever level, is the title (pandoc pages often use ### for it).
+            hints.title = paras[0].text
+            ledger.meta(paras[0].text)
+            evidence.append(f"Title from the opening heading: “{hints.title}”.")
+            del paras[0]
         if not hints.title:
             for k, para in enumerate(paras[:5]):
                 if para.kind == "heading" and para.level == 1:
@@ -68,9 +81,11 @@ class MarkdownReader:
                     break
         else:
             _drop_repeated_title(paras, hints, ledger)
+        levels = [p.level for p in paras if p.kind == "heading"]
+        shift = min(levels) - 2 if levels else 0
         for para in paras:
             if para.kind == "heading":
-                para.level = max(2, para.level)
+                para.level = max(2, para.level - shift)
         if not paras:
             return []
         doc = RawDocument(
@@ -80,6 +95,9 @@ class MarkdownReader:
             hints=hints,
             head_parsed=bool(hints.title),
             warnings=warnings,
+            family="Pandoc Markdown conversion" if evidence else "Markdown document",
+            evidence=evidence,
+            notes=notes,
         )
         return [doc]
 
@@ -225,3 +243,123 @@ def _drop_repeated_title(paras: list[Para], hints: Hints, ledger) -> None:
             del paras[k]
             continue
         k += 1
+
+
+# --- pandoc conversions of web pages -------------------------------------------------
+
+_LETTER = re.compile(r"[^\W\d_]")
+_FENCED_DIV = re.compile(r"^\s*:{3,}.*$", re.M)
+_PANDOC_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?", re.S)
+_PANDOC_SPAN = re.compile(r"\[([^\[\]]*)\]\{[^}]*\}")
+_ATTRIBUTES = re.compile(r"\{[#.][^}]*\}")
+_SUPERSCRIPT = re.compile(r"\^([^^\s][^^]{0,40}?)\^")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!'\"$|<>~^])")
+# An in-page link whose text is an escaped note marker: [\[2\]](#n2) -> \[2\]
+_NOTE_LINK = re.compile(r"\[((?:\\\[|\\\]|[^\[\]])*)\]\(#[^)]*\)")
+_HARD_BREAK = re.compile(r"\\$", re.M)
+_NAV_LINE = re.compile(r"^\s*(\[[^\]]+\]\([^)]*\)\s*(\\?\|)?\s*)+$", re.M)
+_NOTES_HEADING = re.compile(
+    r"^(notes|footnotes|endnotes|references|notas|anmerkungen|fußnoten)$", re.I
+)
+_NOTE_START = re.compile(r"^\[?(\d{1,3}|[*†‡])\]?[.)]?\s+(\S.*)$", re.S)
+_NAME_YEAR = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),?\s+\(?(?P<year>1[5-9]\d\d|20\d\d)\)?$"
+)
+
+
+def _pandoc_clean(text: str, ledger, evidence: list[str]) -> str:
+    """pandoc's Markdown of a web page: the page wrapped in one blockquote, fenced divs,
+    attribute spans ({.info}), images with attributes, superscript note links,
+    backslash escapes. Plain Markdown passes through unchanged."""
+    if ">" in text[:2000]:
+        lines = text.split("\n")
+        nonblank = [line for line in lines if line.strip()]
+        quoted = sum(1 for line in nonblank if line.lstrip().startswith(">"))
+        if quoted > 0.8 * len(nonblank) and len(nonblank) >= 5:
+            text = "\n".join(re.sub(r"^\s*> ?", "", line) for line in lines)
+            evidence.append("The whole page is one blockquote (a pandoc wrapper): unwrapped.")
+    if ":::" not in text and "]{" not in text:
+        return text
+    pandoc = bool(_FENCED_DIV.search(text) or _PANDOC_SPAN.search(text))
+    if not pandoc:
+        return text
+    before = count_words(text)
+    evidence.append("pandoc markup (fenced divs, attribute spans) removed.")
+    text = _FENCED_DIV.sub("", text)
+    text = _PANDOC_IMAGE.sub("", text)
+    text = _NAV_LINE.sub("", text)
+    for _ in range(2):
+        text = _PANDOC_SPAN.sub(r"\1", text)
+    text = _ATTRIBUTES.sub("", text)
+    text = _SUPERSCRIPT.sub(r"\1", text)
+    text = _NOTE_LINK.sub(r"\1", text)
+    text = _HARD_BREAK.sub("", text)
+    text = _ESCAPE.sub(r"\1", text)
+    removed = before - count_words(text)
+    if removed > 0:
+        ledger.drop("", words=removed)
+    elif removed < 0:
+        ledger.read -= removed
+    return text
+
+
+def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNote]:
+    """Numbered paragraphs under a closing "Notes" heading are the document's notes."""
+    notes: list[DraftNote] = []
+    for k, para in enumerate(paras):
+        if para.kind != "heading" or not _NOTES_HEADING.match(para.text.strip()):
+            continue
+        j = k + 1
+        found = []
+        while j < len(paras) and paras[j].kind != "heading":
+            m = _NOTE_START.match(paras[j].text.strip())
+            if m:
+                found.append(DraftNote(marker=m.group(1), text=m.group(2).strip()))
+            elif found:
+                found[-1].text += " " + paras[j].text.strip()
+            else:
+                break
+            j += 1
+        if found and j == len(paras) or (j < len(paras) and paras[j].kind == "heading"):
+            if not found:
+                continue
+            for p in paras[k:j]:
+                ledger.meta(p.text)
+            del paras[k:j]
+            notes = found
+            evidence.append(f"{len(notes)} notes under “{para.text}” kept as notes.")
+            break
+    return notes
+
+
+def _byline_before_title(paras: list[Para], hints: Hints, ledger, evidence) -> None:
+    """ "Alexandra Kollontai 1920" over the title: the author and the year of the work."""
+    if not paras or paras[0].kind == "heading" or len(paras) < 2:
+        return
+    m = _NAME_YEAR.match(" ".join(paras[0].text.split()))
+    if not m or paras[1].kind != "heading":
+        return
+    people, _org = parse_byline(m.group("name"))
+    if people and not hints.authors:
+        hints.authors = people
+    if not hints.published:
+        hints.published, hints.date_precision = parse_date(m.group("year"))
+    ledger.meta(paras[0].text)
+    evidence.append(f"Author and year from the line over the title: “{paras[0].text}”.")
+    del paras[0]
+
+
+def _info_block(paras: list[Para], hints: Hints, ledger, evidence) -> list[Para]:
+    kept = []
+    for k, para in enumerate(paras):
+        info = archive_info(para.text) if k < 8 and para.kind != "heading" else None
+        if info is None:
+            kept.append(para)
+            continue
+        year, line = info
+        ledger.meta(para.text)
+        evidence.append(f"Information block taken as metadata: “{para.text[:90]}”.")
+        if year and (not hints.published or hints.date_precision == "year"):
+            hints.published, hints.date_precision = parse_date(str(year))
+            evidence.append(f"Year of the work from “{line}”.")
+    return kept

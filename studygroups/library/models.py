@@ -240,6 +240,7 @@ class Block(models.Model):
         LIST_ITEM = "list_item", "List item"
         QUOTATION = "quotation", "Quotation"
         CAPTION = "caption", "Caption"
+        CODE = "code", "Code"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="blocks")
     section = models.ForeignKey(
@@ -269,3 +270,22 @@ class Block(models.Model):
     def save(self, *args, **kwargs):
         self.word_count = count_words(self.text)
         super().save(*args, **kwargs)
+
+
+class Note(models.Model):
+    """A footnote or endnote of a document, kept out of the body with its marker ("1",
+    "[2*]", "†") as the source printed it. Notes are replaced whole when the text is."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="notes")
+    order = models.PositiveIntegerField()
+    marker = models.CharField(max_length=20, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "order"], name="unique_note_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.marker} {self.text[:60]}"

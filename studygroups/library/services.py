@@ -533,3 +533,24 @@ def document_replace_text(*, document: Document, sections: Sequence[SectionInput
     derived_fields = ["word_count", "reading_minutes", "text_hash"]
     document.save(update_fields=["text_changed_at", "updated_at", *derived_fields])
     return change
+
+
+@dataclass(frozen=True)
+class NoteInput:
+    marker: str
+    text: str
+
+
+@transaction.atomic
+def document_set_notes(*, document: Document, notes: Sequence[NoteInput]) -> None:
+    """Replace the document's notes (footnotes, endnotes) with `notes`, in order."""
+    from .models import Note
+
+    Note.objects.filter(document=document).delete()
+    Note.objects.bulk_create(
+        [
+            Note(document=document, order=n, marker=note.marker[:20], text=note.text)
+            for n, note in enumerate(notes, start=1)
+            if note.text.strip()
+        ]
+    )

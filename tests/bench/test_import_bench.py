@@ -123,6 +123,14 @@ def _worker_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its (joined) read-ahead workers: on a
+    shared machine under load, wall-clock time measures the neighbours as much as us."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _rates(mb: float, seconds: list[float]) -> str:
     return ", ".join(f"{mb / s:.2f}" for s in seconds)
 
@@ -153,17 +161,22 @@ def test_pipeline_50mb(corpus):
     )
 
 
+_CPU: list[float] = []  # CPU seconds of each run of the last _timed_imports
+
+
 def _timed_imports(root):
     """Import `root` REPEATS times into an empty library. Returns the seconds of each
     run, the last run's result and the documents it created."""
     seconds = []
+    _CPU.clear()
     for _ in range(REPEATS):
         # Each run starts from an empty library: the run is rolled back afterwards, so a
         # later run does not just find every document unchanged.
         with transaction.atomic():
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu_seconds()
             result = import_paths([root])
             seconds.append(time.perf_counter() - start)
+            _CPU.append(_cpu_seconds() - cpu)
             created = Document.objects.count()
             transaction.set_rollback(True)
         assert result.ok and created == result.totals["created"] > 0
@@ -180,7 +193,7 @@ def test_import_50mb(corpus):
         f"(runs: {_rates(mb, seconds)} MB/s); peak RSS {peak_mb:.0f} MB "
         f"(read-ahead worker {_worker_peak_rss_mb():.0f} MB, shared pages in both); "
         f"{result.totals['documents']} documents, {created} created, "
-        f"{result.totals['files']} files"
+        f"{result.totals['files']} files; CPU-time median {mb / statistics.median(_CPU):.2f} MB/s"
     )
     assert rate >= 5, f"{rate:.2f} MB/s is under the 5 MB/s target"
     assert peak_mb < 400, f"peak {peak_mb:.0f} MB is over the 400 MB target"
@@ -192,8 +205,10 @@ def test_import_typographic_10mb(tmp_path):
     the main figure; the target is the main benchmark's."""
     mb = generate_corpus(tmp_path, target=10 * 1024 * 1024, typographic=True) / (1024 * 1024)
     seconds, _result, created = _timed_imports(tmp_path)
+    rate = mb / statistics.median(seconds)
     print(
         f"\ntypographic import bench: {mb:.1f} MB, median of {REPEATS}: "
-        f"{mb / statistics.median(seconds):.2f} MB/s (runs: {_rates(mb, seconds)} MB/s); "
-        f"{created} documents"
+        f"{rate:.2f} MB/s (runs: {_rates(mb, seconds)} MB/s); "
+        f"{created} documents; CPU-time median {mb / statistics.median(_CPU):.2f} MB/s"
     )
+    assert rate >= 5, f"{rate:.2f} MB/s is under the 5 MB/s target"

@@ -14,7 +14,7 @@ CASES = [
     ("article_dateline.txt", "plain", "Dock Workers Win Safety Committee", [], None, "", "en",
      ["Next Steps"]),
     ("book_gutenberg_crlf.txt", "book", "The Marsh Village", ["Ellen Hart"], None, "", "en",
-     ["CHAPTER I. The Flood", "CHAPTER II. The Council"]),
+     ["Chapter I. The Flood", "Chapter II. The Council"]),
     ("cp1252.txt", "plain", "Café Solidarité", [], None, "", "en", []),
     ("utf16_bom.txt", "plain", "A Letter to the Editor", [], None, "", "en", []),
     ("utf8_bom.txt", "plain", "A Second Letter to the Editor", [], None, "", "en", []),

@@ -1,0 +1,663 @@
+"""Web pages: main content by trafilatura, metadata by the page's own evidence.
+
+trafilatura finds the article among the page's chrome (navigation, sidebars, share
+widgets, comments, footers); measured on the development corpus it and readability-lxml
+drop the same chrome, and trafilatura also hands back the structure (heading levels,
+lists, code, quotations) as XML, so nothing here re-parses its output as HTML.
+
+What the page says about itself is evidence, weighed by where it stands:
+- title: the page's top heading when the <title> repeats it, else <title> without the
+  site's name;
+- authors: <meta name="author">, then a byline link (rel="author"), never a commenter or
+  the site's name;
+- date of the work: a *published* time (meta or <time class="published">), or an
+  archive's "Written:"/"First published:" line; never modified, "last updated",
+  revision or retrieval dates, which are reported as ignored.
+
+Before extraction, markup families are tidied by their markup, never by one page's words:
+MediaWiki's edit links, math fallbacks and navboxes, syntax highlighters' tables, e-book
+page numbers; footnotes (a note that links back to its marker) are taken out as notes.
+A Project Gutenberg HTML book is turned into text and read as the e-book it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from ..data import DraftNote, Hints, Para, RawDocument
+from ..metadata import archive_info, parse_byline, parse_date, same_title
+from ..normalize import collapse_spaces, count_words
+
+XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+GUTENBERG = re.compile(
+    r"\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG|\*START\*+\s*THE SMALL PRINT", re.I
+)
+TITLE_SEPARATOR = re.compile(r"\s+[|–—:-]{1,2}\s+|\s+✩\s+|\s+»\s+")
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BLOCK_TAGS = HEADING_TAGS | {
+    "p", "li", "pre", "blockquote", "div", "td", "th", "dt", "dd", "tr", "table", "ul", "ol",
+    "section", "article", "header", "footer", "center", "figure", "figcaption", "hr",
+}  # fmt: skip
+# Markup of whole families that is never text: MediaWiki edit links, the TeX copy and
+# fallback image of each formula, navigation boxes and the contents box; e-book page
+# numbers; hidden elements.
+DROP_XPATH = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' mw-editsection ')]"
+    " | //annotation | //*[local-name()='annotation']"
+    " | //img[contains(@class, 'mwe-math-fallback')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' navbox ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' vertical-navbox ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' infobox ')]"
+    " | //*[@id='toc'] | //*[contains(concat(' ', normalize-space(@class), ' '), ' toc ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' pagenum ')]"
+    " | //*[@id='siteSub'] | //*[@id='jump-to-nav'] | //*[@id='contentSub']"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' mw-jump-link ')]"
+    " | //script | //style | //noscript | //template"
+)
+NOTE_MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}\*?|[*†‡§]+|[a-z])\s*[\])]?\s*[.:]?\s*$|^[\^↑]$")
+PUBLISHED_META = (
+    "article:published_time", "citation_publication_date", "citation_date",
+    "dc.date.issued", "dcterms.issued", "dc.date", "date", "pubdate", "publication_date",
+    "sailthru.date", "parsely-pub-date",
+)  # fmt: skip
+FILE_DATE_LINE = re.compile(
+    r"^(this page was )?last (updated|modified|edited|revised)\b|^retrieved (from|on)\b", re.I
+)
+
+
+class PageError(ValueError):
+    pass
+
+
+def parse_tree(text: str):
+    text = XML_DECL.sub("", text.lstrip("\ufeff"), count=1)
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise PageError(f"the page could not be parsed as HTML ({exc})") from exc
+
+
+def _text(el) -> str:
+    return collapse_spaces(" ".join((el.text_content() or "").split()))
+
+
+def page_words(tree) -> int:
+    return count_words(" ".join(tree.itertext()))
+
+
+def read_page(text: str, ledger) -> list[RawDocument]:
+    tree = parse_tree(text)
+    total = page_words(tree)
+    if GUTENBERG.search(text):
+        return _gutenberg_html(tree, ledger)
+    evidence: list[str] = []
+    family = _family(tree, text, evidence)
+    hints = Hints(language=(tree.get("lang") or tree.get("xml:lang") or "")[:2].lower())
+    title_el = _title(tree, hints, evidence)
+    _authors(tree, hints, evidence)
+    if family.startswith("Encyclopedia"):
+        # An encyclopedia article is revised for ever: its page dates (created, last
+        # edited, retrieved) are none of them the date of a work.
+        evidence.append("Encyclopedia article: no date of the work is taken from the page.")
+    else:
+        _published(tree, hints, evidence)
+    _archive_title(tree, hints, evidence)
+    for bad in tree.xpath(DROP_XPATH):
+        _remove(bad)
+    notes = take_notes(tree, evidence)
+    _code_tables(tree)
+    captions = _captions(tree)
+    # trafilatura prunes the tree it is given: keep the markup for the fallback below.
+    markup = lxml_html.tostring(tree, encoding="unicode")
+    paras = restore_headings(tree, extract_paras(tree))
+    if not paras:
+        # trafilatura finds no article in some small or unusual pages (text straight in
+        # <div>s): then every block outside the page's furniture is the text.
+        from .html import html_to_paras
+
+        paras = list(html_to_paras(markup).paras)
+        if paras:
+            evidence.append("No article found by trafilatura: every block outside chrome kept.")
+    for p in paras:
+        if p.kind == "paragraph" and _key(p.text) in captions:
+            p.kind = "caption"
+    paras = _drop_head(paras, hints, title_el, evidence)
+    paras = _info_blocks(paras, hints, evidence)
+    paras = _file_dates(paras, evidence)
+    paras = _drop_empty_headings(paras)
+    _normalise_levels(paras)
+    meta_words = count_words(hints.title) + sum(count_words(a) for a in hints.authors or [])
+    meta_words += sum(count_words(n.text) + count_words(n.marker) for n in notes)
+    # An ordered item's number is kept (as list_number) and counted as a word.
+    kept = sum(count_words(p.text) + (p.list_number is not None) for p in paras)
+    ledger.read = max(total, kept + meta_words)
+    ledger.metadata += meta_words
+    ledger.drop("", words=ledger.read - kept - meta_words)
+    if not paras:
+        return []
+    return [
+        RawDocument(
+            paras=paras,
+            line_start=1,
+            line_end=text.count("\n") + 1,
+            hints=hints,
+            head_parsed=True,
+            family=family,
+            evidence=evidence,
+            notes=notes,
+            paragraphs_marked=True,
+        )
+    ]
+
+
+# --- families -------------------------------------------------------------------------
+
+
+def _family(tree, text: str, evidence: list[str]) -> str:
+    generator = " ".join(tree.xpath("//meta[@name='generator']/@content"))
+    if "mediawiki" in generator.lower() or tree.xpath("//*[@id='firstHeading']"):
+        evidence.append(f"MediaWiki page: generator “{generator or 'firstHeading'}”.")
+        return "Encyclopedia page (MediaWiki)"
+    if "wordpress" in generator.lower() or "/wp-content/" in text or "wp-includes" in text:
+        evidence.append("WordPress page: wp-content paths or generator meta.")
+        return "Blog post (WordPress)"
+    head = _text_of_first(tree, "//p[@class='info'] | //*[@class='information']")
+    if re.search(r"\b(written|first published|transcribed|source)\s*:", head, re.I):
+        evidence.append(f"Archive page: information block “{head[:80]}”.")
+        return "Archive page (Marxists Internet Archive style)"
+    return "Web page"
+
+
+def _text_of_first(tree, xpath: str) -> str:
+    found = tree.xpath(xpath)
+    return _text(found[0]) if found else ""
+
+
+# --- metadata ---------------------------------------------------------------------------
+
+
+def _title(tree, hints: Hints, evidence: list[str]):
+    page_title = _text_of_first(tree, "//title")
+    segments = [s for s in TITLE_SEPARATOR.split(page_title) if s.strip()]
+    h1s = [h for h in tree.xpath("//body//h1") if _text(h)]
+    if segments:
+        for h in tree.xpath("//body//h1 | //body//h2 | //body//h3"):
+            if same_title(_text(h), segments[0]):
+                hints.title = _text(h)
+                evidence.append(f"Title from the heading that <title> opens with: “{hints.title}”.")
+                return h
+    for h in h1s:
+        heading = _text(h)
+        if page_title and (
+            any(same_title(heading, seg) for seg in segments) or heading in page_title
+        ):
+            hints.title = heading
+            evidence.append(f"Title from the top heading that <title> repeats: “{heading}”.")
+            return h
+    og = tree.xpath("//meta[@property='og:title']/@content")
+    if og and og[0].strip():
+        hints.title = collapse_spaces(og[0])
+        evidence.append(f"Title from og:title: “{hints.title}”.")
+        return None
+    if h1s:
+        hints.title = _text(h1s[0])
+        evidence.append(f"Title from the first <h1>: “{hints.title}”.")
+        return h1s[0]
+    if segments:
+        hints.title = segments[0]
+        evidence.append(f"Title from <title> without the site's name: “{hints.title}”.")
+    return None
+
+
+_ARCHIVE_TITLE = re.compile(
+    r"^(?P<author>[^:]{3,60}):\s+(?P<title>.+?)(?:\s+\((?P<year>1[5-9]\d\d|20\d\d)\))?$"
+)
+
+
+def _archive_title(tree, hints: Hints, evidence: list[str]) -> None:
+    """Archives title their pages "Author: Title (Year)". When the title taken so far is
+    that whole line, split it; the year in brackets is the work's."""
+    m = _ARCHIVE_TITLE.match(hints.title or "")
+    if not m:
+        return
+    author = m.group("author").strip()
+    people, _org = parse_byline(author)
+    known = {a.casefold() for a in hints.authors or []}
+    if not people or (known and author.casefold() not in known):
+        return
+    hints.title = m.group("title").strip()
+    hints.authors = hints.authors or people
+    evidence.append(f"Title split as “Author: Title (Year)”: “{hints.title}”.")
+    if m.group("year") and not hints.published:
+        hints.published, hints.date_precision = parse_date(m.group("year"))
+        evidence.append(f"Year of the work from the page title: {m.group('year')}.")
+
+
+def _authors(tree, hints: Hints, evidence: list[str]) -> None:
+    site = " ".join(tree.xpath("//meta[@property='og:site_name']/@content"))
+    candidates = [
+        ("<meta name=author>", tree.xpath("//meta[@name='author']/@content")),
+        ("<meta article:author>", tree.xpath("//meta[@property='article:author']/@content")),
+        ("byline link rel=author", [_text(a) for a in _byline_links(tree)]),
+    ]
+    for source, values in candidates:
+        for value in values:
+            value = collapse_spaces(value)
+            if not value or value.startswith("http") or (site and same_title(value, site)):
+                continue
+            people, org = parse_byline(value)
+            if people:
+                hints.authors = people
+                evidence.append(f"Authors from {source}: {', '.join(people)}.")
+                return
+            if org:
+                hints.organization = org
+    hints.authors = []
+    _trafilatura_author(tree, hints, evidence, site)
+
+
+def _trafilatura_author(tree, hints: Hints, evidence: list[str], site: str) -> None:
+    """trafilatura's own byline search (schema.org, byline classes) as a last resort; its
+    answer is kept only when it is people, not the site."""
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        found = extract_metadata(tree)
+    except Exception:  # noqa: BLE001 - a heuristic that failed is no evidence
+        return
+    value = collapse_spaces(getattr(found, "author", "") or "") if found else ""
+    if not value or (site and same_title(value, site)) or "wiki" in value.lower():
+        return
+    people, _org = parse_byline(value.replace(";", ","))
+    if people:
+        hints.authors = people
+        evidence.append(f"Authors from the page's byline markup (trafilatura): {value}.")
+
+
+def _byline_links(tree):
+    """rel=author links outside comments (a commenter's name is no byline)."""
+    found = []
+    for a in tree.xpath("//a[contains(concat(' ', @rel, ' '), ' author ')]"):
+        if any(_is_comment_area(anc) for anc in a.iterancestors()):
+            continue
+        found.append(a)
+    return found
+
+
+def _is_comment_area(el) -> bool:
+    marks = f"{el.get('id', '')} {el.get('class', '')}".lower()
+    return bool(re.search(r"comment|respond|reply|sidebar|widget", marks))
+
+
+def _published(tree, hints: Hints, evidence: list[str]) -> None:
+    for name in PUBLISHED_META:
+        values = tree.xpath(
+            f"//meta[translate(@name,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
+            f"='{name}' or @property='{name}']/@content"
+        )
+        for value in values:
+            found, precision = parse_date(value)
+            if found:
+                hints.published, hints.date_precision = found, precision
+                evidence.append(f"Date from <meta {name}>: {value.strip()[:40]}.")
+                return
+    xpath = (
+        "//time[contains(concat(' ', @class, ' '), ' published ')]"
+        " | //time[@pubdate] | //*[@itemprop='datePublished']"
+        " | //abbr[contains(concat(' ', @class, ' '), ' published ')]"
+        " | //time[contains(concat(' ', @class, ' '), ' entry-date ')]"
+    )
+    for el in tree.xpath(xpath):
+        if any(_is_comment_area(anc) for anc in el.iterancestors()):
+            continue
+        value = el.get("datetime") or el.get("content") or el.get("title") or _text(el)
+        found, precision = parse_date(value)
+        if found:
+            # The date as written (the publisher's local day), never shifted to UTC.
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date from the post's published time: {value.strip()[:40]}.")
+            return
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        m = re.search(r'"datePublished"\s*:\s*"([^"]{4,40})"', script.text or "")
+        found, precision = parse_date(m.group(1)) if m else (None, "")
+        if found:
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date from the page's schema.org datePublished: {m.group(1)}.")
+            return
+
+
+# --- footnotes ----------------------------------------------------------------------------
+
+
+def take_notes(tree, evidence: list[str]) -> list[DraftNote]:
+    """Footnotes: a block (p, li) that opens with a link to its marker in the text, which
+    links back to the note. The block leaves the body and becomes a note."""
+    ids = {}
+    for el in tree.xpath("//*[@id or @name]"):
+        for key in (el.get("id"), el.get("name")):
+            if key:
+                ids.setdefault(key, el)
+    notes: list[DraftNote] = []
+    for a in tree.xpath("//a[starts-with(@href, '#')]"):
+        block = next((anc for anc in a.iterancestors() if anc.tag in ("p", "li", "div")), None)
+        if block is None or block.getparent() is None:
+            continue
+        before = _text_before(block, a)
+        if before or not NOTE_MARKER.match(a.text_content() or ""):
+            continue
+        target = ids.get(a.get("href")[1:])
+        if target is None or _inside(target, block):
+            continue
+        own = {k for el in [a, *a.iterancestors()] for k in (el.get("id"), el.get("name")) if k}
+        own_ids = {k for k in own if ids.get(k) is not None and _inside(ids[k], block)}
+        scope = [target, *target.iterancestors()][:3]
+        links_back = any(
+            (link.get("href") or "")[1:] in own_ids for el in scope for link in el.iter("a")
+        )
+        if not links_back:
+            continue
+        marker = collapse_spaces(target.text_content() or "") or collapse_spaces(a.text_content())
+        text = _text(block)
+        shown = collapse_spaces(a.text_content())
+        if text.startswith(shown):
+            text = text[len(shown) :].strip()
+        notes.append(DraftNote(marker=marker[:20], text=text))
+        _remove(block)
+    if notes:
+        evidence.append(f"{len(notes)} footnotes (each links back to its marker) kept as notes.")
+    return notes
+
+
+def _inside(el, block) -> bool:
+    return el is block or any(anc is block for anc in el.iterancestors())
+
+
+def _text_before(block, a) -> str:
+    parts = []
+    for node in block.iter():
+        if node is a:
+            break
+        if node.text and isinstance(node.tag, str):  # (a comment's text is not shown)
+            parts.append(node.text)  # a node's own text comes before its children
+        if node is not block and node.tail and not _inside(a, node):
+            parts.append(node.tail)
+    return "".join(parts).strip()
+
+
+# --- content ------------------------------------------------------------------------------
+
+
+def _remove(el) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    prev = el.getprevious()
+    if tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _code_tables(tree) -> None:
+    """Syntax highlighters (WP-Syntax, GeSHi, Pygments' table mode) put code in a table
+    beside a column of line numbers: keep only the <pre> holding the code."""
+    for table in tree.xpath("//table[.//pre]"):
+        pres = table.xpath(".//pre")
+        code = max(pres, key=lambda p: len(p.text_content() or ""))
+        new = lxml_html.Element("pre")
+        new.text = code.text_content()
+        new.tail = table.tail
+        table.getparent().replace(table, new)
+
+
+def _captions(tree) -> set[str]:
+    """trafilatura drops <figcaption> with its image: make each a paragraph, and remember
+    it so it becomes a caption block again."""
+    found = set()
+    for cap in tree.xpath("//figcaption"):
+        text = _text(cap)
+        if text:
+            found.add(_key(text))
+            cap.tag = "p"
+            parent = cap.getparent()
+            if parent is not None and parent.tag == "figure":
+                parent.tag = "div"
+    return found
+
+
+def extract_paras(tree) -> list[Para]:
+    import trafilatura
+
+    xml = trafilatura.extract(
+        tree,
+        output_format="xml",
+        include_formatting=True,
+        include_comments=False,
+        include_tables=True,
+        include_links=False,
+        include_images=False,
+        deduplicate=False,
+    )
+    if not xml:
+        return []
+    root = etree.fromstring(xml.encode("utf-8"))  # noqa: S320 - trafilatura's own output
+    main = root.find("main")
+    paras: list[Para] = []
+    for el in main if main is not None else root:
+        _walk(el, paras)
+    return paras
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())[:60]
+
+
+def restore_headings(tree, paras: list[Para]) -> list[Para]:
+    """trafilatura drops very short headings (a bare "I", "II" over each part of an
+    essay). Put back each heading of the page that it left out, before the paragraph that
+    follows it on the page, when that paragraph was kept."""
+    have = {_key(p.text) for p in paras if p.kind == "heading"}
+    starts: dict[str, int] = {}
+    for k, p in enumerate(paras):
+        if p.kind != "heading":
+            starts.setdefault(_key(p.text)[:40], k)
+    inserts: dict[int, list[Para]] = {}
+    pending: list[Para] = []
+    for el in tree.iter(*HEADING_TAGS, "p", "li", "pre", "blockquote"):
+        text = _text(el)
+        if not text:
+            continue
+        if el.tag in HEADING_TAGS:
+            furniture = any(
+                anc.tag in ("header", "nav", "footer", "aside", "form")
+                for anc in el.iterancestors()
+            )
+            if _key(text) not in have and count_words(text) <= 20 and not furniture:
+                pending.append(Para(text, 0, "heading", int(el.tag[1])))
+            continue
+        if pending:
+            k = starts.get(_key(text)[:40])
+            if k is not None:
+                inserts.setdefault(k, []).extend(pending)
+            pending = []
+    if not inserts:
+        return paras
+    out: list[Para] = []
+    for k, p in enumerate(paras):
+        out.extend(inserts.get(k, []))
+        out.append(p)
+    return out
+
+
+def _plain(el) -> str:
+    return collapse_spaces(" ".join("".join(el.itertext()).split()))
+
+
+def _walk(el, paras: list[Para]) -> None:
+    tag = el.tag
+    if tag == "head":
+        rend = el.get("rend") or "h2"
+        level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
+        text = _plain(el)
+        if text:
+            paras.append(Para(text, 0, "heading", level))
+    elif tag == "list":
+        numbered = el.get("rend") == "ol"
+        for k, item in enumerate(el.findall("item"), start=1):
+            text = _plain(item)
+            if text:
+                para = Para(text, 0, "list_item")
+                para.list_number = k if numbered else None
+                paras.append(para)
+    elif tag == "code":
+        text = "".join(el.itertext()).strip("\n")
+        if text.strip():
+            paras.append(Para(text, 0, "code"))
+    elif tag == "quote":
+        text = _plain(el)
+        if text:
+            paras.append(Para(text, 0, "quotation"))
+    elif tag == "table":
+        for row in el.iter("row"):
+            cells = [_plain(c) for c in row.findall("cell")]
+            text = " | ".join(c for c in cells if c)
+            if text:
+                paras.append(Para(text, 0, "paragraph"))
+    elif tag in ("p", "div", "item"):
+        text = _plain(el)
+        if text:
+            paras.append(Para(text, 0, "paragraph"))
+    else:
+        for child in el:
+            _walk(child, paras)
+
+
+def _drop_head(paras: list[Para], hints: Hints, title_el, evidence) -> list[Para]:
+    """The title again, and the short lines above it (an author heading, a breadcrumb), are
+    not body text; a lone year in parentheses under the title is the work's year."""
+    index = next(
+        (k for k, p in enumerate(paras[:8]) if hints.title and same_title(p.text, hints.title)),
+        None,
+    )
+    if index is None:
+        return paras
+    head, rest = paras[:index], paras[index + 1 :]
+    if any(count_words(p.text) > 12 for p in head):
+        return paras[:index] + rest
+    for p in head:
+        people, _org = parse_byline(p.text)
+        if not hints.authors and people and p.kind == "heading":
+            hints.authors = people
+            evidence.append(f"Authors from the heading above the title: {p.text}.")
+    while rest and re.fullmatch(r"\(?\s*(1[0-9]{3}|20[0-9]{2})\s*\)?", rest[0].text.strip()):
+        year = int(re.sub(r"\D", "", rest[0].text))
+        if not hints.published:
+            found, precision = parse_date(str(year))
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Year of the work from the line under the title: {rest[0].text}.")
+        rest = rest[1:]
+    return rest
+
+
+def _info_blocks(paras: list[Para], hints: Hints, evidence) -> list[Para]:
+    kept = []
+    for k, p in enumerate(paras):
+        info = archive_info(p.text) if k < 12 else None
+        if info is None:
+            kept.append(p)
+            continue
+        year, line = info
+        evidence.append(f"Information block taken as metadata: “{p.text[:90]}”.")
+        if year and (not hints.published or hints.date_precision == "year"):
+            hints.published, hints.date_precision = parse_date(str(year))
+            evidence.append(f"Year of the work from “{line}”.")
+    return kept
+
+
+def _file_dates(paras: list[Para], evidence) -> list[Para]:
+    kept = []
+    for p in paras:
+        if p.kind != "heading" and count_words(p.text) <= 20 and FILE_DATE_LINE.match(p.text):
+            evidence.append(f"Ignored as the file's date, not the work's: “{p.text[:80]}”.")
+            continue
+        kept.append(p)
+    return kept
+
+
+def _drop_empty_headings(paras: list[Para]) -> list[Para]:
+    """A heading with nothing under it before the next heading of its level or above (the
+    "Footnotes" heading once its notes are taken out) is not a section."""
+    kept: list[Para] = []
+    for k, p in enumerate(paras):
+        if p.kind == "heading":
+            nxt = next(
+                (q for q in paras[k + 1 :] if q.kind != "heading" or q.level <= p.level), None
+            )
+            if nxt is None or nxt.kind == "heading":
+                continue
+        kept.append(p)
+    return kept
+
+
+def _normalise_levels(paras: list[Para]) -> None:
+    """The page's highest heading level inside the article is the chapter level (2)."""
+    levels = [p.level for p in paras if p.kind == "heading"]
+    if not levels:
+        return
+    shift = min(levels) - 2
+    for p in paras:
+        if p.kind == "heading":
+            p.level = max(2, p.level - shift)
+
+
+# --- Project Gutenberg HTML books -----------------------------------------------------------
+
+
+def _gutenberg_html(tree, ledger) -> list[RawDocument]:
+    from .book import BookReader
+
+    for bad in tree.xpath(DROP_XPATH):
+        _remove(bad)
+    text = tree_to_text(tree)
+    docs = BookReader().read(text, ledger)
+    for doc in docs:
+        doc.family = "Project Gutenberg e-book (HTML)"
+        doc.evidence.insert(0, "HTML page holding a Project Gutenberg START marker.")
+    return docs
+
+
+# Block boundaries while flattening (private-use characters: lxml refuses control ones).
+_BLOCK_MARK, _HEADING_MARK = "\ue000", "\ue001"
+_MARKS = re.compile("[ \t]*(?:[\ue000\ue001][ \t\n]*)+")
+
+
+def tree_to_text(tree) -> str:
+    """Blocks separated by blank lines, <br> as line breaks, source wrapping as spaces."""
+    body = tree.find("body")
+    body = body if body is not None else tree
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag != "pre":
+            if el.text:
+                el.text = el.text.replace("\n", " ").replace("\r", " ")
+            if el.tail:
+                el.tail = el.tail.replace("\n", " ").replace("\r", " ")
+    for br in body.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for el in body.iter():
+        if isinstance(el.tag, str) and el.tag in BLOCK_TAGS:
+            # Headings set off by more blank lines, as a plain-text edition sets them.
+            mark = _HEADING_MARK if el.tag in HEADING_TAGS else _BLOCK_MARK
+            el.text = mark + (el.text or "")
+            el.tail = mark + (el.tail or "")
+    text = body.text_content()
+    text = _MARKS.sub(lambda m: "\n\n\n\n" if _HEADING_MARK in m.group(0) else "\n\n", text)
+    lines = [collapse_spaces(line) for line in text.split("\n")]
+    return "\n".join(lines).strip() + "\n"
