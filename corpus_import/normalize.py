@@ -339,11 +339,6 @@ def ends_sentence(text: str) -> bool:
     return bool(t) and t[-1] in ".!?…"
 
 
-def has_terminal_punctuation(text: str) -> bool:
-    t = text.rstrip().rstrip(CLOSERS)
-    return bool(t) and t[-1] in TERMINAL + ",|"
-
-
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])([”\"’)\]]*)\s+(?=[“\"‘(\[¿¡]?[A-ZÀ-ÖØ-Þ0-9])")
 
 

@@ -64,10 +64,6 @@ DEFAULT_FAMILY = {
 }
 
 
-class PipelineError(ValueError):
-    """A file that cannot be imported; the message is one plain-language line."""
-
-
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

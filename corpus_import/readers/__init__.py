@@ -50,10 +50,6 @@ def choose_reader(text: str) -> Reader:
     return REGISTRY[best]
 
 
-def reader_named(name: str) -> Reader:
-    return next(r for r in REGISTRY if r.name == name)
-
-
 # Importing the modules registers them.
 from . import (  # noqa: E402, F401
     book,
