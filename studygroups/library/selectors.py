@@ -6,7 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404
 
 from .forms import LibraryFilterForm, language_name
-from .models import Author, Document, DocumentAuthor, Section
+from .models import Author, Document, DocumentAuthor, Note, Section
 from .reading import AssignedRange, Part, assigned_range, document_parts
 
 PAGE_SIZE = 20
@@ -65,10 +65,11 @@ class Reader(PageData):
     authors: list[Author]
     parts: list[Part]
     sections: list[Section] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 def reader(document: Document) -> Reader:
-    """Three queries: authors, sections, blocks."""
+    """Four queries: authors, sections, blocks, notes."""
     authors = document_authors(document)
     parts = document_parts(document)
     return Reader(
@@ -76,6 +77,7 @@ def reader(document: Document) -> Reader:
         authors=authors,
         parts=parts,
         sections=[p.section for p in parts if p.section],
+        notes=list(document.notes.all()),
     )
 
 

@@ -110,3 +110,33 @@ def test_document_text_is_escaped(client):
     body = client.get(doc.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in body
     assert Document.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_reader_shows_code_blocks_and_notes_out_of_the_body(client):
+    from studygroups.library.services import (
+        BlockInput,
+        NoteInput,
+        SectionInput,
+        document_create,
+        document_set_notes,
+    )
+
+    document = document_create(
+        title="Notes and code",
+        sections=[
+            SectionInput(
+                heading="One",
+                blocks=[
+                    BlockInput(text="A claim with a note.[1]"),
+                    BlockInput(text="for x in range(3):\n    print(x)", kind="code"),
+                ],
+            )
+        ],
+    )
+    document_set_notes(document=document, notes=[NoteInput(marker="1", text="The source.")])
+    body = client.get(reverse("library:document", args=[document.slug])).content.decode()
+    assert '<pre id="' in body and "print(x)</code></pre>" in body
+    notes = body.split('aria-labelledby="reader-notes"', 1)[1]
+    assert "The source." in notes
+    assert "The source." not in body.split('class="reader__notes"', 1)[0]
