@@ -1,7 +1,7 @@
 import pytest
 
 from studygroups.curricula import services
-from tests.curricula.factories import make_curriculum
+from tests.factories import make_curriculum
 
 
 @pytest.fixture

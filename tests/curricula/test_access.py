@@ -24,8 +24,7 @@ from studygroups.curricula.rules import (
 )
 from studygroups.groups import roster
 from studygroups.groups.models import Membership
-from tests.curricula.factories import make_curriculum, make_group_using
-from tests.factories import verified_user
+from tests.factories import make_curriculum, make_group_using, verified_user
 
 pytestmark = pytest.mark.django_db
 

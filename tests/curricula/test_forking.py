@@ -6,7 +6,7 @@ from django.urls import reverse
 from studygroups.curricula import services
 from studygroups.curricula.forking import curriculum_fork, fork_changes
 from studygroups.curricula.models import Curriculum, DiscussionQuestion, Unit
-from tests.curricula.factories import make_curriculum
+from tests.factories import make_curriculum
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from studygroups.curricula import services
 from studygroups.curricula.models import Curriculum, Reading, Unit
-from tests.curricula.factories import make_curriculum
-from tests.factories import make_document
+from tests.factories import make_curriculum, make_document
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from studygroups.curricula import services
 from studygroups.curricula.forms import QuestionForm
 from studygroups.curricula.models import DiscussionQuestion
 from studygroups.curricula.ranges import reading_range_words
-from tests.curricula.factories import make_curriculum
-from tests.factories import make_document
+from tests.factories import make_curriculum, make_document
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}

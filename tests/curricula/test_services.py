@@ -7,8 +7,7 @@ from studygroups.curricula.forking import curriculum_fork, fork_changes
 from studygroups.curricula.models import Curriculum, DiscussionQuestion, Reading, Unit
 from studygroups.curricula.warnings import unit_warnings
 from studygroups.library.services import BlockInput, SectionInput, document_replace_text
-from tests.curricula.factories import make_curriculum
-from tests.factories import make_document
+from tests.factories import make_curriculum, make_document
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ from django.urls import reverse
 from studygroups.curricula import services
 from studygroups.curricula.models import Curriculum, DiscussionQuestion, Reading, Unit
 from studygroups.groups.models import Membership
-from tests.curricula.factories import make_curriculum, make_group_using
-from tests.factories import make_document, verified_user
+from tests.factories import make_curriculum, make_document, make_group_using, verified_user
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}

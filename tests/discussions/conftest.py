@@ -1,34 +1,32 @@
 import pytest
 
 from studygroups.groups.models import Group, Membership
-from tests.factories import make_document, verified_user
-
-from .factories import add_member, make_group
+from tests.factories import add_member, make_document, make_group, verified_user
 
 
 @pytest.fixture
 def group(db):
-    return make_group(visibility=Group.Visibility.PRIVATE, name="Tuesday readers")
+    return make_group(organizer=None, visibility=Group.Visibility.PRIVATE, name="Tuesday readers")
 
 
 @pytest.fixture
 def public_group(db):
-    return make_group(visibility=Group.Visibility.PUBLIC, name="Open readers")
+    return make_group(organizer=None, visibility=Group.Visibility.PUBLIC, name="Open readers")
 
 
 @pytest.fixture
 def member(group):
-    return add_member(group)
+    return add_member(group).user
 
 
 @pytest.fixture
 def member2(group):
-    return add_member(group)
+    return add_member(group).user
 
 
 @pytest.fixture
 def organizer(group):
-    return add_member(group, role=Membership.Role.ORGANIZER)
+    return add_member(group, role=Membership.Role.ORGANIZER).user
 
 
 @pytest.fixture

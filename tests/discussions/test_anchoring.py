@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 
 from studygroups.discussions import anchoring
 from studygroups.discussions.models import Post
-
-from .factories import first_anchor, post
+from tests.factories import first_anchor, post
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,7 @@ from studygroups.discussions import emails, notifications
 from studygroups.discussions.emails import send_digests
 from studygroups.discussions.models import Notification, NotificationSetting, Post
 from studygroups.groups.models import Membership
-
-from .factories import add_member, make_question, post, reply
+from tests.factories import add_member, make_question, post, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def test_digest_leaves_out_hidden_deleted_and_former_members_posts(
     group, document, member, member2
 ):
     daily(member)
-    leaver = add_member(group)
+    leaver = add_member(group).user
     daily(leaver)
     root = post(group, document, member, "root by member")
     post(group, document, leaver, "leaver follows")
@@ -80,7 +79,7 @@ def test_send_time_answer_gate(group, document, member, member2):
     daily(member)
     mine = post(group, document, member, "MY-ANSWER", question=question)
     theirs = post(group, document, member2, "THEIR-ANSWER", question=question)
-    reply(theirs, add_member(group), "@" + member.public_name.split()[0] + " SPOILER-REPLY")
+    reply(theirs, add_member(group).user, "@" + member.public_name.split()[0] + " SPOILER-REPLY")
     Post.objects.filter(pk=mine.pk).update(deleted_at=mine.created_at)
     send_digests()
     text = "".join(m.body for m in mail.outbox)

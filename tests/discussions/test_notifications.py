@@ -7,8 +7,7 @@ from studygroups.discussions import notifications, posting
 from studygroups.discussions.emails import send_digests, unsubscribe_token
 from studygroups.discussions.models import Notification, NotificationSetting
 from studygroups.groups.models import Membership
-
-from .factories import add_member, post, reply
+from tests.factories import add_member, post, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def test_no_notification_for_people_who_left_or_unfollowed(group, document, memb
     root = post(group, document, member, "root")
     post(group, document, member2, "m2 follows")
     posting.follow_set(user=member2, discussion=root.discussion, following=False)
-    third = add_member(group)
+    third = add_member(group).user
     post(group, document, third, "third follows")
     Membership.objects.filter(user=third).update(state=Membership.State.LEFT)
     post(group, document, member, "another")

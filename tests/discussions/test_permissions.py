@@ -15,9 +15,7 @@ from studygroups.discussions.models import Discussion, Post
 from studygroups.groups.models import Group, Membership
 from studygroups.moderation import urls as moderation_urls
 from studygroups.moderation.models import Report
-from tests.factories import verified_user
-
-from .factories import add_member, first_anchor, make_group, post, reply
+from tests.factories import add_member, first_anchor, make_group, post, reply, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -65,10 +63,10 @@ def test_every_url_is_covered():
 def world(document):
     data = {}
     for visibility in (Group.Visibility.PRIVATE, Group.Visibility.PUBLIC):
-        group = make_group(visibility=visibility)
-        author = add_member(group)
-        member = add_member(group)
-        organizer = add_member(group, role=Membership.Role.ORGANIZER)
+        group = make_group(organizer=None, visibility=visibility)
+        author = add_member(group).user
+        member = add_member(group).user
+        organizer = add_member(group, role=Membership.Role.ORGANIZER).user
         root = post(group, document, author, f"{SECRET} root", anchor=first_anchor(document))
         child = reply(root, author, f"{SECRET} reply")
         report = Report.objects.create(post=child, reporter=member, reason="spam")

@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 
 from studygroups.discussions import posting, threads
 from studygroups.discussions.models import BODY_MAX, Discussion, Follow, Post, PostRevision
-
-from .factories import make_question, post, reply
+from tests.factories import add_member, make_question, post, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +75,7 @@ def test_question_must_belong_to_the_group_reading(group, public_group, document
 def test_demo_discussion_is_threaded_anchored_and_idempotent(group, document, member, member2):
     from studygroups.discussions.demo import create_demo_discussion
 
-    third = __import__("tests.discussions.factories", fromlist=["add_member"]).add_member(group)
+    third = add_member(group).user
     discussion = create_demo_discussion(
         group=group, document=document, members=[member, member2, third]
     )

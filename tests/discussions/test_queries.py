@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from studygroups.discussions import posting
 from studygroups.discussions.models import Post
-
-from .factories import add_member, first_anchor, make_question, post
+from tests.factories import add_member, first_anchor, make_question, post
 
 pytestmark = pytest.mark.django_db
 BOUND = 21  # a visit also saves its session (the baseline for "new", see views._seen_at)
@@ -40,7 +39,7 @@ def fill(group, document, authors, count):
 def test_reader_page_query_count_is_constant(
     client, group, document, member, count, django_assert_max_num_queries
 ):
-    authors = [member] + [add_member(group) for _ in range(4)]
+    authors = [member] + [add_member(group).user for _ in range(4)]
     fill(group, document, authors, count)
     client.force_login(member)
     url = reverse(

@@ -4,8 +4,7 @@ import pytest
 
 from studygroups.discussions import questions, rules, threads
 from studygroups.discussions.models import Post
-
-from .factories import make_question, post, reply
+from tests.factories import make_question, post, reply
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .factories import post
+from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,9 @@ def test_mentions_link_group_members_only(group, document, member, member2, outs
 
 
 def test_mention_by_unique_first_name(group, document, member):
-    from tests.factories import verified_user
+    from tests.factories import add_member, verified_user
 
-    from .factories import add_member
-
-    ada = add_member(group, verified_user(display_name="Ada Lovelace"))
+    ada = add_member(group, verified_user(display_name="Ada Lovelace")).user
     add_member(group, verified_user(display_name="Sam One"))
     add_member(group, verified_user(display_name="Sam Two"))
     p = post(group, document, member, "@Ada and @AdaLovelace, but not @Sam")

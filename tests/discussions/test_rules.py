@@ -7,9 +7,7 @@ from django.urls import reverse
 from studygroups.discussions import access
 from studygroups.discussions.rules import NO_ACTIONS, PostActions, can_see_member, post_actions
 from studygroups.groups.models import Group, Membership
-from tests.factories import verified_user
-
-from .factories import add_member, make_group, post
+from tests.factories import add_member, make_group, post, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +20,9 @@ def actions(user, p) -> PostActions:
 
 @pytest.fixture
 def people(group, document):
-    author = add_member(group)
-    member = add_member(group)
-    facilitator = add_member(group, role=Membership.Role.FACILITATOR)
+    author = add_member(group).user
+    member = add_member(group).user
+    facilitator = add_member(group, role=Membership.Role.FACILITATOR).user
     return author, member, facilitator, post(group, document, author, "words")
 
 
@@ -46,8 +44,8 @@ def test_moderator_deletes_their_own_post_as_its_author(people, group, document)
 
 
 def test_visitors_of_a_public_group_may_only_read(document):
-    group = make_group(visibility=Group.Visibility.PUBLIC)
-    p = post(group, document, add_member(group), "open words")
+    group = make_group(organizer=None, visibility=Group.Visibility.PUBLIC)
+    p = post(group, document, add_member(group).user, "open words")
     assert actions(AnonymousUser(), p) == PostActions()
     assert actions(verified_user(), p) == PostActions()
 
@@ -78,8 +76,8 @@ def test_locked_discussion_allows_no_reply_or_edit(people):
 
 
 def test_former_member_keeps_no_action_on_their_post(document):
-    group = make_group(visibility=Group.Visibility.PUBLIC)
-    author = add_member(group)
+    group = make_group(organizer=None, visibility=Group.Visibility.PUBLIC)
+    author = add_member(group).user
     p = post(group, document, author, "words")
     Membership.objects.filter(user=author).update(state=Membership.State.LEFT)
     assert actions(author, p) == PostActions()
@@ -93,10 +91,12 @@ def member_membership(group, user, viewer):
 
 @pytest.mark.parametrize("hidden", [False, True])
 def test_member_page_follows_the_member_list(hidden):
-    group = make_group(visibility=Group.Visibility.UNLISTED, hide_member_list=hidden)
-    someone = add_member(group)
-    organizer = add_member(group, role=Membership.Role.ORGANIZER)
-    other = add_member(group)
+    group = make_group(
+        organizer=None, visibility=Group.Visibility.UNLISTED, hide_member_list=hidden
+    )
+    someone = add_member(group).user
+    organizer = add_member(group, role=Membership.Role.ORGANIZER).user
+    other = add_member(group).user
     outsider = verified_user()
     # Hidden with the list, but never from organizers nor from the member themselves.
     assert can_see_member(organizer, member_membership(group, someone, organizer))
@@ -108,10 +108,10 @@ def test_member_page_follows_the_member_list(hidden):
 
 
 def test_member_page_view(client):
-    group = make_group(visibility=Group.Visibility.UNLISTED, hide_member_list=True)
-    someone = add_member(group)
+    group = make_group(organizer=None, visibility=Group.Visibility.UNLISTED, hide_member_list=True)
+    someone = add_member(group).user
     url = reverse("discussions:member", args=[group.slug, someone.pk])
-    client.force_login(add_member(group))
+    client.force_login(add_member(group).user)
     assert client.get(url).status_code == 404
     client.force_login(someone)
     assert client.get(url).status_code == 200

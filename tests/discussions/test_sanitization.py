@@ -4,8 +4,8 @@ from html.parser import HTMLParser
 import pytest
 
 from studygroups.discussions.models import Post
+from tests.factories import post
 
-from .factories import post
 from .xss_payloads import XSS_PAYLOADS
 
 pytestmark = pytest.mark.django_db

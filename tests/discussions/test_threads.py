@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from studygroups.discussions import threads
 from studygroups.discussions.models import Post
-
-from .factories import post, reply
+from tests.factories import post, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +78,7 @@ def test_sorting_and_unread(group, document, member, member2):
 
 
 def test_replies_inherit_anchor_and_stay_in_discussion(group, document, member, member2):
-    from .factories import first_anchor
+    from tests.factories import first_anchor
 
     anchor = first_anchor(document)
     root = post(group, document, member, "on a paragraph", anchor=anchor)

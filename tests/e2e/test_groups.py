@@ -9,8 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from studygroups.groups.models import RSVP, Group, Membership
-from tests.factories import verified_user
-from tests.groups.factories import make_curriculum
+from tests.factories import make_curriculum, verified_user
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +17,9 @@ pytestmark = pytest.mark.e2e
 def test_organizer_and_member(transactional_db, live_server, page, new_page, login, check_a11y):
     organizer = verified_user(display_name="Olga", time_zone="Europe/Berlin")
     member = verified_user(display_name="Mo", time_zone="America/New_York")
-    curriculum = make_curriculum(units=4, owner=organizer)
+    curriculum = make_curriculum(
+        units=4, readings_per_unit=1, questions_per_unit=1, owner=organizer
+    )
 
     login(page, live_server, organizer)
     page.goto(f"{live_server.url}/groups/new/")

@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from studygroups.groups.models import SessionReading
 from studygroups.groups.readings import paragraph_options
 from tests.e2e.htmx import settled
-from tests.factories import make_document, verified_user
-from tests.groups.factories import make_group, make_session
+from tests.factories import make_document, make_group, make_session, verified_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

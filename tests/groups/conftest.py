@@ -1,9 +1,7 @@
 import pytest
 
 from studygroups.groups.models import Group
-from tests.factories import verified_user
-
-from .factories import make_curriculum, make_group
+from tests.factories import make_curriculum, make_group, verified_user
 
 
 @pytest.fixture
@@ -23,7 +21,7 @@ def outsider(db):
 
 @pytest.fixture
 def curriculum(db):
-    return make_curriculum(units=4)
+    return make_curriculum(units=4, readings_per_unit=1, questions_per_unit=1)
 
 
 @pytest.fixture

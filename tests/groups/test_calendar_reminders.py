@@ -12,8 +12,7 @@ from icalendar import Calendar
 from studygroups.groups import feeds, reminders, roster, services, sessions
 from studygroups.groups.emails import unsubscribe_token
 from studygroups.groups.models import RSVP, Membership, NotificationPreference, SentReminder
-
-from .factories import make_group, make_session
+from tests.factories import make_group, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def test_reminders_are_sent_once(private_group, member, organizer):
     assert sorted(m.to[0] for m in mail.outbox) == sorted([member.email, organizer.email])
     assert SentReminder.objects.filter(session=session).count() == 2
     message = mail.outbox[0]
-    assert "What is the main claim of unit 1?" in message.body
+    assert "Question 1: what is the main claim of unit 1?" in message.body
     assert "Text" in message.body and "min" in message.body
     html = message.alternatives[0][0]
     assert "<ol>" in html and "Stop getting" in html

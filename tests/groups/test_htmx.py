@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from studygroups.groups import sessions
-
-from .factories import make_session
+from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}

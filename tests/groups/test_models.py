@@ -4,8 +4,7 @@ import pytest
 from django.utils import timezone
 
 from studygroups.groups.models import Invitation
-
-from .factories import make_group
+from tests.factories import make_group
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,7 @@ from studygroups.groups.forms import GroupForm
 from studygroups.groups.models import Group, Membership
 from studygroups.groups.rules import can_see_members, can_view_group, is_organizer
 from studygroups.groups.urls import urlpatterns
-from tests.factories import make_document, verified_user
-
-from .factories import make_curriculum, make_group, make_session
+from tests.factories import make_curriculum, make_document, make_group, make_session, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +165,7 @@ def test_predicates_and_access(private_group, public_group, organizer, member, o
 
 
 def test_unlisted_group_is_reachable_but_not_listed(client, organizer):
-    from .factories import make_group
+    from tests.factories import make_group
 
     group = make_group(organizer=organizer, name="Quiet Corner", visibility="unlisted")
     assert client.get(group.get_absolute_url()).status_code == 200
@@ -180,7 +178,7 @@ def test_unlisted_group_is_reachable_but_not_listed(client, organizer):
 @pytest.fixture
 def hidden_series(db):
     owner = verified_user()
-    curriculum = make_curriculum(units=1)
+    curriculum = make_curriculum(units=1, readings_per_unit=1, questions_per_unit=1)
     curriculum.owners.add(owner)
     curriculum.title = "Hidden-Series-Title"
     curriculum.status = Curriculum.Status.DRAFT
@@ -212,7 +210,7 @@ def test_draft_series_not_shown_on_public_group_pages(client, organizer, outside
 def test_private_series_readings_only_for_members_of_a_public_group(
     client, organizer, member, outsider
 ):
-    curriculum = make_curriculum(units=1)
+    curriculum = make_curriculum(units=1, readings_per_unit=1, questions_per_unit=1)
     curriculum.visibility = Curriculum.Visibility.PRIVATE
     curriculum.save()
     curriculum.units.update(title="Private-Unit-Title")

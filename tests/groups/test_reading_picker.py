@@ -7,9 +7,7 @@ from studygroups.groups import sessions
 from studygroups.groups.models import ReadingProgress, SessionReading
 from studygroups.groups.readings import paragraph_options
 from studygroups.library.models import reading_minutes_for
-from tests.factories import make_document
-
-from .factories import make_session
+from tests.factories import make_document, make_session
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -359,7 +357,7 @@ def test_only_organizers_pick_add_or_remove(client, session, member, outsider, r
 
 
 def test_organizer_of_another_group_cannot_touch_this_session(client, session, public_group):
-    from .factories import add_member
+    from tests.factories import add_member
 
     other_organizer = add_member(public_group, role="organizer").user
     client.force_login(other_organizer)

@@ -17,8 +17,7 @@ from studygroups.groups.rules import (
     is_joinable,
     series_shown_to_members,
 )
-
-from .factories import make_curriculum, make_group
+from tests.factories import make_curriculum, make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,9 @@ def test_meeting_link_for_active_members_only(organizer, member, outsider, priva
 
 def test_series_visibility(organizer, member, outsider):
     assert can_see_series(outsider, make_group(organizer=organizer))  # no series
-    curriculum = make_curriculum(units=1, owner=organizer)
+    curriculum = make_curriculum(
+        units=1, readings_per_unit=1, questions_per_unit=1, owner=organizer
+    )
     group = make_group(organizer=organizer, members=[member], curriculum=curriculum)
     assert can_see_series(outsider, group) and series_shown_to_members(group)
     Curriculum.objects.filter(pk=curriculum.pk).update(status=Curriculum.Status.DRAFT)

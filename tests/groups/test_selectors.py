@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from studygroups.curricula.models import Curriculum
 from studygroups.groups import selectors
-
-from .factories import add_member, make_curriculum, make_group, make_session
+from tests.factories import add_member, make_curriculum, make_group, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +20,7 @@ def _dashboard_queries(user) -> int:
 def test_dashboard_asks_the_series_rules_once_for_all_series(organizer, member):
     groups = []
     for n in range(4):
-        curriculum = make_curriculum(units=1)
+        curriculum = make_curriculum(units=1, readings_per_unit=1, questions_per_unit=1)
         group = make_group(organizer=organizer, curriculum=curriculum)
         add_member(group, user=member)
         make_session(group, in_hours=24 + n, units=list(curriculum.units.all()))
@@ -29,7 +28,7 @@ def test_dashboard_asks_the_series_rules_once_for_all_series(organizer, member):
     one = _dashboard_queries(member)
     # Two more series, each in its own group: no more queries.
     for n in range(2):
-        curriculum = make_curriculum(units=1)
+        curriculum = make_curriculum(units=1, readings_per_unit=1, questions_per_unit=1)
         group = make_group(organizer=organizer, curriculum=curriculum)
         add_member(group, user=member)
         make_session(group, in_hours=12 + n, units=list(curriculum.units.all()))
@@ -37,7 +36,9 @@ def test_dashboard_asks_the_series_rules_once_for_all_series(organizer, member):
 
 
 def test_dashboard_hides_a_draft_series_from_members_but_not_its_owner(organizer, member):
-    curriculum = make_curriculum(units=1, owner=organizer)
+    curriculum = make_curriculum(
+        units=1, readings_per_unit=1, questions_per_unit=1, owner=organizer
+    )
     Curriculum.objects.filter(pk=curriculum.pk).update(status=Curriculum.Status.DRAFT)
     group = make_group(organizer=organizer, curriculum=curriculum)
     add_member(group, user=member)

@@ -17,9 +17,7 @@ from studygroups.groups.models import (
     SentReminder,
     Session,
 )
-from tests.factories import verified_user
-
-from .factories import add_member, make_curriculum, make_group, make_session
+from tests.factories import add_member, make_curriculum, make_group, make_session, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +210,7 @@ def test_schedule_refuses_too_many(private_group):
 
 def test_schedule_refuses_units_of_another_series(private_group):
 
-    other = make_curriculum(units=1)
+    other = make_curriculum(units=1, readings_per_unit=1, questions_per_unit=1)
     with pytest.raises(ValidationError, match="reading series this group follows"):
         sessions.session_schedule(
             group=private_group,

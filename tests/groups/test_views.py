@@ -14,9 +14,7 @@ from studygroups.groups.models import (
     ReadingProgress,
     Session,
 )
-from tests.factories import verified_user
-
-from .factories import add_member, make_curriculum, make_group, make_session
+from tests.factories import add_member, make_curriculum, make_group, make_session, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +254,7 @@ def test_settings_page_shows_feeds_and_saves_preferences(client, member, private
 def test_demo_group(organizer, member):
     from studygroups.groups.demo import create_demo_group
 
-    curriculum = make_curriculum(units=5)
+    curriculum = make_curriculum(units=5, readings_per_unit=1, questions_per_unit=1)
     group = create_demo_group(organizer=organizer, members=[member], curriculum=curriculum)
     assert group.visibility == "public"
     assert group.sessions.upcoming().count() == 4

@@ -1,16 +1,15 @@
 import pytest
 
 from studygroups.groups.models import Membership
-from tests.discussions.factories import add_member, make_group, post
-from tests.factories import make_document
+from tests.factories import add_member, make_document, make_group, post
 
 
 @pytest.fixture
 def setup():
-    group = make_group()
+    group = make_group(organizer=None)
     document = make_document()
-    author = add_member(group)
-    member = add_member(group)
-    facilitator = add_member(group, role=Membership.Role.FACILITATOR)
+    author = add_member(group).user
+    member = add_member(group).user
+    facilitator = add_member(group, role=Membership.Role.FACILITATOR).user
     p = post(group, document, author, "RUDE words")
     return group, document, author, member, facilitator, p

@@ -3,7 +3,7 @@
 import pytest
 
 from studygroups.moderation.models import ModerationAction
-from tests.discussions.factories import post, reply
+from tests.factories import post, reply
 
 from .helpers import HX, url
 
