@@ -10,10 +10,6 @@ from django.db import transaction
 
 from .models import EmailOptOut, NotificationPreference
 
-# tests/groups/factories.py builds through these two; it moves to tests/factories.py later.
-from .roster import group_create  # noqa: F401
-from .sessions import session_create  # noqa: F401
-
 # ---------- notification preferences and unsubscribe ----------
 
 

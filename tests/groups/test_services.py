@@ -352,7 +352,7 @@ def test_group_slugs_that_shadow_site_paths_are_refused(user):
     from django.core.exceptions import ValidationError
 
     from studygroups.groups.models import Group
-    from studygroups.groups.services import group_create
+    from studygroups.groups.roster import group_create
 
     for word in ("dashboard", "notifications", "new"):
         with pytest.raises(ValidationError):
