@@ -34,14 +34,20 @@ def copy_forward(apps, schema_editor):
         batch_size=BATCH,
     )
 
-    OptOut.objects.bulk_create(
-        [
-            OptOut(email=old.email.lower(), kind=old.kind, created_at=old.created_at)
-            for old in OldOptOut.objects.order_by("pk").iterator(chunk_size=BATCH)
-        ],
-        batch_size=BATCH,
-        ignore_conflicts=True,
-    )
+    # Keep when each address opted out: auto_now_add would stamp today instead.
+    created_at = OptOut._meta.get_field("created_at")
+    created_at.auto_now_add = False
+    try:
+        OptOut.objects.bulk_create(
+            [
+                OptOut(email=old.email.lower(), kind=old.kind, created_at=old.created_at)
+                for old in OldOptOut.objects.order_by("pk").iterator(chunk_size=BATCH)
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+    finally:
+        created_at.auto_now_add = True
 
 
 def copy_backward(apps, schema_editor):
