@@ -16,6 +16,7 @@ urlpatterns = [
     # Moderation first: the discussions' `<group>/<document>/` would take `<group>/moderation/`.
     path("discussions/", include("studygroups.moderation.urls")),
     path("discussions/", include("studygroups.discussions.urls")),
+    path("notifications/", include("studygroups.notifications.urls")),
     path("import/", include("corpus_import.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Discussion, Notification, NotificationSetting, Post, PostRevision
+from .models import Discussion, Notification, Post, PostRevision
 
 
 @admin.register(Discussion)
@@ -56,9 +56,3 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "post", "created_at", "read_at", "emailed_at"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient", "post"]
-
-
-@admin.register(NotificationSetting)
-class NotificationSettingAdmin(admin.ModelAdmin):
-    list_display = ["user", "email", "updated_at"]
-    raw_id_fields = ["user"]

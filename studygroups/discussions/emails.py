@@ -1,7 +1,8 @@
 """Notification e-mails: one per notification ("immediately") or a daily digest.
 
-Every e-mail carries an unsubscribe link with a signed token and the List-Unsubscribe
-headers for one-click unsubscribing (RFC 8058).
+Every e-mail carries the one unsubscribe link and the List-Unsubscribe headers for
+one-click unsubscribing (RFC 8058), both from `studygroups.notifications`, which also
+holds each member's choice (immediately, daily, off).
 
 Sending is checked again at send time: a post deleted or hidden since, a recipient who
 is no longer an active member of the group, or a gated answer the recipient may not see
@@ -19,47 +20,24 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from studygroups.groups.models import Membership
+from studygroups.notifications.mail import settings_url, unsubscribe_headers, unsubscribe_url
+from studygroups.notifications.models import Kind, NotificationPreferences
+from studygroups.notifications.services import discussion_email_q
 
-from .models import Notification, NotificationSetting, Post
+from .models import Notification, Post
 
 logger = logging.getLogger(__name__)
 
-UNSUBSCRIBE_SALT = "discussions.unsubscribe"
+Frequency = NotificationPreferences.DiscussionEmail
 CLAIM_TIMEOUT = timedelta(minutes=30)  # a claim older than this was a crashed run
 RELATIVE_LINK_RE = re.compile(r"""(\s(?:href|src)=)(["'])/(?!/)""")
-
-
-def unsubscribe_token(user) -> str:
-    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def user_for_unsubscribe_token(token: str):
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict):
-        return None
-    return get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
-
-
-@transaction.atomic
-def unsubscribe(*, user) -> NotificationSetting:
-    setting, _ = NotificationSetting.objects.update_or_create(
-        user=user, defaults={"email": NotificationSetting.Email.OFF}
-    )
-    return setting
 
 
 def absolute_links(html: str) -> str:
@@ -74,9 +52,7 @@ def one_line(text: str) -> str:
 
 
 def _email_for(user, notifications: list[Notification], *, subject: str) -> EmailMultiAlternatives:
-    unsubscribe_url = settings.SITE_URL + reverse(
-        "discussions:unsubscribe", kwargs={"token": unsubscribe_token(user)}
-    )
+    link = unsubscribe_url(kind=Kind.DISCUSSIONS, user=user)
     for n in notifications:
         # Stored HTML was sanitized when it was written; only its links change here.
         n.email_body_html = mark_safe(absolute_links(n.post.body_html))  # noqa: S308
@@ -84,8 +60,8 @@ def _email_for(user, notifications: list[Notification], *, subject: str) -> Emai
         "user": user,
         "notifications": notifications,
         "site_url": settings.SITE_URL,
-        "unsubscribe_url": unsubscribe_url,
-        "settings_url": settings.SITE_URL + reverse("discussions:notification_settings"),
+        "unsubscribe_url": link,
+        "settings_url": settings_url(),
     }
     text = render_to_string("discussions/email/notifications.txt", context)
     html = render_to_string("discussions/email/notifications.html", context)
@@ -93,10 +69,7 @@ def _email_for(user, notifications: list[Notification], *, subject: str) -> Emai
         subject=one_line(subject),
         body=text,
         to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=unsubscribe_headers(link),
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -104,27 +77,22 @@ def _email_for(user, notifications: list[Notification], *, subject: str) -> Emai
 
 def _pending(*, frequency: str):
     """Unsent, unread, unclaimed notifications whose recipient chose `frequency` (no
-    setting row means the default, "immediately")."""
+    preferences row means the default, "immediately")."""
     stale = timezone.now() - CLAIM_TIMEOUT
     qs = Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True).filter(
         Q(email_claim__isnull=True) | Q(email_claimed_at__lt=stale)
     )
-    if frequency == NotificationSetting.Email.IMMEDIATELY:
-        qs = qs.exclude(
-            recipient__notification_setting__email__in=[
-                NotificationSetting.Email.DAILY,
-                NotificationSetting.Email.OFF,
-            ]
+    return (
+        qs.filter(discussion_email_q(frequency, user_path="recipient"))
+        .select_related(
+            "recipient",
+            "post__author",
+            "post__question",
+            "post__discussion__group",
+            "post__discussion__document",
         )
-    else:
-        qs = qs.filter(recipient__notification_setting__email=frequency)
-    return qs.select_related(
-        "recipient",
-        "post__author",
-        "post__question",
-        "post__discussion__group",
-        "post__discussion__document",
-    ).order_by("recipient_id", "created_at", "pk")
+        .order_by("recipient_id", "created_at", "pk")
+    )
 
 
 def _deliverable(notifications: list[Notification]) -> tuple[list, list]:
@@ -251,21 +219,19 @@ def _send_each(pending: list[Notification]) -> int:
 def send_immediate_emails(*, post_id: int) -> int:
     """E-mail the notifications about one post to those who want them at once. Never
     raises for a mail failure: it is logged and retried by `send_pending`."""
-    return _send_each(
-        list(_pending(frequency=NotificationSetting.Email.IMMEDIATELY).filter(post_id=post_id))
-    )
+    return _send_each(list(_pending(frequency=Frequency.IMMEDIATELY).filter(post_id=post_id)))
 
 
 def send_pending() -> int:
     """Every "immediately" notification not sent yet (a retry after a mail failure)."""
-    return _send_each(list(_pending(frequency=NotificationSetting.Email.IMMEDIATELY)))
+    return _send_each(list(_pending(frequency=Frequency.IMMEDIATELY)))
 
 
 def send_digests() -> int:
     """One digest per member who chose "daily", with every notification not yet sent
     or read. Running it again, even at the same time, sends nothing twice. Returns the
     number of e-mails sent."""
-    send, drop = _deliverable(list(_pending(frequency=NotificationSetting.Email.DAILY)))
+    send, drop = _deliverable(list(_pending(frequency=Frequency.DAILY)))
     _drop(drop)
     by_user: dict[int, list[Notification]] = {}
     for notification in send:

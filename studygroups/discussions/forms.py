@@ -2,7 +2,7 @@ import uuid
 
 from django import forms
 
-from .models import BODY_MAX, QUOTE_MAX, NotificationSetting
+from .models import BODY_MAX, QUOTE_MAX
 from .threads import SORTS
 
 BODY_HELP = (
@@ -96,11 +96,3 @@ class DiscussionFilterForm(forms.Form):
     def values(self) -> tuple[str, bool]:
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("sort") or "oldest", data.get("show") == "unread"
-
-
-class NotificationSettingForm(forms.Form):
-    email = forms.ChoiceField(
-        label="E-mail me about replies, mentions and posts in discussions I follow",
-        choices=NotificationSetting.Email.choices,
-        widget=forms.RadioSelect,
-    )

@@ -248,19 +248,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.get_kind_display()} ({self.post_id})"
-
-
-class NotificationSetting(models.Model):
-    class Email(models.TextChoices):
-        IMMEDIATELY = "immediately", "Immediately, one e-mail per notification"
-        DAILY = "daily", "Once a day, as a digest"
-        OFF = "off", "Never: I will check the site"
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_setting"
-    )
-    email = models.CharField(max_length=12, choices=Email.choices, default=Email.IMMEDIATELY)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.email}"

@@ -1,12 +1,12 @@
 """Who hears of a new post (in-site notifications, then e-mail), and marking them read.
-The e-mail preference (`NotificationSetting`) is read and written here too."""
+Whether and how often to e-mail is each member's choice in `studygroups.notifications`."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from studygroups.groups.models import Membership
 
-from .models import Follow, Notification, NotificationSetting, Post
+from .models import Follow, Notification, Post
 
 
 def notify(post: Post, *, parent: Post | None, mentioned: list) -> list[Notification]:
@@ -63,17 +63,3 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
-
-
-def notification_setting_for(user) -> NotificationSetting:
-    setting = NotificationSetting.objects.filter(user=user).first()
-    return setting or NotificationSetting(user=user)
-
-
-@transaction.atomic
-def notification_setting_set(*, user, email: str) -> NotificationSetting:
-    setting = notification_setting_for(user)
-    setting.email = email
-    setting.full_clean()
-    setting.save()
-    return setting

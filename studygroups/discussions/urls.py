@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from studygroups.notifications import views as notification_views
+
 from . import views
 
 app_name = "discussions"
@@ -32,7 +34,8 @@ urlpatterns = [
         name="notification_read",
     ),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Links in e-mails already sent: the one unsubscribe view reads their old tokens.
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("<slug:group_slug>/", views.group_index, name="group"),
     path("<slug:group_slug>/members/<discussions_id:user_id>/", views.member, name="member"),
     path(doc, views.document, name="document"),

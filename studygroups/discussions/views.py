@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -17,7 +16,7 @@ from django_htmx.http import reswap, retarget
 from studygroups.core.htmx import render_page, wants_partial
 from studygroups.library.reading import document_parts
 
-from . import access, emails, export, fragments, posting, selectors
+from . import access, export, fragments, posting, selectors
 from . import notifications as notifying
 from .access import refusals
 from .anchoring import locate_quote
@@ -26,7 +25,6 @@ from .forms import (
     DiscussionFilterForm,
     EditForm,
     NewPostForm,
-    NotificationSettingForm,
     PostForm,
 )
 from .models import Notification
@@ -471,25 +469,7 @@ def _as_get(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD"])
 def notification_settings(request):
-    setting = notifying.notification_setting_for(request.user)
-    form = NotificationSettingForm(request.POST or None, initial={"email": setting.email})
-    if request.method == "POST" and form.is_valid():
-        notifying.notification_setting_set(user=request.user, email=form.cleaned_data["email"])
-        messages.success(request, "Your e-mail choice is saved.")
-        return redirect("discussions:notification_settings")
-    return render(request, "discussions/notification_settings.html", {"form": form})
-
-
-@csrf_exempt  # one-click unsubscribe (RFC 8058): the signed token is the credential
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
-    user = emails.user_for_unsubscribe_token(token)
-    if user is None:
-        return render(request, "discussions/unsubscribe.html", {"invalid": True}, status=400)
-    done = False
-    if request.method == "POST":
-        emails.unsubscribe(user=user)
-        done = True
-    return render(request, "discussions/unsubscribe.html", {"done": done, "email": user.email})
+    """The old address of the e-mail settings, kept for bookmarks and old e-mails."""
+    return redirect("notifications:settings", permanent=True)

@@ -9,7 +9,7 @@ from studygroups.accounts.models import time_zone_choices
 from studygroups.curricula.models import Curriculum, Unit
 from studygroups.library.models import Document
 
-from .models import RSVP, Group, Membership, NotificationPreference
+from .models import RSVP, Group, Membership
 from .schedule import DATE_RANGE, FIRST_YEAR, LAST_YEAR, MAX_SCHEDULED_SESSIONS, localize
 
 WEEKDAYS = [
@@ -305,17 +305,6 @@ class MemberActionForm(forms.Form):
 
 class RSVPForm(forms.Form):
     answer = forms.ChoiceField(choices=RSVP.Answer.choices)
-
-
-class PreferenceForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = ["reminders", "reminder_lead_hours", "session_changes"]
-        labels = {
-            "reminders": "E-mail me a reminder before each session",
-            "reminder_lead_hours": "Send reminders",
-            "session_changes": "E-mail me when a session is moved or cancelled",
-        }
 
 
 def document_from_address(raw: str) -> Document | None:

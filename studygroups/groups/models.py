@@ -424,46 +424,6 @@ class SentReminder(models.Model):
         return f"{self.kind} to {self.user} for {self.session}"
 
 
-class NotificationPreference(models.Model):
-    LEAD_CHOICES = [
-        (2, "2 hours before"),
-        (12, "12 hours before"),
-        (24, "1 day before"),
-        (48, "2 days before"),
-        (72, "3 days before"),
-        (168, "1 week before"),
-    ]
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_notifications"
-    )
-    reminders = models.BooleanField(default=True, help_text="E-mail me before each session.")
-    reminder_lead_hours = models.PositiveIntegerField(default=48, choices=LEAD_CHOICES)
-    session_changes = models.BooleanField(
-        default=True, help_text="E-mail me when a session is moved or cancelled."
-    )
-
-    def __str__(self) -> str:
-        return f"Notifications of {self.user}"
-
-
-class EmailOptOut(models.Model):
-    """An address that asked for no more e-mail of one kind (also for people without an
-    account, e.g. someone invited by address)."""
-
-    email = models.EmailField()
-    kind = models.CharField(max_length=20)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["email", "kind"], name="unique_email_opt_out")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} opted out of {self.kind}"
-
-
 class GroupActivity(models.Model):
     class Kind(models.TextChoices):
         SESSION_ADDED = "session_added", "New session"

@@ -6,8 +6,11 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from studygroups.notifications.models import Kind, NotificationPreferences
+from studygroups.notifications.services import email_allowed, preferences_for
+
 from . import emails
-from .models import RSVP, Membership, NotificationPreference, SentReminder, Session
+from .models import RSVP, Membership, SentReminder, Session
 from .readings import session_prefetches, session_questions, session_readings, total_minutes
 from .rules import series_shown_to_members
 
@@ -42,7 +45,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     """Send every reminder that is due and not yet sent. Returns how many were sent.
     Must not run inside a transaction: each claim commits on its own."""
     now = now or timezone.now()
-    longest = max(hours for hours, _ in NotificationPreference.LEAD_CHOICES)
+    longest = max(hours for hours, _ in NotificationPreferences.LEAD_CHOICES)
     sessions = (
         Session.objects.filter(
             state=Session.State.SCHEDULED,
@@ -65,7 +68,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
             Membership.objects.active()
             .filter(group=session.group)
             .exclude(user_id__in=already | declined)
-            .select_related("user", "user__group_notifications")
+            .select_related("user", "user__notification_preferences")
         )
         # Every recipient is an active member.
         show_units = series_shown_to_members(session.group)
@@ -80,11 +83,10 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
         }
         for membership in memberships:
             user = membership.user
-            pref = getattr(user, "group_notifications", None)
-            lead = pref.reminder_lead_hours if pref else 48
-            if (pref is not None and not pref.reminders) or session.starts_at - now > dt.timedelta(
-                hours=lead
-            ):
+            if not email_allowed(kind=Kind.REMINDERS, user=user):
+                continue
+            lead = preferences_for(user).reminder_lead_hours
+            if session.starts_at - now > dt.timedelta(hours=lead):
                 continue
             if not reminder_claim(session=session, user=user):
                 continue
@@ -95,7 +97,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                     subject=f"{session.group.name}: {session.title} is coming up",
                     template="reminder",
                     context=context,
-                    kind="reminders",
+                    kind=Kind.REMINDERS,
                 )
             except Exception:
                 # Give the claim back so the next run retries this one.

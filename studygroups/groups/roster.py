@@ -9,9 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from studygroups.notifications.models import Kind
+from studygroups.notifications.services import email_allowed
+
 from . import emails
 from .activity import activity_record
-from .models import RESERVED_GROUP_SLUGS, EmailOptOut, Group, GroupActivity, Invitation, Membership
+from .models import RESERVED_GROUP_SLUGS, Group, GroupActivity, Invitation, Membership
 
 logger = logging.getLogger(__name__)
 
@@ -203,10 +206,7 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    if (
-        invitation.email
-        and not EmailOptOut.objects.filter(email=invitation.email, kind="invitations").exists()
-    ):
+    if invitation.email and email_allowed(kind=Kind.INVITATIONS, address=invitation.email):
         transaction.on_commit(lambda: _send_invitation(invitation))
     return invitation
 
@@ -222,7 +222,7 @@ def _send_invitation(invitation: Invitation) -> None:
                 "group": invitation.group,
                 "url": emails.absolute(invitation.get_absolute_url()),
             },
-            kind="invitations",
+            kind=Kind.INVITATIONS,
         )
     except Exception:
         logger.exception("Could not send invitation %s", invitation.pk)

@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from studygroups.notifications.models import Kind
+from studygroups.notifications.services import email_allowed
+
 from . import emails
 from .activity import activity_record
 from .models import (
@@ -35,7 +38,7 @@ def _notify_change(session: Session, *, what: str) -> None:
     memberships = list(
         Membership.objects.active()
         .filter(group=session.group)
-        .select_related("user", "user__group_notifications")
+        .select_related("user", "user__notification_preferences")
     )
     session = (
         Session.objects.select_related("group")
@@ -45,8 +48,7 @@ def _notify_change(session: Session, *, what: str) -> None:
     subject_word = "cancelled" if what == "cancelled" else "moved"
     for membership in memberships:
         user = membership.user
-        pref = getattr(user, "group_notifications", None)
-        if pref is not None and not pref.session_changes:
+        if not email_allowed(kind=Kind.CHANGES, user=user):
             continue
         try:
             emails.send(
@@ -60,7 +62,7 @@ def _notify_change(session: Session, *, what: str) -> None:
                     "what": what,
                     "url": emails.absolute(session.get_absolute_url()),
                 },
-                kind="changes",
+                kind=Kind.CHANGES,
             )
         except Exception:
             logger.exception("Could not e-mail %s about session %s", user.pk, session.pk)

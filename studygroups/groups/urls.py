@@ -1,5 +1,7 @@
 from django.urls import path
 
+from studygroups.notifications import views as notification_views
+
 from . import views
 
 app_name = "groups"
@@ -11,7 +13,8 @@ urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
     path("settings/calendar/reset/", views.feed_reset, name="feed_reset"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Links in e-mails already sent: the one unsubscribe view reads their old tokens.
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
     path("<slug:slug>/", views.group_detail, name="detail"),
     path("<slug:slug>/edit/", views.group_edit, name="edit"),

@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -17,7 +16,7 @@ from django_htmx.http import reswap, retarget
 from studygroups.core.htmx import render_page, wants_partial
 from studygroups.library.models import reading_minutes_for
 
-from . import feeds, roster, selectors, services, sessions
+from . import feeds, roster, selectors, sessions
 from .access import (
     access_group,
     access_group_as_member,
@@ -29,21 +28,19 @@ from .access import (
     access_session_reading,
 )
 from .calendar import build_calendar
-from .emails import KINDS, read_unsubscribe_token
 from .forms import (
     AttendanceForm,
     GroupForm,
     InvitationForm,
     LibrarySearchForm,
     MemberActionForm,
-    PreferenceForm,
     ReadingChoiceForm,
     RSVPForm,
     ScheduleForm,
     SessionForm,
     document_from_address,
 )
-from .models import Group, Membership, NotificationPreference
+from .models import Group, Membership
 from .readings import paragraph_options
 from .rules import can_see_meeting_link, invitation_hides_group, membership_for
 
@@ -656,16 +653,9 @@ def calendar_feed(request, token):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def settings_view(request):
-    pref = NotificationPreference.objects.filter(user=request.user).first()
-    form = PreferenceForm(
-        request.POST or None, instance=pref or NotificationPreference(user=request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        services.preferences_update(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your e-mail settings are saved.")
-        return redirect("groups:settings")
+    """Calendar subscriptions. E-mail choices live on `notifications:settings`."""
     groups = [
         m.group
         for m in Membership.objects.active()
@@ -679,7 +669,7 @@ def settings_view(request):
     return render(
         request,
         "groups/settings.html",
-        {"form": form, "feed": feed, "group_feeds": group_feeds},
+        {"feed": feed, "group_feeds": group_feeds},
     )
 
 
@@ -694,23 +684,3 @@ def feed_reset(request):
         request, "New calendar address made. The old one no longer works; subscribe again."
     )
     return redirect("groups:settings")
-
-
-# ---------- unsubscribe (no login: the signed token is the permission) ----------
-
-
-@csrf_exempt  # RFC 8058 one-click: mail clients POST without our cookie or token.
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
-    parsed = read_unsubscribe_token(token)
-    if parsed is None:
-        return render(request, "groups/unsubscribe.html", {"invalid": True}, status=400)
-    email, kind = parsed
-    if request.method == "POST":
-        services.unsubscribe(email=email, kind=kind)
-        return render(
-            request, "groups/unsubscribe.html", {"done": True, "email": email, "kind": KINDS[kind]}
-        )
-    return render(
-        request, "groups/unsubscribe.html", {"email": email, "kind": KINDS[kind], "token": token}
-    )

@@ -13,10 +13,11 @@ from django.test import override_settings
 from django.urls import reverse
 
 from studygroups.accounts.models import User
-from studygroups.discussions import emails, notifications
+from studygroups.discussions import emails
 from studygroups.discussions.emails import send_digests
-from studygroups.discussions.models import Notification, NotificationSetting, Post
+from studygroups.discussions.models import Notification, Post
 from studygroups.groups.models import Membership
+from studygroups.notifications.services import preferences_update
 from tests.factories import add_member, make_question, post, reply
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ class FailingBackend(BaseEmailBackend):
 
 
 def daily(user):
-    notifications.notification_setting_set(user=user, email=NotificationSetting.Email.DAILY)
+    preferences_update(user=user, discussion_email="daily")
 
 
 # ------------------------------------------------------------- 1: who may still see it

@@ -3,10 +3,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from studygroups.discussions import notifications, posting
-from studygroups.discussions.emails import send_digests, unsubscribe_token
-from studygroups.discussions.models import Notification, NotificationSetting
+from studygroups.discussions import posting
+from studygroups.discussions.emails import send_digests
+from studygroups.discussions.models import Notification
 from studygroups.groups.models import Membership
+from studygroups.notifications.models import NotificationPreferences
+from studygroups.notifications.services import preferences_update
+from studygroups.notifications.tokens import unsubscribe_token
 from tests.factories import add_member, post, reply
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +56,8 @@ def test_immediate_email_with_unsubscribe(
     assert message.to == [member.email]
     assert "replied to your post" in message.subject
     assert "an answer for you" in message.body
-    token = unsubscribe_token(member)
-    assert f"/discussions/unsubscribe/{token}/" in message.body
+    token = unsubscribe_token(kind="discussions", user=member)
+    assert f"/notifications/unsubscribe/{token}/" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html = message.alternatives[0][0]
     assert "Unsubscribe" in html
@@ -64,7 +67,7 @@ def test_immediate_email_with_unsubscribe(
 def test_daily_digest_is_sent_once(
     group, document, member, member2, django_capture_on_commit_callbacks
 ):
-    notifications.notification_setting_set(user=member, email=NotificationSetting.Email.DAILY)
+    preferences_update(user=member, discussion_email="daily")
     root = post(group, document, member, "root")
     with django_capture_on_commit_callbacks(execute=True):
         reply(root, member2, "first")
@@ -75,13 +78,13 @@ def test_daily_digest_is_sent_once(
     digest = mail.outbox[0]
     assert "2 new notifications" in digest.subject
     assert "first" in digest.body and "second" in digest.body
-    assert "/discussions/unsubscribe/" in digest.body
+    assert "/notifications/unsubscribe/" in digest.body
     assert send_digests() == 0  # idempotent
     assert len(mail.outbox) == 1
 
 
 def test_off_means_no_email(group, document, member, member2, django_capture_on_commit_callbacks):
-    notifications.notification_setting_set(user=member, email=NotificationSetting.Email.OFF)
+    preferences_update(user=member, discussion_email="off")
     root = post(group, document, member, "root")
     with django_capture_on_commit_callbacks(execute=True):
         reply(root, member2, "quiet")
@@ -90,19 +93,26 @@ def test_off_means_no_email(group, document, member, member2, django_capture_on_
 
 
 def test_one_click_unsubscribe(client, member):
-    url = reverse("discussions:unsubscribe", args=[unsubscribe_token(member)])
+    url = reverse(
+        "notifications:unsubscribe", args=[unsubscribe_token(kind="discussions", user=member)]
+    )
     page = client.get(url)
     assert page.status_code == 200 and b"Unsubscribe" in page.content
     client.post(url)  # no CSRF token: RFC 8058 one-click
-    assert NotificationSetting.objects.get(user=member).email == "off"
-    bad = client.post(reverse("discussions:unsubscribe", args=["forged-token"]))
+    assert NotificationPreferences.objects.get(user=member).discussion_email == "off"
+    bad = client.post(reverse("notifications:unsubscribe", args=["forged-token"]))
     assert bad.status_code == 400
 
 
 def test_settings_page(client, member):
     client.force_login(member)
-    url = reverse("discussions:notification_settings")
+    old = client.get(reverse("discussions:notification_settings"))
+    url = reverse("notifications:settings")
+    assert old.status_code == 301 and old["Location"] == url
     assert client.get(url).status_code == 200
-    assert client.post(url, {"email": "weekly"}).status_code == 200  # invalid: re-rendered
-    client.post(url, {"email": "daily"})
-    assert NotificationSetting.objects.get(user=member).email == "daily"
+    chosen = {"reminder_lead_hours": "48", "report_email": "immediately"}
+    response = client.post(url, {**chosen, "discussion_email": "weekly"})
+    assert response.status_code == 200  # invalid: re-rendered
+    assert not NotificationPreferences.objects.filter(user=member).exists()
+    client.post(url, {**chosen, "discussion_email": "daily"})
+    assert NotificationPreferences.objects.get(user=member).discussion_email == "daily"

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from studygroups.groups import feeds, reminders, roster, services, sessions
-from studygroups.groups.emails import unsubscribe_token
-from studygroups.groups.models import RSVP, Membership, NotificationPreference, SentReminder
+from studygroups.groups import feeds, reminders, roster, sessions
+from studygroups.groups.models import RSVP, Membership, SentReminder
+from studygroups.notifications import services as notification_services
+from studygroups.notifications.models import NotificationPreferences
+from studygroups.notifications.tokens import unsubscribe_token
 from tests.factories import make_group, make_session
 
 pytestmark = pytest.mark.django_db
@@ -96,12 +98,12 @@ def test_reminders_are_sent_once(private_group, member, organizer):
 def test_reminders_respect_lead_time_opt_out_and_rsvp(private_group, member, organizer):
     due_session(private_group, hours=60)  # beyond the default 48 h
     assert reminders.reminders_send() == 0
-    services.preferences_update(user=member, reminder_lead_hours=72)
+    notification_services.preferences_update(user=member, reminder_lead_hours=72)
     assert reminders.reminders_send() == 1
     assert mail.outbox[0].to == [member.email]
     other = due_session(private_group, hours=10)
     RSVP.objects.create(session=other, user=organizer, answer=RSVP.Answer.NOT_GOING)
-    services.preferences_update(user=member, reminders=False)
+    notification_services.preferences_update(user=member, session_reminders=False)
     assert reminders.reminders_send() == 0
 
 
@@ -183,14 +185,18 @@ def test_one_click_unsubscribe_post_needs_no_login_or_csrf(member):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    url = reverse("groups:unsubscribe", args=[unsubscribe_token(member.email, "reminders")])
+    url = reverse(
+        "notifications:unsubscribe", args=[unsubscribe_token(kind="reminders", user=member)]
+    )
     page = client.get(url)
     assert page.status_code == 200 and "Unsubscribe" in page.content.decode()
-    assert not NotificationPreference.objects.filter(user=member, reminders=False).exists()
+    assert not NotificationPreferences.objects.filter(user=member, session_reminders=False).exists()
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    assert NotificationPreference.objects.get(user=member).reminders is False
-    assert client.post(url).status_code == 200  # safe to repeat
+    assert NotificationPreferences.objects.get(user=member).session_reminders is False
+    assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200  # repeatable
+    # Only the exact one-click body skips CSRF; the page's own button carries a token.
+    assert client.post(url).status_code == 403
 
 
 def test_unsubscribe_link_from_a_real_email_works(client, private_group, member):
@@ -199,7 +205,7 @@ def test_unsubscribe_link_from_a_real_email_works(client, private_group, member)
     message = next(m for m in mail.outbox if m.to == [member.email])
     url = message.extra_headers["List-Unsubscribe"].strip("<>").split("8000", 1)[1]
     assert client.post(url).status_code == 200
-    assert NotificationPreference.objects.get(user=member).reminders is False
+    assert NotificationPreferences.objects.get(user=member).session_reminders is False
     mail.outbox.clear()
     due_session(private_group, hours=5)
     reminders.reminders_send()
@@ -209,8 +215,8 @@ def test_unsubscribe_link_from_a_real_email_works(client, private_group, member)
 
 
 def test_tampered_unsubscribe_token_is_refused(client, member):
-    token = unsubscribe_token(member.email, "reminders")[:-2] + "xx"
-    response = client.post(reverse("groups:unsubscribe", args=[token]))
+    token = unsubscribe_token(kind="reminders", user=member)[:-2] + "xx"
+    response = client.post(reverse("notifications:unsubscribe", args=[token]))
     assert response.status_code == 400
     assert "not valid" in response.content.decode()
 

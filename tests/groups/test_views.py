@@ -243,12 +243,23 @@ def test_hidden_member_list(client, organizer, member, private_group):
     assert "Olga Organizer" not in text and "keep the member list private" in text
 
 
-def test_settings_page_shows_feeds_and_saves_preferences(client, member, private_group):
+def test_settings_page_shows_feeds_and_links_email_settings(client, member, private_group):
     client.force_login(member)
     text = client.get(reverse("groups:settings")).content.decode()
     assert ".ics" in text and "Secret Readers only" in text
-    client.post(reverse("groups:settings"), {"reminder_lead_hours": "24", "reminders": "on"})
-    assert member.group_notifications.reminder_lead_hours == 24
+    assert reverse("notifications:settings") in text
+    # E-mail choices are saved on the one settings page of studygroups.notifications.
+    client.post(
+        reverse("notifications:settings"),
+        {
+            "reminder_lead_hours": "24",
+            "session_reminders": "on",
+            "discussion_email": "daily",
+            "report_email": "immediately",
+        },
+    )
+    member.refresh_from_db()
+    assert member.notification_preferences.reminder_lead_hours == 24
 
 
 def test_demo_group(organizer, member):
