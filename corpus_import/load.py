@@ -39,6 +39,7 @@ from studygroups.library.services import (
     normalized_text,
     text_hash_for,
 )
+from studygroups.library.units import UnitBlock, propose_units, words_per_minute
 
 from .chrome import ChromeMemory
 from .data import DraftDocument, FileInput, FileResult
@@ -216,6 +217,19 @@ def sections_for(draft: DraftDocument) -> list[SectionInput]:
         )
         for s in draft.sections
     ]
+
+
+def units_for(draft: DraftDocument) -> list[dict]:
+    """The reading units the series editor would propose for this text (the library's one
+    algorithm), so the preview shows how a new text would be read in a series."""
+    blocks = [
+        UnitBlock(f"{n}-{i}", b.words if b.words is not None else count_words(b.text), s.heading)
+        for n, s in enumerate(draft.sections)
+        for i, b in enumerate(s.blocks)
+    ]
+    wpm = words_per_minute()
+    units = propose_units(blocks, document_title=draft.title, words_per_minute=wpm)
+    return [{"title": u.title, "minutes": max(1, -(-u.words // wpm))} for u in units]
 
 
 def notes_for(draft: DraftDocument) -> list[NoteInput]:
@@ -638,6 +652,7 @@ class Importer:
             "language": draft.language,
             "sections": draft.headings,
             "notes": len(draft.notes),
+            "units": units_for(draft),
             "paragraphs": draft.paragraph_count,
             "words": self._word_counts.get(draft.index) or draft.word_count,
             "status": status,

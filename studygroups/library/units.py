@@ -100,12 +100,18 @@ def propose_units(
     return result
 
 
+def words_per_minute() -> int:
+    return getattr(settings, "READING_WORDS_PER_MINUTE", DEFAULT_WPM)
+
+
 def proposed_units_for(document, *, minutes: int = DEFAULT_MINUTES) -> list[ProposedUnitData]:
     """Proposed reading units of a library document (one query); [] for a text without
     blocks."""
     rows = document.blocks.order_by("order").values_list("anchor", "word_count", "section__heading")
     blocks = [UnitBlock(anchor, words, heading or "") for anchor, words, heading in rows]
-    wpm = getattr(settings, "READING_WORDS_PER_MINUTE", DEFAULT_WPM)
     return propose_units(
-        blocks, document_title=document.title, minutes=minutes, words_per_minute=wpm
+        blocks,
+        document_title=document.title,
+        minutes=minutes,
+        words_per_minute=words_per_minute(),
     )

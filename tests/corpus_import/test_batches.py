@@ -217,3 +217,18 @@ def test_review_form_refuses_too_long_author(staff_client):
     assert response.status_code == 400 and "200 characters" in response.content.decode()
     doc.refresh_from_db()
     assert doc.needs_review and doc.title == "Provisional"
+
+
+def test_preview_proposes_reading_units_with_the_series_algorithm(staff_client):
+    """The import preview shows how each new text would be cut into reading units: the
+    same algorithm (library.units) the series editor uses."""
+    from corpus_import.load import units_for
+    from corpus_import.pipeline import run_file as run
+
+    draft = run("page.txt", fixture_bytes("webpage.txt")).documents[0]
+    units = units_for(draft)
+    assert units and units[0]["minutes"] >= 1
+    batch = _preview(staff_client)
+    page = staff_client.get(reverse("corpus_import:preview", args=[batch.pk])).content.decode()
+    assert f"In a reading series: {len(units)} unit" in page
+    assert f"{units[0]['title']}, {units[0]['minutes']} min" in page
