@@ -14,6 +14,7 @@ urlpatterns = [
     path("groups/", include("studygroups.groups.urls")),
     path("discussions/", include("studygroups.discussions.urls")),
     path("import/", include("corpus_import.urls")),
+    path("search/", include("studygroups.search.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "studygroups.groups",
     "studygroups.discussions",
     "studygroups.moderation",
+    "studygroups.search",
     "corpus_import",
 ]
 

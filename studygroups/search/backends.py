@@ -1,0 +1,444 @@
+"""The two search backends behind one interface; `backend_for(connection)` picks one.
+
+Each backend answers in ids, scores and marked snippets (see snippets.py); selectors.py
+turns them into results ready to render. Scores are "higher is better" on both.
+
+Who may read which posts is given as a `Scope` (computed once per request by
+selectors.scope_for from the groups' rules): posts of non-private groups, and of the
+private groups where the searcher is an active member. Posts in threads that answer a
+question "answer before seeing others" are left out unless the searcher facilitates the
+group (the discussion page's AnswerGate decides per thread; search does not reveal them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection as default_connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from .query import ParsedQuery
+from .schema import PG_CONFIGS
+from .snippets import START, STOP
+
+TITLE_BOOST = 10.0  # a match in the title, an author or the organization comes first
+
+
+@dataclass(frozen=True)
+class Scope:
+    private_group_ids: frozenset[int] = frozenset()
+    facilitated_group_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Filters:
+    language: str = ""
+    author_id: int | None = None
+    group_id: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    document_id: int
+    score: float
+    block_id: int | None  # the best matching paragraph, if the text matched
+
+
+@dataclass
+class Sql:
+    parts: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+
+    def add(self, sql: str, *params) -> Sql:
+        self.parts.append(sql)
+        self.params.extend(params)
+        return self
+
+    def extend(self, other: Sql) -> Sql:
+        self.parts.extend(other.parts)
+        self.params.extend(other.params)
+        return self
+
+    @property
+    def sql(self) -> str:
+        return "\n".join(self.parts)
+
+
+def _ids(values) -> str:
+    return ", ".join(str(int(v)) for v in values)
+
+
+class Backend:
+    vendor = ""
+
+    def __init__(self, connection: BaseDatabaseWrapper):
+        self.connection = connection
+
+    # -- pieces each backend provides
+    def _date(self, value: dt.date):
+        raise NotImplementedError
+
+    def _day_start(self, value: dt.date):
+        raise NotImplementedError
+
+    def _root_id(self) -> str:
+        raise NotImplementedError
+
+    def document_hits(self, query: ParsedQuery, filters: Filters) -> Sql:
+        """SELECT document_id, score, block_id ... (one row per matching document)."""
+        raise NotImplementedError
+
+    def post_hits(self, query: ParsedQuery) -> Sql:
+        """SELECT p.id, score FROM ... joined to p, di, g, d; WHERE <match> (no AND yet)."""
+        raise NotImplementedError
+
+    def document_snippets(self, query, document_ids, block_ids) -> tuple[dict, dict]:
+        raise NotImplementedError
+
+    def post_snippets(self, query, post_ids) -> dict[int, str]:
+        raise NotImplementedError
+
+    def paragraph_hits(self, query, document_id: int, limit: int) -> list[tuple[str, str]]:
+        """(anchor, marked snippet) of the matching blocks of one document, in order."""
+        raise NotImplementedError
+
+    # -- shared SQL
+    def _document_filters(self, filters: Filters) -> Sql:
+        where = Sql()
+        if filters.language:
+            where.add("AND d.language = %s", filters.language)
+        if filters.author_id:
+            where.add(
+                "AND EXISTS (SELECT 1 FROM library_documentauthor da "
+                "WHERE da.document_id = d.id AND da.author_id = %s)",
+                filters.author_id,
+            )
+        if filters.group_id:
+            where.add(
+                "AND EXISTS (SELECT 1 FROM discussions_discussion dg "
+                "WHERE dg.document_id = d.id AND dg.group_id = %s)",
+                filters.group_id,
+            )
+        if filters.since:
+            where.add("AND d.published >= %s", self._date(filters.since))
+        if filters.until:
+            where.add("AND d.published <= %s", self._date(filters.until))
+        return where
+
+    def _post_filters(self, filters: Filters, scope: Scope) -> Sql:
+        where = Sql().add("AND p.deleted_at IS NULL AND p.hidden_at IS NULL")
+        if scope.private_group_ids:
+            where.add(
+                f"AND (g.visibility <> 'private' OR g.id IN ({_ids(scope.private_group_ids)}))"
+            )
+        else:
+            where.add("AND g.visibility <> 'private'")
+        facilitated = (
+            f"g.id IN ({_ids(scope.facilitated_group_ids)}) OR "
+            if scope.facilitated_group_ids
+            else ""
+        )
+        where.add(
+            f"AND ({facilitated}NOT EXISTS (SELECT 1 FROM discussions_post r "
+            "JOIN curricula_discussionquestion q ON q.id = r.question_id "
+            f"WHERE r.id = {self._root_id()} AND q.answer_before_seeing))"
+        )
+        if filters.language:
+            where.add("AND d.language = %s", filters.language)
+        if filters.author_id:
+            where.add(
+                "AND EXISTS (SELECT 1 FROM library_documentauthor da "
+                "WHERE da.document_id = d.id AND da.author_id = %s)",
+                filters.author_id,
+            )
+        if filters.group_id:
+            where.add("AND g.id = %s", filters.group_id)
+        if filters.since:
+            where.add("AND p.created_at >= %s", self._day_start(filters.since))
+        if filters.until:
+            where.add(
+                "AND p.created_at < %s", self._day_start(filters.until + dt.timedelta(days=1))
+            )
+        return where
+
+    def _fetch(self, sql: Sql) -> list[tuple]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql.sql, sql.params)
+            return cursor.fetchall()
+
+    def _count(self, inner: Sql, cap: int) -> int:
+        sql = Sql().add("SELECT count(*) FROM (").extend(inner).add(f"LIMIT {int(cap) + 1}) AS c")
+        return self._fetch(sql)[0][0]
+
+    # -- the interface
+    def count_documents(self, query: ParsedQuery, filters: Filters, *, cap: int) -> int:
+        return self._count(self.document_hits(query, filters), cap)
+
+    def documents(
+        self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int
+    ) -> list[DocumentRow]:
+        sql = self.document_hits(query, filters).add(
+            f"ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        return [DocumentRow(int(d), float(s), b) for d, s, b in self._fetch(sql)]
+
+    def _posts(self, query: ParsedQuery, filters: Filters, scope: Scope) -> Sql:
+        return self.post_hits(query).extend(self._post_filters(filters, scope))
+
+    def count_posts(self, query: ParsedQuery, filters: Filters, scope: Scope, *, cap: int) -> int:
+        return self._count(self._posts(query, filters, scope), cap)
+
+    def posts(
+        self, query: ParsedQuery, filters: Filters, scope: Scope, *, offset: int, limit: int
+    ) -> list[tuple[int, float]]:
+        sql = self._posts(query, filters, scope).add(
+            f"ORDER BY score DESC, p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        return [(int(pk), float(score)) for pk, score in self._fetch(sql)]
+
+
+class SQLiteBackend(Backend):
+    """FTS5 with bm25 (lower is better there, so scores are negated)."""
+
+    vendor = "sqlite"
+
+    def _date(self, value):
+        return value.isoformat()
+
+    def _day_start(self, value):
+        return value.isoformat()
+
+    def _root_id(self) -> str:
+        return "CAST(substr(p.path, 1, 12) AS INTEGER)"
+
+    def document_hits(self, query, filters) -> Sql:
+        match = query.fts5()
+        sql = Sql().add(
+            "WITH meta AS MATERIALIZED (",
+        )
+        sql.add(
+            f"  SELECT rowid AS document_id, {TITLE_BOOST} - bm25(search_document_fts, 10.0, "
+            "4.0, 6.0) AS score, NULL AS block_id",
+        )
+        sql.add("  FROM search_document_fts WHERE search_document_fts MATCH %s", match)
+        # Every word in the title itself counts for more than in the subtitle or a name.
+        sql.add("  UNION ALL SELECT rowid, %s, NULL FROM search_document_fts", TITLE_BOOST)
+        sql.add("  WHERE search_document_fts MATCH %s", f"title : ( {match} )")
+        sql.add("), body AS MATERIALIZED (")
+        sql.add("  SELECT b.document_id, b.id AS block_id, -bm25(search_block_fts) AS score")
+        sql.add("  FROM search_block_fts JOIN library_block b ON b.id = search_block_fts.rowid")
+        sql.add("  WHERE search_block_fts MATCH %s", match)
+        sql.add("), best AS (")
+        # SQLite: the bare column block_id comes from the row holding max(score).
+        sql.add(
+            "  SELECT document_id, block_id, max(score) AS score FROM body GROUP BY document_id"
+        )
+        sql.add("), hits AS (")
+        sql.add("  SELECT document_id, score, block_id FROM meta")
+        sql.add("  UNION ALL SELECT document_id, score, block_id FROM best")
+        sql.add(")")
+        sql.add(
+            "SELECT h.document_id AS document_id, sum(h.score) AS score, "
+            "max(h.block_id) AS block_id"
+        )
+        sql.add("FROM hits h JOIN library_document d ON d.id = h.document_id WHERE 1 = 1")
+        sql.extend(self._document_filters(filters))
+        sql.add("GROUP BY h.document_id")
+        return sql
+
+    def post_hits(self, query) -> Sql:
+        return Sql().add(
+            "SELECT p.id, -bm25(search_post_fts) AS score FROM search_post_fts "
+            "JOIN discussions_post p ON p.id = search_post_fts.rowid "
+            "JOIN discussions_discussion di ON di.id = p.discussion_id "
+            "JOIN groups_group g ON g.id = di.group_id "
+            "JOIN library_document d ON d.id = di.document_id "
+            "WHERE search_post_fts MATCH %s",
+            query.fts5(),
+        )
+
+    def document_snippets(self, query, document_ids, block_ids):
+        titles, snippets = {}, {}
+        match = query.fts5()
+        if document_ids:
+            rows = self._fetch(
+                Sql().add(
+                    f"SELECT rowid, highlight(search_document_fts, 0, '{START}', '{STOP}'), "
+                    f"highlight(search_document_fts, 2, '{START}', '{STOP}') "
+                    "FROM search_document_fts WHERE search_document_fts MATCH %s "
+                    f"AND rowid IN ({_ids(document_ids)})",
+                    match,
+                )
+            )
+            titles = {pk: (title, authors) for pk, title, authors in rows}
+        if block_ids:
+            rows = self._fetch(
+                Sql().add(
+                    f"SELECT rowid, snippet(search_block_fts, 0, '{START}', '{STOP}', '…', 40) "
+                    "FROM search_block_fts WHERE search_block_fts MATCH %s "
+                    f"AND rowid IN ({_ids(block_ids)})",
+                    match,
+                )
+            )
+            snippets = dict(rows)
+        return titles, snippets
+
+    def post_snippets(self, query, post_ids):
+        if not post_ids:
+            return {}
+        return dict(
+            self._fetch(
+                Sql().add(
+                    f"SELECT rowid, snippet(search_post_fts, 0, '{START}', '{STOP}', '…', 40) "
+                    "FROM search_post_fts WHERE search_post_fts MATCH %s "
+                    f"AND rowid IN ({_ids(post_ids)})",
+                    query.fts5(),
+                )
+            )
+        )
+
+    def paragraph_hits(self, query, document_id, limit):
+        return self._fetch(
+            Sql().add(
+                "SELECT b.anchor, snippet(search_block_fts, 0, "
+                f"'{START}', '{STOP}', '…', 40) FROM search_block_fts "
+                "JOIN library_block b ON b.id = search_block_fts.rowid "
+                "WHERE search_block_fts MATCH %s AND b.document_id = %s "
+                f'ORDER BY b."order" LIMIT {int(limit)}',
+                query.fts5(),
+                document_id,
+            )
+        )
+
+
+HEADLINE = f"StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=15, ShortWord=2, " + (
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+TITLE_HEADLINE = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+
+
+class PostgresBackend(Backend):
+    """tsvector tables with GIN indexes; the query is parsed by every configuration and
+    the results OR-ed, so a word finds texts in each language by that language's stem."""
+
+    vendor = "postgresql"
+
+    def _date(self, value):
+        return value
+
+    def _day_start(self, value):
+        return dt.datetime.combine(value, dt.time.min, tzinfo=dt.UTC)
+
+    def _root_id(self) -> str:
+        return "CAST(substr(p.path, 1, 12) AS bigint)"
+
+    def _tsquery(self, query: ParsedQuery, config: str | None = None) -> Sql:
+        """The tsquery for `config` (an SQL expression), or for every configuration OR-ed."""
+        configs = [config] if config else [f"'{name}'::regconfig" for name in PG_CONFIGS]
+        sql = Sql()
+        for index, cfg in enumerate(configs):
+            pieces = Sql()
+            if query.plain_words:
+                pieces.add(f"plainto_tsquery({cfg}, %s)", " ".join(query.plain_words))
+            for phrase in query.phrases:
+                pieces.add(f"phraseto_tsquery({cfg}, %s)", phrase)
+            sql.add(("|| " if index else "") + "(" + " && ".join(pieces.parts) + ")")
+            sql.params.extend(pieces.params)
+        return Sql([" ".join(sql.parts)], sql.params)
+
+    def document_hits(self, query, filters) -> Sql:
+        q = self._tsquery(query)
+        sql = Sql().add("WITH meta AS MATERIALIZED (")
+        sql.add(f"  SELECT document_id, {TITLE_BOOST} + 10 * ts_rank(vector, ").extend(q)
+        sql.add("  ) AS score, NULL::bigint AS block_id FROM search_document WHERE vector @@ (")
+        sql.extend(q).add(")")
+        sql.add("), body AS MATERIALIZED (")
+        sql.add("  SELECT DISTINCT ON (document_id) document_id, block_id, 10 * ts_rank(vector, ")
+        sql.extend(q).add(") AS score FROM search_block WHERE vector @@ (").extend(q).add(")")
+        sql.add("  ORDER BY document_id, score DESC, block_id")
+        sql.add("), hits AS (")
+        sql.add("  SELECT document_id, score, block_id FROM meta")
+        sql.add("  UNION ALL SELECT document_id, score, block_id FROM body")
+        sql.add(")")
+        sql.add(
+            "SELECT h.document_id AS document_id, sum(h.score) AS score, "
+            "max(h.block_id) AS block_id"
+        )
+        sql.add("FROM hits h JOIN library_document d ON d.id = h.document_id WHERE true")
+        sql.extend(self._document_filters(filters))
+        sql.add("GROUP BY h.document_id")
+        return sql
+
+    def post_hits(self, query) -> Sql:
+        q = self._tsquery(query)
+        return (
+            Sql()
+            .add("SELECT p.id, ts_rank(s.vector, ")
+            .extend(q)
+            .add(
+                ") AS score FROM search_post s "
+                "JOIN discussions_post p ON p.id = s.post_id "
+                "JOIN groups_group g ON g.id = s.group_id "
+                "JOIN library_document d ON d.id = s.document_id "
+                "WHERE s.vector @@ ("
+            )
+            .extend(q)
+            .add(")")
+        )
+
+    def document_snippets(self, query, document_ids, block_ids):
+        titles, snippets = {}, {}
+        cfg = "search_config(d.language)"
+        if document_ids:
+            q = self._tsquery(query, cfg)
+            sql = Sql().add("SELECT d.id, ts_headline(" + cfg + ", d.title, ").extend(q)
+            sql.add(", %s), ts_headline('search_simple', ", TITLE_HEADLINE)
+            sql.add("coalesce((SELECT string_agg(a.name, ', ' ORDER BY da.\"order\") ")
+            sql.add("FROM library_documentauthor da JOIN library_author a ON a.id = da.author_id")
+            sql.add("WHERE da.document_id = d.id), ''), ")
+            sql.extend(self._tsquery(query, "'search_simple'::regconfig"))
+            sql.add(f", %s) FROM library_document d WHERE d.id IN ({_ids(document_ids)})")
+            sql.params.append(TITLE_HEADLINE)
+            titles = {pk: (title, authors) for pk, title, authors in self._fetch(sql)}
+        if block_ids:
+            q = self._tsquery(query, cfg)
+            sql = Sql().add("SELECT b.id, ts_headline(" + cfg + ", b.text, ").extend(q)
+            sql.add(", %s) FROM library_block b JOIN library_document d ON d.id = b.document_id")
+            sql.params.append(HEADLINE)
+            sql.add(f"WHERE b.id IN ({_ids(block_ids)})")
+            snippets = dict(self._fetch(sql))
+        return titles, snippets
+
+    def post_snippets(self, query, post_ids):
+        if not post_ids:
+            return {}
+        cfg = "search_config(d.language)"
+        sql = Sql().add("SELECT p.id, ts_headline(" + cfg + ", p.body, ")
+        sql.extend(self._tsquery(query, cfg)).add(", %s)", HEADLINE)
+        sql.add(
+            "FROM discussions_post p JOIN discussions_discussion di ON di.id = p.discussion_id "
+            f"JOIN library_document d ON d.id = di.document_id WHERE p.id IN ({_ids(post_ids)})"
+        )
+        return dict(self._fetch(sql))
+
+    def paragraph_hits(self, query, document_id, limit):
+        cfg = "search_config(d.language)"
+        q = self._tsquery(query, cfg)
+        sql = Sql().add("SELECT b.anchor, ts_headline(" + cfg + ", b.text, ").extend(q)
+        sql.add(", %s) FROM search_block s JOIN library_block b ON b.id = s.block_id", HEADLINE)
+        sql.add("JOIN library_document d ON d.id = b.document_id")
+        sql.add("WHERE s.document_id = %s AND s.vector @@ (", document_id).extend(q).add(")")
+        sql.add(f'ORDER BY b."order" LIMIT {int(limit)}')
+        return self._fetch(sql)
+
+
+def backend_for(connection: BaseDatabaseWrapper | None = None) -> Backend:
+    connection = connection or default_connection
+    if connection.vendor == "postgresql":
+        return PostgresBackend(connection)
+    if connection.vendor == "sqlite":
+        return SQLiteBackend(connection)
+    raise NotImplementedError(f"Search does not support the {connection.vendor} database.")
