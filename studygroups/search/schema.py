@@ -10,9 +10,9 @@ fixtures) keeps it in sync without calling anything:
   Tokenizer `unicode61 remove_diacritics 2`, so "revolucion" finds "revolución".
 - PostgreSQL: `search_document`, `search_block`, `search_post` hold a `tsvector` per row
   (GIN-indexed), built with the document's language (`search_config(language)`: English,
-  Spanish, French, German, Italian, Portuguese; 'simple' otherwise), each configuration
-  copied from the built-in one with `unaccent` in front of the stemmer when the extension
-  can be created. Posts are indexed in their document's language.
+  Spanish, French, German, Italian, Portuguese; 'simple' otherwise) by `search_vector`,
+  which adds the words unstemmed with accents folded (unaccent) for non-English texts.
+  Posts are indexed in their document's language.
 
 `install()` is idempotent; `rebuild()` re-indexes everything from the source tables.
 """
@@ -164,12 +164,23 @@ def _pg_config_case() -> str:
 PG_FUNCTIONS = [
     f"""CREATE OR REPLACE FUNCTION search_config(lang text) RETURNS regconfig
         LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ({_pg_config_case()})::regconfig $$""",
+    # Stemmed in the text's language, plus (except for English) its words unstemmed with
+    # accents folded: the snowball stemmers expect accented Spanish ("revolución"), so
+    # folding before stemming would break them; this way "revolucion" still finds it.
+    """CREATE OR REPLACE FUNCTION search_vector(lang text, body text) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT CASE WHEN search_config(lang) IN ('search_english'::regconfig,
+                                                    'search_simple'::regconfig)
+                 THEN to_tsvector(search_config(lang), coalesce(body, ''))
+                 ELSE to_tsvector(search_config(lang), coalesce(body, ''))
+                   || to_tsvector('search_simple', coalesce(body, '')) END
+        $$""",
     """CREATE OR REPLACE FUNCTION search_document_refresh(doc bigint) RETURNS void
         LANGUAGE sql AS $$
           INSERT INTO search_document (document_id, vector)
           SELECT d.id,
-                 setweight(to_tsvector(search_config(d.language), d.title), 'A')
-              || setweight(to_tsvector(search_config(d.language), d.subtitle), 'C')
+                 setweight(search_vector(d.language, d.title), 'A')
+              || setweight(search_vector(d.language, d.subtitle), 'C')
               || setweight(to_tsvector('search_simple', coalesce((
                    SELECT string_agg(a.name, ' ') FROM library_documentauthor da
                    JOIN library_author a ON a.id = da.author_id WHERE da.document_id = d.id
@@ -186,9 +197,9 @@ PG_FUNCTIONS = [
           END IF;
           PERFORM search_document_refresh(NEW.id);
           IF TG_OP = 'UPDATE' AND NEW.language IS DISTINCT FROM OLD.language THEN
-            UPDATE search_block s SET vector = to_tsvector(search_config(NEW.language), b.text)
+            UPDATE search_block s SET vector = search_vector(NEW.language, b.text)
               FROM library_block b WHERE b.id = s.block_id AND s.document_id = NEW.id;
-            UPDATE search_post s SET vector = to_tsvector(search_config(NEW.language), p.body)
+            UPDATE search_post s SET vector = search_vector(NEW.language, p.body)
               FROM discussions_post p WHERE p.id = s.post_id AND s.document_id = NEW.id;
           END IF;
           RETURN NULL;
@@ -219,7 +230,7 @@ PG_FUNCTIONS = [
             RETURN NULL;
           END IF;
           INSERT INTO search_block (block_id, document_id, vector)
-          SELECT NEW.id, NEW.document_id, to_tsvector(search_config(d.language), NEW.text)
+          SELECT NEW.id, NEW.document_id, search_vector(d.language, NEW.text)
           FROM library_document d WHERE d.id = NEW.document_id
           ON CONFLICT (block_id) DO UPDATE
             SET document_id = EXCLUDED.document_id, vector = EXCLUDED.vector;
@@ -239,7 +250,7 @@ PG_FUNCTIONS = [
           INSERT INTO search_post (post_id, discussion_id, group_id, document_id, created_at,
                                    vector)
           SELECT NEW.id, NEW.discussion_id, di.group_id, di.document_id, NEW.created_at,
-                 to_tsvector(search_config(d.language), NEW.body)
+                 search_vector(d.language, NEW.body)
           FROM discussions_discussion di JOIN library_document d ON d.id = di.document_id
           WHERE di.id = NEW.discussion_id
           ON CONFLICT (post_id) DO UPDATE SET vector = EXCLUDED.vector;
@@ -282,11 +293,11 @@ PG_REBUILD = [
     "TRUNCATE search_document, search_block, search_post",
     "SELECT search_document_refresh(id) FROM library_document",
     """INSERT INTO search_block (block_id, document_id, vector)
-       SELECT b.id, b.document_id, to_tsvector(search_config(d.language), b.text)
+       SELECT b.id, b.document_id, search_vector(d.language, b.text)
        FROM library_block b JOIN library_document d ON d.id = b.document_id""",
     """INSERT INTO search_post (post_id, discussion_id, group_id, document_id, created_at, vector)
        SELECT p.id, p.discussion_id, di.group_id, di.document_id, p.created_at,
-              to_tsvector(search_config(d.language), p.body)
+              search_vector(d.language, p.body)
        FROM discussions_post p
        JOIN discussions_discussion di ON di.id = p.discussion_id
        JOIN library_document d ON d.id = di.document_id
@@ -298,18 +309,16 @@ PG_DROP = (
     + ["DROP TABLE IF EXISTS search_document, search_block, search_post"]
     + [
         f"DROP FUNCTION IF EXISTS {name}"
-        for name in [*PG_TRIGGERS, "search_document_refresh", "search_config"]
+        for name in [*PG_TRIGGERS, "search_document_refresh", "search_vector", "search_config"]
     ]
     + [f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name}" for name in PG_CONFIGS]
 )
 
 
 def _pg_configs(cursor) -> None:
-    """Copies of the built-in configurations, folding accents when `unaccent` is there.
-
-    `unaccent` is a trusted extension (PostgreSQL 13+), so a database owner can create it;
-    where that is refused the copies simply keep the accents.
-    """
+    """Copies of the built-in configurations; `search_simple` also folds accents when the
+    `unaccent` extension can be created (it is a trusted extension since PostgreSQL 13,
+    so a database owner may; where refused, search_simple keeps the accents)."""
     try:
         with transaction.atomic(using=cursor.db.alias):
             cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
@@ -323,11 +332,10 @@ def _pg_configs(cursor) -> None:
         if config in existing:
             continue
         cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {config} (COPY = pg_catalog.{name})")
-        if unaccent:
-            dictionary = "simple" if name == "simple" else f"{name}_stem"
+        if unaccent and name == "simple":
             cursor.execute(
                 f"ALTER TEXT SEARCH CONFIGURATION {config} "
-                f"ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {dictionary}"
+                "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple"
             )
 
 

@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from studygroups.library.models import Document
@@ -15,7 +15,7 @@ def _page_number(value) -> int:
         return 1
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search_page(request):
     form = SearchForm(request.GET or None, user=request.user)
@@ -47,7 +47,7 @@ def search_page(request):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def document_search(request, slug):
     document = get_object_or_404(Document, slug=slug)

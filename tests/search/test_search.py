@@ -84,15 +84,17 @@ def test_snippets_escape_the_text():
     make_text("Beware <script>alert('x')</script> & the tyrannosaur.", title="Escapes")
     hit = search(user=anonymous, text="tyrannosaur").page.items[0]
     assert "<script>" not in hit.snippet_html
-    assert "&lt;script&gt;" in hit.snippet_html
     assert "<mark>tyrannosaur</mark>" in hit.snippet_html
+    if connection.vendor == "sqlite":  # PostgreSQL's ts_headline drops tag-like tokens
+        assert "&lt;script&gt;" in hit.snippet_html
 
 
 def test_title_markup_is_escaped():
     make_text("Body.", title="<b>Bold</b> ideas about dromedaries")
     hit = search(user=anonymous, text="dromedaries").page.items[0]
     assert "<b>" not in hit.title_html
-    assert "&lt;b&gt;" in hit.title_html
+    if connection.vendor == "sqlite":  # PostgreSQL's ts_headline drops tag-like tokens
+        assert "&lt;b&gt;" in hit.title_html
 
 
 def test_diacritics_are_folded():
@@ -311,8 +313,12 @@ def test_bad_queries_never_error(text, planted, member):
 
 def test_operators_are_plain_words():
     make_text("Cats and dogs.", title="Pets")
-    make_text("Cats or dogs.", title="Choice")
-    assert titles(search(user=anonymous, text="cats OR dogs")) == ["Choice"]
+    make_text("Cats, not dogs.", title="Choice")
+    found = titles(search(user=anonymous, text="cats NOT dogs"))
+    # As an operator NOT would exclude both texts. SQLite needs the word itself;
+    # PostgreSQL drops it as an English stop word.
+    assert "Choice" in found
+    assert ("Pets" in found) is (connection.vendor == "postgresql")
 
 
 @settings(
