@@ -51,11 +51,23 @@ class SearchForm(forms.Form):
         self.fields["language"].choices = [("", "Any language")] + [
             (code, language_name(code)) for code in codes
         ]
-        # Listed groups and the viewer's own: unlisted groups are not advertised here.
-        condition = Q(visibility=Group.Visibility.PUBLIC)
+        # Any listed group, or one of the viewer's own, may be asked for (unlisted groups
+        # are not advertised); the menu offers the viewer's own groups and the one chosen,
+        # since an organization's hundreds of public groups make no usable menu.
+        mine = Q(pk__in=[])
         if user is not None and user.is_authenticated:
-            condition |= Q(memberships__user=user, memberships__state=Membership.State.ACTIVE)
-        self.fields["group"].queryset = Group.objects.filter(condition).distinct().order_by("name")
+            mine = Q(memberships__user=user, memberships__state=Membership.State.ACTIVE)
+        field = self.fields["group"]
+        field.queryset = Group.objects.filter(
+            Q(visibility=Group.Visibility.PUBLIC) | mine
+        ).distinct()
+        selected = self.data.get("group") if self.is_bound else None
+        offered = mine | (
+            Q(slug=selected, visibility=Group.Visibility.PUBLIC) if selected else mine
+        )
+        field.widget.choices = [("", field.empty_label)] + list(
+            Group.objects.filter(offered).distinct().order_by("name").values_list("slug", "name")
+        )
 
     def clean_q(self):
         return clean_input(self.cleaned_data.get("q"))

@@ -225,7 +225,8 @@ def _percentile(values, fraction):
 
 
 def _ms(values):
-    return f"median {statistics.median(values) * 1000:6.1f} ms, p95 {_percentile(values, 0.95) * 1000:6.1f} ms"
+    median, p95 = statistics.median(values) * 1000, _percentile(values, 0.95) * 1000
+    return f"median {median:6.1f} ms, p95 {p95:6.1f} ms"
 
 
 def test_search_at_scale():

@@ -204,3 +204,17 @@ def test_head_is_answered(client):
 
 def test_post_is_refused(client):
     assert client.post(URL, {"q": "x"}).status_code == 405
+
+
+@pytest.mark.parametrize("login", [False, True])
+def test_group_filter_with_a_public_group_of_many_members(client, public_group, member, login):
+    add_member(public_group)
+    add_member(public_group)
+    document = make_text("Text.")
+    post(public_group, document, member, body="Egrets on the marsh.")
+    if login:
+        client.force_login(member)
+    response = client.get(URL, {"q": "egrets", "group": public_group.slug, "kind": "post"})
+    assert response.status_code == 200
+    assert "<mark>Egrets</mark>" in response.content.decode()
+    assert f'<option value="{public_group.slug}" selected>' in response.content.decode()
