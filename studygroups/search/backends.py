@@ -23,6 +23,13 @@ from .schema import PG_CONFIGS
 from .snippets import START, STOP
 
 TITLE_BOOST = 10.0  # a match in the title, an author or the organization comes first
+CANDIDATES = 2000  # SQLite: matches ranked per kind (the newest); see SQLiteBackend
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    capped: bool  # there are more than `value`
 
 
 @dataclass(frozen=True)
@@ -169,12 +176,13 @@ class Backend:
             cursor.execute(sql.sql, sql.params)
             return cursor.fetchall()
 
-    def _count(self, inner: Sql, cap: int) -> int:
+    def _count(self, inner: Sql, cap: int) -> Count:
         sql = Sql().add("SELECT count(*) FROM (").extend(inner).add(f"LIMIT {int(cap) + 1}) AS c")
-        return self._fetch(sql)[0][0]
+        count = self._fetch(sql)[0][0]
+        return Count(min(count, cap), count > cap)
 
     # -- the interface
-    def count_documents(self, query: ParsedQuery, filters: Filters, *, cap: int) -> int:
+    def count_documents(self, query: ParsedQuery, filters: Filters, *, cap: int) -> Count:
         return self._count(self.document_hits(query, filters), cap)
 
     def documents(
@@ -188,7 +196,7 @@ class Backend:
     def _posts(self, query: ParsedQuery, filters: Filters, scope: Scope) -> Sql:
         return self.post_hits(query).extend(self._post_filters(filters, scope))
 
-    def count_posts(self, query: ParsedQuery, filters: Filters, scope: Scope, *, cap: int) -> int:
+    def count_posts(self, query: ParsedQuery, filters: Filters, scope: Scope, *, cap: int) -> Count:
         return self._count(self._posts(query, filters, scope), cap)
 
     def posts(
@@ -214,23 +222,33 @@ class SQLiteBackend(Backend):
     def _root_id(self) -> str:
         return "CAST(substr(p.path, 1, 12) AS INTEGER)"
 
-    def document_hits(self, query, filters) -> Sql:
+    # Ranking is exact among the CANDIDATES most recent matches of each kind: a word
+    # found in a tenth of a million posts is ranked over its newest matches (bm25 for
+    # every match of such a word costs ~100 ms at 1M posts; see tests/bench).
+    def _document_ctes(self, query, filters) -> Sql:
         match = query.fts5()
-        sql = Sql().add(
-            "WITH meta AS MATERIALIZED (",
-        )
+        k = CANDIDATES
+        sql = Sql().add("WITH meta AS MATERIALIZED (")
         sql.add(
-            f"  SELECT rowid AS document_id, {TITLE_BOOST} - bm25(search_document_fts, 10.0, "
-            "4.0, 6.0) AS score, NULL AS block_id",
+            f"  SELECT * FROM (SELECT rowid AS document_id, {TITLE_BOOST} - "
+            "bm25(search_document_fts, 10.0, 4.0, 6.0) AS score, NULL AS block_id"
         )
         sql.add("  FROM search_document_fts WHERE search_document_fts MATCH %s", match)
+        sql.add(f"  ORDER BY rowid DESC LIMIT {k})")
         # Every word in the title itself counts for more than in the subtitle or a name.
-        sql.add("  UNION ALL SELECT rowid, %s, NULL FROM search_document_fts", TITLE_BOOST)
-        sql.add("  WHERE search_document_fts MATCH %s", f"title : ( {match} )")
+        sql.add(f"  UNION ALL SELECT * FROM (SELECT rowid, {TITLE_BOOST}, NULL")
+        sql.add(
+            "  FROM search_document_fts WHERE search_document_fts MATCH %s", f"title : ( {match} )"
+        )
+        sql.add(f"  ORDER BY rowid DESC LIMIT {k})")
         sql.add("), body AS MATERIALIZED (")
         sql.add("  SELECT b.document_id, b.id AS block_id, -bm25(search_block_fts) AS score")
         sql.add("  FROM search_block_fts JOIN library_block b ON b.id = search_block_fts.rowid")
-        sql.add("  WHERE search_block_fts MATCH %s", match)
+        filters_sql = self._document_filters(filters)
+        if filters_sql.parts:
+            sql.add("  JOIN library_document d ON d.id = b.document_id")
+        sql.add("  WHERE search_block_fts MATCH %s", match).extend(filters_sql)
+        sql.add(f"  ORDER BY search_block_fts.rowid DESC LIMIT {k}")
         sql.add("), best AS (")
         # SQLite: the bare column block_id comes from the row holding max(score).
         sql.add(
@@ -239,26 +257,87 @@ class SQLiteBackend(Backend):
         sql.add("), hits AS (")
         sql.add("  SELECT document_id, score, block_id FROM meta")
         sql.add("  UNION ALL SELECT document_id, score, block_id FROM best")
-        sql.add(")")
+        sql.add("), grouped AS (")
         sql.add(
-            "SELECT h.document_id AS document_id, sum(h.score) AS score, "
+            "  SELECT h.document_id AS document_id, sum(h.score) AS score, "
             "max(h.block_id) AS block_id"
         )
-        sql.add("FROM hits h JOIN library_document d ON d.id = h.document_id WHERE 1 = 1")
+        sql.add("  FROM hits h JOIN library_document d ON d.id = h.document_id WHERE 1 = 1")
         sql.extend(self._document_filters(filters))
-        sql.add("GROUP BY h.document_id")
+        sql.add("  GROUP BY h.document_id")
+        sql.add(")")
         return sql
 
-    def post_hits(self, query) -> Sql:
-        return Sql().add(
-            "SELECT p.id, -bm25(search_post_fts) AS score FROM search_post_fts "
-            "JOIN discussions_post p ON p.id = search_post_fts.rowid "
-            "JOIN discussions_discussion di ON di.id = p.discussion_id "
-            "JOIN groups_group g ON g.id = di.group_id "
-            "JOIN library_document d ON d.id = di.document_id "
-            "WHERE search_post_fts MATCH %s",
-            query.fts5(),
+    def count_documents(self, query, filters, *, cap):
+        sql = self._document_ctes(query, filters).add(
+            f"SELECT (SELECT count(*) FROM (SELECT 1 FROM grouped LIMIT {int(cap) + 1})), "
+            "(SELECT count(*) FROM body)"
         )
+        count, body = self._fetch(sql)[0]
+        return Count(min(count, cap), count > cap or body >= CANDIDATES)
+
+    def documents(self, query, filters, *, offset, limit):
+        sql = self._document_ctes(query, filters).add(
+            "SELECT document_id, score, block_id FROM grouped "
+            f"ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        return [DocumentRow(int(d), float(s), b) for d, s, b in self._fetch(sql)]
+
+    def _post_candidates(self, query, filters, scope, *, score: bool, limit: int) -> Sql:
+        """Live posts the scope may read, newest first: permissions and the group filter
+        are scope tokens inside the MATCH (no join per matching row)."""
+        allowed = ['"open"'] + [f'"g{int(pk)}"' for pk in sorted(scope.private_group_ids)]
+        match = f"body : ( {query.fts5()} ) AND scope : ( {' OR '.join(allowed)} )"
+        if filters.group_id:
+            match += f' AND scope : "g{int(filters.group_id)}"'
+        columns = "f.rowid AS id" + (", -bm25(search_post_fts, 1.0, 0.0) AS score" if score else "")
+        sql = Sql().add(
+            f"SELECT {columns} FROM search_post_fts f JOIN discussions_post p ON p.id = f.rowid"
+        )
+        needs_document = filters.language or filters.author_id
+        if needs_document:
+            sql.add("JOIN discussions_discussion di ON di.id = p.discussion_id")
+            sql.add("JOIN library_document d ON d.id = di.document_id")
+        sql.add("WHERE search_post_fts MATCH %s", match)
+        sql.add("AND p.deleted_at IS NULL AND p.hidden_at IS NULL")
+        gate = (
+            "NOT EXISTS (SELECT 1 FROM discussions_post r "
+            "JOIN curricula_discussionquestion q ON q.id = r.question_id "
+            f"WHERE r.id = {self._root_id()} AND q.answer_before_seeing)"
+        )
+        if scope.facilitated_group_ids:
+            gate += (
+                " OR p.discussion_id IN (SELECT id FROM discussions_discussion "
+                f"WHERE group_id IN ({_ids(scope.facilitated_group_ids)}))"
+            )
+        sql.add(f"AND ({gate})")
+        if filters.language:
+            sql.add("AND d.language = %s", filters.language)
+        if filters.author_id:
+            sql.add(
+                "AND EXISTS (SELECT 1 FROM library_documentauthor da "
+                "WHERE da.document_id = d.id AND da.author_id = %s)",
+                filters.author_id,
+            )
+        if filters.since:
+            sql.add("AND p.created_at >= %s", self._day_start(filters.since))
+        if filters.until:
+            sql.add("AND p.created_at < %s", self._day_start(filters.until + dt.timedelta(days=1)))
+        return sql.add(f"ORDER BY f.rowid DESC LIMIT {int(limit)}")
+
+    def count_posts(self, query, filters, scope, *, cap):
+        inner = self._post_candidates(query, filters, scope, score=False, limit=cap + 1)
+        count = self._fetch(Sql().add("SELECT count(*) FROM (").extend(inner).add(")"))[0][0]
+        return Count(min(count, cap), count > cap)
+
+    def posts(self, query, filters, scope, *, offset, limit):
+        inner = self._post_candidates(query, filters, scope, score=True, limit=CANDIDATES)
+        sql = Sql().add("WITH candidates AS MATERIALIZED (").extend(inner).add(")")
+        sql.add(
+            "SELECT id, score FROM candidates ORDER BY score DESC, id DESC "
+            f"LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        return [(int(pk), float(score)) for pk, score in self._fetch(sql)]
 
     def document_snippets(self, query, document_ids, block_ids):
         titles, snippets = {}, {}
@@ -295,7 +374,7 @@ class SQLiteBackend(Backend):
                     f"SELECT rowid, snippet(search_post_fts, 0, '{START}', '{STOP}', '…', 40) "
                     "FROM search_post_fts WHERE search_post_fts MATCH %s "
                     f"AND rowid IN ({_ids(post_ids)})",
-                    query.fts5(),
+                    f"body : ( {query.fts5()} )",
                 )
             )
         )

@@ -5,7 +5,9 @@ write path (services, the importer's raw inserts, queryset `.update()`, admin, c
 fixtures) keeps it in sync without calling anything:
 
 - SQLite: `search_block_fts` (external content on `library_block`),
-  `search_post_fts` (external content on the view `search_live_post`: live posts only),
+  `search_post_fts` (external content on the view `search_live_post`: live posts only,
+  with a `scope` column of tokens "g<group id>" and "open"/"closed", so permissions and
+  the group filter are part of the MATCH and cost no join per matching row),
   `search_document_fts` (its own content: title, subtitle, authors and organization).
   Tokenizer `unicode61 remove_diacritics 2`, so "revolucion" finds "revolución".
 - PostgreSQL: `search_document`, `search_block`, `search_post` hold a `tsvector` per row
@@ -41,6 +43,12 @@ _SQLITE_AUTHORS = (
     "trim(coalesce((SELECT group_concat(a.name, ', ') FROM library_documentauthor da "
     "JOIN library_author a ON a.id = da.author_id WHERE da.document_id = {doc}), '') "
     "|| ' ' || coalesce((SELECT organization FROM library_document WHERE id = {doc}), ''))"
+)
+
+_SQLITE_SCOPE = (
+    "(SELECT 'g' || di.group_id || CASE WHEN g.visibility = 'private' THEN ' closed' "
+    "ELSE ' open' END FROM discussions_discussion di JOIN groups_group g ON g.id = di.group_id "
+    "WHERE di.id = {discussion})"
 )
 
 SQLITE_TRIGGERS = {
@@ -103,36 +111,56 @@ SQLITE_TRIGGERS = {
           WHERE rowid IN (SELECT document_id FROM library_documentauthor
                           WHERE author_id = new.id);
         END""",
-    # Posts: only live ones (neither deleted nor hidden) are in the index.
-    "search_post_ai": """
+    # Posts: only live ones (neither deleted nor hidden) are in the index, each with its
+    # scope ("g<group id> open|closed"), so who may read it is part of the MATCH.
+    "search_post_ai": f"""
         CREATE TRIGGER IF NOT EXISTS search_post_ai AFTER INSERT ON discussions_post
         WHEN new.deleted_at IS NULL AND new.hidden_at IS NULL BEGIN
-          INSERT INTO search_post_fts(rowid, body) VALUES (new.id, new.body);
+          INSERT INTO search_post_fts(rowid, body, scope)
+          VALUES (new.id, new.body, {_SQLITE_SCOPE.format(discussion="new.discussion_id")});
         END""",
-    "search_post_au": """
+    "search_post_au": f"""
         CREATE TRIGGER IF NOT EXISTS search_post_au
-        AFTER UPDATE OF body, deleted_at, hidden_at ON discussions_post BEGIN
-          INSERT INTO search_post_fts(search_post_fts, rowid, body)
-          SELECT 'delete', old.id, old.body
+        AFTER UPDATE OF body, deleted_at, hidden_at, discussion_id ON discussions_post BEGIN
+          INSERT INTO search_post_fts(search_post_fts, rowid, body, scope)
+          SELECT 'delete', old.id, old.body, {_SQLITE_SCOPE.format(discussion="old.discussion_id")}
           WHERE old.deleted_at IS NULL AND old.hidden_at IS NULL;
-          INSERT INTO search_post_fts(rowid, body) SELECT new.id, new.body
+          INSERT INTO search_post_fts(rowid, body, scope)
+          SELECT new.id, new.body, {_SQLITE_SCOPE.format(discussion="new.discussion_id")}
           WHERE new.deleted_at IS NULL AND new.hidden_at IS NULL;
         END""",
-    "search_post_ad": """
+    "search_post_ad": f"""
         CREATE TRIGGER IF NOT EXISTS search_post_ad AFTER DELETE ON discussions_post
         WHEN old.deleted_at IS NULL AND old.hidden_at IS NULL BEGIN
-          INSERT INTO search_post_fts(search_post_fts, rowid, body)
-          VALUES ('delete', old.id, old.body);
+          INSERT INTO search_post_fts(search_post_fts, rowid, body, scope)
+          VALUES ('delete', old.id, old.body,
+                  {_SQLITE_SCOPE.format(discussion="old.discussion_id")});
+        END""",
+    # A group turning private (or back) re-indexes its posts' scope.
+    "search_group_au": """
+        CREATE TRIGGER IF NOT EXISTS search_group_au AFTER UPDATE OF visibility ON groups_group
+        WHEN (old.visibility = 'private') <> (new.visibility = 'private') BEGIN
+          INSERT INTO search_post_fts(search_post_fts, rowid, body, scope)
+          SELECT 'delete', p.id, p.body, 'g' || old.id || CASE WHEN old.visibility = 'private'
+                 THEN ' closed' ELSE ' open' END
+          FROM discussions_post p JOIN discussions_discussion di ON di.id = p.discussion_id
+          WHERE di.group_id = old.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL;
+          INSERT INTO search_post_fts(rowid, body, scope)
+          SELECT p.id, p.body, 'g' || new.id || CASE WHEN new.visibility = 'private'
+                 THEN ' closed' ELSE ' open' END
+          FROM discussions_post p JOIN discussions_discussion di ON di.id = p.discussion_id
+          WHERE di.group_id = new.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL;
         END""",
 }
 
 SQLITE_TABLES = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS search_block_fts USING fts5(
           text, content='library_block', content_rowid='id', tokenize='{TOKENIZE}')""",
-    """CREATE VIEW IF NOT EXISTS search_live_post AS
-         SELECT id, body FROM discussions_post WHERE deleted_at IS NULL AND hidden_at IS NULL""",
+    f"""CREATE VIEW IF NOT EXISTS search_live_post AS
+         SELECT p.id, p.body, {_SQLITE_SCOPE.format(discussion="p.discussion_id")} AS scope
+         FROM discussions_post p WHERE p.deleted_at IS NULL AND p.hidden_at IS NULL""",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS search_post_fts USING fts5(
-          body, content='search_live_post', content_rowid='id', tokenize='{TOKENIZE}')""",
+          body, scope, content='search_live_post', content_rowid='id', tokenize='{TOKENIZE}')""",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS search_document_fts USING fts5(
           title, subtitle, authors, tokenize='{TOKENIZE}')""",
 ]

@@ -193,28 +193,24 @@ def search(
         return SearchResults(query=query, kind=kind or DOCUMENTS, document_count=0, post_count=0)
     backend = backend_for()
     scope = scope_for(user)
-    document_count = backend.count_documents(query, filters, cap=COUNT_CAP)
-    post_count = backend.count_posts(query, filters, scope, cap=COUNT_CAP)
+    documents = backend.count_documents(query, filters, cap=COUNT_CAP)
+    posts = backend.count_posts(query, filters, scope, cap=COUNT_CAP)
     if kind not in KINDS:
-        kind = POSTS if not document_count and post_count else DOCUMENTS
-    count = document_count if kind == DOCUMENTS else post_count
+        kind = POSTS if not documents.value and posts.value else DOCUMENTS
+    count = documents if kind == DOCUMENTS else posts
     number = max(1, min(int(page or 1), MAX_PAGE))
     if kind == DOCUMENTS:
-        items = _document_page(backend, query, filters, number) if document_count else []
+        items = _document_page(backend, query, filters, number) if documents.value else []
     else:
-        items = _post_page(backend, query, filters, scope, number) if post_count else []
+        items = _post_page(backend, query, filters, scope, number) if posts.value else []
     return SearchResults(
         query=query,
         kind=kind,
-        document_count=min(document_count, COUNT_CAP),
-        post_count=min(post_count, COUNT_CAP),
-        capped={DOCUMENTS: document_count > COUNT_CAP, POSTS: post_count > COUNT_CAP},
+        document_count=documents.value,
+        post_count=posts.value,
+        capped={DOCUMENTS: documents.capped, POSTS: posts.capped},
         page=ResultPage(
-            kind=kind,
-            items=items,
-            number=number,
-            count=min(count, COUNT_CAP),
-            capped=count > COUNT_CAP,
+            kind=kind, items=items, number=number, count=count.value, capped=count.capped
         ),
     )
 

@@ -207,6 +207,24 @@ def test_hidden_and_deleted_posts_leave_the_index(planted, member, public_group)
     assert search(user=anonymous, text="bell").post_count == 0
 
 
+def test_group_turning_private_hides_its_posts(planted, public_group, private_group, member):
+    public_group.visibility = Group.Visibility.PRIVATE
+    public_group.save()
+    assert search(user=anonymous, text="quorum").post_count == 0
+    assert search(user=member, text="quorum").post_count == 1
+    private_group.visibility = Group.Visibility.PUBLIC
+    private_group.save()
+    assert search(user=anonymous, text="zanzibarite").post_count == 1
+    Group.objects.filter(pk=private_group.pk).update(visibility=Group.Visibility.UNLISTED)
+    assert search(user=anonymous, text="zanzibarite").post_count == 1
+
+
+def test_scope_words_are_not_searchable(planted, private_group):
+    for word in ("closed", f"g{private_group.pk}"):
+        assert search(user=anonymous, text=word).post_count == 0
+    assert search(user=anonymous, text="open").post_count == 1  # in its body, not its scope
+
+
 def test_deleting_rows_removes_them(planted):
     planted["document"].delete()
     assert search(user=anonymous, text="quorum").post_count == 0
