@@ -23,7 +23,7 @@ from .schema import PG_CONFIGS
 from .snippets import START, STOP
 
 TITLE_BOOST = 10.0  # a match in the title, an author or the organization comes first
-CANDIDATES = 2000  # SQLite: matches ranked per kind (the newest); see SQLiteBackend
+CANDIDATES = 1000  # SQLite: matches ranked per kind (the newest); see SQLiteBackend
 
 
 @dataclass(frozen=True)
@@ -225,13 +225,15 @@ class SQLiteBackend(Backend):
     # Ranking is exact among the CANDIDATES most recent matches of each kind: a word
     # found in a tenth of a million posts is ranked over its newest matches (bm25 for
     # every match of such a word costs ~100 ms at 1M posts; see tests/bench).
-    def _document_ctes(self, query, filters) -> Sql:
+    def _document_ctes(self, query, filters, *, score: bool = True) -> Sql:
         match = query.fts5()
         k = CANDIDATES
+        meta_score = "bm25(search_document_fts, 10.0, 4.0, 6.0)" if score else "0"
+        body_score = "-bm25(search_block_fts)" if score else "0"
         sql = Sql().add("WITH meta AS MATERIALIZED (")
         sql.add(
             f"  SELECT * FROM (SELECT rowid AS document_id, {TITLE_BOOST} - "
-            "bm25(search_document_fts, 10.0, 4.0, 6.0) AS score, NULL AS block_id"
+            f"{meta_score} AS score, NULL AS block_id"
         )
         sql.add("  FROM search_document_fts WHERE search_document_fts MATCH %s", match)
         sql.add(f"  ORDER BY rowid DESC LIMIT {k})")
@@ -242,7 +244,7 @@ class SQLiteBackend(Backend):
         )
         sql.add(f"  ORDER BY rowid DESC LIMIT {k})")
         sql.add("), body AS MATERIALIZED (")
-        sql.add("  SELECT b.document_id, b.id AS block_id, -bm25(search_block_fts) AS score")
+        sql.add(f"  SELECT b.document_id, b.id AS block_id, {body_score} AS score")
         sql.add("  FROM search_block_fts JOIN library_block b ON b.id = search_block_fts.rowid")
         filters_sql = self._document_filters(filters)
         if filters_sql.parts:
@@ -269,7 +271,7 @@ class SQLiteBackend(Backend):
         return sql
 
     def count_documents(self, query, filters, *, cap):
-        sql = self._document_ctes(query, filters).add(
+        sql = self._document_ctes(query, filters, score=False).add(
             f"SELECT (SELECT count(*) FROM (SELECT 1 FROM grouped LIMIT {int(cap) + 1})), "
             "(SELECT count(*) FROM body)"
         )
@@ -283,16 +285,20 @@ class SQLiteBackend(Backend):
         )
         return [DocumentRow(int(d), float(s), b) for d, s, b in self._fetch(sql)]
 
-    def _post_candidates(self, query, filters, scope, *, score: bool, limit: int) -> Sql:
-        """Live posts the scope may read, newest first: permissions and the group filter
-        are scope tokens inside the MATCH (no join per matching row)."""
-        allowed = ['"open"'] + [f'"g{int(pk)}"' for pk in sorted(scope.private_group_ids)]
-        match = f"body : ( {query.fts5()} ) AND scope : ( {' OR '.join(allowed)} )"
+    def _post_candidates(self, query, filters, scope, *, limit: int) -> Sql:
+        """Ids of live posts the scope may read, newest first: permissions and the group
+        filter are scope tokens inside the MATCH (no join per matching row)."""
+        # "Not in a closed group, unless one of mine": FTS5 evaluates NOT over the closed
+        # groups' (smaller) doclist several times faster than AND over the open ones'.
+        closed = '"closed"'
+        if scope.private_group_ids:
+            mine = " OR ".join(f'"g{int(pk)}"' for pk in sorted(scope.private_group_ids))
+            closed = f'"closed" NOT scope : ( {mine} )'
+        match = f"body : ( {query.fts5()} ) NOT scope : ( {closed} )"
         if filters.group_id:
             match += f' AND scope : "g{int(filters.group_id)}"'
-        columns = "f.rowid AS id" + (", -bm25(search_post_fts, 1.0, 0.0) AS score" if score else "")
         sql = Sql().add(
-            f"SELECT {columns} FROM search_post_fts f JOIN discussions_post p ON p.id = f.rowid"
+            "SELECT f.rowid AS id FROM search_post_fts f JOIN discussions_post p ON p.id = f.rowid"
         )
         needs_document = filters.language or filters.author_id
         if needs_document:
@@ -326,16 +332,27 @@ class SQLiteBackend(Backend):
         return sql.add(f"ORDER BY f.rowid DESC LIMIT {int(limit)}")
 
     def count_posts(self, query, filters, scope, *, cap):
-        inner = self._post_candidates(query, filters, scope, score=False, limit=cap + 1)
+        inner = self._post_candidates(query, filters, scope, limit=cap + 1)
         count = self._fetch(Sql().add("SELECT count(*) FROM (").extend(inner).add(")"))[0][0]
         return Count(min(count, cap), count > cap)
 
     def posts(self, query, filters, scope, *, offset, limit):
-        inner = self._post_candidates(query, filters, scope, score=True, limit=CANDIDATES)
+        # bm25 is computed by a second MATCH on the body alone, over the candidates' rowid
+        # range: with the scope tokens in its MATCH, bm25 would first count every post
+        # of every "open" group to weigh that phrase (~50 ms at 1M posts).
+        inner = self._post_candidates(query, filters, scope, limit=CANDIDATES)
         sql = Sql().add("WITH candidates AS MATERIALIZED (").extend(inner).add(")")
+        sql.add(", ranked AS MATERIALIZED (")
+        sql.add("  SELECT rowid AS id, -bm25(search_post_fts, 1.0, 0.0) AS score")
         sql.add(
-            "SELECT id, score FROM candidates ORDER BY score DESC, id DESC "
-            f"LIMIT {int(limit)} OFFSET {int(offset)}"
+            "  FROM search_post_fts WHERE search_post_fts MATCH %s", f"body : ( {query.fts5()} )"
+        )
+        sql.add("  AND rowid >= (SELECT min(id) FROM candidates)")
+        sql.add("  AND rowid <= (SELECT max(id) FROM candidates)")
+        sql.add(")")
+        sql.add(
+            "SELECT r.id, r.score FROM ranked r JOIN candidates c ON c.id = r.id "
+            f"ORDER BY r.score DESC, r.id DESC LIMIT {int(limit)} OFFSET {int(offset)}"
         )
         return [(int(pk), float(score)) for pk, score in self._fetch(sql)]
 
