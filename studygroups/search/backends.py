@@ -98,10 +98,6 @@ class Backend:
         """SELECT document_id, score, block_id ... (one row per matching document)."""
         raise NotImplementedError
 
-    def post_hits(self, query: ParsedQuery) -> Sql:
-        """SELECT p.id, score FROM ... joined to p, di, g, d; WHERE <match> (no AND yet)."""
-        raise NotImplementedError
-
     def document_snippets(self, query, document_ids, block_ids) -> tuple[dict, dict]:
         raise NotImplementedError
 
@@ -135,42 +131,6 @@ class Backend:
             where.add("AND d.published <= %s", self._date(filters.until))
         return where
 
-    def _post_filters(self, filters: Filters, scope: Scope) -> Sql:
-        where = Sql().add("AND p.deleted_at IS NULL AND p.hidden_at IS NULL")
-        if scope.private_group_ids:
-            where.add(
-                f"AND (g.visibility <> 'private' OR g.id IN ({_ids(scope.private_group_ids)}))"
-            )
-        else:
-            where.add("AND g.visibility <> 'private'")
-        facilitated = (
-            f"g.id IN ({_ids(scope.facilitated_group_ids)}) OR "
-            if scope.facilitated_group_ids
-            else ""
-        )
-        where.add(
-            f"AND ({facilitated}NOT EXISTS (SELECT 1 FROM discussions_post r "
-            "JOIN curricula_discussionquestion q ON q.id = r.question_id "
-            f"WHERE r.id = {self._root_id()} AND q.answer_before_seeing))"
-        )
-        if filters.language:
-            where.add("AND d.language = %s", filters.language)
-        if filters.author_id:
-            where.add(
-                "AND EXISTS (SELECT 1 FROM library_documentauthor da "
-                "WHERE da.document_id = d.id AND da.author_id = %s)",
-                filters.author_id,
-            )
-        if filters.group_id:
-            where.add("AND g.id = %s", filters.group_id)
-        if filters.since:
-            where.add("AND p.created_at >= %s", self._day_start(filters.since))
-        if filters.until:
-            where.add(
-                "AND p.created_at < %s", self._day_start(filters.until + dt.timedelta(days=1))
-            )
-        return where
-
     def _fetch(self, sql: Sql) -> list[tuple]:
         with self.connection.cursor() as cursor:
             cursor.execute(sql.sql, sql.params)
@@ -193,19 +153,14 @@ class Backend:
         )
         return [DocumentRow(int(d), float(s), b) for d, s, b in self._fetch(sql)]
 
-    def _posts(self, query: ParsedQuery, filters: Filters, scope: Scope) -> Sql:
-        return self.post_hits(query).extend(self._post_filters(filters, scope))
-
     def count_posts(self, query: ParsedQuery, filters: Filters, scope: Scope, *, cap: int) -> Count:
-        return self._count(self._posts(query, filters, scope), cap)
+        raise NotImplementedError
 
     def posts(
         self, query: ParsedQuery, filters: Filters, scope: Scope, *, offset: int, limit: int
     ) -> list[tuple[int, float]]:
-        sql = self._posts(query, filters, scope).add(
-            f"ORDER BY score DESC, p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}"
-        )
-        return [(int(pk), float(score)) for pk, score in self._fetch(sql)]
+        """(post id, score) of one page, best first."""
+        raise NotImplementedError
 
 
 class SQLiteBackend(Backend):
@@ -445,15 +400,24 @@ class PostgresBackend(Backend):
             sql.params.extend(pieces.params)
         return Sql([" ".join(sql.parts)], sql.params)
 
+    # As on SQLite, ranking is exact among the CANDIDATES newest matching blocks and
+    # posts: ts_rank over every match of a common word reads every matching vector.
     def document_hits(self, query, filters) -> Sql:
         q = self._tsquery(query)
+        filters_sql = self._document_filters(filters)
         sql = Sql().add("WITH meta AS MATERIALIZED (")
         sql.add(f"  SELECT document_id, {TITLE_BOOST} + 10 * ts_rank(vector, ").extend(q)
         sql.add("  ) AS score, NULL::bigint AS block_id FROM search_document WHERE vector @@ (")
         sql.extend(q).add(")")
+        sql.add("), candidates AS MATERIALIZED (")
+        sql.add("  SELECT s.document_id, s.block_id, s.vector FROM search_block s")
+        if filters_sql.parts:
+            sql.add("  JOIN library_document d ON d.id = s.document_id")
+        sql.add("  WHERE s.vector @@ (").extend(q).add(")").extend(filters_sql)
+        sql.add(f"  ORDER BY s.block_id DESC LIMIT {CANDIDATES}")
         sql.add("), body AS MATERIALIZED (")
         sql.add("  SELECT DISTINCT ON (document_id) document_id, block_id, 10 * ts_rank(vector, ")
-        sql.extend(q).add(") AS score FROM search_block WHERE vector @@ (").extend(q).add(")")
+        sql.extend(q).add(") AS score FROM candidates")
         sql.add("  ORDER BY document_id, score DESC, block_id")
         sql.add("), hits AS (")
         sql.add("  SELECT document_id, score, block_id FROM meta")
@@ -464,26 +428,69 @@ class PostgresBackend(Backend):
             "max(h.block_id) AS block_id"
         )
         sql.add("FROM hits h JOIN library_document d ON d.id = h.document_id WHERE true")
-        sql.extend(self._document_filters(filters))
+        sql.extend(filters_sql)
         sql.add("GROUP BY h.document_id")
         return sql
 
-    def post_hits(self, query) -> Sql:
-        q = self._tsquery(query)
-        return (
-            Sql()
-            .add("SELECT p.id, ts_rank(s.vector, ")
-            .extend(q)
-            .add(
-                ") AS score FROM search_post s "
-                "JOIN discussions_post p ON p.id = s.post_id "
-                "JOIN groups_group g ON g.id = s.group_id "
-                "JOIN library_document d ON d.id = s.document_id "
-                "WHERE s.vector @@ ("
-            )
-            .extend(q)
-            .add(")")
+    def _post_candidates(self, query, filters, scope, *, limit: int, vector: bool) -> Sql:
+        """Newest matching posts the scope may read (search_post carries group, document
+        and date, so only the group's visibility needs a join)."""
+        sql = Sql().add(
+            "SELECT s.post_id" + (", s.vector" if vector else "") + " FROM search_post s "
+            "JOIN groups_group g ON g.id = s.group_id"
         )
+        if filters.language or filters.author_id:
+            sql.add("JOIN library_document d ON d.id = s.document_id")
+        sql.add("WHERE s.vector @@ (").extend(self._tsquery(query)).add(")")
+        if scope.private_group_ids:
+            sql.add(f"AND (g.visibility <> 'private' OR g.id IN ({_ids(scope.private_group_ids)}))")
+        else:
+            sql.add("AND g.visibility <> 'private'")
+        if filters.language:
+            sql.add("AND d.language = %s", filters.language)
+        if filters.author_id:
+            sql.add(
+                "AND EXISTS (SELECT 1 FROM library_documentauthor da "
+                "WHERE da.document_id = s.document_id AND da.author_id = %s)",
+                filters.author_id,
+            )
+        if filters.group_id:
+            sql.add("AND s.group_id = %s", filters.group_id)
+        if filters.since:
+            sql.add("AND s.created_at >= %s", self._day_start(filters.since))
+        if filters.until:
+            sql.add("AND s.created_at < %s", self._day_start(filters.until + dt.timedelta(days=1)))
+        return sql.add(f"ORDER BY s.post_id DESC LIMIT {int(limit)}")
+
+    def _readable(self, scope) -> str:
+        """Live, and not in a thread answering a question its author must answer first."""
+        gate = (
+            "NOT EXISTS (SELECT 1 FROM discussions_post r "
+            "JOIN curricula_discussionquestion q ON q.id = r.question_id "
+            f"WHERE r.id = {self._root_id()} AND q.answer_before_seeing)"
+        )
+        if scope.facilitated_group_ids:
+            gate += (
+                " OR p.discussion_id IN (SELECT id FROM discussions_discussion "
+                f"WHERE group_id IN ({_ids(scope.facilitated_group_ids)}))"
+            )
+        return f"p.deleted_at IS NULL AND p.hidden_at IS NULL AND ({gate})"
+
+    def count_posts(self, query, filters, scope, *, cap):
+        inner = self._post_candidates(query, filters, scope, limit=cap + 1, vector=False)
+        sql = Sql().add("SELECT count(*) FROM (").extend(inner).add(") c")
+        sql.add("JOIN discussions_post p ON p.id = c.post_id WHERE " + self._readable(scope))
+        count = self._fetch(sql)[0][0]
+        return Count(min(count, cap), count > cap)
+
+    def posts(self, query, filters, scope, *, offset, limit):
+        inner = self._post_candidates(query, filters, scope, limit=CANDIDATES, vector=True)
+        sql = Sql().add("WITH candidates AS MATERIALIZED (").extend(inner).add(")")
+        sql.add("SELECT c.post_id, ts_rank(c.vector, ").extend(self._tsquery(query))
+        sql.add(") AS score FROM candidates c JOIN discussions_post p ON p.id = c.post_id")
+        sql.add("WHERE " + self._readable(scope))
+        sql.add(f"ORDER BY score DESC, c.post_id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
+        return [(int(pk), float(score)) for pk, score in self._fetch(sql)]
 
     def document_snippets(self, query, document_ids, block_ids):
         titles, snippets = {}, {}
