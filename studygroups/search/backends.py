@@ -184,7 +184,6 @@ class SQLiteBackend(Backend):
         match = query.fts5()
         k = CANDIDATES
         meta_score = "bm25(search_document_fts, 10.0, 4.0, 6.0)" if score else "0"
-        body_score = "-bm25(search_block_fts)" if score else "0"
         sql = Sql().add("WITH meta AS MATERIALIZED (")
         sql.add(
             f"  SELECT * FROM (SELECT rowid AS document_id, {TITLE_BOOST} - "
@@ -198,14 +197,27 @@ class SQLiteBackend(Backend):
             "  FROM search_document_fts WHERE search_document_fts MATCH %s", f"title : ( {match} )"
         )
         sql.add(f"  ORDER BY rowid DESC LIMIT {k})")
-        sql.add("), body AS MATERIALIZED (")
-        sql.add(f"  SELECT b.document_id, b.id AS block_id, {body_score} AS score")
+        sql.add("), candidates AS MATERIALIZED (")
+        sql.add("  SELECT b.document_id, b.id AS block_id")
         sql.add("  FROM search_block_fts JOIN library_block b ON b.id = search_block_fts.rowid")
         filters_sql = self._document_filters(filters)
         if filters_sql.parts:
             sql.add("  JOIN library_document d ON d.id = b.document_id")
         sql.add("  WHERE search_block_fts MATCH %s", match).extend(filters_sql)
         sql.add(f"  ORDER BY search_block_fts.rowid DESC LIMIT {k}")
+        if score:
+            # bm25 from a MATCH of the words alone over the candidates' range (see posts).
+            sql.add("), ranked AS MATERIALIZED (")
+            sql.add("  SELECT rowid AS block_id, -bm25(search_block_fts) AS score")
+            sql.add("  FROM search_block_fts WHERE search_block_fts MATCH %s", query.fts5_words())
+            sql.add("  AND rowid >= (SELECT min(block_id) FROM candidates)")
+            sql.add("  AND rowid <= (SELECT max(block_id) FROM candidates)")
+            sql.add("), body AS MATERIALIZED (")
+            sql.add("  SELECT c.document_id, c.block_id, r.score FROM candidates c")
+            sql.add("  JOIN ranked r ON r.block_id = c.block_id")
+        else:
+            sql.add("), body AS MATERIALIZED (")
+            sql.add("  SELECT document_id, block_id, 0 AS score FROM candidates")
         sql.add("), best AS (")
         # SQLite: the bare column block_id comes from the row holding max(score).
         sql.add(
@@ -292,15 +304,17 @@ class SQLiteBackend(Backend):
         return Count(min(count, cap), count > cap)
 
     def posts(self, query, filters, scope, *, offset, limit):
-        # bm25 is computed by a second MATCH on the body alone, over the candidates' rowid
-        # range: with the scope tokens in its MATCH, bm25 would first count every post
-        # of every "open" group to weigh that phrase (~50 ms at 1M posts).
+        # bm25 is computed by a second MATCH on the body's words alone, over the
+        # candidates' rowid range: bm25 weighs each phrase of its MATCH by first finding
+        # it in every row, which for the scope tokens meant every post of every open
+        # group (~50 ms at 1M posts) and for a quoted phrase every position of its words.
         inner = self._post_candidates(query, filters, scope, limit=CANDIDATES)
         sql = Sql().add("WITH candidates AS MATERIALIZED (").extend(inner).add(")")
         sql.add(", ranked AS MATERIALIZED (")
         sql.add("  SELECT rowid AS id, -bm25(search_post_fts, 1.0, 0.0) AS score")
         sql.add(
-            "  FROM search_post_fts WHERE search_post_fts MATCH %s", f"body : ( {query.fts5()} )"
+            "  FROM search_post_fts WHERE search_post_fts MATCH %s",
+            f"body : ( {query.fts5_words()} )",
         )
         sql.add("  AND rowid >= (SELECT min(id) FROM candidates)")
         sql.add("  AND rowid <= (SELECT max(id) FROM candidates)")

@@ -50,6 +50,12 @@ class ParsedQuery:
     def phrases(self) -> list[str]:
         return [t.text for t in self.terms if t.is_phrase]
 
+    def fts5_words(self) -> str:
+        """Every word on its own (phrases split): for ranking, since bm25 weighs a phrase
+        by first finding it in every row of the index."""
+        words = dict.fromkeys(w for term in self.terms for w in term.words)
+        return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
     def fts5(self) -> str:
         """An FTS5 MATCH expression: every word double-quoted, so none is an operator."""
         return " ".join('"' + term.text.replace('"', '""') + '"' for term in self.terms)

