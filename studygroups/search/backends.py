@@ -1,7 +1,9 @@
 """The two search backends behind one interface; `backend_for(connection)` picks one.
 
 Each backend answers in ids, scores and marked snippets (see snippets.py); selectors.py
-turns them into results ready to render. Scores are "higher is better" on both.
+turns them into results ready to render. Scores are "higher is better" on both. Ranking
+is exact among the CANDIDATES newest matches of each kind; counts stop at the caller's
+cap (the page shows "1,000+").
 
 Who may read which posts is given as a `Scope` (computed once per request by
 selectors.scope_for from the groups' rules): posts of non-private groups, and of the
@@ -23,7 +25,7 @@ from .schema import PG_CONFIGS
 from .snippets import START, STOP
 
 TITLE_BOOST = 10.0  # a match in the title, an author or the organization comes first
-CANDIDATES = 1000  # SQLite: matches ranked per kind (the newest); see SQLiteBackend
+CANDIDATES = 1000  # the newest matches ranked per kind, so a common word costs what a rare one does
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ fixtures) keeps it in sync without calling anything:
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TOKENIZE = "unicode61 remove_diacritics 2"
@@ -374,8 +375,17 @@ def install(connection: BaseDatabaseWrapper) -> None:
     """Create the index tables and triggers if missing. Safe to run again."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for sql in SQLITE_TABLES:
-                cursor.execute(sql)
+            try:
+                for sql in SQLITE_TABLES:
+                    cursor.execute(sql)
+            except OperationalError as error:
+                if "fts5" not in str(error):
+                    raise
+                raise ImproperlyConfigured(
+                    "Search needs SQLite's FTS5 extension, which this Python's sqlite3 "
+                    "module lacks. Use a Python built against a full SQLite (Debian's and "
+                    "python.org's are), or PostgreSQL."
+                ) from error
             for sql in SQLITE_TRIGGERS.values():
                 cursor.execute(sql)
         elif connection.vendor == "postgresql":

@@ -416,3 +416,15 @@ def test_pagination_and_capped_counts(monkeypatch):
     capped = search(user=anonymous, text="gazebo")
     assert capped.document_count == 30
     assert capped.capped["document"]
+
+
+def test_rebuild_command(planted):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("search_rebuild", stdout=out)
+    assert "rebuilt" in out.getvalue()
+    assert search(user=anonymous, text="quorum").post_count == 1
+    assert search(user=anonymous, text="zanzibarite").post_count == 0
