@@ -97,10 +97,13 @@ def test_bad_queries_answer_200(client, q, htmx):
     assert response.status_code == 200
 
 
-def test_bad_filter_values_are_explained_not_fatal(client):
+@pytest.mark.parametrize("htmx", [False, True])
+def test_bad_filter_values_are_explained_not_fatal(client, htmx):
     make_text("Kestrel.")
     response = client.get(
-        URL, {"q": "kestrel", "since": "not-a-date", "author": "Nobody Atall", "page": "x"}
+        URL,
+        {"q": "kestrel", "since": "not-a-date", "author": "Nobody Atall", "page": "x"},
+        **(HX if htmx else {}),
     )
     assert response.status_code == 200
     html = response.content.decode()
