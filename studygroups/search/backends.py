@@ -26,6 +26,8 @@ from .snippets import START, STOP
 
 TITLE_BOOST = 10.0  # a match in the title, an author or the organization comes first
 CANDIDATES = 1000  # the newest matches ranked per kind, so a common word costs what a rare one does
+# PostgreSQL: id windows searched in turn for the newest matches (see _newest).
+PG_WINDOWS = ((0, 50_000), (50_000, 500_000), (500_000, None))
 
 
 @dataclass(frozen=True)
@@ -426,11 +428,11 @@ class PostgresBackend(Backend):
         sql.add("  ) AS score, NULL::bigint AS block_id FROM search_document WHERE vector @@ (")
         sql.extend(q).add(")")
         sql.add("), candidates AS MATERIALIZED (")
-        sql.add("  SELECT s.document_id, s.block_id, s.vector FROM search_block s")
+        where = Sql().add("SELECT s.document_id, s.block_id, s.vector FROM search_block s")
         if filters_sql.parts:
-            sql.add("  JOIN library_document d ON d.id = s.document_id")
-        sql.add("  WHERE s.vector @@ (").extend(q).add(")").extend(filters_sql)
-        sql.add(f"  ORDER BY s.block_id DESC LIMIT {CANDIDATES}")
+            where.add("JOIN library_document d ON d.id = s.document_id")
+        where.add("WHERE s.vector @@ (").extend(q).add(")").extend(filters_sql)
+        sql.extend(self._newest(where, "s.block_id", "search_block", CANDIDATES))
         sql.add("), body AS MATERIALIZED (")
         sql.add("  SELECT DISTINCT ON (document_id) document_id, block_id, 10 * ts_rank(vector, ")
         sql.extend(q).add(") AS score FROM candidates")
@@ -448,9 +450,12 @@ class PostgresBackend(Backend):
         sql.add("GROUP BY h.document_id")
         return sql
 
-    def _post_candidates(self, query, filters, scope, *, limit: int, vector: bool) -> Sql:
+    def _post_candidates(
+        self, query, filters, scope, *, limit: int, vector: bool, newest: bool = True
+    ) -> Sql:
         """Newest matching posts the scope may read (search_post carries group, document
-        and date, so only the group's visibility needs a join)."""
+        and date, so only the group's visibility needs a join); any `limit` of them when
+        not `newest` (counting)."""
         sql = Sql().add(
             "SELECT s.post_id" + (", s.vector" if vector else "") + " FROM search_post s "
             "JOIN groups_group g ON g.id = s.group_id"
@@ -476,7 +481,29 @@ class PostgresBackend(Backend):
             sql.add("AND s.created_at >= %s", self._day_start(filters.since))
         if filters.until:
             sql.add("AND s.created_at < %s", self._day_start(filters.until + dt.timedelta(days=1)))
-        return sql.add(f"ORDER BY s.post_id DESC LIMIT {int(limit)}")
+        if not newest:
+            return sql.add(f"LIMIT {int(limit)}")
+        return self._newest(sql, "s.post_id", "search_post", limit)
+
+    def _newest(self, where: Sql, id_column: str, table: str, limit: int) -> Sql:
+        """`where`'s newest `limit` rows, looked for in windows of ids, newest first.
+
+        Ordering a GIN match by id lets the planner walk the primary key backwards and
+        test every row (seconds for a rare word at 1M posts), while a bitmap of every
+        match of a common word reads tens of thousands of rows. Windows bound both: the
+        first window usually holds enough matches of a common word, and a rare word
+        costs a few bitmap scans. `+ 0` keeps the planner off the backward walk.
+        """
+        top = f"(SELECT max({id_column.split('.')[-1]}) FROM {table})"
+        sql = Sql().add("SELECT * FROM (")
+        for index, (newer, older) in enumerate(PG_WINDOWS):
+            sql.add("UNION ALL (" if index else "(").extend(where)
+            if newer:
+                sql.add(f"AND {id_column} <= {top} - {int(newer)}")
+            if older is not None:
+                sql.add(f"AND {id_column} > {top} - {int(older)}")
+            sql.add(f"ORDER BY {id_column} + 0 DESC)")
+        return sql.add(f") AS newest LIMIT {int(limit)}")
 
     def _readable(self, scope) -> str:
         """Live, and not in a thread answering a question its author must answer first."""
@@ -493,7 +520,9 @@ class PostgresBackend(Backend):
         return f"p.deleted_at IS NULL AND p.hidden_at IS NULL AND ({gate})"
 
     def count_posts(self, query, filters, scope, *, cap):
-        inner = self._post_candidates(query, filters, scope, limit=cap + 1, vector=False)
+        inner = self._post_candidates(
+            query, filters, scope, limit=cap + 1, vector=False, newest=False
+        )
         sql = Sql().add("SELECT count(*) FROM (").extend(inner).add(") c")
         sql.add("JOIN discussions_post p ON p.id = c.post_id WHERE " + self._readable(scope))
         count = self._fetch(sql)[0][0]
