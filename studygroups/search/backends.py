@@ -26,8 +26,6 @@ from .snippets import START, STOP
 
 TITLE_BOOST = 10.0  # a match in the title, an author or the organization comes first
 CANDIDATES = 1000  # the newest matches ranked per kind, so a common word costs what a rare one does
-# PostgreSQL: id windows searched in turn for the newest matches (see _newest).
-PG_WINDOWS = ((0, 50_000), (50_000, 500_000), (500_000, None))
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ class Backend:
     def _root_id(self) -> str:
         raise NotImplementedError
 
-    def document_hits(self, query: ParsedQuery, filters: Filters) -> Sql:
+    def document_hits(self, query: ParsedQuery, filters: Filters, *, many: bool = False) -> Sql:
         """SELECT document_id, score, block_id ... (one row per matching document)."""
         raise NotImplementedError
 
@@ -150,9 +148,10 @@ class Backend:
         return self._count(self.document_hits(query, filters), cap)
 
     def documents(
-        self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int
+        self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int, many=False
     ) -> list[DocumentRow]:
-        sql = self.document_hits(query, filters).add(
+        """One page of documents, best first; `many`: the count was capped."""
+        sql = self.document_hits(query, filters, many=many).add(
             f"ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)}"
         )
         return [DocumentRow(int(d), float(s), b) for d, s, b in self._fetch(sql)]
@@ -161,9 +160,16 @@ class Backend:
         raise NotImplementedError
 
     def posts(
-        self, query: ParsedQuery, filters: Filters, scope: Scope, *, offset: int, limit: int
+        self,
+        query: ParsedQuery,
+        filters: Filters,
+        scope: Scope,
+        *,
+        offset: int,
+        limit: int,
+        many: bool = False,
     ) -> list[tuple[int, float]]:
-        """(post id, score) of one page, best first."""
+        """(post id, score) of one page, best first; `many`: the count was capped."""
         raise NotImplementedError
 
 
@@ -249,7 +255,7 @@ class SQLiteBackend(Backend):
         count, body = self._fetch(sql)[0]
         return Count(min(count, cap), count > cap or body >= CANDIDATES)
 
-    def documents(self, query, filters, *, offset, limit):
+    def documents(self, query, filters, *, offset, limit, many=False):
         sql = self._document_ctes(query, filters).add(
             "SELECT document_id, score, block_id FROM grouped "
             f"ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)}"
@@ -307,7 +313,7 @@ class SQLiteBackend(Backend):
         count = self._fetch(Sql().add("SELECT count(*) FROM (").extend(inner).add(")"))[0][0]
         return Count(min(count, cap), count > cap)
 
-    def posts(self, query, filters, scope, *, offset, limit):
+    def posts(self, query, filters, scope, *, offset, limit, many=False):
         # bm25 is computed by a second MATCH on the body's words alone, over the
         # candidates' rowid range: bm25 weighs each phrase of its MATCH by first finding
         # it in every row, which for the scope tokens meant every post of every open
@@ -420,7 +426,7 @@ class PostgresBackend(Backend):
 
     # As on SQLite, ranking is exact among the CANDIDATES newest matching blocks and
     # posts: ts_rank over every match of a common word reads every matching vector.
-    def document_hits(self, query, filters) -> Sql:
+    def document_hits(self, query, filters, *, many: bool = False) -> Sql:
         q = self._tsquery(query)
         filters_sql = self._document_filters(filters)
         sql = Sql().add("WITH meta AS MATERIALIZED (")
@@ -432,7 +438,7 @@ class PostgresBackend(Backend):
         if filters_sql.parts:
             where.add("JOIN library_document d ON d.id = s.document_id")
         where.add("WHERE s.vector @@ (").extend(q).add(")").extend(filters_sql)
-        sql.extend(self._newest(where, "s.block_id", "search_block", CANDIDATES))
+        sql.extend(self._newest(where, "s.block_id", CANDIDATES, many))
         sql.add("), body AS MATERIALIZED (")
         sql.add("  SELECT DISTINCT ON (document_id) document_id, block_id, 10 * ts_rank(vector, ")
         sql.extend(q).add(") AS score FROM candidates")
@@ -451,7 +457,7 @@ class PostgresBackend(Backend):
         return sql
 
     def _post_candidates(
-        self, query, filters, scope, *, limit: int, vector: bool, newest: bool = True
+        self, query, filters, scope, *, limit: int, vector: bool, newest: bool = True, many=False
     ) -> Sql:
         """Newest matching posts the scope may read (search_post carries group, document
         and date, so only the group's visibility needs a join); any `limit` of them when
@@ -483,27 +489,20 @@ class PostgresBackend(Backend):
             sql.add("AND s.created_at < %s", self._day_start(filters.until + dt.timedelta(days=1)))
         if not newest:
             return sql.add(f"LIMIT {int(limit)}")
-        return self._newest(sql, "s.post_id", "search_post", limit)
+        return self._newest(sql, "s.post_id", limit, many)
 
-    def _newest(self, where: Sql, id_column: str, table: str, limit: int) -> Sql:
-        """`where`'s newest `limit` rows, looked for in windows of ids, newest first.
+    def _newest(self, where: Sql, id_column: str, limit: int, many: bool) -> Sql:
+        """`where`'s newest `limit` rows.
 
-        Ordering a GIN match by id lets the planner walk the primary key backwards and
-        test every row (seconds for a rare word at 1M posts), while a bitmap of every
-        match of a common word reads tens of thousands of rows. Windows bound both: the
-        first window usually holds enough matches of a common word, and a rare word
-        costs a few bitmap scans. `+ 0` keeps the planner off the backward walk.
+        For ORDER BY id DESC LIMIT the planner may walk the primary key backwards and
+        test every row: right for a word in every tenth post (~40 ms at 1M posts), but
+        seconds for a rare word, where a bitmap scan of the GIN index takes a
+        millisecond. Its estimates for our OR-ed tsqueries are poor, so the count taken
+        first decides (`many`: more matches than the count's cap); `+ 0` rules out the
+        backward walk.
         """
-        top = f"(SELECT max({id_column.split('.')[-1]}) FROM {table})"
-        sql = Sql().add("SELECT * FROM (")
-        for index, (newer, older) in enumerate(PG_WINDOWS):
-            sql.add("UNION ALL (" if index else "(").extend(where)
-            if newer:
-                sql.add(f"AND {id_column} <= {top} - {int(newer)}")
-            if older is not None:
-                sql.add(f"AND {id_column} > {top} - {int(older)}")
-            sql.add(f"ORDER BY {id_column} + 0 DESC)")
-        return sql.add(f") AS newest LIMIT {int(limit)}")
+        order = f"{id_column} DESC" if many else f"{id_column} + 0 DESC"
+        return Sql().extend(where).add(f"ORDER BY {order} LIMIT {int(limit)}")
 
     def _readable(self, scope) -> str:
         """Live, and not in a thread answering a question its author must answer first."""
@@ -528,8 +527,10 @@ class PostgresBackend(Backend):
         count = self._fetch(sql)[0][0]
         return Count(min(count, cap), count > cap)
 
-    def posts(self, query, filters, scope, *, offset, limit):
-        inner = self._post_candidates(query, filters, scope, limit=CANDIDATES, vector=True)
+    def posts(self, query, filters, scope, *, offset, limit, many=False):
+        inner = self._post_candidates(
+            query, filters, scope, limit=CANDIDATES, vector=True, many=many
+        )
         sql = Sql().add("WITH candidates AS MATERIALIZED (").extend(inner).add(")")
         sql.add("SELECT c.post_id, ts_rank(c.vector, ").extend(self._tsquery(query))
         sql.add(") AS score FROM candidates c JOIN discussions_post p ON p.id = c.post_id")

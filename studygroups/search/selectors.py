@@ -119,8 +119,10 @@ def scope_for(user) -> Scope:
     return Scope(frozenset(private), frozenset(facilitated))
 
 
-def _document_page(backend, query, filters, number) -> list[DocumentResult]:
-    rows = backend.documents(query, filters, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+def _document_page(backend, query, filters, number, many) -> list[DocumentResult]:
+    rows = backend.documents(
+        query, filters, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, many=many
+    )
     if not rows:
         return []
     ids = [row.document_id for row in rows]
@@ -155,8 +157,10 @@ def _document_page(backend, query, filters, number) -> list[DocumentResult]:
     return results
 
 
-def _post_page(backend, query, filters, scope, number) -> list[PostResult]:
-    rows = backend.posts(query, filters, scope, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+def _post_page(backend, query, filters, scope, number, many) -> list[PostResult]:
+    rows = backend.posts(
+        query, filters, scope, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, many=many
+    )
     if not rows:
         return []
     ids = [pk for pk, _ in rows]
@@ -200,9 +204,15 @@ def search(
     count = documents if kind == DOCUMENTS else posts
     number = max(1, min(int(page or 1), MAX_PAGE))
     if kind == DOCUMENTS:
-        items = _document_page(backend, query, filters, number) if documents.value else []
+        items = (
+            _document_page(backend, query, filters, number, documents.capped)
+            if documents.value
+            else []
+        )
     else:
-        items = _post_page(backend, query, filters, scope, number) if posts.value else []
+        items = (
+            _post_page(backend, query, filters, scope, number, posts.capped) if posts.value else []
+        )
     return SearchResults(
         query=query,
         kind=kind,
