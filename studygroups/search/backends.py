@@ -96,7 +96,9 @@ class Backend:
     def _root_id(self) -> str:
         raise NotImplementedError
 
-    def document_hits(self, query: ParsedQuery, filters: Filters, *, many: bool = False) -> Sql:
+    def document_hits(
+        self, query: ParsedQuery, filters: Filters, *, many: bool = False, newest: bool = True
+    ) -> Sql:
         """SELECT document_id, score, block_id ... (one row per matching document)."""
         raise NotImplementedError
 
@@ -145,7 +147,7 @@ class Backend:
 
     # -- the interface
     def count_documents(self, query: ParsedQuery, filters: Filters, *, cap: int) -> Count:
-        return self._count(self.document_hits(query, filters), cap)
+        return self._count(self.document_hits(query, filters, newest=False), cap)
 
     def documents(
         self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int, many=False
@@ -411,22 +413,40 @@ class PostgresBackend(Backend):
         return "CAST(substr(p.path, 1, 12) AS bigint)"
 
     def _tsquery(self, query: ParsedQuery, config: str | None = None) -> Sql:
-        """The tsquery for `config` (an SQL expression), or for every configuration OR-ed."""
-        configs = [config] if config else [f"'{name}'::regconfig" for name in PG_CONFIGS]
-        sql = Sql()
-        for index, cfg in enumerate(configs):
-            pieces = Sql()
-            if query.plain_words:
-                pieces.add(f"plainto_tsquery({cfg}, %s)", " ".join(query.plain_words))
-            for phrase in query.phrases:
-                pieces.add(f"phraseto_tsquery({cfg}, %s)", phrase)
-            sql.add(("|| " if index else "") + "(" + " && ".join(pieces.parts) + ")")
-            sql.params.extend(pieces.params)
-        return Sql([" ".join(sql.parts)], sql.params)
+        """The tsquery for `config` (an SQL expression), or for every configuration OR-ed.
+
+        For every configuration, the distinct parsed queries are fetched first and
+        passed as constants: the same lexeme OR-ed seven times (most words parse alike
+        in every language) made the planner expect seven times the matches and pick a
+        sequential scan."""
+        if config is None:
+            texts = self._distinct_tsqueries(query)
+            if not texts:
+                return Sql(["''::tsquery"], [])
+            return Sql([" || ".join(["%s::tsquery"] * len(texts))], list(texts))
+        return self._tsquery_sql(query, config)
+
+    def _tsquery_sql(self, query: ParsedQuery, cfg: str) -> Sql:
+        pieces = Sql()
+        if query.plain_words:
+            pieces.add(f"plainto_tsquery({cfg}, %s)", " ".join(query.plain_words))
+        for phrase in query.phrases:
+            pieces.add(f"phraseto_tsquery({cfg}, %s)", phrase)
+        return Sql(["(" + " && ".join(pieces.parts) + ")"], pieces.params)
+
+    def _distinct_tsqueries(self, query: ParsedQuery) -> tuple[str, ...]:
+        cache = self.__dict__.setdefault("_parsed", {})
+        if query not in cache:
+            inner = self._tsquery_sql(query, "cfg")
+            sql = Sql().add("SELECT DISTINCT q::text FROM (SELECT ").extend(inner)
+            sql.add("AS q FROM unnest(%s::regconfig[]) AS cfg) AS parsed", list(PG_CONFIGS))
+            sql.add("WHERE q::text <> '' ORDER BY 1")
+            cache[query] = tuple(row[0] for row in self._fetch(sql))
+        return cache[query]
 
     # As on SQLite, ranking is exact among the CANDIDATES newest matching blocks and
     # posts: ts_rank over every match of a common word reads every matching vector.
-    def document_hits(self, query, filters, *, many: bool = False) -> Sql:
+    def document_hits(self, query, filters, *, many: bool = False, newest: bool = True) -> Sql:
         q = self._tsquery(query)
         filters_sql = self._document_filters(filters)
         sql = Sql().add("WITH meta AS MATERIALIZED (")
@@ -438,7 +458,10 @@ class PostgresBackend(Backend):
         if filters_sql.parts:
             where.add("JOIN library_document d ON d.id = s.document_id")
         where.add("WHERE s.vector @@ (").extend(q).add(")").extend(filters_sql)
-        sql.extend(self._newest(where, "s.block_id", CANDIDATES, many))
+        if newest:
+            sql.extend(self._newest(where, "s.block_id", CANDIDATES, many))
+        else:  # counting: any CANDIDATES of them
+            sql.extend(where).add(f"LIMIT {CANDIDATES}")
         sql.add("), body AS MATERIALIZED (")
         sql.add("  SELECT DISTINCT ON (document_id) document_id, block_id, 10 * ts_rank(vector, ")
         sql.extend(q).add(") AS score FROM candidates")
