@@ -18,6 +18,7 @@ urlpatterns = [
     path("discussions/", include("studygroups.discussions.urls")),
     path("notifications/", include("studygroups.notifications.urls")),
     path("import/", include("corpus_import.urls")),
+    path("search/", include("studygroups.search.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "studygroups.moderation",
     "studygroups.notifications",
     "studygroups.site",
+    "studygroups.search",
     "corpus_import",
 ]
 

@@ -1,0 +1,441 @@
+"""The search index's tables and triggers, for SQLite (FTS5) and PostgreSQL.
+
+The index follows the library and the discussions through database triggers, so every
+write path (services, the importer's raw inserts, queryset `.update()`, admin, cascades,
+fixtures) keeps it in sync without calling anything:
+
+- SQLite: `search_block_fts` (external content on `library_block`),
+  `search_post_fts` (external content on the view `search_live_post`: live posts only,
+  with a `scope` column of tokens "g<group id>" and "open"/"closed", so permissions and
+  the group filter are part of the MATCH and cost no join per matching row),
+  `search_document_fts` (its own content: title, subtitle, authors and organization).
+  Tokenizer `unicode61 remove_diacritics 2`, so "revolucion" finds "revolución".
+- PostgreSQL: `search_document`, `search_block`, `search_post` hold a `tsvector` per row
+  (GIN-indexed), built with the document's language (`search_config(language)`: English,
+  Spanish, French, German, Italian, Portuguese; 'simple' otherwise) by `search_vector`,
+  which adds the words unstemmed with accents folded (unaccent) for non-English texts.
+  Posts are indexed in their document's language.
+
+`install()` is idempotent; `rebuild()` re-indexes everything from the source tables.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+TOKENIZE = "unicode61 remove_diacritics 2"
+
+# ISO 639-1 code -> the built-in PostgreSQL configuration our copy is made from.
+PG_LANGUAGES = {
+    "en": "english",
+    "es": "spanish",
+    "fr": "french",
+    "de": "german",
+    "it": "italian",
+    "pt": "portuguese",
+}
+PG_CONFIGS = [f"search_{name}" for name in PG_LANGUAGES.values()] + ["search_simple"]
+
+# ---------------------------------------------------------------------------- SQLite
+
+_SQLITE_AUTHORS = (
+    "trim(coalesce((SELECT group_concat(a.name, ', ') FROM library_documentauthor da "
+    "JOIN library_author a ON a.id = da.author_id WHERE da.document_id = {doc}), '') "
+    "|| ' ' || coalesce((SELECT organization FROM library_document WHERE id = {doc}), ''))"
+)
+
+_SQLITE_SCOPE = (
+    "(SELECT 'g' || di.group_id || CASE WHEN g.visibility = 'private' THEN ' closed' "
+    "ELSE ' open' END FROM discussions_discussion di JOIN groups_group g ON g.id = di.group_id "
+    "WHERE di.id = {discussion})"
+)
+
+SQLITE_TRIGGERS = {
+    # Paragraphs and other blocks of a document's text.
+    "search_block_ai": """
+        CREATE TRIGGER IF NOT EXISTS search_block_ai AFTER INSERT ON library_block BEGIN
+          INSERT INTO search_block_fts(rowid, text) VALUES (new.id, new.text);
+        END""",
+    "search_block_ad": """
+        CREATE TRIGGER IF NOT EXISTS search_block_ad AFTER DELETE ON library_block BEGIN
+          INSERT INTO search_block_fts(search_block_fts, rowid, text)
+          VALUES ('delete', old.id, old.text);
+        END""",
+    "search_block_au": """
+        CREATE TRIGGER IF NOT EXISTS search_block_au AFTER UPDATE OF text ON library_block BEGIN
+          INSERT INTO search_block_fts(search_block_fts, rowid, text)
+          VALUES ('delete', old.id, old.text);
+          INSERT INTO search_block_fts(rowid, text) VALUES (new.id, new.text);
+        END""",
+    # Document metadata: title, subtitle, authors' names and organization.
+    "search_document_ai": f"""
+        CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON library_document BEGIN
+          INSERT INTO search_document_fts(rowid, title, subtitle, authors)
+          VALUES (new.id, new.title, new.subtitle, {_SQLITE_AUTHORS.format(doc="new.id")});
+        END""",
+    "search_document_au": f"""
+        CREATE TRIGGER IF NOT EXISTS search_document_au
+        AFTER UPDATE OF title, subtitle, organization ON library_document BEGIN
+          UPDATE search_document_fts SET title = new.title, subtitle = new.subtitle,
+            authors = {_SQLITE_AUTHORS.format(doc="new.id")} WHERE rowid = new.id;
+        END""",
+    "search_document_ad": """
+        CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON library_document BEGIN
+          DELETE FROM search_document_fts WHERE rowid = old.id;
+        END""",
+    "search_documentauthor_ai": f"""
+        CREATE TRIGGER IF NOT EXISTS search_documentauthor_ai
+        AFTER INSERT ON library_documentauthor BEGIN
+          UPDATE search_document_fts SET authors = {_SQLITE_AUTHORS.format(doc="new.document_id")}
+          WHERE rowid = new.document_id;
+        END""",
+    "search_documentauthor_au": f"""
+        CREATE TRIGGER IF NOT EXISTS search_documentauthor_au
+        AFTER UPDATE ON library_documentauthor BEGIN
+          UPDATE search_document_fts SET authors = {_SQLITE_AUTHORS.format(doc="old.document_id")}
+          WHERE rowid = old.document_id;
+          UPDATE search_document_fts SET authors = {_SQLITE_AUTHORS.format(doc="new.document_id")}
+          WHERE rowid = new.document_id;
+        END""",
+    "search_documentauthor_ad": f"""
+        CREATE TRIGGER IF NOT EXISTS search_documentauthor_ad
+        AFTER DELETE ON library_documentauthor BEGIN
+          UPDATE search_document_fts SET authors = {_SQLITE_AUTHORS.format(doc="old.document_id")}
+          WHERE rowid = old.document_id;
+        END""",
+    "search_author_au": f"""
+        CREATE TRIGGER IF NOT EXISTS search_author_au AFTER UPDATE OF name ON library_author BEGIN
+          UPDATE search_document_fts
+          SET authors = {_SQLITE_AUTHORS.format(doc="search_document_fts.rowid")}
+          WHERE rowid IN (SELECT document_id FROM library_documentauthor
+                          WHERE author_id = new.id);
+        END""",
+    # Posts: only live ones (neither deleted nor hidden) are in the index, each with its
+    # scope ("g<group id> open|closed"), so who may read it is part of the MATCH.
+    "search_post_ai": f"""
+        CREATE TRIGGER IF NOT EXISTS search_post_ai AFTER INSERT ON discussions_post
+        WHEN new.deleted_at IS NULL AND new.hidden_at IS NULL BEGIN
+          INSERT INTO search_post_fts(rowid, body, scope)
+          VALUES (new.id, new.body, {_SQLITE_SCOPE.format(discussion="new.discussion_id")});
+        END""",
+    "search_post_au": f"""
+        CREATE TRIGGER IF NOT EXISTS search_post_au
+        AFTER UPDATE OF body, deleted_at, hidden_at, discussion_id ON discussions_post BEGIN
+          INSERT INTO search_post_fts(search_post_fts, rowid, body, scope)
+          SELECT 'delete', old.id, old.body, {_SQLITE_SCOPE.format(discussion="old.discussion_id")}
+          WHERE old.deleted_at IS NULL AND old.hidden_at IS NULL;
+          INSERT INTO search_post_fts(rowid, body, scope)
+          SELECT new.id, new.body, {_SQLITE_SCOPE.format(discussion="new.discussion_id")}
+          WHERE new.deleted_at IS NULL AND new.hidden_at IS NULL;
+        END""",
+    "search_post_ad": f"""
+        CREATE TRIGGER IF NOT EXISTS search_post_ad AFTER DELETE ON discussions_post
+        WHEN old.deleted_at IS NULL AND old.hidden_at IS NULL BEGIN
+          INSERT INTO search_post_fts(search_post_fts, rowid, body, scope)
+          VALUES ('delete', old.id, old.body,
+                  {_SQLITE_SCOPE.format(discussion="old.discussion_id")});
+        END""",
+    # A group turning private (or back) re-indexes its posts' scope.
+    "search_group_au": """
+        CREATE TRIGGER IF NOT EXISTS search_group_au AFTER UPDATE OF visibility ON groups_group
+        WHEN (old.visibility = 'private') <> (new.visibility = 'private') BEGIN
+          INSERT INTO search_post_fts(search_post_fts, rowid, body, scope)
+          SELECT 'delete', p.id, p.body, 'g' || old.id || CASE WHEN old.visibility = 'private'
+                 THEN ' closed' ELSE ' open' END
+          FROM discussions_post p JOIN discussions_discussion di ON di.id = p.discussion_id
+          WHERE di.group_id = old.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL;
+          INSERT INTO search_post_fts(rowid, body, scope)
+          SELECT p.id, p.body, 'g' || new.id || CASE WHEN new.visibility = 'private'
+                 THEN ' closed' ELSE ' open' END
+          FROM discussions_post p JOIN discussions_discussion di ON di.id = p.discussion_id
+          WHERE di.group_id = new.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL;
+        END""",
+}
+
+SQLITE_TABLES = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS search_block_fts USING fts5(
+          text, content='library_block', content_rowid='id', tokenize='{TOKENIZE}')""",
+    f"""CREATE VIEW IF NOT EXISTS search_live_post AS
+         SELECT p.id, p.body, {_SQLITE_SCOPE.format(discussion="p.discussion_id")} AS scope
+         FROM discussions_post p WHERE p.deleted_at IS NULL AND p.hidden_at IS NULL""",
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS search_post_fts USING fts5(
+          body, scope, content='search_live_post', content_rowid='id', tokenize='{TOKENIZE}')""",
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS search_document_fts USING fts5(
+          title, subtitle, authors, tokenize='{TOKENIZE}')""",
+]
+
+SQLITE_REBUILD = [
+    "INSERT INTO search_block_fts(search_block_fts) VALUES ('rebuild')",
+    "INSERT INTO search_post_fts(search_post_fts) VALUES ('rebuild')",
+    "DELETE FROM search_document_fts",
+    "INSERT INTO search_document_fts(rowid, title, subtitle, authors) "
+    f"SELECT d.id, d.title, d.subtitle, {_SQLITE_AUTHORS.format(doc='d.id')} "
+    "FROM library_document d",
+]
+
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS] + [
+    "DROP TABLE IF EXISTS search_block_fts",
+    "DROP TABLE IF EXISTS search_post_fts",
+    "DROP TABLE IF EXISTS search_document_fts",
+    "DROP VIEW IF EXISTS search_live_post",
+]
+
+# ------------------------------------------------------------------------ PostgreSQL
+
+
+def _pg_config_case() -> str:
+    whens = " ".join(f"WHEN '{code}' THEN 'search_{name}'" for code, name in PG_LANGUAGES.items())
+    return f"CASE lower(split_part(coalesce(lang, ''), '-', 1)) {whens} ELSE 'search_simple' END"
+
+
+PG_FUNCTIONS = [
+    f"""CREATE OR REPLACE FUNCTION search_config(lang text) RETURNS regconfig
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ({_pg_config_case()})::regconfig $$""",
+    # Stemmed in the text's language, plus (except for English) its words unstemmed with
+    # accents folded: the snowball stemmers expect accented Spanish ("revolución"), so
+    # folding before stemming would break them; this way "revolucion" still finds it.
+    """CREATE OR REPLACE FUNCTION search_vector(lang text, body text) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT CASE WHEN search_config(lang) IN ('search_english'::regconfig,
+                                                    'search_simple'::regconfig)
+                 THEN to_tsvector(search_config(lang), coalesce(body, ''))
+                 ELSE to_tsvector(search_config(lang), coalesce(body, ''))
+                   || to_tsvector('search_simple', coalesce(body, '')) END
+        $$""",
+    """CREATE OR REPLACE FUNCTION search_document_refresh(doc bigint) RETURNS void
+        LANGUAGE sql AS $$
+          INSERT INTO search_document (document_id, vector)
+          SELECT d.id,
+                 setweight(search_vector(d.language, d.title), 'A')
+              || setweight(search_vector(d.language, d.subtitle), 'C')
+              || setweight(to_tsvector('search_simple', coalesce((
+                   SELECT string_agg(a.name, ' ') FROM library_documentauthor da
+                   JOIN library_author a ON a.id = da.author_id WHERE da.document_id = d.id
+                 ), '') || ' ' || d.organization), 'B')
+          FROM library_document d WHERE d.id = doc
+          ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector
+        $$""",
+    """CREATE OR REPLACE FUNCTION search_document_sync() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'DELETE' THEN
+            DELETE FROM search_document WHERE document_id = OLD.id;
+            RETURN NULL;
+          END IF;
+          PERFORM search_document_refresh(NEW.id);
+          IF TG_OP = 'UPDATE' AND NEW.language IS DISTINCT FROM OLD.language THEN
+            UPDATE search_block s SET vector = search_vector(NEW.language, b.text)
+              FROM library_block b WHERE b.id = s.block_id AND s.document_id = NEW.id;
+            UPDATE search_post s SET vector = search_vector(NEW.language, p.body)
+              FROM discussions_post p WHERE p.id = s.post_id AND s.document_id = NEW.id;
+          END IF;
+          RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION search_documentauthor_sync() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            PERFORM search_document_refresh(OLD.document_id);
+          END IF;
+          IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            PERFORM search_document_refresh(NEW.document_id);
+          END IF;
+          RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION search_author_sync() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM search_document_refresh(da.document_id)
+            FROM library_documentauthor da WHERE da.author_id = NEW.id;
+          RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION search_block_sync() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'DELETE' THEN
+            DELETE FROM search_block WHERE block_id = OLD.id;
+            RETURN NULL;
+          END IF;
+          INSERT INTO search_block (block_id, document_id, vector)
+          SELECT NEW.id, NEW.document_id, search_vector(d.language, NEW.text)
+          FROM library_document d WHERE d.id = NEW.document_id
+          ON CONFLICT (block_id) DO UPDATE
+            SET document_id = EXCLUDED.document_id, vector = EXCLUDED.vector;
+          RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION search_post_sync() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'DELETE' THEN
+            DELETE FROM search_post WHERE post_id = OLD.id;
+            RETURN NULL;
+          END IF;
+          IF NEW.deleted_at IS NOT NULL OR NEW.hidden_at IS NOT NULL THEN
+            DELETE FROM search_post WHERE post_id = NEW.id;
+            RETURN NULL;
+          END IF;
+          INSERT INTO search_post (post_id, discussion_id, group_id, document_id, created_at,
+                                   vector)
+          SELECT NEW.id, NEW.discussion_id, di.group_id, di.document_id, NEW.created_at,
+                 search_vector(d.language, NEW.body)
+          FROM discussions_discussion di JOIN library_document d ON d.id = di.document_id
+          WHERE di.id = NEW.discussion_id
+          ON CONFLICT (post_id) DO UPDATE SET vector = EXCLUDED.vector;
+          RETURN NULL;
+        END $$""",
+]
+
+PG_TABLES = [
+    """CREATE TABLE IF NOT EXISTS search_document (
+         document_id bigint PRIMARY KEY, vector tsvector NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS search_document_vector ON search_document USING gin (vector)",
+    """CREATE TABLE IF NOT EXISTS search_block (
+         block_id bigint PRIMARY KEY, document_id bigint NOT NULL, vector tsvector NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS search_block_vector ON search_block USING gin (vector)",
+    "CREATE INDEX IF NOT EXISTS search_block_document ON search_block (document_id)",
+    """CREATE TABLE IF NOT EXISTS search_post (
+         post_id bigint PRIMARY KEY, discussion_id bigint NOT NULL, group_id bigint NOT NULL,
+         document_id bigint NOT NULL, created_at timestamptz NOT NULL,
+         vector tsvector NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS search_post_vector ON search_post USING gin (vector)",
+    "CREATE INDEX IF NOT EXISTS search_post_document ON search_post (document_id)",
+    "CREATE INDEX IF NOT EXISTS search_post_group ON search_post (group_id)",
+]
+
+PG_TRIGGERS = {
+    "search_document_sync": (
+        "library_document",
+        "AFTER INSERT OR DELETE OR UPDATE OF title, subtitle, organization, language",
+    ),
+    "search_documentauthor_sync": ("library_documentauthor", "AFTER INSERT OR UPDATE OR DELETE"),
+    "search_author_sync": ("library_author", "AFTER UPDATE OF name"),
+    "search_block_sync": ("library_block", "AFTER INSERT OR DELETE OR UPDATE OF text, document_id"),
+    "search_post_sync": (
+        "discussions_post",
+        "AFTER INSERT OR DELETE OR UPDATE OF body, deleted_at, hidden_at",
+    ),
+}
+
+PG_REBUILD = [
+    "TRUNCATE search_document, search_block, search_post",
+    "SELECT search_document_refresh(id) FROM library_document",
+    """INSERT INTO search_block (block_id, document_id, vector)
+       SELECT b.id, b.document_id, search_vector(d.language, b.text)
+       FROM library_block b JOIN library_document d ON d.id = b.document_id""",
+    """INSERT INTO search_post (post_id, discussion_id, group_id, document_id, created_at, vector)
+       SELECT p.id, p.discussion_id, di.group_id, di.document_id, p.created_at,
+              search_vector(d.language, p.body)
+       FROM discussions_post p
+       JOIN discussions_discussion di ON di.id = p.discussion_id
+       JOIN library_document d ON d.id = di.document_id
+       WHERE p.deleted_at IS NULL AND p.hidden_at IS NULL""",
+]
+
+PG_DROP = (
+    [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, (table, _) in PG_TRIGGERS.items()]
+    + ["DROP TABLE IF EXISTS search_document, search_block, search_post"]
+    + [
+        f"DROP FUNCTION IF EXISTS {name}"
+        for name in [*PG_TRIGGERS, "search_document_refresh", "search_vector", "search_config"]
+    ]
+    + [f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name}" for name in PG_CONFIGS]
+)
+
+
+def _pg_configs(cursor) -> None:
+    """Copies of the built-in configurations; `search_simple` also folds accents when the
+    `unaccent` extension can be created (it is a trusted extension since PostgreSQL 13,
+    so a database owner may; where refused, search_simple keeps the accents)."""
+    try:
+        with transaction.atomic(using=cursor.db.alias):
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        unaccent = True
+    except Exception:  # noqa: BLE001 - any refusal means: no accent folding
+        unaccent = False
+    cursor.execute("SELECT cfgname FROM pg_ts_config WHERE cfgname LIKE 'search\\_%%'")
+    existing = {row[0] for row in cursor.fetchall()}
+    for name in [*PG_LANGUAGES.values(), "simple"]:
+        config = f"search_{name}"
+        if config in existing:
+            continue
+        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {config} (COPY = pg_catalog.{name})")
+        if unaccent and name == "simple":
+            cursor.execute(
+                f"ALTER TEXT SEARCH CONFIGURATION {config} "
+                "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple"
+            )
+
+
+# ------------------------------------------------------------------------------ API
+
+
+def install(connection: BaseDatabaseWrapper) -> None:
+    """Create the index tables and triggers if missing. Safe to run again."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            try:
+                for sql in SQLITE_TABLES:
+                    cursor.execute(sql)
+            except OperationalError as error:
+                if "fts5" not in str(error):
+                    raise
+                raise ImproperlyConfigured(
+                    "Search needs SQLite's FTS5 extension, which this Python's sqlite3 "
+                    "module lacks. Use a Python built against a full SQLite (Debian's and "
+                    "python.org's are), or PostgreSQL."
+                ) from error
+            for sql in SQLITE_TRIGGERS.values():
+                cursor.execute(sql)
+        elif connection.vendor == "postgresql":
+            _pg_configs(cursor)
+            for sql in PG_TABLES + PG_FUNCTIONS:
+                cursor.execute(sql)
+            for name, (table, when) in PG_TRIGGERS.items():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cursor.execute(
+                    f"CREATE TRIGGER {name} {when} ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION {name}()"
+                )
+
+
+def rebuild(connection: BaseDatabaseWrapper) -> None:
+    """Re-index every document, block and live post from the source tables."""
+    statements = {"sqlite": SQLITE_REBUILD, "postgresql": PG_REBUILD}.get(connection.vendor, [])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def uninstall(connection: BaseDatabaseWrapper) -> None:
+    statements = {"sqlite": SQLITE_DROP, "postgresql": PG_DROP}.get(connection.vendor, [])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def missing_triggers(connection: BaseDatabaseWrapper) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            return set(SQLITE_TRIGGERS) - {row[0] for row in cursor.fetchall()}
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            return set(PG_TRIGGERS) - {row[0] for row in cursor.fetchall()}
+    return set()
+
+
+def ensure_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate: put back triggers a table rebuild dropped, then re-index, since
+    writes made between the rebuild and now were not followed."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    connection = connections[using]
+    recorder = MigrationRecorder(connection)
+    if not recorder.has_table() or not recorder.migration_qs.filter(app="search").exists():
+        return  # the index does not exist yet (or was unapplied): nothing to repair
+    if missing_triggers(connection):
+        install(connection)
+        rebuild(connection)
