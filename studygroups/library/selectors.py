@@ -6,7 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404
 
 from .forms import LibraryFilterForm, language_name
-from .models import Author, Document, DocumentAuthor, Section
+from .models import Author, Block, BlockAlias, Document, DocumentAuthor, Section
 from .reading import AssignedRange, Part, assigned_range, document_parts
 
 PAGE_SIZE = 20
@@ -99,4 +99,29 @@ def library_reader(slug: str, *, start: str = "", end: str = "") -> LibraryReade
         language_name=language_name(document.language),
         assigned=assigned,
         highlight=assigned.anchors,
+    )
+
+
+def anchor_resolve(document: Document, anchor: str) -> str | None:
+    """The anchor of the block `anchor` names now: itself, or the block a merged
+    paragraph joined (through its alias); None when it names nothing. One or two queries."""
+    if Block.objects.filter(document=document, anchor=anchor).exists():
+        return anchor
+    return (
+        BlockAlias.objects.filter(document=document, anchor=anchor)
+        .values_list("target_anchor", flat=True)
+        .first()
+    )
+
+
+def anchors_resolve(document_id: int, anchors) -> dict[str, str]:
+    """{stored anchor: the anchor that holds it now} for those that moved through a merge
+    (one query; anchors naming blocks are left out)."""
+    anchors = {a for a in anchors if a}
+    if not anchors:
+        return {}
+    return dict(
+        BlockAlias.objects.filter(document_id=document_id, anchor__in=anchors).values_list(
+            "anchor", "target_anchor"
+        )
     )
