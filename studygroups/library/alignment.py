@@ -150,15 +150,22 @@ def align(
             old_used[i] = True
             report.moved.append(old[i][0])
 
-    # 3. Merges and splits: several unmatched paragraphs lying inside one. A merge keeps
-    #    the first old anchor; a split keeps it on the part holding most of the old text.
+    # 3. Merges and splits: several unmatched paragraphs lying inside one, each in its
+    #    own stretch of it (so a near-identical neighbour is not counted twice). A merge
+    #    keeps the first old anchor; a split keeps it on the part holding most of the text.
     merged_into: dict[str, int] = {}
     split_parts: dict[int, list[int]] = {}
+    in_new: dict[int, list[tuple[int, int]]] = {}  # stretches of a new text claimed
+    in_old: dict[int, list[tuple[int, int]]] = {}  # stretches of an old text claimed
+    source_of: dict[int, int] = {}  # new index -> old index it was matched to (edits)
     inside = _containment(old_keys, new_keys, old_used, assigned)
     for j in range(len(new)):
+        if assigned[j] is not None:
+            continue
         pieces = [i for i in range(len(old)) if (i, j) in inside and not old_used[i]]
         pieces = [i for i in pieces if len(old_keys[i]) < len(new_keys[j])]
-        if assigned[j] is None and len(pieces) >= 2:
+        pieces = _disjoint(pieces, lambda i: old_keys[i], new_keys[j], in_new.setdefault(j, []))
+        if len(pieces) >= 2:
             first, *others = sorted(pieces)
             assigned[j] = old[first][0]
             report.edited.append(old[first][0])
@@ -166,10 +173,15 @@ def align(
                 old_used[i] = True
             for i in others:
                 merged_into[old[i][0]] = j
+        else:
+            in_new[j] = []
     for i in range(len(old)):
+        if old_used[i]:
+            continue
         parts = [j for j in range(len(new)) if (i, j) in inside and assigned[j] is None]
         parts = [j for j in parts if len(new_keys[j]) < len(old_keys[i])]
-        if not old_used[i] and len(parts) >= 2:
+        parts = _disjoint(parts, lambda j: new_keys[j], old_keys[i], in_old.setdefault(i, []))
+        if len(parts) >= 2:
             largest = max(parts, key=lambda j: (len(new_keys[j]), -j))
             assigned[largest] = old[i][0]
             old_used[i] = True
@@ -177,6 +189,8 @@ def align(
             split_parts[i] = [j for j in parts if j != largest]
             for j in split_parts[i]:
                 assigned[j] = ""  # a new anchor below
+        else:
+            in_old[i] = []
 
     # 4. Edited paragraphs: the best fuzzy pairs, one to one, at any position.
     rest_old = [i for i in range(len(old)) if not old_used[i]]
@@ -199,17 +213,33 @@ def align(
                 continue
             assigned[j] = old[i][0]
             old_used[i] = True
+            source_of[j] = i
             report.edited.append(old[i][0])
 
-    # 5. What is left inside another paragraph: the smaller part of a split whose larger
-    #    part was matched as an edit, or a paragraph merged into an edited one.
+    # 5. What is left inside another paragraph, in a stretch of it not already matched:
+    #    the smaller part of a split whose larger part was matched as an edit, or a
+    #    paragraph merged into an edited one.
+    for j, i in source_of.items():
+        if len(new_keys[j]) < len(old_keys[i]):
+            in_old.setdefault(i, []).append(_stretch(new_keys[j], old_keys[i]))
+        else:
+            in_new.setdefault(j, []).append(_stretch(old_keys[i], new_keys[j]))
     for i, j in sorted(inside):
-        if assigned[j] is None and len(new_keys[j]) < len(old_keys[i]):
+        if (
+            assigned[j] is None
+            and len(new_keys[j]) < len(old_keys[i])
+            and _disjoint([j], lambda j: new_keys[j], old_keys[i], in_old.setdefault(i, []))
+        ):
             split_parts.setdefault(i, []).append(j)
             assigned[j] = ""
             old_used[i] = True
     for i, j in sorted(inside):
-        if not old_used[i] and assigned[j] and len(old_keys[i]) < len(new_keys[j]):
+        if (
+            not old_used[i]
+            and assigned[j]
+            and len(old_keys[i]) < len(new_keys[j])
+            and _disjoint([i], lambda i: old_keys[i], new_keys[j], in_new.setdefault(j, []))
+        ):
             merged_into[old[i][0]] = j
             old_used[i] = True
 
@@ -255,3 +285,22 @@ def _containment(
             if scores[a][b] and shorter >= MIN_CONTAINED:
                 pairs.add((i, j))
     return pairs
+
+
+def _stretch(short: str, long: str) -> tuple[int, int]:
+    """Where `short` best aligns inside `long` (start, end in `long`)."""
+    found = fuzz.partial_ratio_alignment(short, long)
+    return (found.dest_start, found.dest_end) if found else (0, 0)
+
+
+def _disjoint(candidates, text_of, container: str, claimed: list[tuple[int, int]]) -> list:
+    """The candidates (in order) whose text aligns with a stretch of `container` that no
+    earlier one claimed (overlap under a fifth of its length); claims their stretches."""
+    accepted = []
+    for candidate in candidates:
+        start, end = _stretch(text_of(candidate), container)
+        overlap = max((min(end, e) - max(start, s) for s, e in claimed), default=0)
+        if end > start and overlap < (end - start) / 5:
+            claimed.append((start, end))
+            accepted.append(candidate)
+    return accepted

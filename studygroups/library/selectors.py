@@ -68,9 +68,18 @@ class Reader(PageData):
 
 
 def reader(document: Document) -> Reader:
-    """Three queries: authors, sections, blocks."""
+    """Four queries: authors, sections, blocks, old anchors of merged paragraphs."""
     authors = document_authors(document)
     parts = document_parts(document)
+    aliases: dict[str, list[str]] = {}
+    for anchor, target in BlockAlias.objects.filter(document=document).values_list(
+        "anchor", "target_anchor"
+    ):
+        aliases.setdefault(target, []).append(anchor)
+    if aliases:
+        for part in parts:
+            for item in part.numbered():
+                item.aliases = aliases.get(item.anchor, [])
     return Reader(
         document=document,
         authors=authors,
@@ -93,7 +102,13 @@ def library_reader(slug: str, *, start: str = "", end: str = "") -> LibraryReade
     if document is None:
         raise Http404("No such document.")
     base = reader(document)
-    assigned = assigned_range(base.parts, start, end)
+    moved = {
+        alias: item.anchor
+        for part in base.parts
+        for item in part.numbered()
+        for alias in item.aliases
+    }
+    assigned = assigned_range(base.parts, start, end, moved)
     return LibraryReader(
         **base.as_context(),
         language_name=language_name(document.language),
@@ -125,3 +140,11 @@ def anchors_resolve(document_id: int, anchors) -> dict[str, str]:
             "anchor", "target_anchor"
         )
     )
+
+
+def document_history(slug: str) -> dict:
+    """A document and its text revisions, newest first (two queries). Http404 if none."""
+    document = Document.objects.filter(slug=slug).first()
+    if document is None:
+        raise Http404("No such document.")
+    return {"document": document, "revisions": list(document.revisions.order_by("-number"))}

@@ -76,3 +76,17 @@ def test_typographic_quotes_rewrite_text_and_keep_anchor():
     assert list(_anchors(doc).values()) == before
     assert "\u201c" in doc.blocks.get().text
     assert change.revision is not None
+
+
+@pytest.mark.django_db
+def test_reader_keeps_old_anchor_of_a_merged_paragraph_as_an_id(client):
+    doc = _doc(A, B, C)
+    before = _anchors(doc)
+    document_replace_text(
+        document=doc, sections=[SectionInput("", [BlockInput(A), BlockInput(B + " " + C)])]
+    )
+    page = client.get(doc.get_absolute_url()).content.decode()
+    assert f'id="{before[C]}"' in page
+    # A range written with the old anchor still marks the merged paragraph.
+    page = client.get(doc.get_absolute_url(), {"from": before[A], "to": before[C]}).content.decode()
+    assert "does not match this text" not in page
