@@ -134,7 +134,9 @@ def assigned_range(
     )
 
 
-def paragraph_numbers(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
+def paragraph_numbers(
+    pairs: Iterable[tuple[int, str]], *, follow_aliases: bool = True
+) -> dict[tuple[int, str], int]:
     """Reader paragraph numbers for (document id, anchor) pairs, in one query (none for
     no pairs): the count of the document's non-heading blocks up to the anchor's block,
     which is how `document_parts` numbers them."""
@@ -157,7 +159,17 @@ def paragraph_numbers(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str],
         .annotate(number=Subquery(up_to))
         .values_list("document_id", "anchor", "number")
     )
-    return {(d, a): n for d, a, n in rows if (d, a) in pairs}
+    numbers = {(d, a): n for d, a, n in rows if (d, a) in pairs}
+    missing = pairs - numbers.keys()
+    if missing and follow_aliases:
+        # Anchors of paragraphs since merged into another: that paragraph's number
+        # (three more queries, only when such stale anchors are asked for).
+        moved = {pair: now for pair, now in anchors_current(missing).items() if now}
+        found = paragraph_numbers({(d, now) for (d, _), now in moved.items()}, follow_aliases=False)
+        for (d, anchor), now in moved.items():
+            if (d, now) in found:
+                numbers[(d, anchor)] = found[(d, now)]
+    return numbers
 
 
 def anchors_current(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str | None]:

@@ -151,3 +151,20 @@ def test_old_anchor_of_a_merged_paragraph_redirects_to_its_new_paragraph(client,
     assert new.anchor == _anchor(document, B + " " + C)
     assert new.quote_start is not None and new.text_revision == 2
     assert Post.objects.filter(anchor=old_c).count() == 0
+
+
+def test_detached_posts_count_and_their_links_reach_the_page(client, group, member, member2):
+    from studygroups.discussions.selectors import group_discussions, post_url
+
+    document = _doc(A, B, C)
+    gone = post(group, document, member, anchor=_anchor(document, C), quote="Saturday crowds")
+    answer = reply(gone, member2)  # notifies the author
+    _replace(document, A, B)
+    answer.refresh_from_db()
+    [row] = group_discussions(group)
+    assert row.post_count == 2
+    client.force_login(member)
+    url = post_url(answer)
+    page = client.get(url.split("#")[0]).content.decode()
+    assert f'id="post-{answer.pk}"' in page
+    assert member.notifications.filter(post=answer).exists()
