@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from studygroups.discussions.anchoring import posts_follow_text
 from studygroups.library.models import Block, Document, DocumentSource, Section
 from studygroups.library.services import (
     BlockInput,
@@ -600,7 +601,10 @@ class Importer:
 
     def _replace(self, pk, draft, sections, source, sig, same_file) -> dict:
         document = Document.objects.get(pk=pk)
-        change = document_replace_text(document=document, sections=sections)
+        change = document_replace_text(
+            document=document, sections=sections, source_name=source.file_name
+        )
+        follow = posts_follow_text(document=document, change=change)  # issue 12
         DocumentSource.objects.filter(document=document, is_primary=True).update(is_primary=False)
         added = document_add_source(document=document, source=source, primary=True)
         DocumentSource.objects.filter(pk=added.pk).update(is_primary=True)
@@ -636,6 +640,9 @@ class Importer:
             "sections_before": change.sections_before,
             "sections_after": change.sections_after,
             "text_changed": change.changed,
+            # What the change did to paragraphs and discussions (issue 12).
+            "paragraphs": change.alignment.report.counts() if change.alignment else {},
+            "discussions": follow.as_dict(),
         }
 
     def _document_entry(self, draft, result, status, duplicate_of, changes, doc_pk) -> dict:

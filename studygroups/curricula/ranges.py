@@ -12,7 +12,12 @@ from django.db.models import Case, F, Max, Q, Subquery, Sum, When
 from django.db.models.functions import Left
 
 from studygroups.library.models import Block, Document
-from studygroups.library.reading import assigned_range, document_parts, paragraph_numbers
+from studygroups.library.reading import (
+    anchors_current,
+    assigned_range,
+    document_parts,
+    paragraph_numbers,
+)
 
 from .models import DiscussionQuestion, Reading
 
@@ -103,13 +108,22 @@ def reading_paragraphs(readings: Sequence[Reading]) -> dict[int, list[Paragraph]
     )
     for block in rows:
         blocks[block.document_id].append(block)
+    # Old anchors of merged paragraphs (one query, none when no reading has a range).
+    aliases = anchors_current(
+        (r.document_id, a) for r in readings for a in (r.start_anchor, r.end_anchor)
+    )
     result: dict[int, list[Paragraph]] = {}
     for reading in readings:
         if not reading.document_id:
             continue
         parts = document_parts(reading.document, blocks=blocks[reading.document_id], sections=[])
         items = [item for part in parts for item in part.numbered() if item.number]
-        chosen = assigned_range(parts, reading.start_anchor, reading.end_anchor)
+        moved = {
+            anchor: now
+            for (document_id, anchor), now in aliases.items()
+            if document_id == reading.document_id and now
+        }
+        chosen = assigned_range(parts, reading.start_anchor, reading.end_anchor, moved)
         if chosen:
             items = [item for item in items if item.anchor in chosen.anchors]
         result[reading.pk] = [
@@ -137,6 +151,15 @@ def questions_tie(
             tied.append((question, reading))
     if numbers is None:
         numbers = paragraph_numbers((r.document_id, q.anchor) for q, r in tied)
+    stale = [(r.document_id, q.anchor) for q, r in tied if (r.document_id, q.anchor) not in numbers]
+    if stale:  # questions tied to a paragraph since merged into another: follow the alias
+        current = anchors_current(stale)
+        found = {pair: now for pair, now in current.items() if now}
+        if found:
+            extra = paragraph_numbers((d, now) for (d, _), now in found.items())
+            for (d, anchor), now in found.items():
+                if (d, now) in extra:
+                    numbers = {**numbers, (d, anchor): extra[(d, now)]}
     for question, reading in tied:
         number = numbers.get((reading.document_id, question.anchor))
         if number is None:
@@ -145,4 +168,4 @@ def questions_tie(
         if reading.start_anchor:
             url += "?" + urlencode({"from": reading.start_anchor, "to": reading.end_anchor})
         question.paragraph_number = number
-        question.paragraph_url = f"{url}#{question.anchor}"
+        question.paragraph_url = f"{url}#{question.anchor}"  # the reader keeps old ids

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
 from studygroups.library.models import Block, Section, reading_minutes_for
-from studygroups.library.reading import Part, document_parts
+from studygroups.library.reading import Part, anchors_current, document_parts
 
 from .forking import fork_changes
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
@@ -48,10 +48,11 @@ def units_with_content(curriculum: Curriculum) -> list[Unit]:
             Prefetch("questions", queryset=DiscussionQuestion.objects.order_by("order", "pk")),
         )
     )
+    readings = [r for unit in units for r in unit.readings.all()]
+    flag_removed_range_ends(readings)
     for unit in units:
         unit.curriculum = curriculum
         unit.warnings = unit_warnings(unit, curriculum.target_unit_minutes, unit.readings.all())
-    readings = [r for unit in units for r in unit.readings.all()]
     questions_tie([q for unit in units for q in unit.questions.all()], readings)
     return units
 
@@ -108,6 +109,7 @@ def unit_editor(unit: Unit) -> dict:
         len(questions),
     )
     paragraphs = reading_paragraphs(readings)
+    flag_removed_range_ends(readings)
     questions_tie(
         questions,
         readings,
@@ -214,3 +216,20 @@ def unit_packet(user, unit: Unit) -> dict:
             reading.last_number = numbered[-1].number if numbered else None
     questions_tie(data["questions"], data["readings"], numbers)
     return data
+
+
+def flag_removed_range_ends(readings) -> None:
+    """Set `reading.range_ends_removed` (["first"], ["last"], both or []) on ranged
+    readings whose first or last paragraph a text correction removed (a merged one still
+    counts as there, through its alias). Two queries, none when no reading has a range."""
+    state = anchors_current(
+        (r.document_id, a) for r in readings for a in (r.start_anchor, r.end_anchor)
+    )
+    for reading in readings:
+        ends = []
+        if reading.document_id and reading.start_anchor:
+            if state.get((reading.document_id, reading.start_anchor), "") is None:
+                ends.append("first")
+            if state.get((reading.document_id, reading.end_anchor), "") is None:
+                ends.append("last")
+        reading.range_ends_removed = ends

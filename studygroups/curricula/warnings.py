@@ -18,7 +18,8 @@ class Warning:
 
 
 def unit_warnings(unit: Unit, target_minutes: int, readings: Iterable[Reading]) -> list[Warning]:
-    """Needs `Unit.objects.with_totals()` and the unit's readings with their documents."""
+    """Needs `Unit.objects.with_totals()` and the unit's readings with their documents
+    (and `range_ends_removed` from `selectors.flag_removed_range_ends`, when set)."""
     warnings: list[Warning] = []
     minutes = reading_minutes_for(unit.required_words)
     if target_minutes and minutes > target_minutes:
@@ -35,6 +36,15 @@ def unit_warnings(unit: Unit, target_minutes: int, readings: Iterable[Reading]) 
         if reading.document_id is None:
             warnings.append(
                 Warning("missing", f"“{reading.document_title}” is no longer in the library.")
+            )
+        elif getattr(reading, "range_ends_removed", ()):
+            ends = " and ".join(reading.range_ends_removed)
+            warnings.append(
+                Warning(
+                    "range-removed",
+                    f"The {ends} paragraph of the range assigned in “{reading.document_title}” "
+                    "was removed when the text was corrected: choose the range again.",
+                )
             )
         elif reading.text_changed:
             warnings.append(

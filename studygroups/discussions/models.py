@@ -62,6 +62,14 @@ class PostQuerySet(models.QuerySet):
         """Neither deleted by the author nor hidden by a moderator."""
         return self.filter(deleted_at__isnull=True, hidden_at__isnull=True)
 
+    def detached(self):
+        """Posts whose passage is no longer in the text (replies included)."""
+        return self.filter(detached_at__isnull=False)
+
+    def general(self):
+        """Posts of the general discussion: on no paragraph and not detached from one."""
+        return self.filter(anchor="", detached_at__isnull=True)
+
     def for_display(self):
         return self.select_related("author", "question").in_display_order()
 
@@ -86,6 +94,22 @@ class Post(models.Model):
     quote = models.TextField(max_length=QUOTE_MAX, blank=True)
     quote_prefix = models.CharField(max_length=CONTEXT_CHARS * 2, blank=True)
     quote_suffix = models.CharField(max_length=CONTEXT_CHARS * 2, blank=True)
+    # Text-position selector: where the quote is in its paragraph's text (whitespace
+    # squashed, as `anchoring.locate_quote` reads it), updated when the text changes.
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    text_revision = models.PositiveIntegerField(
+        default=1, help_text="The document's text revision the post was written on."
+    )
+    detached_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its passage left the text; shown under “On passages no longer in "
+        "the text” until a moderator re-attaches it.",
+    )
+    detached_anchor = models.CharField(
+        max_length=40, blank=True, help_text="The paragraph it was on before it was detached."
+    )
     question = models.ForeignKey(
         "curricula.DiscussionQuestion",
         null=True,
@@ -141,6 +165,10 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_detached(self) -> bool:
+        return self.detached_at is not None
 
     @property
     def is_hidden(self) -> bool:

@@ -17,7 +17,7 @@ from studygroups.curricula.models import DiscussionQuestion
 from studygroups.groups.models import Group
 from studygroups.library.models import Document
 
-from .anchoring import block_for_anchor, locate_quote
+from .anchoring import block_for_anchor, locate_quote, quote_position
 from .models import (
     BODY_MAX,
     MAX_DEPTH,
@@ -87,9 +87,12 @@ def post_create(
     body = _validate_body(body)
     anchor = (anchor or "").strip()
     quote_suffix = ""
+    quote_start = quote_end = None
     if anchor:
         block = block_for_anchor(document, anchor)
+        anchor = block.anchor  # an old (merged) anchor names the paragraph it joined
         quote, quote_prefix, quote_suffix = locate_quote(block.text, quote, quote_prefix)
+        quote_start, quote_end = quote_position(block.text, quote, quote_prefix)
     elif quote:
         raise ValidationError({"quote": "A quotation needs the paragraph it comes from."})
     else:
@@ -111,6 +114,9 @@ def post_create(
         quote=quote,
         quote_prefix=quote_prefix,
         quote_suffix=quote_suffix,
+        quote_start=quote_start,
+        quote_end=quote_end,
+        text_revision=document.text_revision,
         question=question,
         idempotency_key=idempotency_key or uuid.uuid4(),
     )

@@ -98,6 +98,8 @@ class DiscussionPage(PageData):
     threads: list[Node]
     page_obj: Page
     following: bool
+    # Threads whose passage left the text ("On passages no longer in the text").
+    detached_threads: list[Node] = field(default_factory=list)
     display_depth: int = DISPLAY_DEPTH
 
 
@@ -137,12 +139,23 @@ def discussion_page(
     gate = answer_gate(user, discussion, group)
     posts = []
     if discussion is not None:
-        posts = Post.objects.filter(discussion=discussion, anchor="").for_display()
+        # One query: the general threads and the threads detached from a removed passage
+        # (both have no anchor); the detached ones go to their own section.
+        posts = list(Post.objects.filter(discussion=discussion, anchor="").for_display())
     roots = build_threads(
-        posts, gate=gate, seen_at=seen_at, user_id=user.pk, sort=sort, unread_only=unread_only
+        [p for p in posts if p.detached_at is None],
+        gate=gate,
+        seen_at=seen_at,
+        user_id=user.pk,
+        sort=sort,
+        unread_only=unread_only,
+    )
+    detached = build_threads(
+        [p for p in posts if p.detached_at is not None], gate=gate, seen_at=seen_at, user_id=user.pk
     )
     if discussion is not None:
         _with_actions(user, roots, discussion)
+        _with_actions(user, detached, discussion)
     by_question: dict[int, list[Node]] = {}
     general = []
     for node in roots:
@@ -178,6 +191,7 @@ def discussion_page(
         threads=page.object_list,
         page_obj=page,
         following=following,
+        detached_threads=detached,
     )
 
 
@@ -358,3 +372,22 @@ def notification_list(user) -> dict:
     for item in items:
         item.url = post_url(item.post)
     return {"items": items, "unread": sum(1 for i in items if i.read_at is None)}
+
+
+# ------------------------------------------------------------------ re-attaching
+
+
+@dataclass(frozen=True)
+class ParagraphChoice:
+    anchor: str
+    number: int
+    text: str
+
+
+def reattach_choices(document: Document) -> list[ParagraphChoice]:
+    """The document's numbered paragraphs, as the re-attach form lists them (2 queries)."""
+    return [
+        ParagraphChoice(item.anchor, item.number, item.block.text)
+        for part in document_parts(document)
+        for item in part.numbered()
+    ]

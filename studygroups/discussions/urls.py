@@ -44,9 +44,11 @@ urlpatterns = [
     path(doc + "follow/", views.follow, name="follow"),
     path(doc + "export.md", views.export_markdown, name="export_markdown"),
     path(doc + "export.json", views.export_json, name="export_json"),
+    path(doc + "annotations.jsonld", views.export_annotations, name="export_annotations"),
     path(post, views.post_detail, name="post"),
     path(post + "reply/", views.post_reply, name="post_reply"),
     path(post + "edit/", views.post_edit, name="post_edit"),
     path(post + "delete/", views.post_delete, name="post_delete"),
     path(post + "history/", views.post_history, name="post_history"),
+    path(post + "reattach/", views.post_reattach, name="post_reattach"),
 ]

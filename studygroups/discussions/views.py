@@ -15,8 +15,9 @@ from django_htmx.http import reswap, retarget
 
 from studygroups.core.htmx import render_page, wants_partial
 from studygroups.library.reading import document_parts
+from studygroups.library.selectors import anchor_resolve
 
-from . import access, export, fragments, posting, selectors
+from . import access, anchoring, export, fragments, posting, selectors
 from . import notifications as notifying
 from .access import refusals
 from .anchoring import locate_quote
@@ -30,7 +31,7 @@ from .forms import (
 from .models import Notification
 from .questions import questions_for
 from .rendering import preview_html
-from .rules import discussion_actions
+from .rules import can_moderate_post, discussion_actions
 from .selectors import post_url
 from .threads import SORTS
 
@@ -142,6 +143,9 @@ def _paragraph_context(request, ctx, anchor, *, form=None, preview="", quote_err
 @vary_on_headers("HX-Request")
 def paragraph(request, group_slug, document_slug, anchor):
     ctx = access.access_discussion(request.user, group_slug, document_slug)
+    moved_to = anchor_resolve(ctx.document, anchor)
+    if moved_to and moved_to != anchor:  # a merged paragraph's old anchor: its new home
+        return redirect("discussions:paragraph", group_slug, document_slug, moved_to)
     context = _paragraph_context(request, ctx, anchor)
     return render_page(request, "discussions/paragraph.html", context, partial="threads")
 
@@ -404,6 +408,32 @@ def export_json(request, group_slug, document_slug):
     return response
 
 
+@login_required
+@require_GET
+@refusals
+def export_annotations(request, group_slug, document_slug):
+    """The discussion as W3C Web Annotation JSON-LD, for other annotation tools."""
+    ctx = access.access_discussion_for_export(request.user, group_slug, document_slug)
+    if ctx.discussion is not None:
+        ctx.discussion.group, ctx.discussion.document = ctx.group, ctx.document
+    data = export.export_web_annotations(
+        group=ctx.group,
+        document=ctx.document,
+        discussion=ctx.discussion,
+        absolute=request.build_absolute_uri,
+        collection_id=request.build_absolute_uri(request.path),
+    )
+    response = JsonResponse(
+        data,
+        content_type=export.ANNO_MEDIA_TYPE,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{ctx.group.slug}-{ctx.document.slug}-annotations.jsonld"'
+    )
+    return response
+
+
 # ------------------------------------------------------------------ group-level pages
 
 
@@ -473,3 +503,46 @@ def _as_get(request):
 def notification_settings(request):
     """The old address of the e-mail settings, kept for bookmarks and old e-mails."""
     return redirect("notifications:settings", permanent=True)
+
+
+# ------------------------------------------------------------ passages left the text
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@refusals
+def post_reattach(request, group_slug, document_slug, post_id):
+    """A moderator puts a thread (usually one whose passage left the text) on a
+    paragraph. A plain form page: GET shows the paragraphs, POST moves the thread."""
+    post = access.access_post(request.user, group_slug, document_slug, post_id)
+    if not can_moderate_post(request.user, post):
+        raise access.Refused("Only the group's facilitators can re-attach posts.")
+    if post.parent_id is not None:
+        return redirect(
+            "discussions:post_reattach", group_slug, document_slug, post.root_id, permanent=False
+        )
+    document = post.discussion.document
+    error = ""
+    if request.method == "POST":
+        try:
+            root = anchoring.post_reattach(post=post, anchor=request.POST.get("anchor", ""))
+        except ValidationError:
+            error = "Choose one of the text's paragraphs."
+        else:
+            messages.success(request, "The post is back on a paragraph, with its replies.")
+            return redirect(post_url(root))
+    choices = selectors.reattach_choices(document)
+    suggested = anchoring.suggest_anchor(post, choices)
+    return render(
+        request,
+        "discussions/post_reattach.html",
+        {
+            "group": post.discussion.group,
+            "document": document,
+            "post": post,
+            "choices": choices,
+            "suggested": suggested,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -128,6 +128,9 @@ class Document(models.Model):
     text_changed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the text itself (not metadata) last changed."
     )
+    text_revision = models.PositiveIntegerField(
+        default=1, editable=False, help_text="1 for the first text, +1 on every correction."
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -289,3 +292,45 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.marker} {self.text[:60]}"
+
+
+class BlockAlias(models.Model):
+    """An anchor that no longer names a block of its own, and the block that now holds its
+    text (the paragraph it was merged into). Old links and stored anchors resolve here."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="block_aliases")
+    anchor = models.CharField(max_length=40)
+    target_anchor = models.CharField(max_length=40)
+    revision = models.PositiveIntegerField(help_text="The text revision that made the alias.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "anchor"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "anchor"], name="unique_block_alias"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.anchor} → {self.target_anchor}"
+
+
+class TextRevision(models.Model):
+    """One change of a document's text, and what it did to paragraphs and discussions.
+
+    `report` holds the paragraph alignment (kept, moved, edited, split, merged, removed,
+    added) and, once discussions have followed the text, what happened to posts."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    source_name = models.CharField(max_length=500, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_text_revision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} revision {self.number}"

@@ -16,6 +16,9 @@ from .models import Block, Document, Section
 class NumberedBlock:
     block: Block
     number: int | None
+    # Old anchors of paragraphs merged into this one: the reader keeps them as ids, so
+    # `#p-…` links written before the correction still land here.
+    aliases: list[str] = field(default_factory=list)
     is_list = False
 
     @property
@@ -99,13 +102,18 @@ class AssignedRange:
         return bool(self.anchors)
 
 
-def assigned_range(parts: list[Part], start: str, end: str) -> AssignedRange:
+def assigned_range(
+    parts: list[Part], start: str, end: str, aliases: dict[str, str] | None = None
+) -> AssignedRange:
     """Resolve `start`..`end` (inclusive) against the document's parts.
 
-    Empty anchors mean no range. Anchors that are not in the document, or an end before
-    the start, give an `error` in plain words and no range.
+    Empty anchors mean no range. An anchor of a paragraph merged into another (`aliases`,
+    old anchor -> anchor) names that paragraph. Anchors that are not in the document, or
+    an end before the start, give an `error` in plain words and no range.
     """
     start, end = (start or "").strip(), (end or "").strip()
+    if aliases:
+        start, end = aliases.get(start, start), aliases.get(end, end)
     if not start and not end:
         return AssignedRange()
     flat = [item for part in parts for item in part.numbered()]
@@ -126,7 +134,9 @@ def assigned_range(parts: list[Part], start: str, end: str) -> AssignedRange:
     )
 
 
-def paragraph_numbers(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
+def paragraph_numbers(
+    pairs: Iterable[tuple[int, str]], *, follow_aliases: bool = True
+) -> dict[tuple[int, str], int]:
     """Reader paragraph numbers for (document id, anchor) pairs, in one query (none for
     no pairs): the count of the document's non-heading blocks up to the anchor's block,
     which is how `document_parts` numbers them."""
@@ -149,4 +159,38 @@ def paragraph_numbers(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str],
         .annotate(number=Subquery(up_to))
         .values_list("document_id", "anchor", "number")
     )
-    return {(d, a): n for d, a, n in rows if (d, a) in pairs}
+    numbers = {(d, a): n for d, a, n in rows if (d, a) in pairs}
+    missing = pairs - numbers.keys()
+    if missing and follow_aliases:
+        # Anchors of paragraphs since merged into another: that paragraph's number
+        # (three more queries, only when such stale anchors are asked for).
+        moved = {pair: now for pair, now in anchors_current(missing).items() if now}
+        found = paragraph_numbers({(d, now) for (d, _), now in moved.items()}, follow_aliases=False)
+        for (d, anchor), now in moved.items():
+            if (d, now) in found:
+                numbers[(d, anchor)] = found[(d, now)]
+    return numbers
+
+
+def anchors_current(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str | None]:
+    """For (document id, anchor) pairs: the anchor of the block that holds it now (itself,
+    or through its alias the paragraph it was merged into), None when its paragraph was
+    removed. Two queries (none for no pairs)."""
+    from .models import BlockAlias
+
+    pairs = {(d, a) for d, a in pairs if d and a}
+    if not pairs:
+        return {}
+    documents, anchors = {d for d, _ in pairs}, {a for _, a in pairs}
+    present = set(
+        Block.objects.filter(document_id__in=documents, anchor__in=anchors).values_list(
+            "document_id", "anchor"
+        )
+    )
+    aliases = {
+        (d, a): target
+        for d, a, target in BlockAlias.objects.filter(
+            document_id__in=documents, anchor__in=anchors
+        ).values_list("document_id", "anchor", "target_anchor")
+    }
+    return {pair: pair[1] if pair in present else aliases.get(pair) for pair in pairs}

@@ -6,7 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404
 
 from .forms import LibraryFilterForm, language_name
-from .models import Author, Document, DocumentAuthor, Note, Section
+from .models import Author, Block, BlockAlias, Document, DocumentAuthor, Note, Section
 from .reading import AssignedRange, Part, assigned_range, document_parts
 
 PAGE_SIZE = 20
@@ -69,9 +69,18 @@ class Reader(PageData):
 
 
 def reader(document: Document) -> Reader:
-    """Four queries: authors, sections, blocks, notes."""
+    """Five queries: authors, sections, blocks, notes, old anchors of merged paragraphs."""
     authors = document_authors(document)
     parts = document_parts(document)
+    aliases: dict[str, list[str]] = {}
+    for anchor, target in BlockAlias.objects.filter(document=document).values_list(
+        "anchor", "target_anchor"
+    ):
+        aliases.setdefault(target, []).append(anchor)
+    if aliases:
+        for part in parts:
+            for item in part.numbered():
+                item.aliases = aliases.get(item.anchor, [])
     return Reader(
         document=document,
         authors=authors,
@@ -95,10 +104,49 @@ def library_reader(slug: str, *, start: str = "", end: str = "") -> LibraryReade
     if document is None:
         raise Http404("No such document.")
     base = reader(document)
-    assigned = assigned_range(base.parts, start, end)
+    moved = {
+        alias: item.anchor
+        for part in base.parts
+        for item in part.numbered()
+        for alias in item.aliases
+    }
+    assigned = assigned_range(base.parts, start, end, moved)
     return LibraryReader(
         **base.as_context(),
         language_name=language_name(document.language),
         assigned=assigned,
         highlight=assigned.anchors,
     )
+
+
+def anchor_resolve(document: Document, anchor: str) -> str | None:
+    """The anchor of the block `anchor` names now: itself, or the block a merged
+    paragraph joined (through its alias); None when it names nothing. One or two queries."""
+    if Block.objects.filter(document=document, anchor=anchor).exists():
+        return anchor
+    return (
+        BlockAlias.objects.filter(document=document, anchor=anchor)
+        .values_list("target_anchor", flat=True)
+        .first()
+    )
+
+
+def anchors_resolve(document_id: int, anchors) -> dict[str, str]:
+    """{stored anchor: the anchor that holds it now} for those that moved through a merge
+    (one query; anchors naming blocks are left out)."""
+    anchors = {a for a in anchors if a}
+    if not anchors:
+        return {}
+    return dict(
+        BlockAlias.objects.filter(document_id=document_id, anchor__in=anchors).values_list(
+            "anchor", "target_anchor"
+        )
+    )
+
+
+def document_history(slug: str) -> dict:
+    """A document and its text revisions, newest first (two queries). Http404 if none."""
+    document = Document.objects.filter(slug=slug).first()
+    if document is None:
+        raise Http404("No such document.")
+    return {"document": document, "revisions": list(document.revisions.order_by("-number"))}

@@ -7,7 +7,6 @@ anchors are always right.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -19,13 +18,16 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .alignment import Alignment, align
 from .models import (
     Author,
     Block,
+    BlockAlias,
     Document,
     DocumentAuthor,
     DocumentSource,
     Section,
+    TextRevision,
     Topic,
     count_words,
     reading_minutes_for,
@@ -70,14 +72,21 @@ class TextChange:
     added: int = 0
     removed: int = 0
     edited: int = 0
+    merged: int = 0
     sections_before: list[str] = field(default_factory=list)
     sections_after: list[str] = field(default_factory=list)
+    alignment: Alignment | None = None
+    revision: TextRevision | None = None  # the new revision, when the text changed
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.removed or self.edited) or (
-            self.sections_before != self.sections_after
-        )
+        return bool(
+            self.added
+            or self.removed
+            or self.edited
+            or self.merged
+            or (self.alignment and self.alignment.report.moved)
+        ) or (self.sections_before != self.sections_after)
 
 
 def normalized_text(texts: Iterable[str]) -> str:
@@ -261,7 +270,7 @@ class _StructureJob:
     document: Document
     sections: Sequence[SectionInput]
     counts: Sequence[int]  # the blocks' word counts, in order
-    reuse: dict[str, list[str]]  # normalized text -> anchors to keep (consumed in order)
+    anchors: Sequence[str] | None = None  # one per block, decided by the alignment
 
 
 def _write_structure(
@@ -269,10 +278,10 @@ def _write_structure(
     document: Document,
     sections: Sequence[SectionInput],
     counts: Sequence[int],
-    reuse: dict[str, list[str]],
+    anchors: Sequence[str] | None = None,
 ) -> None:
     """Write sections and blocks in two bulk inserts."""
-    _write_structures([_StructureJob(document, sections, counts, reuse)])
+    _write_structures([_StructureJob(document, sections, counts, anchors)])
 
 
 def _write_structures(jobs: Sequence[_StructureJob]) -> None:
@@ -300,17 +309,14 @@ def _write_structures(jobs: Sequence[_StructureJob]) -> None:
     Section.objects.bulk_create(headed)
     rows: list[tuple] = []
     for job, section_rows in planned:
-        # Anchors being reused are reserved first so a new block cannot take one.
-        taken_blocks = {anchor for anchors in job.reuse.values() for anchor in anchors}
+        taken_blocks: set[str] = set()
         order = 0
         for part, section in zip(job.sections, section_rows, strict=True):
             section_id = section.pk if section else None
             for item in part.blocks:
-                anchor = None
-                if job.reuse:
-                    kept = job.reuse.get(normalized_text([item.text]))
-                    anchor = kept.pop(0) if kept else None
-                if anchor is None:
+                if job.anchors is not None:
+                    anchor = job.anchors[order]
+                else:
                     anchor = _unique_anchor(item.text, "p", taken_blocks)
                 # The order of BLOCK_COLUMNS.
                 rows.append(
@@ -436,7 +442,7 @@ def documents_create(items: Sequence[NewDocument]) -> list[Document]:
             document.topics.add(topic_get_or_create(name=name))
     _write_structures(
         [
-            _StructureJob(document, item.sections, counts, {})
+            _StructureJob(document, item.sections, counts)
             for document, item, counts in zip(documents, items, counts_of, strict=True)
         ]
     )
@@ -482,12 +488,16 @@ def _source(*, document: Document, source: SourceInput, primary: bool) -> Docume
 
 
 @transaction.atomic
-def document_replace_text(*, document: Document, sections: Sequence[SectionInput]) -> TextChange:
+def document_replace_text(
+    *, document: Document, sections: Sequence[SectionInput], source_name: str = ""
+) -> TextChange:
     """Replace the text of a document, keeping the anchor of every paragraph that survives.
 
-    A paragraph keeps its anchor when its text is unchanged, or when it is the edited
-    version of an old paragraph at the same place in the sequence (difflib alignment,
-    similarity >= 0.6). Discussions and reading ranges that point at it stay attached.
+    Paragraph identity is decided by `alignment.align`: unchanged paragraphs keep their
+    anchor wherever they move, edited ones by fuzzy match, a split keeps it on its largest
+    part, a merge keeps the first anchor and records the others as `BlockAlias`es. A
+    changed text gets a new `TextRevision` holding the report; discussions follow it
+    through `TextChange.alignment` (see `discussions.anchoring.posts_follow_text`).
     """
     old_blocks = list(document.blocks.order_by("order").values_list("anchor", "text"))
     change = TextChange(
@@ -495,43 +505,42 @@ def document_replace_text(*, document: Document, sections: Sequence[SectionInput
         sections_after=[s.heading.strip() for s in sections if s.heading.strip()],
     )
     new_texts = [b.text for s in sections for b in s.blocks]
-    old_keys = [normalized_text([t]) for _, t in old_blocks]
-    new_keys = [normalized_text([t]) for t in new_texts]
-    reuse: dict[str, list[str]] = {}
-    matcher = difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            for offset in range(i2 - i1):
-                reuse.setdefault(new_keys[j1 + offset], []).append(old_blocks[i1 + offset][0])
-                change.kept += 1
-        elif tag == "replace":
-            pairs = min(i2 - i1, j2 - j1)
-            for offset in range(pairs):
-                old_key, new_key = old_keys[i1 + offset], new_keys[j1 + offset]
-                ratio = difflib.SequenceMatcher(a=old_key, b=new_key, autojunk=False).ratio()
-                if ratio >= 0.6:
-                    reuse.setdefault(new_key, []).append(old_blocks[i1 + offset][0])
-                    change.edited += 1
-                else:
-                    change.removed += 1
-                    change.added += 1
-            change.removed += (i2 - i1) - pairs
-            change.added += (j2 - j1) - pairs
-        elif tag == "delete":
-            change.removed += i2 - i1
-        elif tag == "insert":
-            change.added += j2 - j1
-    if not change.changed:
+    existing_aliases = dict(
+        BlockAlias.objects.filter(document=document).values_list("anchor", "target_anchor")
+    )
+    alignment = align(
+        old_blocks,
+        new_texts,
+        make_anchor=lambda text, taken: _unique_anchor(text, "p", taken),
+        reserved=set(existing_aliases),
+    )
+    report = alignment.report
+    change.alignment = alignment
+    change.kept = len(report.kept) + len(report.moved)
+    change.edited = len(report.edited)
+    change.removed = len(report.removed)
+    change.added = len(report.added) + sum(len(parts) for parts in report.split.values())
+    change.merged = len(report.merged)
+    text_differs = [t for _, t in old_blocks] != new_texts
+    if not (change.changed or text_differs):
         return change
     document.blocks.all().delete()
     document.sections.all().delete()
     counts = _block_counts(sections)
-    _write_structure(document=document, sections=sections, counts=counts, reuse=reuse)
+    _write_structure(document=document, sections=sections, counts=counts, anchors=alignment.anchors)
+    document.text_revision += 1
     document.text_changed_at = timezone.now()
     for name, value in _derived_from_inputs(sections, counts).items():
         setattr(document, name, value)
     derived_fields = ["word_count", "reading_minutes", "text_hash"]
-    document.save(update_fields=["text_changed_at", "updated_at", *derived_fields])
+    document.save(update_fields=["text_changed_at", "text_revision", "updated_at", *derived_fields])
+    _aliases_update(document=document, alignment=alignment, existing=existing_aliases)
+    change.revision = TextRevision.objects.create(
+        document=document,
+        number=document.text_revision,
+        source_name=source_name[:500],
+        report={"paragraphs": report.counts(), "detail": _report_detail(report)},
+    )
     return change
 
 
@@ -554,3 +563,41 @@ def document_set_notes(*, document: Document, notes: Sequence[NoteInput]) -> Non
             if note.text.strip()
         ]
     )
+
+
+def _report_detail(report) -> dict:
+    return {
+        "moved": report.moved,
+        "edited": report.edited,
+        "split": report.split,
+        "merged": report.merged,
+        "removed": report.removed,
+        "added": report.added,
+    }
+
+
+def _aliases_update(*, document: Document, alignment, existing: dict[str, str]) -> None:
+    """Record the merged anchors, and re-point older aliases whose target was merged in
+    turn, so an alias always names a block in one step."""
+    revision = document.text_revision
+    for anchor, target in existing.items():
+        final = alignment.aliases.get(target)
+        if final and final != target:
+            BlockAlias.objects.filter(document=document, anchor=anchor).update(target_anchor=final)
+    BlockAlias.objects.bulk_create(
+        [
+            BlockAlias(document=document, anchor=anchor, target_anchor=target, revision=revision)
+            for anchor, target in alignment.aliases.items()
+            if anchor not in existing
+        ]
+    )
+
+
+def document_text_revision_record(*, revision: TextRevision, discussions: dict) -> TextRevision:
+    """Add what discussions did after a text change to the revision's report (called by
+    the app that moved them; the library knows nothing of discussions)."""
+    report = dict(revision.report)
+    report["discussions"] = discussions
+    revision.report = report
+    revision.save(update_fields=["report"])
+    return revision

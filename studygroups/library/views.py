@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -22,4 +23,14 @@ def document_detail(request, slug):
     )
     if page.assigned.error:
         messages.warning(request, page.assigned.error)
-    return render(request, "library/document_detail.html", page.as_context())
+    context = page.as_context() | {"can_see_history": request.user.is_staff}
+    return render(request, "library/document_detail.html", context)
+
+
+@require_GET
+def document_history(request, slug):
+    """Staff only: each revision of the text and what it did to paragraphs and
+    discussions. Others get the same 404 as for a missing document."""
+    if not request.user.is_staff:
+        raise Http404("No such document.")
+    return render(request, "library/document_history.html", selectors.document_history(slug))

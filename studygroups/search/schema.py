@@ -426,16 +426,47 @@ def missing_triggers(connection: BaseDatabaseWrapper) -> set[str]:
     return set()
 
 
-def ensure_after_migrate(sender, using="default", **kwargs) -> None:
-    """post_migrate: put back triggers a table rebuild dropped, then re-index, since
-    writes made between the rebuild and now were not followed."""
-    from django.db import connections
+SQLITE_DEPENDENTS = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS] + [
+    "DROP VIEW IF EXISTS search_live_post",
+]
+
+
+def _installed(connection: BaseDatabaseWrapper) -> bool:
     from django.db.migrations.recorder import MigrationRecorder
 
-    connection = connections[using]
     recorder = MigrationRecorder(connection)
-    if not recorder.has_table() or not recorder.migration_qs.filter(app="search").exists():
-        return  # the index does not exist yet (or was unapplied): nothing to repair
-    if missing_triggers(connection):
+    return recorder.has_table() and recorder.migration_qs.filter(app="search").exists()
+
+
+def detach(connection: BaseDatabaseWrapper) -> None:
+    """SQLite only: drop the view and the triggers that name other apps' tables. SQLite
+    checks every view and trigger when Django rebuilds a table (copy, drop, rename), and
+    one naming the dropped table fails the rename; `ensure_after_migrate` puts them back."""
+    if connection.vendor == "sqlite" and _installed(connection):
+        with connection.cursor() as cursor:
+            for sql in SQLITE_DEPENDENTS:
+                cursor.execute(sql)
+
+
+def detach_before_migrate(sender, using="default", plan=None, **kwargs) -> None:
+    """pre_migrate: only when there is something to migrate, so a no-op `migrate` does
+    not re-index the whole library."""
+    from django.db import connections
+
+    if plan:
+        detach(connections[using])
+
+
+def ensure(connection: BaseDatabaseWrapper) -> None:
+    """Put back what a table rebuild (or `detach`) removed, then re-index, since writes
+    made in between were not followed."""
+    if _installed(connection) and missing_triggers(connection):
         install(connection)
         rebuild(connection)
+
+
+def ensure_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate: put back triggers a table rebuild dropped, then re-index."""
+    from django.db import connections
+
+    ensure(connections[using])

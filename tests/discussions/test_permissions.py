@@ -32,6 +32,8 @@ GROUP_URLS = {
     "follow",
     "export_markdown",
     "export_json",
+    "export_annotations",
+    "post_reattach",
     "group",
     "member",
 }
@@ -49,7 +51,8 @@ READS = {"document", "paragraph", "post", "group", "member"}
 MEMBER_WRITES = {"post_reply", "post_report", "post_create", "follow"}
 MODERATOR = {"post_history", "post_hide", "post_unhide", "lock", "queue", "report_resolve"}
 MODERATOR |= {"post_remove"}
-ORGANIZER_ONLY = {"export_markdown", "export_json"}
+ORGANIZER_ONLY = {"export_markdown", "export_json", "export_annotations"}
+MODERATOR |= {"post_reattach"}
 AUTHOR = {"post_edit", "post_delete"}
 
 
@@ -92,6 +95,7 @@ def url_for(name, info, document):
         "lock": d,
         "export_markdown": d,
         "export_json": d,
+        "export_annotations": d,
         "paragraph": {**d, "anchor": p.anchor},
         "group": g,
         "member": {**g, "user_id": info["author"].pk},
@@ -151,6 +155,7 @@ def test_walk_urlconf(client, world, document, visibility, role, htmx):
                 "post_history",
                 "export_markdown",
                 "export_json",
+                "export_annotations",
                 "queue",
                 "post_edit",
                 "post_reply",
