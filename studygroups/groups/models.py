@@ -187,6 +187,12 @@ class Session(models.Model):
     sequence = models.PositiveIntegerField(
         default=0, help_text="iCalendar SEQUENCE: bumped on every reschedule or cancellation."
     )
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many places there are. Past it, members who answer “going” wait in "
+        "line for a freed place. Leave empty for no limit.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -207,6 +213,11 @@ class Session(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("groups:session", kwargs={"slug": self.group.slug, "session_id": self.pk})
+
+    @property
+    def takes_answers(self) -> bool:
+        """Only a session still to be held takes RSVPs."""
+        return self.state == self.State.SCHEDULED
 
 
 class Invitation(models.Model):
@@ -286,15 +297,27 @@ class RSVP(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_rsvps"
     )
     answer = models.CharField(max_length=10, choices=Answer.choices)
+    # "Going" past the session's capacity: waiting in line, in order of `going_since`.
+    waitlisted = models.BooleanField(default=False)
+    going_since = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session", "user"], name="unique_session_rsvp")
+            models.UniqueConstraint(fields=["session", "user"], name="unique_session_rsvp"),
+            models.CheckConstraint(
+                condition=Q(waitlisted=False) | Q(answer="going"),
+                name="rsvp_waitlist_only_going",
+            ),
         ]
+        indexes = [models.Index(fields=["session", "waitlisted", "going_since"])]
 
     def __str__(self) -> str:
         return f"{self.user} {self.answer} {self.session}"
+
+    @property
+    def has_place(self) -> bool:
+        return self.answer == self.Answer.GOING and not self.waitlisted
 
 
 class Attendance(models.Model):
@@ -469,6 +492,7 @@ class GroupActivity(models.Model):
         SESSION_ADDED = "session_added", "New session"
         SESSION_CHANGED = "session_changed", "Session changed"
         SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+        PLACE_FREED = "place_freed", "Place at a session"
         MEMBER_JOINED = "member_joined", "New member"
         GROUP_CREATED = "group_created", "Group created"
 

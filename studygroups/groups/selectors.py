@@ -220,12 +220,25 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
     can_manage = bool(is_organizer(user, group))
     read = set()
     rsvp = ""
+    waiting_position = None
     if is_member:
         read = {p.key for p in ReadingProgress.objects.filter(session=session, user=user)}
-        rsvp = (
-            RSVP.objects.filter(session=session, user=user).values_list("answer", flat=True).first()
-            or ""
-        )
+        mine = RSVP.objects.filter(session=session, user=user).first()
+        if mine is not None:
+            rsvp = mine.answer
+            if mine.waitlisted:
+                waiting_position = (
+                    RSVP.objects.filter(
+                        session=session, waitlisted=True, going_since__lt=mine.going_since
+                    ).count()
+                    + 1
+                )
+    places_left = None
+    if session.capacity is not None:
+        taken = RSVP.objects.filter(
+            session=session, answer=RSVP.Answer.GOING, waitlisted=False
+        ).count()
+        places_left = max(session.capacity - taken, 0)
     context = {
         "group": group,
         "session": session,
@@ -239,6 +252,9 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
         "minutes": total_minutes(items),
         "read": read,
         "rsvp": rsvp,
+        "waiting_position": waiting_position,
+        "places_left": places_left,
+        "takes_answers": session.takes_answers,
         "answers": RSVP.Answer.choices,
         "is_past": session.starts_at <= now,
         # The Manage box and what it offers; the services refuse the same cases.
@@ -256,7 +272,14 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
 def _facilitator_data(session: Session, items) -> dict:
     group = session.group
     counts = dict(
-        RSVP.objects.filter(session=session).values_list("answer").annotate(n=Count("pk"))
+        RSVP.objects.filter(session=session, waitlisted=False)
+        .values_list("answer")
+        .annotate(n=Count("pk"))
+    )
+    waiting = list(
+        RSVP.objects.filter(session=session, waitlisted=True)
+        .select_related("user")
+        .order_by("going_since", "pk")
     )
     visible = ReadingProgress.objects.filter(
         session=session,
@@ -279,7 +302,9 @@ def _facilitator_data(session: Session, items) -> dict:
         Attendance.objects.filter(session=session, present=True).values_list("user_id", flat=True)
     )
     return {
-        "rsvp_counts": [(label, counts.get(value, 0)) for value, label in RSVP.Answer.choices],
+        "rsvp_counts": [(label, counts.get(value, 0)) for value, label in RSVP.Answer.choices]
+        + ([("Waiting for a place", len(waiting))] if waiting or session.capacity else []),
+        "waiting": waiting,
         "progress_rows": [(item, by_key.get(item.key, 0)) for item in items],
         "attendance": [(m, m.user_id in present) for m in members],
         "member_count": len(members),
@@ -298,6 +323,14 @@ def session_for_calendar(session: Session) -> Session:
     """The session (from `access_session`) with what its calendar entry lists."""
     prefetch_related_objects([session], *session_prefetches())
     return session
+
+
+def calendar_answers(user, sessions) -> dict[int, RSVP]:
+    """The user's RSVP for each of `sessions`, by session id (one query)."""
+    if not user or not user.is_authenticated:
+        return {}
+    ids = [session.pk for session in sessions]
+    return {r.session_id: r for r in RSVP.objects.filter(user=user, session_id__in=ids)}
 
 
 def calendar_feed(token: str) -> tuple[CalendarFeedToken, list[Session]] | None:

@@ -45,7 +45,12 @@ from .forms import (
 )
 from .models import Group, Membership, NotificationPreference
 from .readings import paragraph_options
-from .rules import can_see_meeting_link, invitation_hides_group, membership_for
+from .rules import (
+    can_see_meeting_link,
+    invitation_hides_group,
+    is_active_member,
+    membership_for,
+)
 
 PENDING_INVITATION = "groups_pending_invitation"
 
@@ -635,11 +640,13 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 def session_ics(request, slug, session_id):
     session = selectors.session_for_calendar(access_session(request.user, slug, session_id))
     group = session.group
+    is_member = bool(is_active_member(request.user, group))
     body = build_calendar(
         [session],
         name=group.name,
         include_link=bool(can_see_meeting_link(request.user, group)),
         viewer=request.user,
+        answers=selectors.calendar_answers(request.user, [session]) if is_member else None,
     )
     return _ics_response(body, f"{session.group.slug}-{session.pk}.ics")
 
@@ -650,8 +657,15 @@ def calendar_feed(request, token):
     if found is None:
         raise Http404("No such calendar.")
     feed, sessions = found
+    sessions = list(sessions)
     name = feed.group.name if feed.group_id else "My study groups"
-    body = build_calendar(sessions, name=name, include_link=True, viewer=feed.user)
+    body = build_calendar(
+        sessions,
+        name=name,
+        include_link=True,
+        viewer=feed.user,
+        answers=selectors.calendar_answers(feed.user, sessions),
+    )
     return _ics_response(body, "study-groups.ics")
 
 
