@@ -313,6 +313,18 @@ class MemberActionForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices, required=False)
 
 
+class MinutesForm(forms.Form):
+    body = forms.CharField(
+        label="Minutes",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Markdown. To cite the text, write ¶ 14 (paragraph 14 of the first "
+        "reading that has one, numbered as in the reader and the printed packet), "
+        "¶ 14 of [Title] for another reading, or quote a passage of three words or more "
+        "in quotation marks: each becomes a link to its paragraph.",
+    )
+
+
 class RSVPForm(forms.Form):
     answer = forms.ChoiceField(choices=RSVP.Answer.choices)
 

@@ -493,6 +493,7 @@ class GroupActivity(models.Model):
         SESSION_CHANGED = "session_changed", "Session changed"
         SESSION_CANCELLED = "session_cancelled", "Session cancelled"
         PLACE_FREED = "place_freed", "Place at a session"
+        MINUTES = "minutes", "Minutes"
         MEMBER_JOINED = "member_joined", "New member"
         GROUP_CREATED = "group_created", "Group created"
 
@@ -510,3 +511,46 @@ class GroupActivity(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SessionMinutes(models.Model):
+    """What happened at a session, written after it by a facilitator. The Markdown is kept
+    as written; its citations of the readings (`¶ 14`, a quoted passage) are resolved when
+    it is saved and stored by paragraph anchor (`MinutesCitation`), so they keep pointing
+    at their paragraph when the text is corrected and its numbers shift."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="minutes")
+    body = models.TextField(max_length=20_000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.session}"
+
+
+class MinutesCitation(models.Model):
+    """One resolved citation in minutes: the `position`-th citation written in the body
+    points at the paragraph `anchor` of `document`."""
+
+    minutes = models.ForeignKey(SessionMinutes, on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveIntegerField()
+    document = models.ForeignKey(
+        "library.Document", on_delete=models.CASCADE, related_name="minutes_citations"
+    )
+    anchor = models.CharField(max_length=40)
+    quote = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["minutes", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "position"], name="unique_minutes_citation_position"
+            )
+        ]
+        indexes = [models.Index(fields=["document", "anchor"])]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} cites {self.anchor}"

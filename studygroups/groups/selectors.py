@@ -4,13 +4,14 @@ carry the viewer's membership), and answers with a dict of page data and flags."
 
 import datetime as dt
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from studygroups.curricula.models import Curriculum
 from studygroups.curricula.rules import prime as prime_curriculum
 from studygroups.library.models import Document
 
+from .minutes import citation_numbers, minutes_html
 from .models import (
     RSVP,
     Attendance,
@@ -19,8 +20,10 @@ from .models import (
     GroupActivity,
     Invitation,
     Membership,
+    MinutesCitation,
     ReadingProgress,
     Session,
+    SessionMinutes,
 )
 from .readings import (
     has_hidden_units,
@@ -263,10 +266,29 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
         and session.state == Session.State.SCHEDULED
         and session.starts_at <= now,
         "can_cancel": can_manage and session.state != Session.State.CANCELLED,
+        "can_write_minutes": can_facilitate
+        and session.state != Session.State.CANCELLED
+        and session.starts_at <= now,
+        "minutes_html": session_minutes_html(session),
     }
     if can_facilitate:
         context.update(_facilitator_data(session, items))
     return context
+
+
+def session_minutes_html(session: Session) -> str:
+    """The session's minutes as HTML with live citation links, or "" (three queries)."""
+    minutes = (
+        SessionMinutes.objects.filter(session=session)
+        .prefetch_related(
+            Prefetch("citations", queryset=MinutesCitation.objects.select_related("document"))
+        )
+        .first()
+    )
+    if minutes is None:
+        return ""
+    numbers = citation_numbers([minutes])
+    return minutes_html(minutes, group_slug=session.group.slug, numbers=numbers)
 
 
 def _facilitator_data(session: Session, items) -> dict:

@@ -17,7 +17,7 @@ from django_htmx.http import reswap, retarget
 from studygroups.core.htmx import render_page, wants_partial
 from studygroups.library.models import reading_minutes_for
 
-from . import feeds, roster, selectors, services, sessions
+from . import feeds, minutes, roster, selectors, services, sessions
 from .access import (
     access_group,
     access_group_as_member,
@@ -36,6 +36,7 @@ from .forms import (
     InvitationForm,
     LibrarySearchForm,
     MemberActionForm,
+    MinutesForm,
     PreferenceForm,
     ReadingChoiceForm,
     RSVPForm,
@@ -43,7 +44,7 @@ from .forms import (
     SessionForm,
     document_from_address,
 )
-from .models import Group, Membership, NotificationPreference
+from .models import Group, Membership, NotificationPreference, SessionMinutes
 from .readings import paragraph_options
 from .rules import (
     can_see_meeting_link,
@@ -394,6 +395,35 @@ def session_held(request, slug, session_id):
     else:
         messages.success(request, "Marked as held.")
     return redirect(session)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_minutes(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="facilitator")
+    existing = SessionMinutes.objects.filter(session=session).first()
+    form = MinutesForm(request.POST or None, initial={"body": existing.body if existing else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, missed = minutes.minutes_write(
+                session=session, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            note = (
+                f" {missed} citation{'s' if missed != 1 else ''} did not match a paragraph of "
+                "the readings and stay plain text."
+                if missed
+                else ""
+            )
+            messages.success(request, "Minutes saved." + note)
+            return redirect(session.get_absolute_url() + "#minutes")
+    return render(
+        request,
+        "groups/session_minutes_form.html",
+        {"form": form, "group": session.group, "session": session, "existing": existing},
+    )
 
 
 @login_required
