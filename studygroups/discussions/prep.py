@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from studygroups.groups import emails as group_emails
-from studygroups.groups.models import Membership, ReadingProgress, Session
+from studygroups.groups.models import Membership, MinutesCitation, ReadingProgress, Session
 from studygroups.groups.readings import ReadingItem, session_prefetches, with_range_labels
 from studygroups.groups.reminders import reminder_claim
 from studygroups.groups.rules import series_shown_to_members
@@ -250,3 +250,74 @@ def prep_sheets_send(*, now: dt.datetime | None = None) -> int:
                 continue
             sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class CitedParagraph:
+    number: int | None
+    url: str
+
+
+@dataclass(frozen=True)
+class MinutesCiting:
+    session_title: str
+    starts_at: dt.datetime
+    url: str
+    paragraphs: list[CitedParagraph]
+
+
+def minutes_citing(group, document) -> list[MinutesCiting]:
+    """The group's session minutes that cite paragraphs of `document`, newest first, with
+    the paragraphs' current numbers (two queries)."""
+    citations = list(
+        MinutesCitation.objects.filter(minutes__session__group=group, document=document)
+        .select_related("minutes__session")
+        .order_by("-minutes__session__starts_at", "minutes_id", "position")
+    )
+    numbers = paragraph_numbers((c.document_id, c.anchor) for c in citations)
+    by_minutes: dict[int, MinutesCiting] = {}
+    for c in citations:
+        session = c.minutes.session
+        entry = by_minutes.setdefault(
+            c.minutes_id,
+            MinutesCiting(
+                session_title=session.title,
+                starts_at=session.starts_at,
+                url=reverse("groups:session", args=[group.slug, session.pk]) + "#minutes",
+                paragraphs=[],
+            ),
+        )
+        url = reverse("discussions:paragraph", args=[group.slug, document.slug, c.anchor])
+        if all(p.url != url for p in entry.paragraphs):
+            entry.paragraphs.append(
+                CitedParagraph(number=numbers.get((c.document_id, c.anchor)), url=url)
+            )
+    return list(by_minutes.values())
+
+
+def catch_up(session: Session, *, show_units: bool = True) -> dict:
+    """The catch-up page of a session (from `access_session` as a member): its minutes,
+    the sheet's highlights (most discussed paragraphs, questions still open, threads
+    waiting for a reply) and the posts written since the session started. Members'
+    reading progress is left out: it is for facilitators."""
+    from studygroups.groups.selectors import session_minutes_html
+
+    sheet = prep_sheet(session, show_units=show_units)
+    document_ids = {row.item.document_id for row in sheet.readings if row.item.document_id}
+    since = (
+        Post.objects.live()
+        .filter(
+            discussion__group=session.group,
+            discussion__document_id__in=document_ids,
+            created_at__gte=session.starts_at,
+        )
+        .select_related("author", "discussion__group", "discussion__document")
+    )
+    return {
+        "session": session,
+        "group": session.group,
+        "minutes_html": session_minutes_html(session),
+        "sheet": sheet,
+        "posts_since_count": since.count(),
+        "posts_since": [_line(p) for p in since.order_by("-created_at", "-pk")[:NEW_POSTS]],
+    }

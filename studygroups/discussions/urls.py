@@ -40,6 +40,11 @@ urlpatterns = [
         session_views.session_prep,
         name="session_prep",
     ),
+    path(
+        "<slug:group_slug>/sessions/<discussions_id:session_id>/catch-up/",
+        session_views.session_catch_up,
+        name="session_catch_up",
+    ),
     path(doc, views.document, name="document"),
     path(doc + "p/<str:anchor>/", views.paragraph, name="paragraph"),
     path(doc + "posts/", views.post_create, name="post_create"),

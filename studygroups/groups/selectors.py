@@ -4,7 +4,7 @@ carry the viewer's membership), and answers with a dict of page data and flags."
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from studygroups.curricula.models import Curriculum
@@ -49,6 +49,8 @@ DASHBOARD_ACTIVITY = 12
 GROUP_UPCOMING = 20
 GROUP_PAST = 10
 FEED_DAYS_BACK = 90
+DASHBOARD_CATCH_UP = 3
+CATCH_UP_DAYS = 30
 
 
 def group_directory(user) -> dict:
@@ -112,10 +114,33 @@ def dashboard(user, *, pending_token: str | None = None, now: dt.datetime | None
         .select_related("group", "session__group")
         .order_by("-created_at", "-pk")[:DASHBOARD_ACTIVITY]
     )
+    catch_up = list(
+        Session.objects.filter(
+            group_id__in=group_ids,
+            starts_at__lt=now,
+            starts_at__gte=now - dt.timedelta(days=CATCH_UP_DAYS),
+        )
+        .exclude(state=Session.State.CANCELLED)
+        .annotate(
+            answered=Exists(RSVP.objects.filter(session=OuterRef("pk"), user=user)),
+            absent=Exists(
+                Attendance.objects.filter(session=OuterRef("pk"), user=user, present=False)
+            ),
+        )
+        .filter(Q(answered=False) | Q(absent=True))
+        .select_related("group")
+        .order_by("-starts_at")[:DASHBOARD_CATCH_UP]
+    )
     pending = None
     if pending_token:
         pending = Invitation.objects.select_related("group").filter(token=pending_token).first()
-    return {"memberships": memberships, "rows": rows, "activity": activity, "pending": pending}
+    return {
+        "memberships": memberships,
+        "rows": rows,
+        "activity": activity,
+        "pending": pending,
+        "catch_up": catch_up,
+    }
 
 
 def _series_shown(user, memberships, groups) -> dict[int | None, bool]:
@@ -147,7 +172,11 @@ def group_page(user, group: Group, *, now: dt.datetime | None = None) -> dict:
     membership = membership_for(user, group)
     base = group.sessions.select_related("group").prefetch_related(*session_prefetches())
     upcoming = list(base.upcoming(now)[:GROUP_UPCOMING])
-    past = list(base.past(now)[:GROUP_PAST])
+    past = list(
+        base.past(now).annotate(
+            has_minutes=Exists(SessionMinutes.objects.filter(session=OuterRef("pk")))
+        )[:GROUP_PAST]
+    )
     show_series = bool(can_see_series(user, group))
     show_members = bool(can_see_members(user, group))
     members = []
@@ -236,6 +265,11 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
                     ).count()
                     + 1
                 )
+    # A member who was marked absent, or never answered, is offered the catch-up page.
+    missed = False
+    if is_member and session.starts_at <= now and session.state != Session.State.CANCELLED:
+        absent = Attendance.objects.filter(session=session, user=user, present=False).exists()
+        missed = absent or not rsvp
     places_left = None
     if session.capacity is not None:
         taken = RSVP.objects.filter(
@@ -256,6 +290,7 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
         "read": read,
         "rsvp": rsvp,
         "waiting_position": waiting_position,
+        "missed": missed,
         "places_left": places_left,
         "takes_answers": session.takes_answers,
         "answers": RSVP.Answer.choices,

@@ -54,7 +54,7 @@ MODERATOR |= {"post_remove"}
 ORGANIZER_ONLY = {"export_markdown", "export_json"}
 AUTHOR = {"post_edit", "post_delete"}
 # Session pages that read the discussion; their permissions: tests/discussions/test_session_prep.py
-SESSION_URLS = {"session_prep"}
+SESSION_URLS = {"session_prep", "session_catch_up"}
 
 
 def test_every_url_is_covered():

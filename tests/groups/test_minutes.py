@@ -120,3 +120,21 @@ def test_only_facilitators_write_and_not_before_the_session(client, held, member
     Session.objects.filter(pk=session.pk).update(state=Session.State.CANCELLED)
     response = client.post(url, {"body": "x"})
     assert "cancelled session has no minutes" in response.content.decode()
+
+
+def test_minutes_show_in_history_and_in_the_cited_discussion(
+    client, held, organizer, member, private_group
+):
+    session, first, _ = held
+    a1 = _anchors(first)
+    minutes_write(session=session, author=organizer, body="About ¶ 2 and ¶ 2 again, and ¶ 4.")
+    client.force_login(member)
+    group_page = client.get(private_group.get_absolute_url()).content.decode()
+    assert f'{session.get_absolute_url()}#minutes">Minutes</a>' in group_page
+    page = client.get(
+        reverse("discussions:document", args=[private_group.slug, first.slug])
+    ).content.decode()
+    assert "Session minutes that cite this text" in page
+    assert f"{session.get_absolute_url()}#minutes" in page
+    assert f'href="{_paragraph_url(private_group, first, a1[1])}">¶ 2</a>' in page
+    assert f'href="{_paragraph_url(private_group, first, a1[3])}">¶ 4</a>' in page
