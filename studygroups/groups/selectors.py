@@ -116,7 +116,7 @@ def dashboard(user, *, pending_token: str | None = None, now: dt.datetime | None
     )
     catch_up = list(
         Session.objects.filter(
-            group_id__in=group_ids,
+            group_id__in=[m.group_id for m in memberships if not m.can_facilitate],
             starts_at__lt=now,
             starts_at__gte=now - dt.timedelta(days=CATCH_UP_DAYS),
         )
@@ -265,9 +265,15 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
                     ).count()
                     + 1
                 )
-    # A member who was marked absent, or never answered, is offered the catch-up page.
+    # A member who was marked absent, or never answered, is offered the catch-up page
+    # (not the facilitators, who ran it).
     missed = False
-    if is_member and session.starts_at <= now and session.state != Session.State.CANCELLED:
+    if (
+        is_member
+        and not can_facilitate
+        and session.starts_at <= now
+        and session.state != Session.State.CANCELLED
+    ):
         absent = Attendance.objects.filter(session=session, user=user, present=False).exists()
         missed = absent or not rsvp
     places_left = None
