@@ -63,5 +63,5 @@ def test_catch_up_queries_are_constant(client, missed, django_assert_max_num_que
     minutes_write(session=session, author=organizer, body="¶ 1, ¶ 2, ¶ 3.")
     client.force_login(absent)
     url = reverse("discussions:session_catch_up", args=[group.slug, session.pk])
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(21):
         assert client.get(url).status_code == 200

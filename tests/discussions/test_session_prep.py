@@ -115,7 +115,7 @@ def test_prep_sheet_queries_are_constant(client, django_assert_max_num_queries, 
             reply(root, bob)
     client.force_login(organizer)
     url = reverse("discussions:session_prep", args=[group.slug, session.pk])
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(17):
         assert client.get(url).status_code == 200
 
 

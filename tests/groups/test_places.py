@@ -184,15 +184,14 @@ def test_feed_gives_the_owners_answer_as_partstat(client, private_group, member)
 def test_capacity_is_set_on_the_form(client, private_group, organizer):
     session = make_session(private_group)
     client.force_login(organizer)
-    local = session.starts_at.astimezone(private_group.tz)
-    end = session.ends_at.astimezone(private_group.tz)
+    day = session.starts_at.astimezone(private_group.tz).date() + dt.timedelta(days=1)
     response = client.post(
         reverse("groups:session_edit", args=[private_group.slug, session.pk]),
         {
             "title": session.title,
-            "date": local.date().isoformat(),
-            "start_time": local.strftime("%H:%M"),
-            "end_time": end.strftime("%H:%M"),
+            "date": day.isoformat(),
+            "start_time": "10:00",
+            "end_time": "11:30",
             "capacity": "12",
         },
     )
