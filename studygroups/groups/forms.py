@@ -318,10 +318,8 @@ class MinutesForm(forms.Form):
         label="Minutes",
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="Markdown. To cite the text, write ¶ 14 (paragraph 14 of the first "
-        "reading that has one, numbered as in the reader and the printed packet), "
-        "¶ 14 of [Title] for another reading, or quote a passage of three words or more "
-        "in quotation marks: each becomes a link to its paragraph.",
+        help_text="Markdown. ¶ 14, ¶ 14 of [Title] and passages quoted in quotation marks "
+        "become links to their paragraphs (see “How to cite the text” below).",
     )
 
 
