@@ -159,10 +159,12 @@ def add_member(
     *,
     role: str = Membership.Role.MEMBER,
     state: str = Membership.State.ACTIVE,
+    **user_fields,
 ) -> Membership:
-    """`user` (a new verified user unless given) joins `group`; returns the Membership
-    (`.user` is the person)."""
-    return MembershipFactory(group=group, user=user or verified_user(), role=role, state=state)
+    """`user` (a new verified user with `user_fields`, unless given) joins `group`; returns
+    the Membership (`.user` is the person)."""
+    user = user or verified_user(**user_fields)
+    return MembershipFactory(group=group, user=user, role=role, state=state)
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

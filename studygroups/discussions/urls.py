@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from studygroups.notifications import views as notification_views
 
-from . import views
+from . import session_views, views
 
 app_name = "discussions"
 
@@ -38,6 +38,16 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("<slug:group_slug>/", views.group_index, name="group"),
     path("<slug:group_slug>/members/<discussions_id:user_id>/", views.member, name="member"),
+    path(
+        "<slug:group_slug>/sessions/<discussions_id:session_id>/prep/",
+        session_views.session_prep,
+        name="session_prep",
+    ),
+    path(
+        "<slug:group_slug>/sessions/<discussions_id:session_id>/catch-up/",
+        session_views.session_catch_up,
+        name="session_catch_up",
+    ),
     path(doc, views.document, name="document"),
     path(doc + "p/<str:anchor>/", views.paragraph, name="paragraph"),
     path(doc + "posts/", views.post_create, name="post_create"),

@@ -29,6 +29,7 @@ from .forms import (
     PostForm,
 )
 from .models import Notification
+from .prep import minutes_citing
 from .questions import questions_for
 from .rendering import preview_html
 from .rules import can_moderate_post, discussion_actions
@@ -118,6 +119,7 @@ def document(request, group_slug, document_slug):
         # htmx asks for the discussion alone; the whole page adds the text.
         context |= selectors.discussion_reader(request.user, ctx, seen_at=seen_at).as_context()
         context |= READER_MARGIN
+    context["minutes_citing"] = minutes_citing(ctx.group, ctx.document)
     return render_page(request, "discussions/document.html", context, partial="discussion")
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
-from .models import Session
+from .models import RSVP, Session
 from .readings import session_readings
 from .rules import can_see_series
 
@@ -30,12 +30,36 @@ def _description(session: Session, *, show_units: bool) -> str:
     return "\n".join(lines)
 
 
-def build_calendar(sessions, *, name: str, include_link: bool, viewer) -> bytes:
+def partstat(rsvp: RSVP | None) -> str:
+    """The attendee's iCalendar PARTSTAT for an answer. Waiting for a place is not yet a
+    yes, so it is TENTATIVE, like "maybe"."""
+    if rsvp is None:
+        return "NEEDS-ACTION"
+    if rsvp.answer == RSVP.Answer.GOING:
+        return "TENTATIVE" if rsvp.waitlisted else "ACCEPTED"
+    if rsvp.answer == RSVP.Answer.MAYBE:
+        return "TENTATIVE"
+    return "DECLINED"
+
+
+def _attendee(user, rsvp: RSVP | None) -> vCalAddress:
+    attendee = vCalAddress(f"mailto:{user.email}")
+    attendee.params["cn"] = user.public_name
+    attendee.params["role"] = "REQ-PARTICIPANT"
+    attendee.params["partstat"] = partstat(rsvp)
+    return attendee
+
+
+def build_calendar(
+    sessions, *, name: str, include_link: bool, viewer, answers: dict | None = None
+) -> bytes:
     """Sessions must have `group__curriculum` selected and `session_prefetches()` applied.
 
     include_link: True only when `viewer` is an active member of every group in the
     calendar (the video link is for members). The series' units and readings are listed
-    only when `viewer` may see the series."""
+    only when `viewer` may see the series. answers: the viewer's RSVPs by session id
+    (`selectors.calendar_answers`); given, each event names the viewer as an attendee
+    with their PARTSTAT."""
     cal = Calendar()
     cal.add("prodid", "-//Study groups//Sessions//EN")
     cal.add("version", "2.0")
@@ -66,6 +90,8 @@ def build_calendar(sessions, *, name: str, include_link: bool, viewer) -> bytes:
             "description",
             _description(session, show_units=series_shown[group.curriculum_id]),
         )
+        if answers is not None and viewer is not None and viewer.is_authenticated:
+            event.add("attendee", _attendee(viewer, answers.get(session.pk)))
         if session.state == Session.State.CANCELLED:
             event.add("status", "CANCELLED")
         else:

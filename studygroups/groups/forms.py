@@ -128,6 +128,15 @@ class SessionForm(forms.Form):
     place = forms.CharField(max_length=300, required=False, help_text="Empty: the group's place.")
     link = forms.URLField(required=False, label="Video link", assume_scheme="https")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    capacity = forms.IntegerField(
+        min_value=1,
+        max_value=10_000,
+        required=False,
+        label="Places",
+        help_text="Leave empty for no limit. Past it, members who say they are going wait in "
+        "line, and the first in line gets the next freed place. Lowering it takes no place "
+        "away from anyone.",
+    )
     units = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.none(),
         required=False,
@@ -158,13 +167,14 @@ class SessionForm(forms.Form):
             "place": session.place,
             "link": session.link,
             "notes": session.notes,
+            "capacity": session.capacity,
             "units": list(session.units.all()),
         }
 
     def session_fields(self) -> dict:
         """The cleaned values as `sessions.session_create`/`session_update` take them."""
         data = self.cleaned_data
-        names = ("title", "starts_at", "ends_at", "place", "link", "notes")
+        names = ("title", "starts_at", "ends_at", "place", "link", "notes", "capacity")
         return {name: data[name] for name in names} | {"units": data.get("units") or []}
 
     def clean_date(self):
@@ -301,6 +311,16 @@ class MemberActionForm(forms.Form):
         ]
     )
     role = forms.ChoiceField(choices=Membership.Role.choices, required=False)
+
+
+class MinutesForm(forms.Form):
+    body = forms.CharField(
+        label="Minutes",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Markdown. ¶ 14, ¶ 14 of [Title] and passages quoted in quotation marks "
+        "become links to their paragraphs (see “How to cite the text” below).",
+    )
 
 
 class RSVPForm(forms.Form):

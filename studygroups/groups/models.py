@@ -187,6 +187,12 @@ class Session(models.Model):
     sequence = models.PositiveIntegerField(
         default=0, help_text="iCalendar SEQUENCE: bumped on every reschedule or cancellation."
     )
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many places there are. Past it, members who answer “going” wait in "
+        "line for a freed place. Leave empty for no limit.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -207,6 +213,11 @@ class Session(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("groups:session", kwargs={"slug": self.group.slug, "session_id": self.pk})
+
+    @property
+    def takes_answers(self) -> bool:
+        """Only a session still to be held takes RSVPs."""
+        return self.state == self.State.SCHEDULED
 
 
 class Invitation(models.Model):
@@ -286,15 +297,27 @@ class RSVP(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_rsvps"
     )
     answer = models.CharField(max_length=10, choices=Answer.choices)
+    # "Going" past the session's capacity: waiting in line, in order of `going_since`.
+    waitlisted = models.BooleanField(default=False)
+    going_since = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session", "user"], name="unique_session_rsvp")
+            models.UniqueConstraint(fields=["session", "user"], name="unique_session_rsvp"),
+            models.CheckConstraint(
+                condition=Q(waitlisted=False) | Q(answer="going"),
+                name="rsvp_waitlist_only_going",
+            ),
         ]
+        indexes = [models.Index(fields=["session", "waitlisted", "going_since"])]
 
     def __str__(self) -> str:
         return f"{self.user} {self.answer} {self.session}"
+
+    @property
+    def has_place(self) -> bool:
+        return self.answer == self.Answer.GOING and not self.waitlisted
 
 
 class Attendance(models.Model):
@@ -429,6 +452,8 @@ class GroupActivity(models.Model):
         SESSION_ADDED = "session_added", "New session"
         SESSION_CHANGED = "session_changed", "Session changed"
         SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+        PLACE_FREED = "place_freed", "Place at a session"
+        MINUTES = "minutes", "Minutes"
         MEMBER_JOINED = "member_joined", "New member"
         GROUP_CREATED = "group_created", "Group created"
 
@@ -446,3 +471,46 @@ class GroupActivity(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SessionMinutes(models.Model):
+    """What happened at a session, written after it by a facilitator. The Markdown is kept
+    as written; its citations of the readings (`¶ 14`, a quoted passage) are resolved when
+    it is saved and stored by paragraph anchor (`MinutesCitation`), so they keep pointing
+    at their paragraph when the text is corrected and its numbers shift."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="minutes")
+    body = models.TextField(max_length=20_000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.session}"
+
+
+class MinutesCitation(models.Model):
+    """One resolved citation in minutes: the `position`-th citation written in the body
+    points at the paragraph `anchor` of `document`."""
+
+    minutes = models.ForeignKey(SessionMinutes, on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveIntegerField()
+    document = models.ForeignKey(
+        "library.Document", on_delete=models.CASCADE, related_name="minutes_citations"
+    )
+    anchor = models.CharField(max_length=40)
+    quote = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["minutes", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "position"], name="unique_minutes_citation_position"
+            )
+        ]
+        indexes = [models.Index(fields=["document", "anchor"])]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} cites {self.anchor}"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +16,22 @@ from .readings import session_prefetches, session_questions, session_readings, t
 from .rules import series_shown_to_members
 
 logger = logging.getLogger(__name__)
+
+# Other apps' e-mails that ride on the reminder job (the facilitators' preparation sheet,
+# from discussions, which groups never imports): each is `job(now=...) -> int sent`,
+# registered from its app's `ready()`.
+REMINDER_JOBS: list[Callable[..., int]] = []
+
+
+def reminder_job_register(job: Callable[..., int]) -> None:
+    if job not in REMINDER_JOBS:
+        REMINDER_JOBS.append(job)
+
+
+def reminder_jobs_run(*, now: dt.datetime | None = None) -> int:
+    """Send reminders and every registered job's e-mails; returns how many were sent."""
+    now = now or timezone.now()
+    return reminders_send(now=now) + sum(job(now=now) for job in REMINDER_JOBS)
 
 
 # ---------- reminders ----------

@@ -4,13 +4,14 @@ carry the viewer's membership), and answers with a dict of page data and flags."
 
 import datetime as dt
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from studygroups.curricula.models import Curriculum
 from studygroups.curricula.rules import prime as prime_curriculum
 from studygroups.library.models import Document
 
+from .minutes import citation_numbers, minutes_html
 from .models import (
     RSVP,
     Attendance,
@@ -19,8 +20,10 @@ from .models import (
     GroupActivity,
     Invitation,
     Membership,
+    MinutesCitation,
     ReadingProgress,
     Session,
+    SessionMinutes,
 )
 from .readings import (
     has_hidden_units,
@@ -46,6 +49,8 @@ DASHBOARD_ACTIVITY = 12
 GROUP_UPCOMING = 20
 GROUP_PAST = 10
 FEED_DAYS_BACK = 90
+DASHBOARD_CATCH_UP = 3
+CATCH_UP_DAYS = 30
 
 
 def group_directory(user) -> dict:
@@ -109,10 +114,33 @@ def dashboard(user, *, pending_token: str | None = None, now: dt.datetime | None
         .select_related("group", "session__group")
         .order_by("-created_at", "-pk")[:DASHBOARD_ACTIVITY]
     )
+    catch_up = list(
+        Session.objects.filter(
+            group_id__in=[m.group_id for m in memberships if not m.can_facilitate],
+            starts_at__lt=now,
+            starts_at__gte=now - dt.timedelta(days=CATCH_UP_DAYS),
+        )
+        .exclude(state=Session.State.CANCELLED)
+        .annotate(
+            answered=Exists(RSVP.objects.filter(session=OuterRef("pk"), user=user)),
+            absent=Exists(
+                Attendance.objects.filter(session=OuterRef("pk"), user=user, present=False)
+            ),
+        )
+        .filter(Q(answered=False) | Q(absent=True))
+        .select_related("group")
+        .order_by("-starts_at")[:DASHBOARD_CATCH_UP]
+    )
     pending = None
     if pending_token:
         pending = Invitation.objects.select_related("group").filter(token=pending_token).first()
-    return {"memberships": memberships, "rows": rows, "activity": activity, "pending": pending}
+    return {
+        "memberships": memberships,
+        "rows": rows,
+        "activity": activity,
+        "pending": pending,
+        "catch_up": catch_up,
+    }
 
 
 def _series_shown(user, memberships, groups) -> dict[int | None, bool]:
@@ -144,7 +172,11 @@ def group_page(user, group: Group, *, now: dt.datetime | None = None) -> dict:
     membership = membership_for(user, group)
     base = group.sessions.select_related("group").prefetch_related(*session_prefetches())
     upcoming = list(base.upcoming(now)[:GROUP_UPCOMING])
-    past = list(base.past(now)[:GROUP_PAST])
+    past = list(
+        base.past(now).annotate(
+            has_minutes=Exists(SessionMinutes.objects.filter(session=OuterRef("pk")))
+        )[:GROUP_PAST]
+    )
     show_series = bool(can_see_series(user, group))
     show_members = bool(can_see_members(user, group))
     members = []
@@ -220,12 +252,36 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
     can_manage = bool(is_organizer(user, group))
     read = set()
     rsvp = ""
+    waiting_position = None
     if is_member:
         read = {p.key for p in ReadingProgress.objects.filter(session=session, user=user)}
-        rsvp = (
-            RSVP.objects.filter(session=session, user=user).values_list("answer", flat=True).first()
-            or ""
-        )
+        mine = RSVP.objects.filter(session=session, user=user).first()
+        if mine is not None:
+            rsvp = mine.answer
+            if mine.waitlisted:
+                waiting_position = (
+                    RSVP.objects.filter(
+                        session=session, waitlisted=True, going_since__lt=mine.going_since
+                    ).count()
+                    + 1
+                )
+    # A member who was marked absent, or never answered, is offered the catch-up page
+    # (not the facilitators, who ran it).
+    missed = False
+    if (
+        is_member
+        and not can_facilitate
+        and session.starts_at <= now
+        and session.state != Session.State.CANCELLED
+    ):
+        absent = Attendance.objects.filter(session=session, user=user, present=False).exists()
+        missed = absent or not rsvp
+    places_left = None
+    if session.capacity is not None:
+        taken = RSVP.objects.filter(
+            session=session, answer=RSVP.Answer.GOING, waitlisted=False
+        ).count()
+        places_left = max(session.capacity - taken, 0)
     context = {
         "group": group,
         "session": session,
@@ -239,6 +295,10 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
         "minutes": total_minutes(items),
         "read": read,
         "rsvp": rsvp,
+        "waiting_position": waiting_position,
+        "missed": missed,
+        "places_left": places_left,
+        "takes_answers": session.takes_answers,
         "answers": RSVP.Answer.choices,
         "is_past": session.starts_at <= now,
         # The Manage box and what it offers; the services refuse the same cases.
@@ -247,16 +307,42 @@ def session_page(user, session: Session, *, now: dt.datetime | None = None) -> d
         and session.state == Session.State.SCHEDULED
         and session.starts_at <= now,
         "can_cancel": can_manage and session.state != Session.State.CANCELLED,
+        "can_write_minutes": can_facilitate
+        and session.state != Session.State.CANCELLED
+        and session.starts_at <= now,
+        "minutes_html": session_minutes_html(session),
     }
     if can_facilitate:
         context.update(_facilitator_data(session, items))
     return context
 
 
+def session_minutes_html(session: Session) -> str:
+    """The session's minutes as HTML with live citation links, or "" (three queries)."""
+    minutes = (
+        SessionMinutes.objects.filter(session=session)
+        .prefetch_related(
+            Prefetch("citations", queryset=MinutesCitation.objects.select_related("document"))
+        )
+        .first()
+    )
+    if minutes is None:
+        return ""
+    numbers = citation_numbers([minutes])
+    return minutes_html(minutes, group_slug=session.group.slug, numbers=numbers)
+
+
 def _facilitator_data(session: Session, items) -> dict:
     group = session.group
     counts = dict(
-        RSVP.objects.filter(session=session).values_list("answer").annotate(n=Count("pk"))
+        RSVP.objects.filter(session=session, waitlisted=False)
+        .values_list("answer")
+        .annotate(n=Count("pk"))
+    )
+    waiting = list(
+        RSVP.objects.filter(session=session, waitlisted=True)
+        .select_related("user")
+        .order_by("going_since", "pk")
     )
     visible = ReadingProgress.objects.filter(
         session=session,
@@ -279,7 +365,9 @@ def _facilitator_data(session: Session, items) -> dict:
         Attendance.objects.filter(session=session, present=True).values_list("user_id", flat=True)
     )
     return {
-        "rsvp_counts": [(label, counts.get(value, 0)) for value, label in RSVP.Answer.choices],
+        "rsvp_counts": [(label, counts.get(value, 0)) for value, label in RSVP.Answer.choices]
+        + ([("Waiting for a place", len(waiting))] if waiting or session.capacity else []),
+        "waiting": waiting,
         "progress_rows": [(item, by_key.get(item.key, 0)) for item in items],
         "attendance": [(m, m.user_id in present) for m in members],
         "member_count": len(members),
@@ -298,6 +386,14 @@ def session_for_calendar(session: Session) -> Session:
     """The session (from `access_session`) with what its calendar entry lists."""
     prefetch_related_objects([session], *session_prefetches())
     return session
+
+
+def calendar_answers(user, sessions) -> dict[int, RSVP]:
+    """The user's RSVP for each of `sessions`, by session id (one query)."""
+    if not user or not user.is_authenticated:
+        return {}
+    ids = [session.pk for session in sessions]
+    return {r.session_id: r for r in RSVP.objects.filter(user=user, session_id__in=ids)}
 
 
 def calendar_feed(token: str) -> tuple[CalendarFeedToken, list[Session]] | None:

@@ -87,6 +87,7 @@ def session_create(
     link: str = "",
     notes: str = "",
     units=(),
+    capacity: int | None = None,
 ) -> Session:
     if ends_at <= starts_at:
         raise ValidationError("A session must end after it starts.")
@@ -99,6 +100,7 @@ def session_create(
         place=place,
         link=link,
         notes=notes,
+        capacity=capacity,
     )
     session.full_clean()
     session.save()
@@ -118,6 +120,7 @@ def session_update(
     link: str = "",
     notes: str = "",
     units=(),
+    capacity: int | None = None,
     notify: bool = True,
 ) -> Session:
     if ends_at <= starts_at:
@@ -128,10 +131,14 @@ def session_update(
     place_changed = (place, link) != (session.place, session.link)
     session.title, session.starts_at, session.ends_at = title, starts_at, ends_at
     session.place, session.link, session.notes = place, link, notes
+    # A smaller capacity keeps the places already given; a larger one lets people in.
+    session.capacity = capacity
     session.sequence += 1
     session.full_clean()
     session.save()
     session.units.set(units)
+    if session.takes_answers:
+        _promote_waiting(session)
     if moved:
         # Reminders were for the old time: free the claims so the new time gets one.
         SentReminder.objects.filter(session=session).delete()
@@ -287,13 +294,100 @@ def session_remove_reading(*, reading: SessionReading) -> None:
 # ---------- RSVP, attendance, reading progress ----------
 
 
+REFUSED = {
+    Session.State.CANCELLED: "This session was cancelled, so it takes no answers.",
+    Session.State.HELD: "This session has already been held, so it takes no more answers.",
+}
+
+
+def _places_taken(session: Session, *, excluding_user=None) -> int:
+    taken = RSVP.objects.filter(session=session, answer=RSVP.Answer.GOING, waitlisted=False)
+    if excluding_user is not None:
+        taken = taken.exclude(user=excluding_user)
+    return taken.count()
+
+
+def waitlist(session: Session):
+    """The members waiting for a place, first in line first."""
+    return RSVP.objects.filter(session=session, waitlisted=True).order_by("going_since", "pk")
+
+
+def _notify_place(session: Session, rsvp: RSVP) -> None:
+    """E-mail a member who moved up from the waiting list (after commit), if they take
+    session-change e-mail."""
+    user = rsvp.user
+    if not email_allowed(kind=Kind.CHANGES, user=user):
+        return
+    try:
+        emails.send(
+            to=user.email,
+            user=user,
+            subject=f"{session.group.name}: you have a place at {session.title}",
+            template="place_freed",
+            context={
+                "session": session,
+                "group": session.group,
+                "url": emails.absolute(session.get_absolute_url()),
+            },
+            kind="changes",
+        )
+    except Exception:
+        logger.exception("Could not e-mail %s about a place at session %s", user.pk, session.pk)
+
+
+def _promote_waiting(session: Session) -> list[RSVP]:
+    """Give freed places to the first members in line; the caller holds the session lock."""
+    if session.capacity is None:
+        free = None
+    else:
+        free = session.capacity - _places_taken(session)
+        if free <= 0:
+            return []
+    line = waitlist(session).select_related("user")
+    promoted = list(line if free is None else line[:free])
+    for rsvp in promoted:
+        rsvp.waitlisted = False
+        rsvp.save(update_fields=["waitlisted", "updated_at"])
+        activity_record(
+            session.group,
+            GroupActivity.Kind.PLACE_FREED,
+            f"{rsvp.user.public_name} moved up from the waiting list for {session.title}.",
+            session,
+        )
+        transaction.on_commit(lambda rsvp=rsvp: _notify_place(session, rsvp))
+    return promoted
+
+
 @transaction.atomic
 def rsvp_set(*, session: Session, user, answer: str) -> RSVP:
+    """Answer for one session (each occurrence of a series keeps its own answers). Past the
+    session's capacity, "going" puts the member at the end of the waiting list; giving up a
+    place moves the first member in line up and tells them. The session row is locked for
+    the whole answer, so two members cannot take the last place at once."""
     if answer not in RSVP.Answer.values:
         raise ValidationError("Answer going, maybe or not going.")
-    if session.state == Session.State.CANCELLED:
-        raise ValidationError("This session was cancelled.")
-    rsvp, _ = RSVP.objects.update_or_create(session=session, user=user, defaults={"answer": answer})
+    session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
+    if not session.takes_answers:
+        raise ValidationError(REFUSED[session.state])
+    rsvp = RSVP.objects.filter(session=session, user=user).first()
+    if rsvp is not None and rsvp.answer == answer:
+        return rsvp
+    had_place = rsvp is not None and rsvp.has_place
+    if rsvp is None:
+        rsvp = RSVP(session=session, user=user)
+    rsvp.answer = answer
+    if answer == RSVP.Answer.GOING:
+        rsvp.going_since = timezone.now()
+        rsvp.waitlisted = (
+            session.capacity is not None
+            and _places_taken(session, excluding_user=user) >= session.capacity
+        )
+    else:
+        rsvp.going_since, rsvp.waitlisted = None, False
+    rsvp.full_clean(validate_unique=False)
+    rsvp.save()
+    if had_place and not rsvp.has_place:
+        _promote_waiting(session)
     return rsvp
 
 

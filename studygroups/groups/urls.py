@@ -41,6 +41,11 @@ urlpatterns = [
     path("<slug:slug>/sessions/<int:session_id>/held/", views.session_held, name="session_held"),
     path("<slug:slug>/sessions/<int:session_id>/rsvp/", views.session_rsvp, name="session_rsvp"),
     path(
+        "<slug:slug>/sessions/<int:session_id>/minutes/",
+        views.session_minutes,
+        name="session_minutes",
+    ),
+    path(
         "<slug:slug>/sessions/<int:session_id>/progress/",
         views.session_progress,
         name="session_progress",

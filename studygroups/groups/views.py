@@ -16,7 +16,7 @@ from django_htmx.http import reswap, retarget
 from studygroups.core.htmx import render_page, wants_partial
 from studygroups.library.models import reading_minutes_for
 
-from . import feeds, roster, selectors, sessions
+from . import feeds, minutes, roster, selectors, sessions
 from .access import (
     access_group,
     access_group_as_member,
@@ -34,15 +34,21 @@ from .forms import (
     InvitationForm,
     LibrarySearchForm,
     MemberActionForm,
+    MinutesForm,
     ReadingChoiceForm,
     RSVPForm,
     ScheduleForm,
     SessionForm,
     document_from_address,
 )
-from .models import Group, Membership
+from .models import Group, Membership, SessionMinutes
 from .readings import paragraph_options
-from .rules import can_see_meeting_link, invitation_hides_group, membership_for
+from .rules import (
+    can_see_meeting_link,
+    invitation_hides_group,
+    is_active_member,
+    membership_for,
+)
 
 PENDING_INVITATION = "groups_pending_invitation"
 
@@ -389,6 +395,35 @@ def session_held(request, slug, session_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def session_minutes(request, slug, session_id):
+    session = access_session(request.user, slug, session_id, role="facilitator")
+    existing = SessionMinutes.objects.filter(session=session).first()
+    form = MinutesForm(request.POST or None, initial={"body": existing.body if existing else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, missed = minutes.minutes_write(
+                session=session, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            note = (
+                f" {missed} citation{'s' if missed != 1 else ''} did not match a paragraph of "
+                "the readings and stay plain text."
+                if missed
+                else ""
+            )
+            messages.success(request, "Minutes saved." + note)
+            return redirect(session.get_absolute_url() + "#minutes")
+    return render(
+        request,
+        "groups/session_minutes_form.html",
+        {"form": form, "group": session.group, "session": session, "existing": existing},
+    )
+
+
+@login_required
 @require_POST
 def session_rsvp(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="member")
@@ -632,11 +667,13 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 def session_ics(request, slug, session_id):
     session = selectors.session_for_calendar(access_session(request.user, slug, session_id))
     group = session.group
+    is_member = bool(is_active_member(request.user, group))
     body = build_calendar(
         [session],
         name=group.name,
         include_link=bool(can_see_meeting_link(request.user, group)),
         viewer=request.user,
+        answers=selectors.calendar_answers(request.user, [session]) if is_member else None,
     )
     return _ics_response(body, f"{session.group.slug}-{session.pk}.ics")
 
@@ -647,8 +684,15 @@ def calendar_feed(request, token):
     if found is None:
         raise Http404("No such calendar.")
     feed, sessions = found
+    sessions = list(sessions)
     name = feed.group.name if feed.group_id else "My study groups"
-    body = build_calendar(sessions, name=name, include_link=True, viewer=feed.user)
+    body = build_calendar(
+        sessions,
+        name=name,
+        include_link=True,
+        viewer=feed.user,
+        answers=selectors.calendar_answers(feed.user, sessions),
+    )
     return _ics_response(body, "study-groups.ics")
 
 

@@ -54,11 +54,13 @@ MODERATOR |= {"post_remove"}
 ORGANIZER_ONLY = {"export_markdown", "export_json", "export_annotations"}
 MODERATOR |= {"post_reattach"}
 AUTHOR = {"post_edit", "post_delete"}
+# Session pages that read the discussion; their permissions: tests/discussions/test_session_prep.py
+SESSION_URLS = {"session_prep", "session_catch_up"}
 
 
 def test_every_url_is_covered():
     names = {p.name for p in discussion_urls.urlpatterns}
-    assert names == GROUP_URLS | ACCOUNT_URLS
+    assert names == GROUP_URLS | ACCOUNT_URLS | SESSION_URLS
     assert {p.name for p in moderation_urls.urlpatterns} == MODERATION_URLS
 
 

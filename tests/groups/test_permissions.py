@@ -31,7 +31,7 @@ ORGANIZER_ONLY = {
     "session_remove_reading",
 }
 MEMBER_ONLY = {"leave", "progress_privacy", "session_rsvp", "session_progress"}
-FACILITATOR_ONLY = {"session_held", "session_attendance"}
+FACILITATOR_ONLY = {"session_held", "session_attendance", "session_minutes"}
 GROUP_URLS = [
     p.name for p in urlpatterns if isinstance(p, URLPattern) and "<slug:slug>" in str(p.pattern)
 ]
