@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import FilteredRelation, Q, Value
 from django.urls import reverse
@@ -16,7 +17,16 @@ def validate_time_zone(value: str) -> None:
 
 # Fixed paths under /groups/ and /discussions/ that a group's slug must not shadow.
 RESERVED_GROUP_SLUGS = frozenset(
-    {"new", "dashboard", "settings", "calendar", "unsubscribe", "invitations", "notifications"}
+    {
+        "new",
+        "dashboard",
+        "settings",
+        "calendar",
+        "unsubscribe",
+        "invitations",
+        "notifications",
+        "moderation",
+    }
 )
 
 
@@ -81,6 +91,12 @@ class Group(models.Model):
     )
     hide_member_list = models.BooleanField(
         default=False, help_text="Only organizers see who the members are."
+    )
+    report_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="A post reported by this many different members is hidden until a "
+        "moderator reviews it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

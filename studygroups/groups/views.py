@@ -16,6 +16,7 @@ from django_htmx.http import reswap, retarget
 
 from studygroups.core.htmx import render_page, wants_partial
 from studygroups.library.models import reading_minutes_for
+from studygroups.moderation import selectors as moderation_selectors
 
 from . import feeds, roster, selectors, services, sessions
 from .access import (
@@ -45,7 +46,12 @@ from .forms import (
 )
 from .models import Group, Membership, NotificationPreference
 from .readings import paragraph_options
-from .rules import can_see_meeting_link, invitation_hides_group, membership_for
+from .rules import (
+    can_facilitate_group,
+    can_see_meeting_link,
+    invitation_hides_group,
+    membership_for,
+)
 
 PENDING_INVITATION = "groups_pending_invitation"
 
@@ -99,7 +105,11 @@ def dashboard(request):
 @require_GET
 def group_detail(request, slug):
     group = access_group(request.user, slug)
-    return render(request, "groups/group_detail.html", selectors.group_page(request.user, group))
+    context = selectors.group_page(request.user, group)
+    context["can_moderate"] = bool(can_facilitate_group(request.user, group))
+    if context["can_moderate"]:
+        context["open_reports"] = moderation_selectors.open_report_count(group)
+    return render(request, "groups/group_detail.html", context)
 
 
 @login_required

@@ -1,16 +1,34 @@
 """Moderation actions. Each is safe to repeat: doing it twice changes nothing and logs once."""
 
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from studygroups.discussions import posting
-from studygroups.discussions.models import Discussion, Post
+from studygroups.discussions.models import Discussion, NotificationSetting, Post
+from studygroups.discussions.notifications import notification_setting_for
+from studygroups.groups.models import Membership
 
-from .models import ModerationAction, Report
+from .models import Category, ModerationAction, Notice, Report
+
+logger = logging.getLogger(__name__)
 
 
-def _log(*, actor, kind: str, discussion: Discussion, post: Post | None = None, reason: str = ""):
+def _log(
+    *,
+    actor,
+    kind: str,
+    discussion: Discussion,
+    post: Post | None = None,
+    reason: str = "",
+    category: str = "",
+):
     return ModerationAction.objects.create(
         actor=actor,
         kind=kind,
@@ -18,6 +36,7 @@ def _log(*, actor, kind: str, discussion: Discussion, post: Post | None = None, 
         discussion=discussion,
         post=post,
         reason=reason[:500],
+        category=category,
     )
 
 
@@ -101,21 +120,144 @@ def _resolve_reports(*, actor, post: Post) -> int:
     )
 
 
+def moderators_of(group) -> list:
+    """The users who moderate `group`: its active organizers and facilitators."""
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(
+            group_id=group.pk,
+            role__in=[Membership.Role.ORGANIZER, Membership.Role.FACILITATOR],
+        )
+        .select_related("user")
+    ]
+
+
+def site_staff() -> list:
+    return list(get_user_model().objects.filter(is_staff=True, is_active=True))
+
+
+def _is_moderators_post(post: Post) -> bool:
+    return (
+        post.author_id is not None
+        and Membership.objects.active()
+        .filter(
+            group_id=post.discussion.group_id,
+            user_id=post.author_id,
+            role__in=[Membership.Role.ORGANIZER, Membership.Role.FACILITATOR],
+        )
+        .exists()
+    )
+
+
+def _notify(*, recipients, kind: str, group, text: str, link: str, report=None, action=None):
+    """In-app notices, then (after commit, per each one's e-mail preference) e-mail.
+
+    The e-mail preference is the discussions' one for now: anyone who turned notification
+    e-mail off gets none; "daily" is sent at once too, since a report waits for nobody.
+    """
+    recipients = {u.pk: u for u in recipients}
+    Notice.objects.bulk_create(
+        Notice(recipient_id=pk, kind=kind, group=group, text=text, report=report, action=action)
+        for pk in recipients
+    )
+    emails = [
+        u.email
+        for u in recipients.values()
+        if u.email and notification_setting_for(u).email != NotificationSetting.Email.OFF
+    ]
+    if not emails:
+        return
+
+    def send():
+        body = f"{text}\n\nSee it here: {settings.SITE_URL}{link}\n"
+        for address in emails:
+            try:
+                send_mail(f"[{group.name}] {text}"[:200], body, None, [address])
+            except Exception:  # a mail failure never undoes the report or the action
+                logger.exception("Could not send a moderation e-mail")
+
+    transaction.on_commit(send, robust=True)
+
+
 @transaction.atomic
-def report_create(*, reporter, post: Post, reason: str) -> tuple[Report, bool]:
-    """One open report per member and post; reporting again returns the open one."""
+def report_create(
+    *,
+    reporter,
+    post: Post,
+    reason: str = "",
+    category: str = Category.OTHER,
+    to_staff: bool = False,
+) -> tuple[Report, bool]:
+    """One open report per member and post; reporting again returns the open one.
+
+    Precondition: `reporter` may report `post` (`access.access_post_for_report`): a
+    member, not its author. A report about a moderator's own post, or asked to go to
+    site staff, lands in the site-wide staff queue. When the group's threshold of
+    distinct members have open reports on the post, it is hidden pending review.
+    """
     reason = (reason or "").strip()
+    if post.author_id is not None and post.author_id == reporter.pk:
+        raise ValidationError("You cannot report your own post.")
     existing = Report.objects.filter(post=post, reporter=reporter, resolved_at__isnull=True).first()
     if existing:
         return existing, False
-    report = Report(post=post, reporter=reporter, reason=reason)
+    for_staff = bool(to_staff) or _is_moderators_post(post)
+    report = Report(
+        post=post,
+        reporter=reporter,
+        reason=reason,
+        category=category,
+        to_staff=bool(to_staff),
+        for_staff=for_staff,
+    )
     report.full_clean()
     try:
         with transaction.atomic():
             report.save()
     except IntegrityError:
         return Report.objects.get(post=post, reporter=reporter, resolved_at__isnull=True), False
+    group = post.discussion.group
+    if for_staff:
+        recipients = site_staff()
+        link = reverse("moderation:staff_queue")
+    else:
+        recipients = [u for u in moderators_of(group) if u.pk != post.author_id]
+        link = reverse("moderation:queue", kwargs={"group_slug": group.slug})
+    _notify(
+        recipients=recipients,
+        kind=Notice.Kind.REPORT,
+        group=group,
+        report=report,
+        text=f"A post in {group.name} was reported: {report.get_category_display()}",
+        link=link,
+    )
+    _hide_when_threshold_reached(post=post, group=group)
     return report, True
+
+
+def _hide_when_threshold_reached(*, post: Post, group) -> bool:
+    reporters = (
+        Report.objects.filter(post=post, resolved_at__isnull=True)
+        .values("reporter")
+        .distinct()
+        .count()
+    )
+    if reporters < group.report_threshold:
+        return False
+    changed = Post.objects.filter(pk=post.pk, hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_by=None
+    )
+    if changed:
+        # Reports stay open: the hiding waits for a moderator's review.
+        _log(
+            actor=None,
+            kind=ModerationAction.Kind.AUTO_HIDE,
+            discussion=post.discussion,
+            post=post,
+            reason=f"Reported by {reporters} members; hidden until a moderator reviews it.",
+        )
+    return bool(changed)
 
 
 @transaction.atomic
@@ -132,3 +274,10 @@ def report_resolve(*, actor, report: Report) -> bool:
         post=report.post,
     )
     return True
+
+
+@transaction.atomic
+def notices_mark_read(*, user) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

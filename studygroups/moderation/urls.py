@@ -14,6 +14,8 @@ doc = "<slug:group_slug>/<slug:document_slug>/"
 post = doc + "posts/<discussions_id:post_id>/"
 
 urlpatterns = [
+    path("moderation/staff/", views.staff_queue, name="staff_queue"),
+    path("moderation/notices/", views.notices, name="notices"),
     path("<slug:group_slug>/moderation/", views.queue, name="queue"),
     path(
         "<slug:group_slug>/moderation/reports/<discussions_id:report_id>/resolve/",

@@ -73,14 +73,19 @@ def post_report(request, group_slug, document_slug, post_id):
     if request.method == "POST" and form.is_valid():
         try:
             _, created = services.report_create(
-                reporter=request.user, post=post, reason=form.cleaned_data["reason"]
+                reporter=request.user,
+                post=post,
+                reason=form.cleaned_data["reason"],
+                category=form.cleaned_data["category"],
+                to_staff=form.cleaned_data["to_staff"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
             messages.success(
                 request,
-                "Thank you; the group's moderators will look at it."
+                "Thank you; the moderators will look at it. Your name is never shown to "
+                "the member you reported."
                 if created
                 else "You have already reported this post; the moderators have it.",
             )
@@ -104,6 +109,24 @@ def post_report(request, group_slug, document_slug, post_id):
 def queue(request, group_slug):
     group = access.access_group_for_moderation(request.user, group_slug)
     return render(request, "moderation/queue.html", selectors.moderation_queue(group).as_context())
+
+
+@login_required
+@require_GET
+def staff_queue(request):
+    """Site staff's queue. Anyone else: not found, like any page they may not see."""
+    if not request.user.is_staff:
+        raise Http404("No such page.")
+    return render(request, "moderation/queue.html", selectors.staff_queue().as_context())
+
+
+@login_required
+@require_GET
+def notices(request):
+    """The signed-in user's moderation notices: reports to handle, actions on their posts."""
+    items = selectors.notices_for(request.user)
+    services.notices_mark_read(user=request.user)
+    return render(request, "moderation/notices.html", {"notices": items})
 
 
 @login_required
