@@ -232,7 +232,9 @@ def _after_create(request, ctx, post, created):
             # The address follows to the page shown, as a reload should find it.
             response["HX-Replace-Url"] = post_url(post)
         return retarget(response, target)
-    if created:
+    if created and post.awaiting_approval:
+        messages.info(request, "Your post is waiting for a moderator's approval.")
+    elif created:
         messages.success(request, "Your post is up.")
     return redirect(post_url(post))
 

@@ -136,8 +136,12 @@ def group_edit(request, slug):
 @require_POST
 def group_join(request, slug):
     group = access_group(request.user, slug)
+    accepted = request.POST.get("accept_conduct") == "1"
+    if group.code_of_conduct.strip() and not accepted:
+        messages.error(request, roster.CONDUCT_REQUIRED)
+        return redirect(group)
     try:
-        membership = roster.membership_join(group=group, user=request.user)
+        membership = roster.membership_join(group=group, user=request.user, accept_conduct=accepted)
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:

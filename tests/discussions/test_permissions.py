@@ -58,9 +58,11 @@ AUTHOR = {"post_edit", "post_delete"}
 def test_every_url_is_covered():
     names = {p.name for p in discussion_urls.urlpatterns}
     assert names == GROUP_URLS | ACCOUNT_URLS
-    # The site-wide staff queue and one's own moderation notices are tested in
-    # tests/moderation (they belong to no group).
-    moderation_account_urls = {"staff_queue", "notices"}
+    # The staff queue, one's notices, and the moderation tools added by issue #13 are
+    # walked for every role in tests/moderation/test_tools.py.
+    moderation_account_urls = {"staff_queue", "notices", "log", "member", "member_action"}
+    moderation_account_urls |= {"discussion_tools", "slow_mode", "post_tools", "post_pin"}
+    moderation_account_urls |= {"post_approve", "appeal", "appeal_decide"}
     assert {
         p.name for p in moderation_urls.urlpatterns
     } == MODERATION_URLS | moderation_account_urls
@@ -130,7 +132,8 @@ def expected(name, role, visibility, method):
         # An author deletes their own post; a moderator removes it (`post_remove`).
         return {200, 302} if role == "author" else {403}
     if name in MODERATOR:
-        return {200, 302} if role == "organizer" else {403}
+        # 400: a moderator's action without its required reason.
+        return {200, 302, 400} if role == "organizer" else {403}
     if name in ORGANIZER_ONLY:
         return {200} if role == "organizer" else {403}
     raise AssertionError(name)

@@ -23,7 +23,7 @@ def test_report_flow(setup, client):
     client.force_login(facilitator)
     queue = client.get(reverse("moderation:queue", args=[group.slug])).content.decode()
     assert "insulting" in queue
-    client.post(url("post_hide", p))
+    client.post(url("post_hide", p), {"category": "harassment", "reason": "insults"})
     assert Report.objects.get().resolved_at is not None
     queue = client.get(reverse("moderation:queue", args=[group.slug])).content.decode()
     assert "hid a post" in queue
