@@ -13,8 +13,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
+from django_ratelimit.decorators import ratelimit
 
 from studygroups.core.htmx import render_page, wants_partial
+from studygroups.core.ratelimits import RATE
 from studygroups.library.reading import document_parts
 
 from . import access, emails, export, fragments, posting, selectors
@@ -164,6 +166,7 @@ def post_detail(request, group_slug, document_slug, post_id):
 
 
 @login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="post")
 @require_http_methods(["GET", "POST"])
 @refusals
 def post_create(request, group_slug, document_slug):
@@ -249,6 +252,7 @@ def _form_context(request, post, *, form, mode, preview="") -> dict:
 
 
 @login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="post")
 @require_http_methods(["GET", "POST"])
 @refusals
 def post_reply(request, group_slug, document_slug, post_id):

@@ -13,8 +13,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
+from django_ratelimit.decorators import ratelimit
 
 from studygroups.core.htmx import render_page, wants_partial
+from studygroups.core.ratelimits import RATE
 from studygroups.library.models import reading_minutes_for
 from studygroups.moderation import selectors as moderation_selectors
 
@@ -133,6 +135,7 @@ def group_edit(request, slug):
 
 
 @login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="join")
 @require_POST
 def group_join(request, slug):
     group = access_group(request.user, slug)
@@ -224,6 +227,7 @@ def member_action(request, slug, membership_id):
 
 
 @login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="invitation")
 @require_http_methods(["GET", "POST"])
 def invitation_list(request, slug):
     group = access_group_as_organizer(request.user, slug)

@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from studygroups.core.htmx import wants_partial
+from studygroups.core.ratelimits import RATE
 from studygroups.discussions import fragments
 from studygroups.discussions import rules as discussion_rules
 from studygroups.discussions.access import refusals
@@ -221,6 +223,7 @@ def discussion_slow_mode(request, group_slug, document_slug):
 
 
 @login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="report")
 @require_http_methods(["GET", "POST"])
 @refusals
 def post_report(request, group_slug, document_slug, post_id):
@@ -432,3 +435,31 @@ def appeal_decide(request, group_slug, appeal_id):
         {"appeal": appeal, "action": appeal.action, "group": appeal.action.group, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+RATE_MESSAGES = {
+    "post": "You are posting faster than the site allows. Wait a few minutes, then post again.",
+    "report": "You have sent many reports in a short time. Wait a while before sending more; "
+    "the moderators have the ones you sent.",
+    "invitation": "That is many invitations in a short time. Wait a while before making more.",
+    "join": "That is many requests to join in a short time. Wait a while, then try again.",
+}
+
+
+def rate_limited(request, exception=None):
+    """RATELIMIT_VIEW: the site's limits answer 429 with a plain message (a fragment for
+    htmx), never a 403 or a traceback."""
+    group = ""
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        name = match.url_name or ""
+        group = {
+            "post_create": "post",
+            "post_reply": "post",
+            "post_report": "report",
+            "invitations": "invitation",
+            "join": "join",
+        }.get(name, "")
+    message = RATE_MESSAGES.get(group, "Too many requests in a short time. Wait a little.")
+    template = "429.html#message" if wants_partial(request) else "429.html"
+    return render(request, template, {"message": message}, status=429)
