@@ -30,6 +30,9 @@ class Discussion(models.Model):
     locked_at = models.DateTimeField(
         null=True, blank=True, help_text="When set, nobody can post or edit."
     )
+    slow_mode_seconds = models.PositiveIntegerField(
+        default=0, help_text="The least time between one member's posts here (0: no limit)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -132,6 +135,14 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Why it is hidden, as members see it (a category's label) and as its author reads it.
+    hidden_category = models.CharField(max_length=40, blank=True)
+    hidden_reason = models.CharField(max_length=500, blank=True)
+    awaiting_approval = models.BooleanField(
+        default=False,
+        help_text="Pre-moderated: hidden (hidden_at set) until a moderator approves it.",
+    )
+    pinned_at = models.DateTimeField(null=True, blank=True)
 
     objects = PostQuerySet.as_manager()
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from studygroups.curricula.models import DiscussionQuestion
-from studygroups.groups.models import Group
+from studygroups.groups.models import Group, Membership
 from studygroups.library.models import Document
 
 from .anchoring import block_for_anchor, locate_quote, quote_position
@@ -58,6 +58,48 @@ def _insert(post: Post, *, parent: Post | None) -> Post:
     post.path = (parent.path if parent else "") + segment
     Post.objects.filter(pk=post.pk).update(path=post.path)
     return post
+
+
+def _check_standing(*, author, group: Group, discussion: Discussion | None) -> bool:
+    """Refuse a muted member, or a post too soon in slow mode; return whether the post
+    waits for approval (a new member's first posts in a pre-moderated group). The
+    group's organizers and facilitators are exempt from slow mode and pre-moderation."""
+    membership = Membership.objects.filter(group=group, user=author).first()
+    now = timezone.now()
+    if membership is not None and membership.is_muted(now):
+        until = timezone.localtime(membership.muted_until).strftime("%-d %b %Y, %H:%M")
+        raise ValidationError(
+            f"A moderator muted you in this group until {until}: you can read, not post."
+        )
+    moderator = membership is not None and membership.can_facilitate
+    if moderator:
+        return False
+    if discussion is not None and discussion.slow_mode_seconds:
+        last = (
+            Post.objects.filter(discussion=discussion, author=author)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        wait = discussion.slow_mode_seconds - (now - last).total_seconds() if last else 0
+        if wait > 0:
+            raise ValidationError(
+                "This discussion is in slow mode: one post every "
+                f"{discussion.slow_mode_seconds} seconds. You can post again in "
+                f"{int(wait) + 1} seconds."
+            )
+    if group.premoderated_posts:
+        approved = Post.objects.filter(
+            discussion__group=group, author=author, awaiting_approval=False
+        ).count()
+        return approved < group.premoderated_posts
+    return False
+
+
+def _hold_for_approval(post: Post) -> None:
+    post.awaiting_approval = True
+    post.hidden_at = timezone.now()
+    post.hidden_category = "Waiting for approval"
 
 
 def _existing(author, key: uuid.UUID | None) -> Post | None:
@@ -104,6 +146,7 @@ def post_create(
     discussion = discussion_get_or_create(group=group, document=document)
     if discussion.is_locked:
         raise ValidationError("This discussion is locked by a moderator.")
+    held = _check_standing(author=author, group=group, discussion=discussion)
     html, mentioned = render_body(body, group=group)
     post = Post(
         discussion=discussion,
@@ -120,6 +163,8 @@ def post_create(
         question=question,
         idempotency_key=idempotency_key or uuid.uuid4(),
     )
+    if held:
+        _hold_for_approval(post)
     post.full_clean(exclude=["path", "discussion"])
     return _save_new(post, parent=None, mentioned=mentioned)
 
@@ -140,6 +185,7 @@ def post_reply(
     discussion = parent.discussion
     if discussion.is_locked:
         raise ValidationError("This discussion is locked by a moderator.")
+    held = _check_standing(author=author, group=discussion.group, discussion=discussion)
     html, mentioned = render_body(body, group=discussion.group)
     post = Post(
         discussion=discussion,
@@ -150,6 +196,8 @@ def post_reply(
         anchor=parent.anchor,
         idempotency_key=idempotency_key or uuid.uuid4(),
     )
+    if held:
+        _hold_for_approval(post)
     post.full_clean(exclude=["path", "discussion", "parent"])
     return _save_new(post, parent=parent, mentioned=mentioned)
 
@@ -168,8 +216,23 @@ def _save_new(post: Post, *, parent: Post | None, mentioned: list) -> tuple[Post
     ReadState.objects.update_or_create(
         user=post.author, discussion=post.discussion, defaults={"last_seen_at": timezone.now()}
     )
-    notify(post, parent=parent, mentioned=mentioned)
+    if not post.awaiting_approval:  # a held post notifies when it is approved
+        notify(post, parent=parent, mentioned=mentioned)
     return post, True
+
+
+@transaction.atomic
+def post_approve(*, post: Post) -> bool:
+    """Publish a post held for approval and notify as posting would have. Safe to repeat;
+    returns whether it changed. (Moderation's service calls this and logs it.)"""
+    changed = Post.objects.filter(pk=post.pk, awaiting_approval=True).update(
+        awaiting_approval=False, hidden_at=None, hidden_category="", hidden_reason=""
+    )
+    post.refresh_from_db(fields=["awaiting_approval", "hidden_at", "hidden_category"])
+    if changed:
+        parent = post.parent if post.parent_id else None
+        notify(post, parent=parent, mentioned=[])
+    return bool(changed)
 
 
 @transaction.atomic
@@ -178,6 +241,9 @@ def post_edit(*, editor, post: Post, body: str) -> Post:
     body = _validate_body(body)
     if post.discussion.is_locked:
         raise ValidationError("This discussion is locked by a moderator.")
+    membership = Membership.objects.filter(group_id=post.discussion.group_id, user=editor).first()
+    if membership is not None and membership.is_muted():
+        raise ValidationError("A moderator muted you in this group: you can read, not edit.")
     if body == post.body:
         return post
     PostRevision.objects.create(

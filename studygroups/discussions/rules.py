@@ -11,7 +11,7 @@ Templates never ask: views and selectors turn these answers into flags (`PostAct
 `DiscussionActions`) that templates only read.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import rules
 
@@ -19,6 +19,7 @@ from studygroups.groups.rules import (
     can_see_members,
     is_active_member,
     is_facilitator,
+    is_muted,
     is_organizer,
 )
 
@@ -56,6 +57,11 @@ def discussion_is_open(user, post) -> bool:
 
 
 @rules.predicate
+def author_not_muted(user, post) -> bool:
+    return not is_muted(user, post.discussion.group)
+
+
+@rules.predicate
 def can_moderate_post(user, post) -> bool:
     return is_facilitator(user, post.discussion.group)
 
@@ -72,8 +78,12 @@ def can_see_post(user, post) -> bool:
     return not answer_gate(user, post.discussion, post.discussion.group).hides(root)
 
 
-can_reply_post = author_still_member & discussion_is_open & post_is_live
-can_edit_post = is_post_author & post_is_live & author_still_member & discussion_is_open
+can_reply_post = author_still_member & author_not_muted & discussion_is_open & post_is_live
+can_edit_post = (
+    is_post_author & post_is_live & author_still_member & author_not_muted & discussion_is_open
+)
+# A moderator pins a live top-level post; the author of a hidden post sees it, and why.
+can_pin_post = can_moderate_post & post_is_live
 # An author deletes their own post; a moderator removing someone else's post is a
 # moderation action (moderation's `post_remove`, which logs it).
 can_delete_post = is_post_author & author_still_member
@@ -92,6 +102,9 @@ class PostActions:
     remove: bool = False
     report: bool = False
     moderate: bool = False
+    # The viewer wrote it (they see it, and why, when a moderator hid it). Not part of
+    # equality: it says whose post it is, not what may be done with it.
+    own: bool = field(default=False, compare=False)
 
 
 NO_ACTIONS = PostActions()
@@ -108,6 +121,7 @@ def post_actions(user, post) -> PostActions:
         remove=can_remove_post(user, post),
         report=can_report_post(user, post),
         moderate=can_moderate_post(user, post),
+        own=is_post_author(user, post),
     )
 
 
@@ -123,13 +137,16 @@ class DiscussionActions:
     post: bool = False
     moderate: bool = False
     export: bool = False
+    muted: bool = False
 
 
 def discussion_actions(user, group, *, locked: bool = False) -> DiscussionActions:
     write = can_write_discussion(user, group)
+    muted = bool(write and is_muted(user, group))
     return DiscussionActions(
         write=write,
-        post=write and not locked,
+        post=write and not locked and not muted,
+        muted=muted,
         moderate=can_moderate_discussion(user, group),
         export=can_export_discussion(user, group),
     )

@@ -58,6 +58,9 @@ def build_threads(
     for post in posts:
         if any(post.path.startswith(p) for p in hidden_paths):
             continue
+        if post.awaiting_approval and post.author_id != user_id:
+            # Held for approval: its author sees it here; moderators in their queue.
+            continue
         parent = nodes.get(post.parent_id) if post.parent_id else None
         if parent is None:
             if gate is not None and gate.hides(post):
@@ -90,6 +93,8 @@ def build_threads(
         roots.sort(key=lambda n: n.newest_at, reverse=True)
     elif sort == "replies":
         roots.sort(key=lambda n: (-n.reply_count, n.post.path))
+    # Pinned threads first (stable: each keeps its place among its kind).
+    roots.sort(key=lambda n: n.post.pinned_at is None or n.post.is_hidden)
     return roots
 
 

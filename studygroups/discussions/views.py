@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
+from django_ratelimit.decorators import ratelimit
 
 from studygroups.core.htmx import render_page, wants_partial
+from studygroups.core.ratelimits import RATE
 from studygroups.library.reading import document_parts
 from studygroups.library.selectors import anchor_resolve
 
@@ -168,6 +170,7 @@ def post_detail(request, group_slug, document_slug, post_id):
 
 
 @login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="post")
 @require_http_methods(["GET", "POST"])
 @refusals
 def post_create(request, group_slug, document_slug):
@@ -236,7 +239,9 @@ def _after_create(request, ctx, post, created):
             # The address follows to the page shown, as a reload should find it.
             response["HX-Replace-Url"] = post_url(post)
         return retarget(response, target)
-    if created:
+    if created and post.awaiting_approval:
+        messages.info(request, "Your post is waiting for a moderator's approval.")
+    elif created:
         messages.success(request, "Your post is up.")
     return redirect(post_url(post))
 
@@ -251,6 +256,7 @@ def _form_context(request, post, *, form, mode, preview="") -> dict:
 
 
 @login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="post")
 @require_http_methods(["GET", "POST"])
 @refusals
 def post_reply(request, group_slug, document_slug, post_id):

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import FilteredRelation, Q, Value
 from django.urls import reverse
@@ -16,7 +17,16 @@ def validate_time_zone(value: str) -> None:
 
 # Fixed paths under /groups/ and /discussions/ that a group's slug must not shadow.
 RESERVED_GROUP_SLUGS = frozenset(
-    {"new", "dashboard", "settings", "calendar", "unsubscribe", "invitations", "notifications"}
+    {
+        "new",
+        "dashboard",
+        "settings",
+        "calendar",
+        "unsubscribe",
+        "invitations",
+        "notifications",
+        "moderation",
+    }
 )
 
 
@@ -82,6 +92,17 @@ class Group(models.Model):
     hide_member_list = models.BooleanField(
         default=False, help_text="Only organizers see who the members are."
     )
+    report_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="A post reported by this many different members is hidden until a "
+        "moderator reviews it.",
+    )
+    premoderated_posts = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(20)],
+        help_text="A new member's first posts wait for a moderator's approval (0: none do).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,6 +139,7 @@ class Membership(models.Model):
         INVITED = "invited", "Invited"
         LEFT = "left", "Left"
         REMOVED = "removed", "Removed"
+        BANNED = "banned", "Banned"
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -127,6 +149,12 @@ class Membership(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     hide_progress = models.BooleanField(
         default=False, help_text="Organizers do not see my reading progress."
+    )
+    muted_until = models.DateTimeField(
+        null=True, blank=True, help_text="Until then the member can read but not post."
+    )
+    conduct_accepted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the member accepted the code of conduct."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -145,6 +173,12 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state == self.State.ACTIVE
+
+    def is_muted(self, now=None) -> bool:
+        """A mute ends by itself: it is compared with the time now, no job lifts it."""
+        from django.utils import timezone
+
+        return self.muted_until is not None and self.muted_until > (now or timezone.now())
 
     @property
     def can_organize(self) -> bool:

@@ -90,30 +90,42 @@ def _activate(membership: Membership, role: str | None = None) -> None:
         )
 
 
+BANNED = "A moderator banned you from this group, so you cannot rejoin it."
+
+
 def _locked_membership(group: Group, user) -> Membership | None:
     return Membership.objects.select_for_update().filter(group=group, user=user).first()
 
 
-def membership_join(*, group: Group, user) -> Membership:
+CONDUCT_REQUIRED = "Read the group's code of conduct and tick the box to accept it."
+
+
+def membership_join(*, group: Group, user, accept_conduct: bool = False) -> Membership:
     """Join an open group, or ask to join a group that approves requests. Safe when two
-    requests join at once: the one whose insert loses the race reads the winner's row."""
+    requests join at once: the one whose insert loses the race reads the winner's row.
+    When `accept_conduct`, the time the member accepted the group's code is recorded
+    (the join view refuses to join without it where the group has a code)."""
     try:
-        return _membership_join(group=group, user=user)
+        return _membership_join(group=group, user=user, accept_conduct=accept_conduct)
     except IntegrityError:
-        return _membership_join(group=group, user=user)
+        return _membership_join(group=group, user=user, accept_conduct=accept_conduct)
 
 
 @transaction.atomic
-def _membership_join(*, group: Group, user) -> Membership:
+def _membership_join(*, group: Group, user, accept_conduct: bool = False) -> Membership:
     membership = _locked_membership(group, user)
     if membership and membership.is_active:
         return membership
+    if membership and membership.state == Membership.State.BANNED:
+        raise ValidationError(BANNED)
     if membership and membership.state == Membership.State.REMOVED:
         raise ValidationError("An organizer removed you from this group, so you cannot rejoin.")
     if group.join_policy == Group.JoinPolicy.INVITATION:
         raise ValidationError("This group is by invitation only. Ask an organizer for a link.")
     if membership is None:
         membership = Membership(group=group, user=user, role=Membership.Role.MEMBER)
+    if accept_conduct and group.code_of_conduct.strip():
+        membership.conduct_accepted_at = timezone.now()
     if group.join_policy == Group.JoinPolicy.OPEN:
         membership.role = Membership.Role.MEMBER
         _activate(membership)
@@ -126,7 +138,11 @@ def _membership_join(*, group: Group, user) -> Membership:
 
 @transaction.atomic
 def membership_leave(*, membership: Membership) -> Membership:
-    if membership.state in {Membership.State.LEFT, Membership.State.REMOVED}:
+    if membership.state in {
+        Membership.State.LEFT,
+        Membership.State.REMOVED,
+        Membership.State.BANNED,
+    }:
         return membership
     _ensure_other_organizer(membership)
     membership.state = Membership.State.LEFT
@@ -167,7 +183,7 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> Membership:
-    if membership.state == Membership.State.REMOVED:
+    if membership.state in {Membership.State.REMOVED, Membership.State.BANNED}:
         return membership
     _ensure_other_organizer(membership)
     membership.state = Membership.State.REMOVED
@@ -264,10 +280,15 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
             f"This invitation was sent to {invitation.email}. Log in with that address to "
             "accept it, or ask an organizer for a shareable link."
         )
+    if existing is not None and existing.state == Membership.State.BANNED:
+        raise ValidationError(BANNED)
     if existing is not None and existing.state == Membership.State.REMOVED:
         _refuse_removed(invitation, existing, user)
     if existing is None:
         existing = Membership(group=invitation.group, user=user)
+    if invitation.group.code_of_conduct.strip():
+        # The invitation page shows the code beside its only button, "Join".
+        existing.conduct_accepted_at = timezone.now()
     _activate(existing, role=invitation.role)
     invitation.uses += 1
     invitation.save(update_fields=["uses"])

@@ -45,6 +45,13 @@ def is_facilitator(user, group: Group) -> bool:
 
 
 @rules.predicate
+def is_muted(user, group: Group) -> bool:
+    """A moderator muted the member for a while: they can read, not post."""
+    membership = membership_for(user, group)
+    return bool(membership and membership.is_muted())
+
+
+@rules.predicate
 def is_not_private(user, group: Group) -> bool:
     return group.visibility != Group.Visibility.PRIVATE
 

@@ -66,7 +66,9 @@ def group_directory(user) -> dict:
     if user.is_authenticated:
         mine = list(
             Membership.objects.filter(user=user)
-            .exclude(state__in=[Membership.State.LEFT, Membership.State.REMOVED])
+            .exclude(
+                state__in=[Membership.State.LEFT, Membership.State.REMOVED, Membership.State.BANNED]
+            )
             .select_related("group")
             .order_by("group__name")
         )
@@ -223,7 +225,9 @@ def member_list(user, group: Group) -> dict:
     """For organizers: the join requests and the active members, the viewer marked."""
     memberships = list(
         Membership.objects.filter(group=group)
-        .exclude(state__in=[Membership.State.LEFT, Membership.State.REMOVED])
+        .exclude(
+            state__in=[Membership.State.LEFT, Membership.State.REMOVED, Membership.State.BANNED]
+        )
         .select_related("user")
         .order_by("state", "role", "user__display_name")
     )

@@ -12,9 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
+from django_ratelimit.decorators import ratelimit
 
 from studygroups.core.htmx import render_page, wants_partial
+from studygroups.core.ratelimits import RATE
 from studygroups.library.models import reading_minutes_for
+from studygroups.moderation import selectors as moderation_selectors
 
 from . import feeds, minutes, roster, selectors, sessions
 from .access import (
@@ -44,6 +47,7 @@ from .forms import (
 from .models import Group, Membership, SessionMinutes
 from .readings import paragraph_options
 from .rules import (
+    can_facilitate_group,
     can_see_meeting_link,
     invitation_hides_group,
     is_active_member,
@@ -102,7 +106,11 @@ def dashboard(request):
 @require_GET
 def group_detail(request, slug):
     group = access_group(request.user, slug)
-    return render(request, "groups/group_detail.html", selectors.group_page(request.user, group))
+    context = selectors.group_page(request.user, group)
+    context["can_moderate"] = bool(can_facilitate_group(request.user, group))
+    if context["can_moderate"]:
+        context["open_reports"] = moderation_selectors.open_report_count(group)
+    return render(request, "groups/group_detail.html", context)
 
 
 @login_required
@@ -126,11 +134,16 @@ def group_edit(request, slug):
 
 
 @login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="join")
 @require_POST
 def group_join(request, slug):
     group = access_group(request.user, slug)
+    accepted = request.POST.get("accept_conduct") == "1"
+    if group.code_of_conduct.strip() and not accepted:
+        messages.error(request, roster.CONDUCT_REQUIRED)
+        return redirect(group)
     try:
-        membership = roster.membership_join(group=group, user=request.user)
+        membership = roster.membership_join(group=group, user=request.user, accept_conduct=accepted)
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
@@ -213,6 +226,7 @@ def member_action(request, slug, membership_id):
 
 
 @login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="invitation")
 @require_http_methods(["GET", "POST"])
 def invitation_list(request, slug):
     group = access_group_as_organizer(request.user, slug)

@@ -16,7 +16,8 @@ from studygroups.discussions.access import (
     access_post_for_moderation,
 )
 from studygroups.discussions.models import Post
-from studygroups.groups.models import Group
+from studygroups.groups import rules as group_rules
+from studygroups.groups.models import Group, Membership
 
 __all__ = ["Refused", "access_post_for_moderation"]
 
@@ -57,3 +58,36 @@ def access_post_for_removal(user, group_slug, document_slug, post_id) -> Post:
     if not discussion_rules.can_remove_post(user, post):
         raise Refused("Delete your own posts as their author.")
     return post
+
+
+def access_member_for_moderation(user, group_slug: str, user_id: int):
+    """(group, membership) of a member `user` may act on: not themselves; a facilitator
+    acts on members only, an organizer on anyone but themselves."""
+    group = access_group_for_moderation(user, group_slug)
+    membership = (
+        Membership.objects.filter(group=group, user_id=user_id).select_related("user").first()
+    )
+    if membership is None:
+        raise Http404("No such member.")
+    if membership.user_id == user.pk:
+        raise Refused("You cannot moderate yourself.")
+    if membership.role != Membership.Role.MEMBER and not group_rules.is_organizer(user, group):
+        raise Refused("Only an organizer can act on another organizer or facilitator.")
+    return group, membership
+
+
+def access_log(user, group_slug: str) -> Group:
+    """The group's moderation log is for its active members (and its moderators)."""
+    group = access_group(user, group_slug)
+    if not discussion_rules.can_write_discussion(user, group):
+        raise Refused("Only the group's members can read its moderation log.")
+    return group
+
+
+def can_decide_appeal(user, appeal) -> bool:
+    """The moderator it was assigned to, while still a moderator; site staff when none."""
+    if appeal.assigned_to_id is None:
+        return bool(user.is_staff)
+    if appeal.assigned_to_id != user.pk:
+        return False
+    return bool(group_rules.is_facilitator(user, appeal.action.group))

@@ -9,12 +9,30 @@ from django.db import models
 from django.db.models import Q
 
 
+class Category(models.TextChoices):
+    """Why a post was reported, and the reason category members see for an action."""
+
+    HARASSMENT = "harassment", "Harassment or abuse"
+    HATE = "hate", "Hate"
+    SPAM = "spam", "Spam"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    OTHER = "other", "Other"
+
+
 class Report(models.Model):
     post = models.ForeignKey("discussions.Post", on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.TextField(max_length=1000)
+    category = models.CharField(max_length=12, choices=Category.choices, default=Category.OTHER)
+    reason = models.TextField(max_length=1000, blank=True, help_text="The reporter's note.")
+    to_staff = models.BooleanField(
+        default=False, help_text="The reporter asked for site staff rather than the group."
+    )
+    for_staff = models.BooleanField(
+        default=False,
+        help_text="In the site-wide staff queue: asked for, or about a moderator's own post.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -47,12 +65,29 @@ class ModerationAction(models.Model):
         UNLOCK = "unlock", "unlocked the discussion"
         RESOLVE = "resolve", "resolved a report"
         DELETE = "delete", "deleted a post"
+        AUTO_HIDE = "auto_hide", "hid a post pending review (reported by several members)"
+        APPROVE = "approve", "approved a post"
+        REJECT = "reject", "declined a post"
+        PIN = "pin", "pinned a post"
+        UNPIN = "unpin", "unpinned a post"
+        SLOW_MODE = "slow_mode", "set slow mode"
+        MUTE = "mute", "muted a member"
+        UNMUTE = "unmute", "unmuted a member"
+        REMOVE_MEMBER = "remove_member", "removed a member"
+        BAN = "ban", "banned a member"
+        UNBAN = "unban", "lifted a ban"
+        APPEAL_UPHELD = "appeal_upheld", "upheld an action on appeal"
+        APPEAL_REVERSED = "appeal_reversed", "reversed an action on appeal"
 
     group = models.ForeignKey(
         "groups.Group", on_delete=models.CASCADE, related_name="moderation_actions"
     )
     discussion = models.ForeignKey(
-        "discussions.Discussion", on_delete=models.CASCADE, related_name="moderation_actions"
+        "discussions.Discussion",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="moderation_actions",
     )
     post = models.ForeignKey(
         "discussions.Post",
@@ -64,7 +99,17 @@ class ModerationAction(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member acted on (a mute, a removal, a ban) or whose post it was.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    category = models.CharField(max_length=12, choices=Category.choices, blank=True)
+    until = models.DateTimeField(null=True, blank=True, help_text="When a mute ends.")
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -73,3 +118,82 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_kind_display()}"
+
+
+class Appeal(models.Model):
+    """One appeal per action, by the member it was about, decided by another moderator
+    (or site staff where the group has no other)."""
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", "The action stands"
+        REVERSED = "reversed", "The action is reversed"
+
+    action = models.OneToOneField(ModerationAction, on_delete=models.CASCADE, related_name="appeal")
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=2000)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The moderator who decides it; empty: site staff do.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    decision = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Appeal of {self.action}"
+
+
+class Notice(models.Model):
+    """An in-app notice of moderation: a report for moderators, an action for its subject.
+
+    Moderation keeps its own notices rather than writing `discussions.Notification`: those
+    are about a post the recipient may read (their e-mail drops any the recipient can no
+    longer see, which a hidden post's author or a staff member outside the group is), one
+    per recipient and post, and discussions never import moderation to learn of reports.
+    """
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "A post was reported"
+        ACTION = "action", "A moderator acted on your post"
+        APPEAL = "appeal", "An appeal to decide"
+        OUTCOME = "outcome", "An appeal was decided"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_notices"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    action = models.ForeignKey(
+        ModerationAction, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    link = models.CharField(max_length=300, blank=True)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="moderation_notice_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.text}"

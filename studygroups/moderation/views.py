@@ -2,20 +2,90 @@
 Discussions are reached only through their public `access`, `selectors` and
 `fragments`; discussions never import moderation."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
+from studygroups.core.htmx import wants_partial
+from studygroups.core.ratelimits import RATE
 from studygroups.discussions import fragments
+from studygroups.discussions import rules as discussion_rules
 from studygroups.discussions.access import refusals
 from studygroups.discussions.selectors import post_url
 
 from . import access, selectors, services
-from .forms import ReportForm
-from .models import Report
+from .forms import (
+    ActionForm,
+    AppealDecisionForm,
+    AppealForm,
+    HideForm,
+    MuteForm,
+    ReportForm,
+    SlowModeForm,
+)
+from .models import Appeal, ModerationAction, Report
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _queue_item(request, group, report_id, *, form=None, done: str = ""):
+    """The queue's one report, redrawn in place after an action taken from the queue."""
+    report = selectors.report_for_queue(group, report_id)
+    if report is None:
+        raise Http404("No such report.")
+    context = {"group": group, "r": report, "form": form, "done": done, "staff": False}
+    context |= selectors.action_forms()
+    return render(request, "moderation/queue.html#report-item", context)
+
+
+def _post_action(request, post, form, do, *, message: str):
+    """Run `do(form.cleaned_data)` on a valid form, then answer: the queue item (htmx from
+    the queue), the post (htmx elsewhere) or a message and a redirect; an invalid form
+    shows the post's tools page again with its errors (or the queue item)."""
+    group = post.discussion.group
+    report_id = request.POST.get("report")
+    if form.is_valid():
+        try:
+            do(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+    if form.is_valid() and not form.errors:
+        if wants_partial(request) and report_id:
+            return _queue_item(request, group, report_id, done=message)
+        if wants_partial(request):
+            return fragments.post_response(request, post, message=message, margin=False)
+        messages.success(request, message)
+        return redirect(_safe_next(request, post_url(post)))
+    if wants_partial(request) and report_id:
+        return _queue_item(request, group, report_id, form=form)
+    return render(
+        request,
+        "moderation/post_tools.html",
+        selectors.post_tools(request.user, post)
+        | {"errors_for": request.resolver_match.url_name, "bad_form": form},
+        status=400,
+    )
+
+
+@login_required
+@require_GET
+@refusals
+def post_tools(request, group_slug, document_slug, post_id):
+    post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
+    return render(request, "moderation/post_tools.html", selectors.post_tools(request.user, post))
 
 
 @login_required
@@ -23,9 +93,15 @@ from .models import Report
 @refusals
 def post_hide(request, group_slug, document_slug, post_id):
     post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
-    services.post_hide(actor=request.user, post=post, reason=request.POST.get("reason", ""))
-    message = "The post is hidden from members."
-    return fragments.post_response(request, post, message=message, margin=False)
+    return _post_action(
+        request,
+        post,
+        HideForm(request.POST),
+        lambda d: services.post_hide(
+            actor=request.user, post=post, reason=d["reason"], category=d["category"]
+        ),
+        message="The post is hidden from members; its author is told why.",
+    )
 
 
 @login_required
@@ -33,9 +109,54 @@ def post_hide(request, group_slug, document_slug, post_id):
 @refusals
 def post_unhide(request, group_slug, document_slug, post_id):
     post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
-    services.post_unhide(actor=request.user, post=post)
-    message = "The post is visible again."
-    return fragments.post_response(request, post, message=message, margin=False)
+    return _post_action(
+        request,
+        post,
+        ActionForm(request.POST),
+        lambda d: services.post_unhide(actor=request.user, post=post, reason=d["reason"]),
+        message="The post is visible again.",
+    )
+
+
+@login_required
+@require_POST
+@refusals
+def post_pin(request, group_slug, document_slug, post_id):
+    post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
+    pinned = request.POST.get("pin") == "1"
+    return _post_action(
+        request,
+        post,
+        ActionForm(request.POST),
+        lambda d: services.post_pin(
+            actor=request.user, post=post, pinned=pinned, reason=d["reason"]
+        ),
+        message="The post is pinned to the top." if pinned else "The post is no longer pinned.",
+    )
+
+
+@login_required
+@require_POST
+@refusals
+def post_approve(request, group_slug, document_slug, post_id):
+    post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
+    if request.POST.get("approve") == "0":
+        return _post_action(
+            request,
+            post,
+            HideForm(request.POST),
+            lambda d: services.post_reject(
+                actor=request.user, post=post, reason=d["reason"], category=d["category"]
+            ),
+            message="The post is declined; its author is told why.",
+        )
+    return _post_action(
+        request,
+        post,
+        ActionForm(request.POST),
+        lambda d: services.post_approve(actor=request.user, post=post, reason=d["reason"]),
+        message="The post is approved and shown to the group.",
+    )
 
 
 @login_required
@@ -49,22 +170,60 @@ def post_remove(request, group_slug, document_slug, post_id):
     return fragments.post_response(request, post, message=message)
 
 
+def _discussion_tools(request, ctx, *, bad_form=None, status=200):
+    context = selectors.discussion_tools(ctx) | {"bad_form": bad_form}
+    return render(request, "moderation/discussion_tools.html", context, status=status)
+
+
+@login_required
+@require_GET
+@refusals
+def discussion_tools(request, group_slug, document_slug):
+    ctx = access.access_discussion_for_moderation(request.user, group_slug, document_slug)
+    return _discussion_tools(request, ctx)
+
+
 @login_required
 @require_POST
 @refusals
 def discussion_lock(request, group_slug, document_slug):
     ctx = access.access_discussion_for_moderation(request.user, group_slug, document_slug)
-    lock = request.POST.get("lock") == "1"
-    if lock:
-        services.discussion_lock(actor=request.user, discussion=ctx.discussion)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _discussion_tools(request, ctx, bad_form=form, status=400)
+    reason = form.cleaned_data["reason"]
+    if request.POST.get("lock") == "1":
+        services.discussion_lock(actor=request.user, discussion=ctx.discussion, reason=reason)
         messages.success(request, "The discussion is locked: nobody can post or edit.")
     else:
-        services.discussion_unlock(actor=request.user, discussion=ctx.discussion)
+        services.discussion_unlock(actor=request.user, discussion=ctx.discussion, reason=reason)
         messages.success(request, "The discussion is open again.")
     return redirect(ctx.discussion.get_absolute_url())
 
 
 @login_required
+@require_POST
+@refusals
+def discussion_slow_mode(request, group_slug, document_slug):
+    ctx = access.access_discussion_for_moderation(request.user, group_slug, document_slug)
+    form = SlowModeForm(request.POST)
+    if not form.is_valid():
+        return _discussion_tools(request, ctx, bad_form=form, status=400)
+    services.discussion_slow_mode(
+        actor=request.user,
+        discussion=ctx.discussion,
+        seconds=form.cleaned_data["seconds"],
+        reason=form.cleaned_data["reason"],
+    )
+    messages.success(
+        request,
+        "Slow mode is on." if form.cleaned_data["seconds"] else "Slow mode is off.",
+    )
+    return redirect(ctx.discussion.get_absolute_url())
+
+
+@login_required
+@ratelimit(key="user", rate=RATE, method="POST", group="report")
 @require_http_methods(["GET", "POST"])
 @refusals
 def post_report(request, group_slug, document_slug, post_id):
@@ -73,14 +232,19 @@ def post_report(request, group_slug, document_slug, post_id):
     if request.method == "POST" and form.is_valid():
         try:
             _, created = services.report_create(
-                reporter=request.user, post=post, reason=form.cleaned_data["reason"]
+                reporter=request.user,
+                post=post,
+                reason=form.cleaned_data["reason"],
+                category=form.cleaned_data["category"],
+                to_staff=form.cleaned_data["to_staff"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
             messages.success(
                 request,
-                "Thank you; the group's moderators will look at it."
+                "Thank you; the moderators will look at it. Your name is never shown to "
+                "the member you reported."
                 if created
                 else "You have already reported this post; the moderators have it.",
             )
@@ -107,6 +271,24 @@ def queue(request, group_slug):
 
 
 @login_required
+@require_GET
+def staff_queue(request):
+    """Site staff's queue. Anyone else: not found, like any page they may not see."""
+    if not request.user.is_staff:
+        raise Http404("No such page.")
+    return render(request, "moderation/queue.html", selectors.staff_queue().as_context())
+
+
+@login_required
+@require_GET
+def notices(request):
+    """The signed-in user's moderation notices: reports to handle, actions on their posts."""
+    items = selectors.notices_for(request.user)
+    services.notices_mark_read(user=request.user)
+    return render(request, "moderation/notices.html", {"notices": items})
+
+
+@login_required
 @require_POST
 @refusals
 def report_resolve(request, group_slug, report_id):
@@ -121,3 +303,163 @@ def report_resolve(request, group_slug, report_id):
     services.report_resolve(actor=request.user, report=report)
     messages.success(request, "The report is resolved.")
     return redirect("moderation:queue", group_slug=group.slug)
+
+
+# ---------------------------------------------------------------------------- members
+
+
+def _member_page(request, group, membership, *, bad_form=None, status=200):
+    context = selectors.member_tools(group, membership) | {"bad_form": bad_form}
+    return render(request, "moderation/member_tools.html", context, status=status)
+
+
+@login_required
+@require_GET
+@refusals
+def member_tools(request, group_slug, user_id):
+    group, membership = access.access_member_for_moderation(request.user, group_slug, user_id)
+    return _member_page(request, group, membership)
+
+
+MEMBER_ACTIONS = {
+    "mute": (MuteForm, "The member is muted: they can read, not post, until it ends."),
+    "unmute": (ActionForm, "The member can post again."),
+    "remove": (ActionForm, "The member is removed from the group."),
+    "ban": (ActionForm, "The member is banned: they cannot rejoin until the ban is lifted."),
+    "unban": (ActionForm, "The ban is lifted; they may ask to join again."),
+}
+
+
+@login_required
+@require_POST
+@refusals
+def member_action(request, group_slug, user_id, action):
+    if action not in MEMBER_ACTIONS:
+        raise Http404("No such action.")
+    group, membership = access.access_member_for_moderation(request.user, group_slug, user_id)
+    form_class, message = MEMBER_ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        kwargs = {"actor": request.user, "group": group, "member": membership.user}
+        try:
+            if action == "mute":
+                until = timezone.now() + timedelta(seconds=data["duration"])
+                services.member_mute(**kwargs, until=until, reason=data["reason"])
+            else:
+                getattr(services, f"member_{action}")(**kwargs, reason=data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, message)
+            return redirect("moderation:member", group_slug=group.slug, user_id=membership.user_id)
+    return _member_page(request, group, membership, bad_form=form, status=400)
+
+
+@login_required
+@require_GET
+@refusals
+def log(request, group_slug):
+    """The group's moderation log: in full for moderators; for members, what was done,
+    on what, and the reason's category (never who reported, nor who acted)."""
+    group = access.access_log(request.user, group_slug)
+    moderator = bool(discussion_rules.can_moderate_discussion(request.user, group))
+    return render(
+        request,
+        "moderation/log.html",
+        {"group": group, "log": selectors.group_log(group), "moderator": moderator},
+    )
+
+
+# ---------------------------------------------------------------------------- appeals
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal(request, group_slug, action_id):
+    """The member an action was about appeals it, once. Removed and banned members too,
+    so this reads the action by its subject, not through the group's reading access."""
+    action = (
+        ModerationAction.objects.filter(pk=action_id, group__slug=group_slug, member=request.user)
+        .select_related("group", "discussion__document", "post", "appeal")
+        .first()
+    )
+    if action is None or action.kind not in services.APPEALABLE:
+        raise Http404("No such action.")
+    existing = getattr(action, "appeal", None)
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.appeal_create(
+                appellant=request.user, action=action, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Your appeal is sent; a different moderator will decide it.")
+            return redirect("moderation:appeal", group_slug=group_slug, action_id=action.pk)
+    return render(
+        request,
+        "moderation/appeal.html",
+        {"action": action, "group": action.group, "appeal": existing, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_decide(request, group_slug, appeal_id):
+    """The assigned moderator (or site staff, where the group had no other) decides."""
+    appeal = (
+        Appeal.objects.filter(pk=appeal_id, action__group__slug=group_slug)
+        .select_related(
+            "action__group", "action__actor", "action__post", "action__member", "appellant"
+        )
+        .first()
+    )
+    if appeal is None or not access.can_decide_appeal(request.user, appeal):
+        raise Http404("No such appeal.")
+    form = AppealDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.appeal_decide(
+            actor=request.user,
+            appeal=appeal,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "The appeal is decided; the member is told.")
+        return redirect("moderation:appeal_decide", group_slug=group_slug, appeal_id=appeal.pk)
+    return render(
+        request,
+        "moderation/appeal_decide.html",
+        {"appeal": appeal, "action": appeal.action, "group": appeal.action.group, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+RATE_MESSAGES = {
+    "post": "You are posting faster than the site allows. Wait a few minutes, then post again.",
+    "report": "You have sent many reports in a short time. Wait a while before sending more; "
+    "the moderators have the ones you sent.",
+    "invitation": "That is many invitations in a short time. Wait a while before making more.",
+    "join": "That is many requests to join in a short time. Wait a while, then try again.",
+}
+
+
+def rate_limited(request, exception=None):
+    """RATELIMIT_VIEW: the site's limits answer 429 with a plain message (a fragment for
+    htmx), never a 403 or a traceback."""
+    group = ""
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        name = match.url_name or ""
+        group = {
+            "post_create": "post",
+            "post_reply": "post",
+            "post_report": "report",
+            "invitations": "invitation",
+            "join": "join",
+        }.get(name, "")
+    message = RATE_MESSAGES.get(group, "Too many requests in a short time. Wait a little.")
+    template = "429.html#message" if wants_partial(request) else "429.html"
+    return render(request, template, {"message": message}, status=429)

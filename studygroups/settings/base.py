@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "studygroups.core.middleware.SecurityHeadersMiddleware",
     "studygroups.accounts.middleware.UserTimezoneMiddleware",
+    # Turns django-ratelimit's refusal into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "studygroups.urls"
@@ -162,7 +164,24 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_ADAPTER = "studygroups.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Study groups] "
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# allauth's own limits (it answers 429 with templates/429.html).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+
+# The site's own limits (django-ratelimit, counted in the default cache), per user.
+# Generous for people, tight for scripts. Hitting one answers 429 with a plain message.
+RATELIMIT_ENABLE = os.environ.get("RATELIMIT_ENABLE", "1") == "1"
+RATELIMIT_VIEW = "studygroups.moderation.views.rate_limited"
+RATE_LIMITS = {
+    "post": os.environ.get("RATE_LIMIT_POST", "20/5m"),
+    "report": os.environ.get("RATE_LIMIT_REPORT", "10/h"),
+    "invitation": os.environ.get("RATE_LIMIT_INVITATION", "30/h"),
+    "join": os.environ.get("RATE_LIMIT_JOIN", "10/h"),
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -16,6 +16,9 @@ STORAGES = {
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 ACCOUNT_RATE_LIMITS = False
+# Off like allauth's: tests reuse user ids within the process-wide cache. Turned on
+# (with a cleared cache) by the tests of the limits themselves.
+RATELIMIT_ENABLE = False
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

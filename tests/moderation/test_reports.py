@@ -16,14 +16,14 @@ def test_report_flow(setup, client):
     client.force_login(member)
     assert client.get(url("post_report", p)).status_code == 200
     empty = client.post(url("post_report", p), {"reason": ""})
-    assert empty.status_code == 400 and b"Tell the moderators" in empty.content
-    client.post(url("post_report", p), {"reason": "insulting"})
-    client.post(url("post_report", p), {"reason": "again"})
+    assert empty.status_code == 400 and b"Choose the kind of problem" in empty.content
+    client.post(url("post_report", p), {"category": "harassment", "reason": "insulting"})
+    client.post(url("post_report", p), {"category": "spam", "reason": "again"})
     assert Report.objects.count() == 1
     client.force_login(facilitator)
     queue = client.get(reverse("moderation:queue", args=[group.slug])).content.decode()
     assert "insulting" in queue
-    client.post(url("post_hide", p))
+    client.post(url("post_hide", p), {"category": "harassment", "reason": "insults"})
     assert Report.objects.get().resolved_at is not None
     queue = client.get(reverse("moderation:queue", args=[group.slug])).content.decode()
     assert "hid a post" in queue

@@ -15,11 +15,17 @@ def test_hidden_post_shows_placeholder_to_members_and_body_to_moderators(setup, 
     group, document, author, member, facilitator, p = setup
     child = reply(p, member, "a civil reply")
     client.force_login(facilitator)
-    response = client.post(url("post_hide", p), **(HX if htmx else {}))
+    extra = HX if htmx else {}
+    refused = client.post(url("post_hide", p), **extra)
+    assert refused.status_code == 400  # every action says why
+    response = client.post(
+        url("post_hide", p), {"category": "harassment", "reason": "insults"}, **extra
+    )
     assert response.status_code == (200 if htmx else 302)
     client.force_login(member)
     page = client.get(p.discussion.get_absolute_url()).content.decode()
-    assert "RUDE" not in page and "hidden by a moderator" in page and "a civil reply" in page
+    assert "RUDE" not in page and "a civil reply" in page
+    assert "Removed by a moderator: Harassment or abuse" in page
     client.force_login(facilitator)
     page = client.get(p.discussion.get_absolute_url()).content.decode()
     assert "RUDE" in page and "Hidden from members" in page
