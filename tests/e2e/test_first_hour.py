@@ -1,0 +1,102 @@
+"""The first hour (issue #15): the shared layout as a newcomer, a keyboard user and a
+phone user meet it: page headers, tables, the header navigation, target sizes."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.factories import verified_user
+from tests.groups.factories import add_member, make_curriculum, make_group, make_session
+
+pytestmark = pytest.mark.e2e
+
+FIXTURES = Path(__file__).resolve().parents[1] / "corpus_import" / "fixtures"
+
+
+def boxes(page, selector):
+    return page.eval_on_selector_all(
+        selector,
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom, text: e.textContent.trim().slice(0, 30)}; })",
+    )
+
+
+def assert_stacked(page, selector):
+    """The elements follow each other downwards; none is drawn over another."""
+    found = [b for b in boxes(page, selector) if b["bottom"] > b["top"]]
+    for above, below in zip(found, found[1:], strict=False):
+        overlap = f"{below['text']!r} overlaps {above['text']!r}"
+        assert below["top"] >= above["bottom"] - 0.5, overlap
+
+
+@pytest.fixture
+def staff(db, password):
+    return verified_user(display_name="Stella Staff", is_staff=True)
+
+
+def test_import_preview_header_and_tables_fit(
+    transactional_db, live_server, page, login, staff, check_a11y, check_layout
+):
+    login(page, live_server, staff)
+    page.goto(f"{live_server.url}/import/")
+    page.set_input_files(
+        "input[type=file]",
+        [str(FIXTURES / "article_dateline.txt"), str(FIXTURES / "markdown_front_matter.md")],
+    )
+    page.get_by_role("button", name=re.compile("preview|upload", re.I)).click()
+    page.wait_for_url(re.compile(r"/import/batches/\d+/preview/"))
+    assert_stacked(page, ".page-header > *")
+    check_a11y(page)
+    check_layout(page)
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert_stacked(page, ".page-header > *")
+
+
+def test_header_is_one_row_for_staff_and_a_menu_on_phones(
+    transactional_db, browser, live_server, page, new_page, login, staff, check_a11y
+):
+    login(page, live_server, staff)
+    page.goto(f"{live_server.url}/library/")
+    brand = page.locator(".site-brand").bounding_box()
+    for link in ("Dashboard", "Import", "Admin", "Notifications"):
+        box = page.get_by_role("link", name=link, exact=False).first.bounding_box()
+        assert box["y"] < brand["y"] + brand["height"], f"{link} dropped below the logo"
+    assert page.locator(".site-header").bounding_box()["height"] < 80
+
+    # A phone, without JavaScript: one compact row, the links behind "Menu".
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    try:
+        phone = context.new_page()
+        login(phone, live_server, staff)
+        phone.goto(f"{live_server.url}/library/")
+        assert phone.locator(".site-header").bounding_box()["height"] < 80
+        header = phone.locator(".site-header")
+        assert not header.get_by_role("link", name="Reading series").is_visible()
+        phone.get_by_text("Menu", exact=True).click()
+        assert header.get_by_role("link", name="Reading series").is_visible()
+        header.get_by_role("link", name="Reading series").click()
+        phone.wait_for_url(re.compile(r"/series/"))
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+    phone = new_page(390, 800)
+    login(phone, live_server, staff)
+    phone.get_by_text("Menu", exact=True).click()
+    check_a11y(phone)
+
+
+def test_dashboard_targets_are_big_enough(
+    transactional_db, live_server, page, login, check_a11y, check_layout
+):
+    member = verified_user(display_name="Mia")
+    group = make_group(curriculum=make_curriculum(units=2))
+    add_member(group, member)
+    make_session(group, title="First meeting")
+    login(page, live_server, member)
+    page.goto(f"{live_server.url}/groups/dashboard/")
+    link = page.get_by_role("link", name="Answer: are you coming?")
+    assert link.bounding_box()["height"] >= 24
+    check_a11y(page)
+    check_layout(page)
