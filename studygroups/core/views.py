@@ -1,9 +1,9 @@
 from django.db import connection
 from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

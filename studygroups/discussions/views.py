@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
@@ -106,7 +106,7 @@ READER_MARGIN = {
 }
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def document(request, group_slug, document_slug):
     ctx = access.access_discussion(request.user, group_slug, document_slug)
@@ -140,7 +140,7 @@ def _paragraph_context(request, ctx, anchor, *, form=None, preview="", quote_err
     return page.as_context() | {"form": form, "preview": preview, "quote_error": quote_error}
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def paragraph(request, group_slug, document_slug, anchor):
     ctx = access.access_discussion(request.user, group_slug, document_slug)
@@ -148,7 +148,7 @@ def paragraph(request, group_slug, document_slug, anchor):
     return render_page(request, "discussions/paragraph.html", context, partial="threads")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def post_detail(request, group_slug, document_slug, post_id):
     """A post with all its replies: the permalink and "continue this thread"."""
@@ -164,7 +164,7 @@ def post_detail(request, group_slug, document_slug, post_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals
 def post_create(request, group_slug, document_slug):
     ctx = access.access_discussion_for_writing(request.user, group_slug, document_slug)
@@ -247,7 +247,7 @@ def _form_context(request, post, *, form, mode, preview="") -> dict:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals
 def post_reply(request, group_slug, document_slug, post_id):
     parent = access.access_post_for_reply(request.user, group_slug, document_slug, post_id)
@@ -282,7 +282,7 @@ def post_reply(request, group_slug, document_slug, post_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals
 def post_edit(request, group_slug, document_slug, post_id):
     post = access.access_post_for_edit(request.user, group_slug, document_slug, post_id)
@@ -324,7 +324,7 @@ def post_delete(request, group_slug, document_slug, post_id):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def post_history(request, group_slug, document_slug, post_id):
     post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
@@ -377,7 +377,7 @@ def _export_rows(request, group_slug, document_slug):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def export_markdown(request, group_slug, document_slug):
     ctx, rows = _export_rows(request, group_slug, document_slug)
@@ -390,7 +390,7 @@ def export_markdown(request, group_slug, document_slug):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def export_json(request, group_slug, document_slug):
     ctx, rows = _export_rows(request, group_slug, document_slug)
@@ -409,7 +409,7 @@ def export_json(request, group_slug, document_slug):
 # ------------------------------------------------------------------ group-level pages
 
 
-@require_GET
+@require_safe
 def group_index(request, group_slug):
     group = access.access_group(request.user, group_slug)
     context = {
@@ -420,7 +420,7 @@ def group_index(request, group_slug):
     return render(request, "discussions/group_index.html", context)
 
 
-@require_GET
+@require_safe
 def member(request, group_slug, user_id):
     """A member's recent posts in this group: where an @mention leads."""
     group = access.access_group(request.user, group_slug)
@@ -432,7 +432,7 @@ def member(request, group_slug, user_id):
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def notifications(request):
     context = selectors.notification_list(request.user)
@@ -471,7 +471,7 @@ def _as_get(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notification_settings(request):
     setting = notifying.notification_setting_for(request.user)
     form = NotificationSettingForm(request.POST or None, initial={"email": setting.email})
@@ -483,7 +483,7 @@ def notification_settings(request):
 
 
 @csrf_exempt  # one-click unsubscribe (RFC 8058): the signed token is the credential
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     user = emails.user_for_unsubscribe_token(token)
     if user is None:

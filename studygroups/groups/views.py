@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
@@ -57,13 +57,13 @@ def _errors(error: ValidationError) -> str:
 # ---------- directory, create, dashboard ----------
 
 
-@require_GET
+@require_safe
 def group_list(request):
     return render(request, "groups/group_list.html", selectors.group_directory(request.user))
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_create(request):
     form = GroupForm(
         request.POST or None,
@@ -85,7 +85,7 @@ def group_create(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     context = selectors.dashboard(
         request.user, pending_token=request.session.get(PENDING_INVITATION)
@@ -96,14 +96,14 @@ def dashboard(request):
 # ---------- group page, edit, join, leave ----------
 
 
-@require_GET
+@require_safe
 def group_detail(request, slug):
     group = access_group(request.user, slug)
     return render(request, "groups/group_detail.html", selectors.group_page(request.user, group))
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_edit(request, slug):
     group = access_group_as_organizer(request.user, slug)
     # The form and the service work on copies: a failed POST must not change the slug
@@ -172,7 +172,7 @@ def group_progress_privacy(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def member_list(request, slug):
     group = access_group_as_organizer(request.user, slug)
     return render(request, "groups/member_list.html", selectors.member_list(request.user, group))
@@ -210,7 +210,7 @@ def member_action(request, slug, membership_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_list(request, slug):
     group = access_group_as_organizer(request.user, slug)
     form = InvitationForm(request.POST or None)
@@ -250,7 +250,7 @@ def invitation_revoke(request, slug, invitation_id):
     return redirect("groups:invitations", slug=slug)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_detail(request, token):
     invitation = access_invitation(token)
     group = invitation.group
@@ -292,7 +292,7 @@ def invitation_detail(request, token):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_create(request, slug):
     group = access_group_as_organizer(request.user, slug)
     form = SessionForm(request.POST or None, group=group)
@@ -308,7 +308,7 @@ def session_create(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_schedule(request, slug):
     group = access_group_as_organizer(request.user, slug)
     form = ScheduleForm(request.POST or None, group=group)
@@ -337,7 +337,7 @@ def session_schedule(request, slug):
     return render(request, "groups/session_schedule.html", {"form": form, "group": group})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def session_detail(request, slug, session_id):
     session = access_session(request.user, slug, session_id)
@@ -346,7 +346,7 @@ def session_detail(request, slug, session_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
     form = SessionForm(
@@ -505,7 +505,7 @@ def _chooser_context(session, document, options, form) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def session_reading_search(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
@@ -533,7 +533,7 @@ def session_reading_search(request, slug, session_id):
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def session_reading_choose(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
@@ -631,7 +631,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def session_ics(request, slug, session_id):
     session = selectors.session_for_calendar(access_session(request.user, slug, session_id))
     group = session.group
@@ -644,7 +644,7 @@ def session_ics(request, slug, session_id):
     return _ics_response(body, f"{session.group.slug}-{session.pk}.ics")
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     found = selectors.calendar_feed(token)
     if found is None:
@@ -656,7 +656,7 @@ def calendar_feed(request, token):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def settings_view(request):
     pref = NotificationPreference.objects.filter(user=request.user).first()
     form = PreferenceForm(
@@ -700,7 +700,7 @@ def feed_reset(request):
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without our cookie or token.
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     parsed = read_unsubscribe_token(token)
     if parsed is None:

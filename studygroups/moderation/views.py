@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from studygroups.discussions import fragments
 from studygroups.discussions.access import refusals
@@ -65,7 +65,7 @@ def discussion_lock(request, group_slug, document_slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals
 def post_report(request, group_slug, document_slug, post_id):
     post = access.access_post_for_report(request.user, group_slug, document_slug, post_id)
@@ -99,7 +99,7 @@ def post_report(request, group_slug, document_slug, post_id):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def queue(request, group_slug):
     group = access.access_group_for_moderation(request.user, group_slug)
