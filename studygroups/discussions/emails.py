@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from studygroups.core.site_url import site_url
 from studygroups.groups.models import Membership
 
 from .models import Notification, NotificationSetting, Post
@@ -65,7 +66,7 @@ def unsubscribe(*, user) -> NotificationSetting:
 def absolute_links(html: str) -> str:
     """Site-relative links (`href="/…"`, as in stored post HTML) made absolute with
     SITE_URL, for e-mail, where there is no site to be relative to."""
-    return RELATIVE_LINK_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{settings.SITE_URL}/", html)
+    return RELATIVE_LINK_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{site_url()}/", html)
 
 
 def one_line(text: str) -> str:
@@ -74,7 +75,7 @@ def one_line(text: str) -> str:
 
 
 def _email_for(user, notifications: list[Notification], *, subject: str) -> EmailMultiAlternatives:
-    unsubscribe_url = settings.SITE_URL + reverse(
+    unsubscribe_url = site_url() + reverse(
         "discussions:unsubscribe", kwargs={"token": unsubscribe_token(user)}
     )
     for n in notifications:
@@ -83,9 +84,9 @@ def _email_for(user, notifications: list[Notification], *, subject: str) -> Emai
     context = {
         "user": user,
         "notifications": notifications,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "unsubscribe_url": unsubscribe_url,
-        "settings_url": settings.SITE_URL + reverse("discussions:notification_settings"),
+        "settings_url": site_url() + reverse("discussions:notification_settings"),
     }
     text = render_to_string("discussions/email/notifications.txt", context)
     html = render_to_string("discussions/email/notifications.html", context)

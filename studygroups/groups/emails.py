@@ -4,12 +4,13 @@ one-click unsubscribe link (RFC 8058: List-Unsubscribe + List-Unsubscribe-Post).
 import logging
 import zoneinfo
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from studygroups.core.site_url import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
 
 
 def absolute(url: str) -> str:
-    return settings.SITE_URL + url
+    return site_url() + url
 
 
 def _zone(user) -> zoneinfo.ZoneInfo:
@@ -55,7 +56,7 @@ def send(*, to: str, subject: str, template: str, context: dict, kind: str, user
         "recipient": user,
         "unsubscribe_url": unsubscribe_url,
         "kind_label": KINDS[kind],
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": site_url(),
     }
     with timezone.override(_zone(user)):
         text = render_to_string(f"groups/email/{template}.txt", context)
