@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -434,11 +435,23 @@ def session_progress(request, slug, session_id):
         item = next((i for i in context["readings"] if i.key == key), None)
         if item is None:
             return HttpResponse("That reading is not assigned for this session.", status=400)
-        return render(
-            request,
+        toggle = render_to_string(
             "groups/session_detail.html#reading-toggle",
             {"item": item, "session": session, "done": key in context["read"]},
+            request=request,
         )
+        if request.POST.get("next") == reverse("groups:dashboard"):
+            # The dashboard card's "n of m read" and its bar, swapped out of band.
+            row = {
+                "readings": context["readings"],
+                "minutes": context["minutes"],
+                "read_count": sum(1 for i in context["readings"] if i.key in context["read"]),
+            }
+            toggle += render_to_string(
+                "groups/dashboard.html#session-progress",
+                {"session": session, "row": row, "oob": True},
+            )
+        return HttpResponse(toggle)
     if error:
         messages.error(request, error)
     else:

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import verified_user
 from tests.groups.factories import add_member, make_curriculum, make_group, make_session
@@ -91,12 +92,24 @@ def test_dashboard_targets_are_big_enough(
     transactional_db, live_server, page, login, check_a11y, check_layout
 ):
     member = verified_user(display_name="Mia")
-    group = make_group(curriculum=make_curriculum(units=2))
+    curriculum = make_curriculum(units=2)
+    group = make_group(curriculum=curriculum)
     add_member(group, member)
-    make_session(group, title="First meeting")
+    make_session(group, title="First meeting", units=[curriculum.units.order_by("order")[0]])
     login(page, live_server, member)
     page.goto(f"{live_server.url}/groups/dashboard/")
     link = page.get_by_role("link", name="Answer: are you coming?")
     assert link.bounding_box()["height"] >= 24
     check_a11y(page)
     check_layout(page)
+
+    # "Mark as read" updates the card's count and bar with it, without a reload.
+    card = page.locator(".session-card").first
+    expect(card.get_by_text("0 of 1 read")).to_be_visible()
+    card.get_by_role("button", name=re.compile("Mark as read")).click()
+    expect(card.get_by_role("button", name=re.compile("Read"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(card.get_by_text("1 of 1 read")).to_be_visible()
+    assert card.locator("progress").get_attribute("value") == "1"
+    check_a11y(page)
