@@ -287,6 +287,8 @@ def _editor_response(
         context = _unit_editor_context(unit, **forms)
         context["status_message"] = message
         context["clear_chooser"] = clear_chooser
+        # What the question form offers depends on the readings: refresh it with them.
+        context["questions_oob"] = partial == "readings"
         return render(request, f"curricula/unit_edit.html#{partial}", context)
     if message:
         messages.success(request, message)

@@ -113,3 +113,33 @@ def test_dashboard_targets_are_big_enough(
     expect(card.get_by_text("1 of 1 read")).to_be_visible()
     assert card.locator("progress").get_attribute("value") == "1"
     check_a11y(page)
+
+
+def test_unit_editor_question_form_follows_a_new_reading(
+    transactional_db, live_server, page, login, check_a11y, check_layout
+):
+    from tests.curricula.factories import make_curriculum as make_series
+    from tests.factories import make_document
+
+    owner = verified_user(display_name="Olive")
+    make_document(title="Delta on reading aloud", sections=1, paragraphs=3)
+    series = make_series(owner=owner, units=1)
+    unit = series.units.get()
+    login(page, live_server, owner)
+    page.goto(f"{live_server.url}/series/{series.slug}/units/{unit.pk}/edit/")
+    # Copy: an empty unit says so in words, not "No required reading of reading".
+    expect(page.locator(".reading-total")).to_contain_text("No required reading")
+    expect(page.locator(".reading-total")).not_to_contain_text("of reading")
+    expect(page.locator(".reading-total")).not_to_contain_text("0 required words")
+    check_a11y(page)
+    check_layout(page)
+
+    page.get_by_label("Search the library by title or author").press_sequentially("Delta")
+    page.get_by_role("link", name="Choose Delta on reading aloud").click()
+    page.locator("#reading-chooser").get_by_role("button", name="Add to the unit").click()
+    expect(page.locator("#readings .edit-row")).to_have_count(1)
+    # Without a reload, the question form offers the new reading and its paragraphs.
+    expect(page.get_by_label("About one paragraph").locator("option")).to_have_count(4)
+    offered = page.locator("#questions select option", has_text="Delta on reading aloud")
+    expect(offered).to_have_count(1)
+    check_a11y(page)
