@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.htmx import settled
 from tests.factories import verified_user
 from tests.groups.factories import add_member, make_curriculum, make_group, make_session
 
@@ -112,6 +113,11 @@ def test_dashboard_targets_are_big_enough(
     )
     expect(card.get_by_text("1 of 1 read")).to_be_visible()
     assert card.locator("progress").get_attribute("value") == "1"
+    # Focus stays on the toggle (not <body>), and the change is announced.
+    settled(page)
+    focused = page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    assert 'aria-pressed="true"' in focused, focused
+    expect(page.locator("#swap-announcer")).not_to_be_empty()
     check_a11y(page)
 
 
@@ -142,4 +148,11 @@ def test_unit_editor_question_form_follows_a_new_reading(
     expect(page.get_by_label("About one paragraph").locator("option")).to_have_count(4)
     offered = page.locator("#questions select option", has_text="Delta on reading aloud")
     expect(offered).to_have_count(1)
+    # A question without text: focus goes to the field with the error, which is announced.
+    settled(page)
+    page.get_by_role("button", name="Add question").press("Enter")
+    expect(page.locator("#questions .errorlist")).to_be_visible()
+    settled(page)
+    assert page.evaluate("document.activeElement.name") == "text"
+    expect(page.locator("#swap-announcer")).not_to_be_empty()
     check_a11y(page)
