@@ -102,7 +102,7 @@ def new_page(browser):
 def login(password):
     def do_login(page, live_server, user):
         page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("E-mail address").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
         page.wait_for_load_state()
