@@ -152,7 +152,27 @@
       if (heading && !target.querySelector("textarea:focus")) {
         heading.setAttribute("tabindex", "-1");
       }
+      // Opened from the margin by keyboard or pointer: "+" (no posts yet) goes straight
+      // into the composer; a count goes to the panel's heading, above its threads.
+      var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+      if (trigger && trigger.matches && trigger.matches("[data-para-count]")) {
+        var composer = target.querySelector(".composer textarea, textarea[name=body]");
+        var into = !trigger.classList.contains("para-count--has") && composer ? composer : heading;
+        if (into) into.focus();
+      }
     }
+  });
+
+  // Escape closes the open threads panel and returns to its paragraph's margin link.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    if (event.target.matches("textarea, input") && event.target.value.trim()) return; // keep a draft
+    var holder = event.target.closest(".para-threads");
+    if (!holder || !holder.id) return;
+    var anchor = holder.id.replace(/^threads-/, "");
+    holder.innerHTML = "";
+    var count = document.getElementById("count-" + anchor);
+    if (count) count.focus();
   });
 
   // After moving to another page of threads, focus lands on the list's heading (the link

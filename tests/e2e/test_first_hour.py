@@ -156,3 +156,52 @@ def test_unit_editor_question_form_follows_a_new_reading(
     assert page.evaluate("document.activeElement.name") == "text"
     expect(page.locator("#swap-announcer")).not_to_be_empty()
     check_a11y(page)
+
+
+def test_keyboard_opens_writes_and_closes_a_paragraph_discussion(
+    transactional_db, live_server, page, login, check_a11y, check_layout
+):
+    from django.urls import reverse
+
+    from tests.discussions.factories import add_member as join
+    from tests.discussions.factories import first_anchor
+    from tests.discussions.factories import make_group as make_discussion_group
+    from tests.factories import make_document
+
+    group = make_discussion_group(name="Keyboard circle")
+    document = make_document(title="Reading by keyboard", paragraphs=3)
+    kim = join(group, verified_user(display_name="Kim"))
+    anchor = first_anchor(document, 1)
+    login(page, live_server, kim)
+    page.goto(
+        live_server.url
+        + reverse(
+            "discussions:document",
+            kwargs={"group_slug": group.slug, "document_slug": document.slug},
+        )
+    )
+    check_a11y(page)
+    check_layout(page)
+    plus = page.locator(f"#count-{anchor}")
+    plus.focus()
+    page.keyboard.press("Enter")
+    composer = page.locator(f"#threads-{anchor} textarea[name=body]")
+    expect(composer).to_be_focused()
+    check_a11y(page)
+    # Escape closes the panel and returns to the "+".
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#threads-{anchor}")).to_be_empty()
+    expect(plus).to_be_focused()
+    # Open again, write, post with the keyboard: focus lands in the thread, not <body>.
+    page.keyboard.press("Enter")
+    expect(composer).to_be_focused()
+    page.keyboard.type("A first thought, typed.")
+    page.get_by_role("button", name="Post on this paragraph").press("Enter")
+    expect(page.locator(f"#threads-{anchor} .post").first).to_contain_text("A first thought")
+    settled(page)
+    inside = page.evaluate(
+        f"!!document.activeElement.closest('#threads-{anchor}')"
+        " && document.activeElement !== document.body"
+    )
+    assert inside, page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    check_a11y(page)
