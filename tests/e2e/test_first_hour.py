@@ -205,3 +205,26 @@ def test_keyboard_opens_writes_and_closes_a_paragraph_discussion(
     )
     assert inside, page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
     check_a11y(page)
+
+
+def test_calendar_settings_checkboxes_beside_labels_and_feed_copy_button(
+    transactional_db, live_server, page, login, check_a11y, check_layout
+):
+    member = verified_user(display_name="Cal")
+    group = make_group(curriculum=make_curriculum(units=1))
+    add_member(group, member)
+    login(page, live_server, member)
+    page.goto(f"{live_server.url}/groups/settings/")
+    for check in page.locator(".form-field--check").all():
+        box = check.locator("input[type=checkbox]").bounding_box()
+        label = check.locator("label").bounding_box()
+        assert label["x"] > box["x"] + box["width"], "the label is not beside its checkbox"
+        assert label["y"] < box["y"] + box["height"], "the label sits below its checkbox"
+    check_a11y(page)
+    check_layout(page)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy = page.get_by_role("button", name="Copy the address: All my groups")
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "/groups/calendar/" in copied and copied.endswith(".ics")
