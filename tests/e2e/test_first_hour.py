@@ -228,3 +228,21 @@ def test_calendar_settings_checkboxes_beside_labels_and_feed_copy_button(
     expect(copy).to_have_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "/groups/calendar/" in copied and copied.endswith(".ics")
+
+
+def test_series_settings_show_whole_visibility_choices_on_a_phone(
+    transactional_db, live_server, new_page, login, check_a11y, check_layout
+):
+    from tests.curricula.factories import make_curriculum as make_series
+
+    owner = verified_user(display_name="Vera")
+    series = make_series(owner=owner, units=1)
+    phone = new_page(390, 800)
+    login(phone, live_server, owner)
+    phone.goto(f"{live_server.url}/series/{series.slug}/edit/")
+    choice = phone.get_by_label("Public: listed in the reading-series library")
+    expect(choice).to_be_visible()
+    label = phone.locator(f"label[for='{choice.get_attribute('id')}']")
+    assert label.evaluate("l => l.scrollWidth <= l.clientWidth + 1"), "the choice is cut off"
+    check_a11y(phone)
+    check_layout(phone)
