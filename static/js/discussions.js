@@ -105,7 +105,33 @@
     });
   }
 
+  // Keyboard users: a visible "Discuss selection" button in the reader's tools, reached
+  // by Tab, opens the composer with the passage selected (with Shift+arrows in caret
+  // browsing, or any other way); the floating button only follows the pointer.
+  function addKeyboardButton() {
+    var tools = document.querySelector(".discussion-tools");
+    if (!tools || tools.querySelector(".discuss-selection")) return;
+    var keyboard = document.createElement("button");
+    keyboard.type = "button";
+    keyboard.className = "button button--small discuss-selection";
+    keyboard.textContent = "Discuss selection";
+    keyboard.addEventListener("mousedown", function (event) {
+      event.preventDefault(); // keep the selection
+    });
+    keyboard.addEventListener("click", function () {
+      if (pending) {
+        openComposer(pending);
+        hide();
+        return;
+      }
+      var region = document.getElementById("swap-announcer");
+      if (region) region.textContent = "First select some words within one paragraph.";
+    });
+    tools.insertBefore(keyboard, tools.firstChild.nextSibling);
+  }
+
   if (body && body.hasAttribute("data-can-discuss")) {
+    addKeyboardButton();
     document.addEventListener("selectionchange", function () {
       window.clearTimeout(onSelection.timer);
       onSelection.timer = window.setTimeout(onSelection, 120);

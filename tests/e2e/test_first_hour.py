@@ -206,6 +206,22 @@ def test_keyboard_opens_writes_and_closes_a_paragraph_discussion(
     assert inside, page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
     check_a11y(page)
 
+    # Quote by keyboard: select words (as Shift+arrows do in caret browsing), Tab to the
+    # visible "Discuss selection" button, press Enter.
+    from tests.e2e.test_discussions import SELECT_JS
+
+    second = first_anchor(document, 2)
+    quote = page.evaluate(SELECT_JS, [second, 5, 30]).strip()
+    button = page.get_by_role("button", name="Discuss selection")
+    expect(button).to_be_visible()
+    page.wait_for_timeout(200)  # the selection is read after a short pause
+    button.focus()
+    page.keyboard.press("Enter")
+    composer = page.locator(f"#threads-{second} form.composer__form")
+    composer.wait_for()
+    assert quote in composer.locator(".composer__quote").inner_text()
+    check_a11y(page)
+
 
 def test_calendar_settings_checkboxes_beside_labels_and_feed_copy_button(
     transactional_db, live_server, page, login, check_a11y, check_layout
