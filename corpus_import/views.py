@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from studygroups.library.models import Document
 from studygroups.library.services import document_set_authors
@@ -48,7 +48,7 @@ def _staged_inputs(batch: ImportBatch):
 
 
 @staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def upload(request):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
@@ -107,7 +107,7 @@ def _render_preview(request, batch: ImportBatch, files: list[dict], status: int 
 
 
 @staff_required
-@require_GET
+@require_safe
 def preview(request, pk):
     batch = _preview_batch(pk)
     return _render_preview(request, batch, _preview_documents(batch.report))
@@ -206,7 +206,7 @@ def cancel(request, pk):
 
 
 @staff_required
-@require_GET
+@require_safe
 def history(request):
     batches = ImportBatch.objects.exclude(status=ImportBatch.Status.PREVIEW).select_related(
         "created_by"
@@ -216,7 +216,7 @@ def history(request):
 
 
 @staff_required
-@require_GET
+@require_safe
 def batch_detail(request, pk):
     batch = get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
     return render(
@@ -225,7 +225,7 @@ def batch_detail(request, pk):
 
 
 @staff_required
-@require_GET
+@require_safe
 def review_queue(request):
     documents = Document.objects.needing_review().for_listing().order_by("created_at", "pk")
     page = Paginator(documents, 20).get_page(request.GET.get("page"))

@@ -105,7 +105,33 @@
     });
   }
 
+  // Keyboard users: a visible "Discuss selection" button in the reader's tools, reached
+  // by Tab, opens the composer with the passage selected (with Shift+arrows in caret
+  // browsing, or any other way); the floating button only follows the pointer.
+  function addKeyboardButton() {
+    var tools = document.querySelector(".discussion-tools");
+    if (!tools || tools.querySelector(".discuss-selection")) return;
+    var keyboard = document.createElement("button");
+    keyboard.type = "button";
+    keyboard.className = "button button--small discuss-selection";
+    keyboard.textContent = "Discuss selection";
+    keyboard.addEventListener("mousedown", function (event) {
+      event.preventDefault(); // keep the selection
+    });
+    keyboard.addEventListener("click", function () {
+      if (pending) {
+        openComposer(pending);
+        hide();
+        return;
+      }
+      var region = document.getElementById("swap-announcer");
+      if (region) region.textContent = "First select some words within one paragraph.";
+    });
+    tools.insertBefore(keyboard, tools.firstChild.nextSibling);
+  }
+
   if (body && body.hasAttribute("data-can-discuss")) {
+    addKeyboardButton();
     document.addEventListener("selectionchange", function () {
       window.clearTimeout(onSelection.timer);
       onSelection.timer = window.setTimeout(onSelection, 120);
@@ -152,7 +178,27 @@
       if (heading && !target.querySelector("textarea:focus")) {
         heading.setAttribute("tabindex", "-1");
       }
+      // Opened from the margin by keyboard or pointer: "+" (no posts yet) goes straight
+      // into the composer; a count goes to the panel's heading, above its threads.
+      var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+      if (trigger && trigger.matches && trigger.matches("[data-para-count]")) {
+        var composer = target.querySelector(".composer textarea, textarea[name=body]");
+        var into = !trigger.classList.contains("para-count--has") && composer ? composer : heading;
+        if (into) into.focus();
+      }
     }
+  });
+
+  // Escape closes the open threads panel and returns to its paragraph's margin link.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    if (event.target.matches("textarea, input") && event.target.value.trim()) return; // keep a draft
+    var holder = event.target.closest(".para-threads");
+    if (!holder || !holder.id) return;
+    var anchor = holder.id.replace(/^threads-/, "");
+    holder.innerHTML = "";
+    var count = document.getElementById("count-" + anchor);
+    if (count) count.focus();
   });
 
   // After moving to another page of threads, focus lands on the list's heading (the link

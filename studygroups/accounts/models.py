@@ -5,11 +5,10 @@ from django.db import models
 
 
 def validate_display_name(value: str) -> None:
-    """One line of printable text: names appear in e-mail headers and notifications."""
-    from django.core.exceptions import ValidationError
+    """One line of visible text: names appear in e-mail headers and notifications."""
+    from studygroups.core.validators import validate_plain_name
 
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ValidationError("A display name must be one line of text, without line breaks.")
+    validate_plain_name(value)
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

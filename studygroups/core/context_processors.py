@@ -1,5 +1,5 @@
-from django.conf import settings
+from .site_url import site_url
 
 
 def site(request):
-    return {"SITE_NAME": "Study groups", "SITE_URL": settings.SITE_URL}
+    return {"SITE_NAME": "Study groups", "SITE_URL": site_url(request)}

@@ -67,3 +67,19 @@ def render_markdown(text: str, *, limited: bool = False) -> str:
     links, code and lists (for discussion questions and short notes)."""
     html = _md.render(text or "")
     return (_limited if limited else _full).clean(html).strip()
+
+
+def markdown_to_plain(text: str, *, limit: int = 0) -> str:
+    """User Markdown as one line of plain text, for places that cannot show HTML (an
+    <option>, a title attribute, an e-mail subject): rendered, then every tag dropped and
+    entities decoded, so "*question*" reads "question". `limit` cuts at a word, with "…"."""
+    import html as html_lib
+    import re
+
+    rendered = _md.render(text or "")
+    rendered = re.sub(r"</?(?:em|strong|code|a|span|s|del|b|i)\b[^>]*>", "", rendered)
+    plain = html_lib.unescape(re.sub(r"<[^>]+>", " ", rendered))
+    plain = " ".join(plain.split())
+    if limit and len(plain) > limit:
+        plain = plain[: limit - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return plain

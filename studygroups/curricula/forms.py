@@ -46,7 +46,8 @@ class CurriculumForm(ShowsInitialMixin, forms.ModelForm):
             "too. Anyone can start a group on a public series, so switch this on only if the "
             "notes may be read by any group leader.",
         }
-        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        # Visibility as radios: its choices are sentences, which a <select> cut off.
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4}), "visibility": forms.RadioSelect}
         error_messages = {
             "title": {"required": "Give the reading series a title."},
             "target_unit_minutes": {

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import retarget
 
@@ -74,7 +74,7 @@ def _unit_editor_context(
 # ---------- Public library of reading series ----------
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def curriculum_list(request):
     form = CurriculumSearchForm(request.GET or None)
@@ -89,7 +89,7 @@ def curriculum_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def curriculum_create(request):
     form = CurriculumCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +104,7 @@ def curriculum_create(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def curriculum_from_documents(request):
     search = LibrarySearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
@@ -136,20 +136,20 @@ def curriculum_from_documents(request):
 # ---------- Syllabus, unit page, packet ----------
 
 
-@require_GET
+@require_safe
 def curriculum_detail(request, slug):
     curriculum = access_curriculum(request.user, slug)
     context = selectors.syllabus(request.user, curriculum)
     return render(request, "curricula/curriculum_detail.html", context)
 
 
-@require_GET
+@require_safe
 def unit_detail(request, slug, unit_id):
     unit = access_unit(request.user, slug, unit_id)
     return render(request, "curricula/unit_detail.html", selectors.unit_page(request.user, unit))
 
 
-@require_GET
+@require_safe
 def unit_packet(request, slug, unit_id):
     unit = access_unit(request.user, slug, unit_id)
     return render(request, "curricula/unit_packet.html", selectors.unit_packet(request.user, unit))
@@ -159,7 +159,7 @@ def unit_packet(request, slug, unit_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def curriculum_edit(request, slug):
     curriculum = access_curriculum_for_edit(request.user, slug)
     # The form works on a copy, so its instance changes do not leak into the service.
@@ -261,7 +261,7 @@ def curriculum_fork(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_edit(request, slug, unit_id):
     unit = access_unit(request.user, slug, unit_id, edit=True)
     form = UnitForm(request.POST or None, instance=copy(unit))
@@ -287,6 +287,8 @@ def _editor_response(
         context = _unit_editor_context(unit, **forms)
         context["status_message"] = message
         context["clear_chooser"] = clear_chooser
+        # What the question form offers depends on the readings: refresh it with them.
+        context["questions_oob"] = partial == "readings"
         return render(request, f"curricula/unit_edit.html#{partial}", context)
     if message:
         messages.success(request, message)
@@ -297,7 +299,7 @@ def _editor_response(
 
 
 @login_required
-@require_GET
+@require_safe
 def reading_search(request, slug, unit_id):
     unit = access_unit(request.user, slug, unit_id, edit=True)
     form = LibrarySearchForm(request.GET)
@@ -320,7 +322,7 @@ def reading_search(request, slug, unit_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reading_add(request, slug, unit_id):
     unit = access_unit(request.user, slug, unit_id, edit=True)
     document = access_document(request.GET.get("document") or request.POST.get("document"))
@@ -363,7 +365,7 @@ def reading_add(request, slug, unit_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def reading_time(request, slug, unit_id):
     """The reading time of the range being chosen, before it is added: a fragment for
     htmx (on every change of the range selects), else the chooser page showing it."""
@@ -478,7 +480,7 @@ def question_add(request, slug, unit_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_edit(request, slug, unit_id, question_id):
     question = access_question_for_edit(request.user, slug, unit_id, question_id)
     form = QuestionForm(request.POST or None, instance=copy(question), unit=question.unit)

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from studygroups.core.site_url import site_url
 from studygroups.groups.models import Membership
 from studygroups.notifications.mail import settings_url, unsubscribe_headers, unsubscribe_url
 from studygroups.notifications.models import Kind, NotificationPreferences
@@ -43,7 +44,7 @@ RELATIVE_LINK_RE = re.compile(r"""(\s(?:href|src)=)(["'])/(?!/)""")
 def absolute_links(html: str) -> str:
     """Site-relative links (`href="/…"`, as in stored post HTML) made absolute with
     SITE_URL, for e-mail, where there is no site to be relative to."""
-    return RELATIVE_LINK_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{settings.SITE_URL}/", html)
+    return RELATIVE_LINK_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{site_url()}/", html)
 
 
 def one_line(text: str) -> str:
@@ -59,7 +60,7 @@ def _email_for(user, notifications: list[Notification], *, subject: str) -> Emai
     context = {
         "user": user,
         "notifications": notifications,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "unsubscribe_url": link,
         "settings_url": settings_url(),
     }

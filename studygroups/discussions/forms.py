@@ -2,6 +2,8 @@ import uuid
 
 from django import forms
 
+from studygroups.core.markdown import markdown_to_plain
+
 from .models import BODY_MAX, QUOTE_MAX
 from .threads import SORTS
 
@@ -59,7 +61,7 @@ class NewPostForm(PostForm):
         self.questions = {q.pk: q for q in questions}
         if self.questions:
             self.fields["question"].choices = [("", "No question: a general comment")] + [
-                (q.pk, q.text[:90]) for q in questions
+                (q.pk, markdown_to_plain(q.text, limit=90)) for q in questions
             ]
         else:
             self.fields["question"].widget = forms.HiddenInput()

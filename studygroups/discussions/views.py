@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 from django_ratelimit.decorators import ratelimit
@@ -108,7 +108,7 @@ READER_MARGIN = {
 }
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def document(request, group_slug, document_slug):
     ctx = access.access_discussion(request.user, group_slug, document_slug)
@@ -143,7 +143,7 @@ def _paragraph_context(request, ctx, anchor, *, form=None, preview="", quote_err
     return page.as_context() | {"form": form, "preview": preview, "quote_error": quote_error}
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def paragraph(request, group_slug, document_slug, anchor):
     ctx = access.access_discussion(request.user, group_slug, document_slug)
@@ -154,7 +154,7 @@ def paragraph(request, group_slug, document_slug, anchor):
     return render_page(request, "discussions/paragraph.html", context, partial="threads")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def post_detail(request, group_slug, document_slug, post_id):
     """A post with all its replies: the permalink and "continue this thread"."""
@@ -171,7 +171,7 @@ def post_detail(request, group_slug, document_slug, post_id):
 
 @login_required
 @ratelimit(key="user", rate=RATE, method="POST", group="post")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals
 def post_create(request, group_slug, document_slug):
     ctx = access.access_discussion_for_writing(request.user, group_slug, document_slug)
@@ -257,7 +257,7 @@ def _form_context(request, post, *, form, mode, preview="") -> dict:
 
 @login_required
 @ratelimit(key="user", rate=RATE, method="POST", group="post")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals
 def post_reply(request, group_slug, document_slug, post_id):
     parent = access.access_post_for_reply(request.user, group_slug, document_slug, post_id)
@@ -292,7 +292,7 @@ def post_reply(request, group_slug, document_slug, post_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals
 def post_edit(request, group_slug, document_slug, post_id):
     post = access.access_post_for_edit(request.user, group_slug, document_slug, post_id)
@@ -334,7 +334,7 @@ def post_delete(request, group_slug, document_slug, post_id):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def post_history(request, group_slug, document_slug, post_id):
     post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
@@ -387,7 +387,7 @@ def _export_rows(request, group_slug, document_slug):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def export_markdown(request, group_slug, document_slug):
     ctx, rows = _export_rows(request, group_slug, document_slug)
@@ -400,7 +400,7 @@ def export_markdown(request, group_slug, document_slug):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def export_json(request, group_slug, document_slug):
     ctx, rows = _export_rows(request, group_slug, document_slug)
@@ -417,7 +417,7 @@ def export_json(request, group_slug, document_slug):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def export_annotations(request, group_slug, document_slug):
     """The discussion as W3C Web Annotation JSON-LD, for other annotation tools."""
@@ -445,7 +445,7 @@ def export_annotations(request, group_slug, document_slug):
 # ------------------------------------------------------------------ group-level pages
 
 
-@require_GET
+@require_safe
 def group_index(request, group_slug):
     group = access.access_group(request.user, group_slug)
     context = {
@@ -456,7 +456,7 @@ def group_index(request, group_slug):
     return render(request, "discussions/group_index.html", context)
 
 
-@require_GET
+@require_safe
 def member(request, group_slug, user_id):
     """A member's recent posts in this group: where an @mention leads."""
     group = access.access_group(request.user, group_slug)
@@ -468,7 +468,7 @@ def member(request, group_slug, user_id):
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def notifications(request):
     context = selectors.notification_list(request.user)
@@ -517,7 +517,7 @@ def notification_settings(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals
 def post_reattach(request, group_slug, document_slug, post_id):
     """A moderator puts a thread (usually one whose passage left the text) on a

@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
+
+from studygroups.core.site_url import site_url
 
 from .models import RSVP, Session
 from .readings import session_readings
@@ -12,7 +13,7 @@ from .rules import can_see_series
 
 
 def session_uid(session: Session) -> str:
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "studygroups"
+    host = site_url().split("://", 1)[-1].split("/", 1)[0] or "studygroups"
     return f"session-{session.pk}@{host}"
 
 
@@ -26,7 +27,7 @@ def _description(session: Session, *, show_units: bool) -> str:
             lines.append(f"- {item.title}, {item.minutes} min{optional}")
     if session.notes:
         lines += ["", session.notes]
-    lines += ["", f"Session page: {settings.SITE_URL}{session.get_absolute_url()}"]
+    lines += ["", f"Session page: {site_url()}{session.get_absolute_url()}"]
     return "\n".join(lines)
 
 
@@ -85,7 +86,7 @@ def build_calendar(
         link = (session.link or session.group.meeting_link) if include_link else ""
         if place or link:
             event.add("location", place or link)
-        event.add("url", f"{settings.SITE_URL}{session.get_absolute_url()}")
+        event.add("url", f"{site_url()}{session.get_absolute_url()}")
         event.add(
             "description",
             _description(session, show_units=series_shown[group.curriculum_id]),

@@ -5,11 +5,11 @@ one-click unsubscribe link (RFC 8058: List-Unsubscribe + List-Unsubscribe-Post) 
 import logging
 import zoneinfo
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from studygroups.core.site_url import site_url
 from studygroups.notifications.mail import settings_url, unsubscribe_headers, unsubscribe_url
 from studygroups.notifications.models import Kind
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def absolute(url: str) -> str:
-    return settings.SITE_URL + url
+    return site_url() + url
 
 
 def _zone(user) -> zoneinfo.ZoneInfo:
@@ -38,7 +38,7 @@ def send(*, to: str, subject: str, template: str, context: dict, kind: str, user
         "unsubscribe_url": link,
         "kind_label": Kind(kind).label,
         "settings_url": settings_url(),
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": site_url(),
     }
     with timezone.override(_zone(user)):
         text = render_to_string(f"groups/email/{template}.txt", context)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from studygroups.accounts.models import time_zone_choices
+from studygroups.core.validators import validate_plain_name
 from studygroups.curricula.models import Curriculum, Unit
 from studygroups.library.models import Document
 
@@ -108,6 +109,11 @@ class GroupForm(forms.ModelForm):
             allowed |= Q(pk=self.instance.curriculum_id)
         self.fields["curriculum"].queryset = Curriculum.objects.filter(allowed).distinct()
         self.fields["curriculum"].empty_label = "None yet"
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        validate_plain_name(name)
+        return name
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")

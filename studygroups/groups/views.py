@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 from django_ratelimit.decorators import ratelimit
@@ -64,13 +65,13 @@ def _errors(error: ValidationError) -> str:
 # ---------- directory, create, dashboard ----------
 
 
-@require_GET
+@require_safe
 def group_list(request):
     return render(request, "groups/group_list.html", selectors.group_directory(request.user))
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_create(request):
     form = GroupForm(
         request.POST or None,
@@ -92,7 +93,7 @@ def group_create(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     context = selectors.dashboard(
         request.user, pending_token=request.session.get(PENDING_INVITATION)
@@ -103,7 +104,7 @@ def dashboard(request):
 # ---------- group page, edit, join, leave ----------
 
 
-@require_GET
+@require_safe
 def group_detail(request, slug):
     group = access_group(request.user, slug)
     context = selectors.group_page(request.user, group)
@@ -114,7 +115,7 @@ def group_detail(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_edit(request, slug):
     group = access_group_as_organizer(request.user, slug)
     # The form and the service work on copies: a failed POST must not change the slug
@@ -188,7 +189,7 @@ def group_progress_privacy(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def member_list(request, slug):
     group = access_group_as_organizer(request.user, slug)
     return render(request, "groups/member_list.html", selectors.member_list(request.user, group))
@@ -227,7 +228,7 @@ def member_action(request, slug, membership_id):
 
 @login_required
 @ratelimit(key="user", rate=RATE, method="POST", group="invitation")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_list(request, slug):
     group = access_group_as_organizer(request.user, slug)
     form = InvitationForm(request.POST or None)
@@ -267,7 +268,7 @@ def invitation_revoke(request, slug, invitation_id):
     return redirect("groups:invitations", slug=slug)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_detail(request, token):
     invitation = access_invitation(token)
     group = invitation.group
@@ -309,7 +310,7 @@ def invitation_detail(request, token):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_create(request, slug):
     group = access_group_as_organizer(request.user, slug)
     form = SessionForm(request.POST or None, group=group)
@@ -325,7 +326,7 @@ def session_create(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_schedule(request, slug):
     group = access_group_as_organizer(request.user, slug)
     form = ScheduleForm(request.POST or None, group=group)
@@ -354,7 +355,7 @@ def session_schedule(request, slug):
     return render(request, "groups/session_schedule.html", {"form": form, "group": group})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def session_detail(request, slug, session_id):
     session = access_session(request.user, slug, session_id)
@@ -363,7 +364,7 @@ def session_detail(request, slug, session_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
     form = SessionForm(
@@ -409,7 +410,7 @@ def session_held(request, slug, session_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_minutes(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="facilitator")
     existing = SessionMinutes.objects.filter(session=session).first()
@@ -480,11 +481,23 @@ def session_progress(request, slug, session_id):
         item = next((i for i in context["readings"] if i.key == key), None)
         if item is None:
             return HttpResponse("That reading is not assigned for this session.", status=400)
-        return render(
-            request,
+        toggle = render_to_string(
             "groups/session_detail.html#reading-toggle",
             {"item": item, "session": session, "done": key in context["read"]},
+            request=request,
         )
+        if request.POST.get("next") == reverse("groups:dashboard"):
+            # The dashboard card's "n of m read" and its bar, swapped out of band.
+            row = {
+                "readings": context["readings"],
+                "minutes": context["minutes"],
+                "read_count": sum(1 for i in context["readings"] if i.key in context["read"]),
+            }
+            toggle += render_to_string(
+                "groups/dashboard.html#session-progress",
+                {"session": session, "row": row, "oob": True},
+            )
+        return HttpResponse(toggle)
     if error:
         messages.error(request, error)
     else:
@@ -551,7 +564,7 @@ def _chooser_context(session, document, options, form) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def session_reading_search(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
@@ -579,7 +592,7 @@ def session_reading_search(request, slug, session_id):
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def session_reading_choose(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
@@ -677,7 +690,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def session_ics(request, slug, session_id):
     session = selectors.session_for_calendar(access_session(request.user, slug, session_id))
     group = session.group
@@ -692,7 +705,7 @@ def session_ics(request, slug, session_id):
     return _ics_response(body, f"{session.group.slug}-{session.pk}.ics")
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     found = selectors.calendar_feed(token)
     if found is None:
@@ -711,7 +724,7 @@ def calendar_feed(request, token):
 
 
 @login_required
-@require_GET
+@require_safe
 def settings_view(request):
     """Calendar subscriptions. E-mail choices live on `notifications:settings`."""
     groups = [

@@ -10,6 +10,8 @@ SORTS = {
     "shortest": ("Shortest read first", ["reading_minutes", "title"]),
 }
 
+ORGANIZATION = "org:"
+
 LANGUAGE_NAMES = {
     "en": "English",
     "es": "Spanish",
@@ -28,16 +30,12 @@ class LibraryFilterForm(forms.Form):
     """The library's search and filters. Every field is optional; bad values are explained."""
 
     q = forms.CharField(label="Search titles and authors", required=False, max_length=200)
-    author = forms.ModelChoiceField(
-        label="Author",
-        queryset=Author.objects.all(),
-        required=False,
-        to_field_name="slug",
-        empty_label="Any author",
-    )
+    # People (by slug) and publishing organizations ("org:" + name): most texts, the
+    # imported ones above all, name an organization and no person.
+    author = forms.ChoiceField(label="Author or organization", required=False)
     topic = forms.ModelChoiceField(
         label="Topic",
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.filter(documents__isnull=False).distinct(),
         required=False,
         to_field_name="slug",
         empty_label="Any topic",
@@ -53,10 +51,30 @@ class LibraryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = Document.objects.order_by("language").values_list("language", flat=True).distinct()
+        # Languages and organizations in one query.
+        pairs = Document.objects.order_by().values_list("language", "organization").distinct()
+        codes = sorted({language for language, _ in pairs})
         self.fields["language"].choices = [("", "Any language")] + [
             (code, language_name(code)) for code in codes
         ]
+        people = [
+            (author.slug, author.name)
+            for author in Author.objects.filter(documents__isnull=False).distinct()
+        ]
+        organizations = [
+            (ORGANIZATION + name, name)
+            for name in sorted({name for _, name in pairs if name}, key=str.casefold)
+        ]
+        self.fields["author"].choices = [("", "Any author or organization")] + [
+            (group, choices)
+            for group, choices in (("People", people), ("Organizations", organizations))
+            if choices
+        ]
+        # A filter with nothing to choose from is not offered at all.
+        topics = self.fields["topic"]
+        topics.choices = list(topics.choices)
+        if len(topics.choices) == 1:
+            del self.fields["topic"]
 
     def clean(self):
         data = super().clean()
@@ -70,8 +88,11 @@ class LibraryFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound else {}
         valid = {name: value for name, value in data.items() if name not in self.errors}
         queryset = queryset.search(valid.get("q", ""))
-        if valid.get("author"):
-            queryset = queryset.filter(authors=valid["author"])
+        author = valid.get("author") or ""
+        if author.startswith(ORGANIZATION):
+            queryset = queryset.filter(organization=author.removeprefix(ORGANIZATION))
+        elif author:
+            queryset = queryset.filter(authors__slug=author)
         if valid.get("topic"):
             queryset = queryset.filter(topics=valid["topic"])
         if valid.get("language"):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from studygroups.core.htmx import render_page
@@ -9,14 +9,14 @@ from studygroups.core.htmx import render_page
 from . import selectors
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def document_list(request):
     page = selectors.document_list_page(request.GET)
     return render_page(request, "library/document_list.html", page.as_context(), partial="results")
 
 
-@require_GET
+@require_safe
 def document_detail(request, slug):
     page = selectors.library_reader(
         slug, start=request.GET.get("from", ""), end=request.GET.get("to", "")
@@ -27,7 +27,7 @@ def document_detail(request, slug):
     return render(request, "library/document_detail.html", context)
 
 
-@require_GET
+@require_safe
 def document_history(request, slug):
     """Staff only: each revision of the text and what it did to paragraphs and
     discussions. Others get the same 404 as for a missing document."""

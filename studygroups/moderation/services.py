@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -10,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from studygroups.core.site_url import site_url
 from studygroups.discussions import posting
 from studygroups.discussions.models import Discussion, Post
 from studygroups.groups import roster
@@ -222,9 +222,7 @@ def _notify(*, recipients, kind: str, group, text: str, link: str, report=None, 
     def send():
         for user in to:
             stop = unsubscribe_url(kind=email_kind, user=user)
-            body = (
-                f"{text}\n\nSee it here: {settings.SITE_URL}{link}\n\nStop these e-mails: {stop}\n"
-            )
+            body = f"{text}\n\nSee it here: {site_url()}{link}\n\nStop these e-mails: {stop}\n"
             message = EmailMessage(
                 f"[{group.name}] {text}"[:200],
                 body,

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from studygroups.core.htmx import wants_partial
@@ -81,7 +81,7 @@ def _post_action(request, post, form, do, *, message: str):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def post_tools(request, group_slug, document_slug, post_id):
     post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
@@ -176,7 +176,7 @@ def _discussion_tools(request, ctx, *, bad_form=None, status=200):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def discussion_tools(request, group_slug, document_slug):
     ctx = access.access_discussion_for_moderation(request.user, group_slug, document_slug)
@@ -224,7 +224,7 @@ def discussion_slow_mode(request, group_slug, document_slug):
 
 @login_required
 @ratelimit(key="user", rate=RATE, method="POST", group="report")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals
 def post_report(request, group_slug, document_slug, post_id):
     post = access.access_post_for_report(request.user, group_slug, document_slug, post_id)
@@ -263,7 +263,7 @@ def post_report(request, group_slug, document_slug, post_id):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def queue(request, group_slug):
     group = access.access_group_for_moderation(request.user, group_slug)
@@ -271,7 +271,7 @@ def queue(request, group_slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def staff_queue(request):
     """Site staff's queue. Anyone else: not found, like any page they may not see."""
     if not request.user.is_staff:
@@ -280,7 +280,7 @@ def staff_queue(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def notices(request):
     """The signed-in user's moderation notices: reports to handle, actions on their posts."""
     items = selectors.notices_for(request.user)
@@ -314,7 +314,7 @@ def _member_page(request, group, membership, *, bad_form=None, status=200):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def member_tools(request, group_slug, user_id):
     group, membership = access.access_member_for_moderation(request.user, group_slug, user_id)
@@ -357,7 +357,7 @@ def member_action(request, group_slug, user_id, action):
 
 
 @login_required
-@require_GET
+@require_safe
 @refusals
 def log(request, group_slug):
     """The group's moderation log: in full for moderators; for members, what was done,
@@ -375,7 +375,7 @@ def log(request, group_slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def appeal(request, group_slug, action_id):
     """The member an action was about appeals it, once. Removed and banned members too,
     so this reads the action by its subject, not through the group's reading access."""
@@ -407,7 +407,7 @@ def appeal(request, group_slug, action_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def appeal_decide(request, group_slug, appeal_id):
     """The assigned moderator (or site staff, where the group had no other) decides."""
     appeal = (

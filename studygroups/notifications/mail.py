@@ -1,8 +1,9 @@
 """What every e-mail we send carries: an unsubscribe link (the one signed token) and the
 RFC 8058 one-click headers."""
 
-from django.conf import settings
 from django.urls import reverse
+
+from studygroups.core.site_url import site_url
 
 from .tokens import unsubscribe_token
 
@@ -10,11 +11,11 @@ from .tokens import unsubscribe_token
 def unsubscribe_url(*, kind: str, user=None, address: str | None = None) -> str:
     """The absolute unsubscribe address for one recipient and one kind of e-mail."""
     token = unsubscribe_token(kind=kind, user=user, address=address)
-    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
+    return site_url() + reverse("notifications:unsubscribe", args=[token])
 
 
 def settings_url() -> str:
-    return settings.SITE_URL + reverse("notifications:settings")
+    return site_url() + reverse("notifications:settings")
 
 
 def unsubscribe_headers(url: str) -> dict[str, str]:

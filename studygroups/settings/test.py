@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("DEBUG", "0")
+# A fixed address, as production has; tests of the development fallback override it.
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 
 from .base import *  # noqa: E402,F403
 

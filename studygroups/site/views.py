@@ -1,12 +1,12 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from studygroups.library.models import Document
 
 RECENT_DOCUMENTS = 6
 
 
-@require_GET
+@require_safe
 def home(request):
     recent = Document.objects.for_listing().order_by("-created_at")[:RECENT_DOCUMENTS]
     return render(

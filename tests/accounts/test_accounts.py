@@ -104,6 +104,6 @@ def test_display_name_must_be_one_line(user_client, user, name):
         reverse("account_profile"), {"display_name": name, "time_zone": "UTC"}
     )
     assert response.status_code == 200
-    assert "one line of text" in response.content.decode()
+    assert "one line of visible text" in response.content.decode()
     user.refresh_from_db()
     assert "\n" not in user.display_name

@@ -34,6 +34,7 @@ def test_production_settings_pass_check_deploy():
             "DJANGO_SETTINGS_MODULE": "studygroups.settings.prod",
             "SECRET_KEY": "x" * 30 + "a-long-random-production-secret-key-value",
             "ALLOWED_HOSTS": "studygroups.example.org",
+            "SITE_URL": "https://studygroups.example.org",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr

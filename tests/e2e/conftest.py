@@ -102,7 +102,7 @@ def new_page(browser):
 def login(password):
     def do_login(page, live_server, user):
         page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("E-mail address").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
         page.wait_for_load_state()
@@ -128,5 +128,43 @@ def check_a11y():
             for v in serious
         )
         assert not serious, f"Accessibility violations on {page.url}:\n{report}"
+
+    return check
+
+
+# --- Layout checks shared by the browser tests (issue #15) -------------------------------
+
+SMALL_TARGETS_JS = """() => [...document.querySelectorAll('a[href], button, summary, select')]
+  .filter(el => {
+    const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    if (!r.width || !r.height || cs.visibility === 'hidden') return false;
+    if (cs.display === 'inline') return false;  // a link inside a sentence is exempt
+    if (el.closest('.visually-hidden, .skip-link')) return false;
+    return r.height < 23.5 || r.width < 23.5;
+  })
+  .map(el => {
+    const r = el.getBoundingClientRect();
+    return `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}" `
+      + `${Math.round(r.width)}x${Math.round(r.height)}`;
+  })"""
+
+
+@pytest.fixture
+def check_layout():
+    """No sideways scrolling at 360 px, and every standalone target at least 24 x 24 px
+    (WCAG 2.2 target size). Restores the page's viewport afterwards."""
+
+    def check(page):
+        small = page.evaluate(SMALL_TARGETS_JS)
+        assert not small, f"Targets smaller than 24 x 24 px on {page.url}: {small}"
+        size = page.viewport_size
+        page.set_viewport_size({"width": 360, "height": 740})
+        try:
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{page.url} scrolls sideways at 360 px ({width}px wide)"
+            small = page.evaluate(SMALL_TARGETS_JS)
+            assert not small, f"Targets smaller than 24 x 24 px at 360 px on {page.url}: {small}"
+        finally:
+            page.set_viewport_size(size)
 
     return check
