@@ -30,7 +30,12 @@ from django.utils import timezone
 
 from studygroups.core.markdown import render_markdown
 from studygroups.library.models import Block, Section
-from studygroups.library.reading import assigned_range, document_parts, paragraph_numbers
+from studygroups.library.reading import (
+    anchors_current,
+    assigned_range,
+    document_parts,
+    paragraph_numbers,
+)
 from studygroups.notifications.models import Kind
 from studygroups.notifications.services import email_allowed
 
@@ -79,6 +84,10 @@ def reading_paragraphs(items: list[ReadingItem]) -> list[tuple[ReadingItem, list
     sections: dict[int, list[Section]] = {pk: [] for pk in documents}
     for section in Section.objects.filter(document_id__in=documents).order_by("order"):
         sections[section.document_id].append(section)
+    # A range whose end was merged into another paragraph follows it (library aliases).
+    current = anchors_current(
+        (item.document_id, a) for item in items for a in (item.start_anchor, item.end_anchor)
+    )
     out = []
     for item in items:
         if not item.document_id:
@@ -86,7 +95,12 @@ def reading_paragraphs(items: list[ReadingItem]) -> list[tuple[ReadingItem, list
         parts = document_parts(
             None, blocks=blocks[item.document_id], sections=sections[item.document_id]
         )
-        chosen = assigned_range(parts, item.start_anchor, item.end_anchor)
+        moved = {
+            anchor: now
+            for (document_id, anchor), now in current.items()
+            if document_id == item.document_id and now and now != anchor
+        }
+        chosen = assigned_range(parts, item.start_anchor, item.end_anchor, moved)
         paragraphs = [
             Paragraph(item.document_id, item.document_slug, n.anchor, n.number, n.block.text)
             for part in parts
