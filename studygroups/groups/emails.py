@@ -12,6 +12,7 @@ from django.utils import timezone
 from studygroups.core.site_url import site_url
 from studygroups.notifications.mail import settings_url, unsubscribe_headers, unsubscribe_url
 from studygroups.notifications.models import Kind
+from studygroups.notifications.services import email_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +49,31 @@ def send(*, to: str, subject: str, template: str, context: dict, kind: str, user
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def send_about_session(session, *, users, kind: str, subject: str, template: str, **context):
+    """E-mail each of `users` who takes `kind` e-mail about `session` (its page linked as
+    `url`, plus `context`). One recipient's mail failure is logged and never stops the
+    others, nor undoes what the e-mail is about."""
+    context = {
+        "session": session,
+        "group": session.group,
+        "url": absolute(session.get_absolute_url()),
+        **context,
+    }
+    for user in users:
+        if not email_allowed(kind=kind, user=user):
+            continue
+        try:
+            send(
+                to=user.email,
+                user=user,
+                subject=subject,
+                template=template,
+                context=context,
+                kind=kind,
+            )
+        except Exception:
+            logger.exception(
+                "Could not e-mail %s (%s) about session %s", user.pk, template, session.pk
+            )

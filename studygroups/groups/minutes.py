@@ -37,7 +37,6 @@ from studygroups.library.reading import (
     paragraph_numbers,
 )
 from studygroups.notifications.models import Kind
-from studygroups.notifications.services import email_allowed
 
 from . import emails
 from .activity import activity_record
@@ -188,25 +187,14 @@ def _notify_minutes(session: Session) -> None:
         .filter(group=session.group)
         .select_related("user", "user__notification_preferences")
     )
-    for membership in memberships:
-        user = membership.user
-        if not email_allowed(kind=Kind.CHANGES, user=user):
-            continue
-        try:
-            emails.send(
-                to=user.email,
-                user=user,
-                subject=f"{session.group.name}: minutes of {session.title}",
-                template="minutes",
-                context={
-                    "session": session,
-                    "group": session.group,
-                    "url": emails.absolute(session.get_absolute_url() + "#minutes"),
-                },
-                kind="changes",
-            )
-        except Exception:
-            logger.exception("Could not e-mail %s the minutes of %s", user.pk, session.pk)
+    emails.send_about_session(
+        session,
+        users=[m.user for m in memberships],
+        kind=Kind.CHANGES,
+        subject=f"{session.group.name}: minutes of {session.title}",
+        template="minutes",
+        url=emails.absolute(session.get_absolute_url() + "#minutes"),
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from studygroups.notifications.models import Kind
-from studygroups.notifications.services import email_allowed
 
 from . import emails
 from .activity import activity_record
@@ -46,26 +45,14 @@ def _notify_change(session: Session, *, what: str) -> None:
         .get(pk=session.pk)
     )
     subject_word = "cancelled" if what == "cancelled" else "moved"
-    for membership in memberships:
-        user = membership.user
-        if not email_allowed(kind=Kind.CHANGES, user=user):
-            continue
-        try:
-            emails.send(
-                to=user.email,
-                user=user,
-                subject=f"{session.group.name}: {session.title} is {subject_word}",
-                template="session_changed",
-                context={
-                    "session": session,
-                    "group": session.group,
-                    "what": what,
-                    "url": emails.absolute(session.get_absolute_url()),
-                },
-                kind=Kind.CHANGES,
-            )
-        except Exception:
-            logger.exception("Could not e-mail %s about session %s", user.pk, session.pk)
+    emails.send_about_session(
+        session,
+        users=[m.user for m in memberships],
+        kind=Kind.CHANGES,
+        subject=f"{session.group.name}: {session.title} is {subject_word}",
+        template="session_changed",
+        what=what,
+    )
 
 
 def _check_units(group: Group, units) -> list:
@@ -315,24 +302,13 @@ def waitlist(session: Session):
 def _notify_place(session: Session, rsvp: RSVP) -> None:
     """E-mail a member who moved up from the waiting list (after commit), if they take
     session-change e-mail."""
-    user = rsvp.user
-    if not email_allowed(kind=Kind.CHANGES, user=user):
-        return
-    try:
-        emails.send(
-            to=user.email,
-            user=user,
-            subject=f"{session.group.name}: you have a place at {session.title}",
-            template="place_freed",
-            context={
-                "session": session,
-                "group": session.group,
-                "url": emails.absolute(session.get_absolute_url()),
-            },
-            kind="changes",
-        )
-    except Exception:
-        logger.exception("Could not e-mail %s about a place at session %s", user.pk, session.pk)
+    emails.send_about_session(
+        session,
+        users=[rsvp.user],
+        kind=Kind.CHANGES,
+        subject=f"{session.group.name}: you have a place at {session.title}",
+        template="place_freed",
+    )
 
 
 def _promote_waiting(session: Session) -> list[RSVP]:
