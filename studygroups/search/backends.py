@@ -93,6 +93,20 @@ class Backend:
     def _day_start(self, value: dt.date):
         raise NotImplementedError
 
+    def _readable(self, scope) -> str:
+        """Live, and not in a thread answering a question its author must answer first."""
+        gate = (
+            "NOT EXISTS (SELECT 1 FROM discussions_post r "
+            "JOIN curricula_discussionquestion q ON q.id = r.question_id "
+            f"WHERE r.id = {self._root_id()} AND q.answer_before_seeing)"
+        )
+        if scope.facilitated_group_ids:
+            gate += (
+                " OR p.discussion_id IN (SELECT id FROM discussions_discussion "
+                f"WHERE group_id IN ({_ids(scope.facilitated_group_ids)}))"
+            )
+        return f"p.deleted_at IS NULL AND p.hidden_at IS NULL AND ({gate})"
+
     def _root_id(self) -> str:
         raise NotImplementedError
 
@@ -284,18 +298,7 @@ class SQLiteBackend(Backend):
             sql.add("JOIN discussions_discussion di ON di.id = p.discussion_id")
             sql.add("JOIN library_document d ON d.id = di.document_id")
         sql.add("WHERE search_post_fts MATCH %s", match)
-        sql.add("AND p.deleted_at IS NULL AND p.hidden_at IS NULL")
-        gate = (
-            "NOT EXISTS (SELECT 1 FROM discussions_post r "
-            "JOIN curricula_discussionquestion q ON q.id = r.question_id "
-            f"WHERE r.id = {self._root_id()} AND q.answer_before_seeing)"
-        )
-        if scope.facilitated_group_ids:
-            gate += (
-                " OR p.discussion_id IN (SELECT id FROM discussions_discussion "
-                f"WHERE group_id IN ({_ids(scope.facilitated_group_ids)}))"
-            )
-        sql.add(f"AND ({gate})")
+        sql.add("AND " + self._readable(scope))
         if filters.language:
             sql.add("AND d.language = %s", filters.language)
         if filters.author_id:
@@ -526,20 +529,6 @@ class PostgresBackend(Backend):
         """
         order = f"{id_column} DESC" if many else f"{id_column} + 0 DESC"
         return Sql().extend(where).add(f"ORDER BY {order} LIMIT {int(limit)}")
-
-    def _readable(self, scope) -> str:
-        """Live, and not in a thread answering a question its author must answer first."""
-        gate = (
-            "NOT EXISTS (SELECT 1 FROM discussions_post r "
-            "JOIN curricula_discussionquestion q ON q.id = r.question_id "
-            f"WHERE r.id = {self._root_id()} AND q.answer_before_seeing)"
-        )
-        if scope.facilitated_group_ids:
-            gate += (
-                " OR p.discussion_id IN (SELECT id FROM discussions_discussion "
-                f"WHERE group_id IN ({_ids(scope.facilitated_group_ids)}))"
-            )
-        return f"p.deleted_at IS NULL AND p.hidden_at IS NULL AND ({gate})"
 
     def count_posts(self, query, filters, scope, *, cap):
         inner = self._post_candidates(
