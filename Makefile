@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve test lint format test-postgres bench browser clean check-python migrate demo
+.PHONY: run serve test lint format test-postgres bench browser clean check-python migrate demo messages messages-compile
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "). Set PYTHON=/path/to/python3.11.")'
@@ -23,7 +23,17 @@ $(VENV)/.dev: $(VENV)/.runtime pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-migrate: $(VENV)/.runtime
+# Translations: `make messages` re-extracts every marked string into locale/es (needs
+# gettext's xgettext); the .mo files are compiled from the committed .po in pure Python.
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=test-artifacts --ignore=build --ignore='*.egg-info'
+messages: $(VENV)/.dev
+	$(MANAGE) makemessages -l es --add-location=file --no-obsolete $(MAKEMESSAGES_IGNORE)
+	$(MANAGE) makemessages -d djangojs -l es --add-location=file --no-obsolete $(MAKEMESSAGES_IGNORE)
+
+messages-compile: $(VENV)/.runtime
+	$(BIN)/python scripts/messages.py compile
+
+migrate: $(VENV)/.runtime messages-compile
 	$(MANAGE) migrate --noinput
 
 demo: migrate
@@ -52,15 +62,15 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev browser lint messages-compile
 	$(MANAGE) makemigrations --check --dry-run > /dev/null || (echo "Models changed without a migration: run 'make makemigrations'." && exit 1)
 	$(BIN)/pytest -m "not bench and not postgres" -p no:cacheprovider $(PYTEST_ARGS)
 
 # The same suite (browser tests aside) against a real PostgreSQL server started for it.
-test-postgres: $(VENV)/.dev
+test-postgres: $(VENV)/.dev messages-compile
 	scripts/with-postgres.sh $(BIN)/pytest -m "not bench and not e2e" -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev messages-compile
 	$(BIN)/pytest -m bench tests/bench -p no:cacheprovider -s $(PYTEST_ARGS)
 
 clean:

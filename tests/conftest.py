@@ -1,6 +1,16 @@
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.factories import PASSWORD, UserFactory, make_document, verified_user
+
+
+def pytest_configure(config):
+    # The Spanish catalog is committed as .po; tests need the compiled .mo, whoever runs them.
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(root / "scripts" / "messages.py"), "compile"], check=True)
 
 
 @pytest.fixture

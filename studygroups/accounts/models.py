@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
@@ -52,6 +53,13 @@ class User(AbstractUser):
         max_length=64,
         default="UTC",
         help_text="Session times are shown to you in this time zone.",
+    )
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language of the site and of your e-mails. Leave empty to follow your "
+        "browser.",
     )
 
     USERNAME_FIELD = "email"

@@ -82,6 +82,13 @@ class Group(models.Model):
     meeting_place = models.CharField(max_length=300, blank=True)
     meeting_link = models.URLField(blank=True)
     code_of_conduct = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="Used for the group's e-mails and calendar feeds to members who have not "
+        "chosen a language. Leave empty for the site's default.",
+    )
     curriculum = models.ForeignKey(
         "curricula.Curriculum",
         null=True,

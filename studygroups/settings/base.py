@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Browser's Accept-Language / the language cookie; a member's own choice wins
+    # (studygroups.accounts.middleware.MemberLanguageMiddleware, after authentication).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -194,7 +197,11 @@ RATE_LIMITS = {
     "join": os.environ.get("RATE_LIMIT_JOIN", "10/h"),
 }
 
-LANGUAGE_CODE = "en-us"
+# English is the source language; every interface string is also in the Spanish catalog
+# (locale/es/LC_MESSAGES/django.po, compiled by `make messages-compile`).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
