@@ -183,7 +183,9 @@ ACCOUNT_FORMS = {
         "reauthenticate": "ReauthenticateForm",
     }.items()
 }
-# The e-mail subject prefix is translated: AccountAdapter.format_email_subject.
+# allauth e-mails translate this prefix (AccountAdapter.format_email_subject); other
+# senders read it as it is.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Study groups] "
 # allauth's own limits (it answers 429 with templates/429.html).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
