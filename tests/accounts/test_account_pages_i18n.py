@@ -225,3 +225,20 @@ def test_allauth_messages_and_errors_in_the_sites_words(client, password):
 def test_allauth_e_mails_have_a_translated_subject(client, user, mailoutbox):
     client.post(reverse("account_reset_password"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE="es")
     assert mailoutbox[0].subject.startswith("[Grupos de estudio] ")
+
+
+def test_django_and_allauth_speak_in_the_sites_voice(client):
+    """Our catalog overrides their Spanish where it says "usted" (studygroups/accounts/voice.py)."""
+    login = get(client, reverse("account_login"), "es")
+    assert "¿Has olvidado tu contraseña?" in login
+    signup = get(client, reverse("account_signup"), "es")
+    assert "Tu contraseña no puede parecerse demasiado a tus otros datos personales." in signup
+    assert "Tu contraseña tiene que tener al menos 8 caracteres." in signup
+    for page in (login, signup):
+        assert "Su contraseña" not in page and "¿Ha olvidado" not in page
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "nueva@example.org", "password1": "frase-larga-1", "password2": "otra-cosa-2"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert "Tienes que escribir la misma contraseña las dos veces." in response.content.decode()
