@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -183,9 +184,10 @@ ACCOUNT_FORMS = {
         "reauthenticate": "ReauthenticateForm",
     }.items()
 }
-# allauth e-mails translate this prefix (AccountAdapter.format_email_subject); other
-# senders read it as it is.
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Study groups] "
+# Lazy, so each e-mail's subject gets the prefix in its recipient's language (senders
+# render inside notifications.language.recipient_language); allauth's go through
+# AccountAdapter.format_email_subject.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = gettext_lazy("[Study groups] ")
 # allauth's own limits (it answers 429 with templates/429.html).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",

@@ -43,3 +43,16 @@ def test_the_rate_limit_page_in_spanish(rf):
     assert "Demasiadas solicitudes" in html
     assert "Has hecho eso muchas veces en poco tiempo." in html
     assert '<html lang="es">' in html
+
+
+def test_the_e_mail_subject_prefix_follows_the_recipient():
+    from types import SimpleNamespace
+
+    from django.conf import settings
+
+    from studygroups.notifications.language import recipient_language
+
+    with recipient_language(SimpleNamespace(language="es")):
+        assert f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Hola" == "[Grupos de estudio] Hola"
+    with recipient_language(SimpleNamespace(language=""), SimpleNamespace(language="")):
+        assert f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Hi" == "[Study groups] Hi"
