@@ -242,3 +242,32 @@ def test_django_and_allauth_speak_in_the_sites_voice(client):
         HTTP_ACCEPT_LANGUAGE="es",
     )
     assert "Tienes que escribir la misma contraseña las dos veces." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "words"),
+    [
+        ("en", "[Study groups] Choose a new password", "To choose a new one, open this link:"),
+        ("es", "[Grupos de estudio] Elige una contraseña nueva", "Para elegir una nueva"),
+    ],
+)
+def test_allauth_e_mails_in_the_sites_words(client, user, mailoutbox, language, subject, words):
+    client.post(
+        reverse("account_reset_password"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    (mail,) = mailoutbox
+    assert mail.subject == subject
+    assert words in mail.body and "/accounts/password/reset/key/" in mail.body
+    assert "example.com" not in mail.body
+
+
+def test_the_confirmation_e_mail_in_spanish(client, mailoutbox):
+    client.post(
+        reverse("account_signup"),
+        {"email": "nueva@example.org", "password1": "frase-larga-1", "password2": "frase-larga-1"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    (mail,) = mailoutbox
+    assert mail.subject == "[Grupos de estudio] Confirma tu dirección de correo"
+    assert "Para confirmarla, abre este enlace:" in mail.body
+    assert "/accounts/confirm-email/" in mail.body
