@@ -26,12 +26,13 @@ def test_the_demo_has_a_spanish_group_following_a_spanish_series(client):
     assert readings and all(r.document.language == "es" for r in readings)
     if (load_demo.SEED_CORPUS / load_demo.SPANISH_CORPUS_FILE).exists():
         assert len(readings) == 3  # the demo text and the corpus's two Spanish articles
-    assert group.sessions.filter(starts_at__gt=timezone.now()).count() == 1
+    (session,) = group.sessions.filter(starts_at__gt=timezone.now())
+    assert session.starts_at.astimezone(group.tz).hour == 19  # 19:00 in Madrid
     assert Post.objects.filter(discussion__group=group).count() == 3
     assert Group.objects.filter(slug=load_demo.SPANISH_GROUP_SLUG).count() == 1
 
     lucia = User.objects.get(email="lucia@example.org")
-    assert lucia.language == "es"
+    assert lucia.language == "es" and lucia.time_zone == "Europe/Madrid"
     assert lucia.check_password("demo-member-2026")
     assert group.memberships.filter(user=lucia).exists()
     client.force_login(lucia)

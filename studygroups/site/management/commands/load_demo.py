@@ -83,7 +83,10 @@ class Command(BaseCommand):
         from studygroups.groups.sessions import session_create
         from studygroups.library.models import Block
 
-        carmen, lucia = (self._account(*row, language="es") for row in SPANISH_ACCOUNTS)
+        carmen, lucia = (
+            self._account(*row, language="es", time_zone="Europe/Madrid")
+            for row in SPANISH_ACCOUNTS
+        )
         existing = Group.objects.filter(slug=SPANISH_GROUP_SLUG).first()
         if existing is not None:
             return existing.curriculum.units.count() if existing.curriculum else 0
@@ -125,7 +128,8 @@ class Command(BaseCommand):
             membership_join(group=group, user=member)
         Membership.objects.filter(group=group, user=lucia).update(role=Membership.Role.FACILITATOR)
         units = list(series.units.order_by("order", "pk"))
-        starts = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=2)
+        day = timezone.localdate(timezone=group.tz) + dt.timedelta(days=2)
+        starts = dt.datetime.combine(day, dt.time(19, 0), tzinfo=group.tz)
         session_create(
             group=group,
             title="Primera reunión: leer juntos",
@@ -183,7 +187,7 @@ class Command(BaseCommand):
         return sorted({s.document for s in sources}, key=lambda d: d.pk)
 
     @transaction.atomic
-    def _account(self, email, password, name, staff, language=""):
+    def _account(self, email, password, name, staff, language="", time_zone="UTC"):
         User = get_user_model()
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -194,6 +198,7 @@ class Command(BaseCommand):
                 is_staff=staff,
                 is_superuser=staff,
                 language=language,
+                time_zone=time_zone,
             )
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
