@@ -39,7 +39,7 @@ demo: migrate
 	$(MANAGE) load_demo
 
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (log in as admin@example.org / demo-admin-2026)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (log in as admin@example.org / demo-admin-2026; in Spanish: lucia@example.org / demo-member-2026)"
 	HOST=$(HOST) PORT=$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 browser:
