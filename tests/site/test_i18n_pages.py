@@ -1,7 +1,7 @@
 """No English left in Spanish (issue #16): every GET page a member, an organizer or the
 site's staff can open, found by walking the URLconf and filled from planted objects (a
 group whose language is Spanish, following a Spanish reading series), is rendered in a
-pseudo-Spanish.
+pseudo-Spanish, whole and as the fragment htmx asks for.
 
 The pseudo-locale is built at test time from the real one: every translated message of
 the active Spanish catalogs (ours, Django's, allauth's) is wrapped in ⟦…⟧. Whatever visible
@@ -386,14 +386,21 @@ def test_every_page_speaks_spanish(client, world, area):
     for role, user in world["users"].items():
         client.force_login(user)
         for url, name in pages:
-            with pseudo_spanish():
-                response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
-            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-                continue
-            html = response.content.decode()
-            assert 'lang="es"' in html[:300], f"{url} is not marked lang=es"
-            checked.add(name)
-            problems += [f"{name} ({role}) {url}: {p}" for p in english_left(html, vocabulary)]
+            # The whole page, then the piece htmx asks for (a partial) where there is one.
+            for htmx in (False, True):
+                headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+                with pseudo_spanish():
+                    response = client.get(url, HTTP_ACCEPT_LANGUAGE="es", **headers)
+                if response.status_code != 200 or "text/html" not in response.get(
+                    "Content-Type", ""
+                ):
+                    continue
+                html = response.content.decode()
+                if not htmx:
+                    assert 'lang="es"' in html[:300], f"{url} is not marked lang=es"
+                    checked.add(name)
+                where = f"{name} ({role}{', htmx' if htmx else ''}) {url}"
+                problems += [f"{where}: {p}" for p in english_left(html, vocabulary)]
         client.logout()
     assert len(checked) >= MIN_PAGES[area], f"only {sorted(checked)} answered 200 in {area}"
     assert not problems, "English left in Spanish pages:\n" + "\n".join(sorted(set(problems)))
