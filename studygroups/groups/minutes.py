@@ -233,8 +233,9 @@ def minutes_write(*, session: Session, author, body: str) -> tuple[SessionMinute
         activity_record(
             session.group,
             GroupActivity.Kind.MINUTES,
-            f"Minutes of {session.title} are up.",
             session,
+            text="minutes",
+            session=session.title,
         )
         transaction.on_commit(lambda: _notify_minutes(session))
     return minutes, missed

@@ -43,7 +43,11 @@ def group_create(*, creator, name: str, slug: str = "", **fields) -> Group:
         group=group, user=creator, role=Membership.Role.ORGANIZER, state=Membership.State.ACTIVE
     )
     activity_record(
-        group, GroupActivity.Kind.GROUP_CREATED, f"{creator.public_name} started {name}."
+        group,
+        GroupActivity.Kind.GROUP_CREATED,
+        text="group_created",
+        member=creator.public_name,
+        group=name,
     )
     return group
 
@@ -86,7 +90,9 @@ def _activate(membership: Membership, role: str | None = None) -> None:
         activity_record(
             membership.group,
             GroupActivity.Kind.MEMBER_JOINED,
-            f"{membership.user.public_name} joined {membership.group.name}.",
+            text="member_joined",
+            member=membership.user.public_name,
+            group=membership.group.name,
         )
 
 

@@ -92,7 +92,9 @@ def session_create(
     session.full_clean()
     session.save()
     session.units.set(units)
-    activity_record(group, GroupActivity.Kind.SESSION_ADDED, f"New session: {title}.", session)
+    activity_record(
+        group, GroupActivity.Kind.SESSION_ADDED, session, text="session_added", session=title
+    )
     return session
 
 
@@ -131,7 +133,11 @@ def session_update(
         SentReminder.objects.filter(session=session).delete()
     if moved or place_changed:
         activity_record(
-            session.group, GroupActivity.Kind.SESSION_CHANGED, f"{title} was moved.", session
+            session.group,
+            GroupActivity.Kind.SESSION_CHANGED,
+            session,
+            text="session_moved",
+            session=title,
         )
         if notify and session.state == Session.State.SCHEDULED and session.ends_at > timezone.now():
             transaction.on_commit(lambda: _notify_change(session, what="moved"))
@@ -149,8 +155,9 @@ def session_cancel(*, session: Session) -> Session:
     activity_record(
         session.group,
         GroupActivity.Kind.SESSION_CANCELLED,
-        f"{session.title} was cancelled.",
         session,
+        text="session_cancelled",
+        session=session.title,
     )
     if session.ends_at > timezone.now():
         transaction.on_commit(lambda: _notify_change(session, what="cancelled"))
@@ -230,8 +237,10 @@ def session_schedule(
         activity_record(
             group,
             GroupActivity.Kind.SESSION_ADDED,
-            f"{len(sessions)} sessions scheduled from {sessions[0].title}.",
             sessions[0],
+            text="sessions_scheduled",
+            count=len(sessions),
+            session=sessions[0].title,
         )
     return sessions
 
@@ -327,8 +336,10 @@ def _promote_waiting(session: Session) -> list[RSVP]:
         activity_record(
             session.group,
             GroupActivity.Kind.PLACE_FREED,
-            f"{rsvp.user.public_name} moved up from the waiting list for {session.title}.",
             session,
+            text="place_freed",
+            member=rsvp.user.public_name,
+            session=session.title,
         )
         transaction.on_commit(lambda rsvp=rsvp: _notify_place(session, rsvp))
     return promoted
