@@ -6,9 +6,7 @@ from django.utils import translation
 from .models import Group, GroupActivity, Session
 
 
-def activity_record(
-    group: Group, kind: str, session: Session | None = None, /, **params
-) -> None:
+def activity_record(group: Group, kind: str, session: Session | None = None, /, **params) -> None:
     """Record an event. `params` name one of `GroupActivity.TEXTS` (`text=...`) and its
     placeholders (`group` and `session` there are names, the first arguments are the
     objects); each reader sees the sentence in their own language. The stored

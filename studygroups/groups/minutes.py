@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from studygroups.core.markdown import render_markdown
 from studygroups.library.models import Block, Section
@@ -191,7 +192,10 @@ def _notify_minutes(session: Session) -> None:
         session,
         users=[m.user for m in memberships],
         kind=Kind.CHANGES,
-        subject=f"{session.group.name}: minutes of {session.title}",
+        subject=lambda: (
+            _("%(group)s: minutes of %(session)s")
+            % {"group": session.group.name, "session": session.title}
+        ),
         template="minutes",
         url=emails.absolute(session.get_absolute_url() + "#minutes"),
     )
@@ -204,11 +208,11 @@ def minutes_write(*, session: Session, author, body: str) -> tuple[SessionMinute
     session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
     body = (body or "").strip()
     if not body:
-        raise ValidationError("Write the minutes before saving them.")
+        raise ValidationError(_("Write the minutes before saving them."))
     if session.state == Session.State.CANCELLED:
-        raise ValidationError("A cancelled session has no minutes.")
+        raise ValidationError(_("A cancelled session has no minutes."))
     if session.starts_at > timezone.now():
-        raise ValidationError("Minutes can be written once the session has started.")
+        raise ValidationError(_("Minutes can be written once the session has started."))
     minutes = SessionMinutes.objects.filter(session=session).first()
     first_time = minutes is None
     minutes = minutes or SessionMinutes(session=session)

@@ -113,8 +113,7 @@ class Group(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text=_(
-            "A post reported by this many different members is hidden until a "
-            "moderator reviews it."
+            "A post reported by this many different members is hidden until a moderator reviews it."
         ),
     )
     premoderated_posts = models.PositiveSmallIntegerField(

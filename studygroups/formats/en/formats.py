@@ -1,6 +1,7 @@
 """English date formats of the site, on top of Django's own (`FORMAT_MODULE_PATH`).
 
-Named for what they show, so any template can use them: `{{ value|date:"SESSION_DATETIME_FORMAT" }}`.
+Named for what they show, so any template can use them:
+`{{ value|date:"SESSION_DATETIME_FORMAT" }}`.
 Every name here is also in `studygroups/formats/es/formats.py`.
 """
 
