@@ -5,8 +5,8 @@ How a facilitator cites (also explained on the form):
 - `¶ 14` is paragraph 14 of the first of the session's readings that has a paragraph 14
   (numbers as the reader and the printed packet show them; a reading of a range only
   counts its own paragraphs).
-- `¶ 14 of [On Liberty]` is paragraph 14 of the reading whose title starts with or
-  contains the words in brackets.
+- `¶ 14 of [On Liberty]` (or `¶ 14 de [...]`, as Spanish writes it) is paragraph 14 of
+  the reading whose title starts with or contains the words in brackets.
 - A passage in quotation marks (“…” or "…"), of at least three words, links to the
   first paragraph of the session's readings that contains it word for word (case and
   spacing aside).
@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 MIN_QUOTE_WORDS = 3
 CITATION_RE = re.compile(
-    r"¶\s?(?P<number>\d{1,5})(?:\s+of\s+\[(?P<title>[^\]\n]{1,200})\])?"
+    r"¶\s?(?P<number>\d{1,5})(?:\s+(?:of|de)\s+\[(?P<title>[^\]\n]{1,200})\])?"
     r"|“(?P<curly>[^”\n]{3,600})”"
     r"|\"(?P<straight>[^\"\n]{3,600})\""
 )
@@ -159,9 +159,14 @@ def minutes_html(minutes: SessionMinutes, *, group_slug: str, numbers: dict) -> 
         url = _paragraph_url(group_slug, citation.document.slug, citation.anchor)
         if match["number"]:
             number = numbers.get((citation.document_id, citation.anchor))
-            label = f"¶ {number}" if number else "¶ ?"
+            shown = number or "?"
             if match["title"]:
-                label += f" of {citation.document.title}"
+                label = _("¶ %(number)s of %(title)s") % {
+                    "number": shown,
+                    "title": citation.document.title,
+                }
+            else:
+                label = f"¶ {shown}"
         else:
             label = match.group(0)
         label = label.replace("[", "(").replace("]", ")")
