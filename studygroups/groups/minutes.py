@@ -131,7 +131,7 @@ def resolve_citations(body: str, readings) -> tuple[list[Resolved], int]:
             if len(quote.split()) >= MIN_QUOTE_WORDS:
                 wanted = _normal(quote)
                 found = next(
-                    (p for _, ps in readings for p in ps if wanted in _normal(p.text)), None
+                    (p for _item, ps in readings for p in ps if wanted in _normal(p.text)), None
                 )
             else:
                 continue

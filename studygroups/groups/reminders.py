@@ -63,7 +63,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     """Send every reminder that is due and not yet sent. Returns how many were sent.
     Must not run inside a transaction: each claim commits on its own."""
     now = now or timezone.now()
-    longest = max(hours for hours, _ in NotificationPreferences.LEAD_CHOICES)
+    longest = max(hours for hours, _label in NotificationPreferences.LEAD_CHOICES)
     sessions = (
         Session.objects.filter(
             state=Session.State.SCHEDULED,

@@ -440,7 +440,7 @@ def session_minutes(request, slug, session_id):
     form = MinutesForm(request.POST or None, initial={"body": existing.body if existing else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            _, missed = minutes.minutes_write(
+            _written, missed = minutes.minutes_write(
                 session=session, author=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as error:

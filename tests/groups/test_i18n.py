@@ -604,3 +604,13 @@ def test_every_groups_string_has_a_spanish_translation():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_saving_minutes_says_so_in_spanish(client, private_group, organizer):
+    session = make_session(private_group, in_hours=-3)
+    client.force_login(organizer)
+    url = reverse("groups:session_minutes", args=[private_group.slug, session.pk])
+    page = client.post(url, {"body": "Hablamos de ¶ 99."}, follow=True, **ES).content.decode()
+    assert "Acta guardada. 1 cita no coincide con ningún párrafo" in page
+    page = client.post(url, {"body": "Hablamos mucho."}, follow=True, **ES).content.decode()
+    assert "Acta guardada." in page and "Minutes saved" not in page
