@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from icalendar import Calendar
 
 from studygroups.groups.models import RSVP, Group, Membership
@@ -148,5 +149,29 @@ def test_spanish_member_on_the_group_and_session_pages(
         page.screenshot(path=str(SHOTS / "groups-es-session-1280.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(SHOTS / "groups-es-session-390.png"), full_page=True)
+    finally:
+        context.close()
+
+    # The organizer's longer Spanish: the Manage box and the schedule form.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        login(page, live_server, organizer)
+        context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
+        page.goto(live_server.url + session.get_absolute_url())
+        assert page.get_by_role("heading", name="Asignar otro texto").is_visible()
+        assert page.get_by_role("button", name="Cancelar esta sesión").is_visible()
+        check_a11y(page)
+        check_layout(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "groups-es-session-organizer-390.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(live_server.url + reverse("groups:schedule", args=[group.slug]))
+        assert page.get_by_label("Con qué frecuencia").is_visible()
+        check_a11y(page)
+        check_layout(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "groups-es-schedule-390.png"), full_page=True)
     finally:
         context.close()
