@@ -354,7 +354,7 @@ def reading_add(request, slug, unit_id):
         "unit": unit,
         "document": document,
         "form": form,
-        "minutes": reading_minutes_for(words),
+        "minutes": reading_minutes_for(words, document.language),
     }
     if wants_partial(request):
         response = render(request, "curricula/reading_add.html#chooser", context)
@@ -383,7 +383,7 @@ def reading_time(request, slug, unit_id):
         except ValidationError as error:
             range_time["error"] = _error_text(error)
         else:
-            range_time.update(words=words, minutes=reading_minutes_for(words))
+            range_time.update(words=words, minutes=reading_minutes_for(words, document.language))
     else:
         field_errors = [
             e for name, errs in form.errors.items() if name != NON_FIELD_ERRORS for e in errs
@@ -397,7 +397,7 @@ def reading_time(request, slug, unit_id):
         "unit": unit,
         "document": document,
         "form": form,
-        "minutes": reading_minutes_for(document.word_count),
+        "minutes": reading_minutes_for(document.word_count, document.language),
         "range_time": range_time,
     }
     return render_page(request, "curricula/reading_add.html", context, partial="range-time")

@@ -6,10 +6,8 @@ is assigned once and never re-numbered, so links, reading ranges and discussion 
 survive corrections of the text.
 """
 
-import math
 import re
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -22,11 +20,12 @@ def count_words(text: str) -> int:
     return len(WORD_RE.findall(text or ""))
 
 
-def reading_minutes_for(words: int) -> int:
-    """Whole minutes at READING_WORDS_PER_MINUTE, at least 1 for any text."""
-    if words <= 0:
-        return 0
-    return max(1, math.ceil(words / settings.READING_WORDS_PER_MINUTE))
+def reading_minutes_for(words: int, language: str | None = None) -> int:
+    """Whole minutes at the reading speed of `language` (READING_WORDS_PER_MINUTE for
+    English and unknown languages), at least 1 for any text."""
+    from .reading import reading_minutes
+
+    return reading_minutes(words, language)
 
 
 class Author(models.Model):
@@ -156,6 +155,11 @@ class Document(models.Model):
     def ordered_authors(self) -> list[Author]:
         """Authors in byline order; uses the prefetch from `for_listing` when present."""
         return [link.author for link in self.document_authors.all()]
+
+    @property
+    def reading_time(self) -> int:
+        """Whole minutes to read the text at its own language's speed."""
+        return reading_minutes_for(self.word_count, self.language)
 
     @property
     def published_display(self) -> str:
