@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language_info, pgettext
 
 WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*", re.UNICODE)
 
@@ -157,6 +159,14 @@ class Document(models.Model):
         return [link.author for link in self.document_authors.all()]
 
     @property
+    def direction(self) -> str:
+        """The text's writing direction, "rtl" or "ltr", for the `dir` attribute."""
+        try:
+            return "rtl" if get_language_info(self.language)["bidi"] else "ltr"
+        except KeyError:
+            return "ltr"
+
+    @property
     def reading_time(self) -> int:
         """Whole minutes to read the text at its own language's speed."""
         return reading_minutes_for(self.word_count, self.language)
@@ -167,9 +177,10 @@ class Document(models.Model):
             return ""
         if self.date_precision == self.DatePrecision.YEAR:
             return str(self.published.year)
+        # Month names and order in the interface's language ("marzo de 1921").
         if self.date_precision == self.DatePrecision.MONTH:
-            return self.published.strftime("%B %Y")
-        return f"{self.published.day} {self.published.strftime('%B %Y')}"
+            return date_format(self.published, pgettext("a month of a year", "F Y"))
+        return date_format(self.published, pgettext("a day of a month", "j F Y"))
 
 
 class DocumentAuthor(models.Model):

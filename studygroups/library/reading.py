@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, Count, FloatField, OuterRef, Subquery, Value, When
+from django.utils.translation import gettext as _
 
 from .models import Block, Document, Section
 
@@ -184,13 +185,15 @@ def assigned_range(
     position = {item.anchor: i for i, item in enumerate(flat)}
     if start not in position or (end or start) not in position:
         return AssignedRange(
-            error="That reading range does not match this text (it may have been corrected "
-            "since it was assigned), so the whole text is shown."
+            error=_(
+                "That reading range does not match this text (it may have been corrected "
+                "since it was assigned), so the whole text is shown."
+            )
         )
     i, j = position[start], position[end or start]
     if j < i:
         return AssignedRange(
-            error="That reading range ends before it starts, so the whole text is shown."
+            error=_("That reading range ends before it starts, so the whole text is shown.")
         )
     chosen = flat[i : j + 1]
     return AssignedRange(
