@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import get_language_info, gettext, pgettext
+from django.utils.translation import get_language, get_language_info, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Author, Document, Topic
@@ -15,13 +15,23 @@ SORTS = {
 ORGANIZATION = "org:"
 
 
-def language_name(code: str) -> str:
-    """The language's name in the interface's language ("Spanish", "español"), from
-    Django's own list; the code itself for a language Django does not know."""
+# Interface languages that write language names in lower case inside a sentence
+# ("en inglés"), while a list item still starts with a capital ("Inglés").
+LOWER_CASE_LANGUAGE_NAMES = {"es", "fr", "it", "pt", "ca", "gl"}
+
+
+def language_name(code: str, *, in_sentence: bool = False) -> str:
+    """The language's name in the interface's language ("Spanish", "Inglés"), from
+    Django's own list; the code itself for a language Django does not know. With
+    `in_sentence`, written as the interface's language writes it inside a sentence."""
     try:
-        return str(get_language_info(code)["name_translated"])
+        name = str(get_language_info(code)["name_translated"])
     except KeyError:
         return code.upper()
+    interface = (get_language() or "en").split("-")[0]
+    if in_sentence and interface in LOWER_CASE_LANGUAGE_NAMES:
+        return name[:1].lower() + name[1:]
+    return name
 
 
 class LibraryFilterForm(forms.Form):
