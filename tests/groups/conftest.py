@@ -48,15 +48,3 @@ def public_group(organizer, member, curriculum):
         join_policy=Group.JoinPolicy.OPEN,
         time_zone="America/New_York",
     )
-
-
-@pytest.fixture(autouse=True)
-def _site_language_after_each_test():
-    """A request in Spanish leaves Spanish active in the test's thread (LocaleMiddleware
-    activates a language and nothing deactivates it): start and end each test in the
-    site's default, so no later test reads Spanish messages."""
-    from django.utils import translation
-
-    translation.deactivate()
-    yield
-    translation.deactivate()
