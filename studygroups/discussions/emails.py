@@ -15,36 +15,32 @@ send, so the next run (`send_digests` command) retries it.
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from studygroups.core.site_url import site_url
 from studygroups.groups.models import Membership
+from studygroups.notifications.language import recipient_language
 from studygroups.notifications.mail import settings_url, unsubscribe_headers, unsubscribe_url
 from studygroups.notifications.models import Kind, NotificationPreferences
 from studygroups.notifications.services import discussion_email_q
 
 from .models import Notification, Post
+from .selectors import post_excerpt
 
 logger = logging.getLogger(__name__)
 
 Frequency = NotificationPreferences.DiscussionEmail
 CLAIM_TIMEOUT = timedelta(minutes=30)  # a claim older than this was a crashed run
-RELATIVE_LINK_RE = re.compile(r"""(\s(?:href|src)=)(["'])/(?!/)""")
-
-
-def absolute_links(html: str) -> str:
-    """Site-relative links (`href="/…"`, as in stored post HTML) made absolute with
-    SITE_URL, for e-mail, where there is no site to be relative to."""
-    return RELATIVE_LINK_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{site_url()}/", html)
 
 
 def one_line(text: str) -> str:
@@ -52,11 +48,13 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _email_for(user, notifications: list[Notification], *, subject: str) -> EmailMultiAlternatives:
+def _email_for(user, notifications: list[Notification], *, subject) -> EmailMultiAlternatives:
+    """One e-mail, in the recipient's language; each post shown by its excerpt (plain
+    text, escaped by the template). `subject` is called inside that language. Only posts
+    `_deliverable` kept get here, so every excerpt is one the recipient may read."""
     link = unsubscribe_url(kind=Kind.DISCUSSIONS, user=user)
     for n in notifications:
-        # Stored HTML was sanitized when it was written; only its links change here.
-        n.email_body_html = mark_safe(absolute_links(n.post.body_html))  # noqa: S308
+        n.excerpt = post_excerpt(n.post)
     context = {
         "user": user,
         "notifications": notifications,
@@ -64,8 +62,10 @@ def _email_for(user, notifications: list[Notification], *, subject: str) -> Emai
         "unsubscribe_url": link,
         "settings_url": settings_url(),
     }
-    text = render_to_string("discussions/email/notifications.txt", context)
-    html = render_to_string("discussions/email/notifications.html", context)
+    with recipient_language(user, notifications[0].post.discussion.group):
+        text = render_to_string("discussions/email/notifications.txt", context)
+        html = render_to_string("discussions/email/notifications.html", context)
+        subject = subject()
     message = EmailMultiAlternatives(
         subject=one_line(subject),
         body=text,
@@ -179,7 +179,7 @@ def _release(ids: list[int], token: uuid.UUID) -> None:
     )
 
 
-def _send(user, notifications: list[Notification], *, subject: str) -> bool:
+def _send(user, notifications: list[Notification], *, subject) -> bool:
     """Claim, send and mark one e-mail's notifications. A failure is logged and the claim
     released, so a later run sends it; it never reaches the caller."""
     token = _claim(notifications)
@@ -204,17 +204,32 @@ def _send(user, notifications: list[Notification], *, subject: str) -> bool:
 
 
 def _subject(notification: Notification) -> str:
+    """Called in the recipient's language (see `_email_for`)."""
     post = notification.post
-    return one_line(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{post.author_name} "
-        f"{notification.get_kind_display()}: “{post.discussion.document.title}”"
-    )
+    names = {"author": post.author_name, "title": post.discussion.document.title}
+    Kinds = Notification.Kind
+    if notification.kind == Kinds.REPLY:
+        line = _("%(author)s replied to your post: “%(title)s”") % names
+    elif notification.kind == Kinds.MENTION:
+        line = _("%(author)s mentioned you: “%(title)s”") % names
+    else:
+        line = _("%(author)s posted in a discussion you follow: “%(title)s”") % names
+    return one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{line}")
+
+
+def _digest_subject(count: int) -> str:
+    line = ngettext(
+        "Your daily digest: %(count)d new notification",
+        "Your daily digest: %(count)d new notifications",
+        count,
+    ) % {"count": count}
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{line}"
 
 
 def _send_each(pending: list[Notification]) -> int:
     send, drop = _deliverable(pending)
     _drop(drop)
-    return sum(1 for n in send if _send(n.recipient, [n], subject=_subject(n)))
+    return sum(1 for n in send if _send(n.recipient, [n], subject=partial(_subject, n)))
 
 
 def send_immediate_emails(*, post_id: int) -> int:
@@ -239,10 +254,6 @@ def send_digests() -> int:
         by_user.setdefault(notification.recipient_id, []).append(notification)
     sent = 0
     for notifications in by_user.values():
-        count = len(notifications)
-        subject = (
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your daily digest: "
-            f"{count} new notification{'s' if count != 1 else ''}"
-        )
+        subject = partial(_digest_subject, len(notifications))
         sent += _send(notifications[0].recipient, notifications, subject=subject)
     return sent

@@ -260,3 +260,36 @@ def test_series_settings_show_whole_visibility_choices_on_a_phone(
     assert label.evaluate("l => l.scrollWidth <= l.clientWidth + 1"), "the choice is cut off"
     check_a11y(phone)
     check_layout(phone)
+
+
+def test_every_page_state_is_checked_for_axe_violations_and_sideways_scrolling(
+    transactional_db, live_server, page, page_checks
+):
+    """The automatic page checks (conftest.PageChecks) see a change made by an htmx swap
+    and report an axe violation and what sticks out at 360 px, naming the page."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.title()
+    assert page_checks.problems == [], page_checks.problems  # the login page is fine
+    page.evaluate(
+        """() => {
+        const main = document.querySelector('main');
+        const img = document.createElement('img');
+        img.src = '/static/img/logo.svg';
+        const wide = document.createElement('div');
+        wide.className = 'too-wide';
+        wide.style.width = '900px';
+        wide.textContent = 'A wide thing';
+        main.append(img, wide);
+        main.dispatchEvent(new CustomEvent('htmx:afterSettle', {bubbles: true}));
+        }"""
+    )
+    for _ in range(20):  # the swap is reported asynchronously, on a later call
+        page.wait_for_timeout(50)
+        if page_checks.problems:
+            break
+    found = "\n".join(page_checks.problems)
+    assert "/accounts/login/ (after an htmx swap into #main, 1280 px wide)" in found, found
+    assert "axe image-alt (critical)" in found, found
+    assert "scrolls sideways at 360 px" in found and "div.too-wide" in found, found
+    assert page.viewport_size["width"] == 1280  # put back after the check
+    page_checks.problems.clear()  # found as intended: the test must not fail at teardown
