@@ -1,6 +1,7 @@
 """The first hour (issue #15): the shared layout as a newcomer, a keyboard user and a
 phone user meet it: page headers, tables, the header navigation, target sizes."""
 
+import os
 import re
 from pathlib import Path
 
@@ -293,3 +294,83 @@ def test_every_page_state_is_checked_for_axe_violations_and_sideways_scrolling(
     assert "scrolls sideways at 360 px" in found and "div.too-wide" in found, found
     assert page.viewport_size["width"] == 1280  # put back after the check
     page_checks.problems.clear()  # found as intended: the test must not fail at teardown
+
+
+SHOTS = os.environ.get("SCREENSHOTS")
+
+
+def shot(page, name):
+    """SCREENSHOTS=dir saves each page for a person to look at (issue #15's proof)."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def assert_fits(page):
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+def test_group_session_import_and_header_at_desktop_and_phone_widths(
+    transactional_db, live_server, new_page, login, staff
+):
+    """The pages a newcomer meets first, at 1280 and 390 px: headers stacked, sections
+    apart, one heading font, nothing sideways. (Every state is also checked with axe and
+    at 360 px by the page checks.)"""
+    from django.urls import reverse
+
+    from tests.factories import post
+
+    curriculum = make_curriculum(units=2, readings_per_unit=1, questions_per_unit=1)
+    group = make_group(curriculum=curriculum, name="Thursday readers", organizer=staff)
+    member = add_member(group, verified_user(display_name="Mia Member")).user
+    first, second = curriculum.units.order_by("order")
+    past = make_session(group, title="Opening evening", in_hours=-72, units=[first])
+    session = make_session(group, title="Second evening", units=[second])
+    document = second.readings.first().document
+    post(group, document, member, "A first thought about the second reading.")
+    for width in (1280, 390):
+        page = new_page(width, 900)
+        login(page, live_server, staff)
+        page.goto(live_server.url + reverse("groups:detail", args=[group.slug]))
+        assert_stacked(page, ".page-header > *")
+        assert_fits(page)
+        past_heading = page.locator("#past-heading").bounding_box()
+        above = page.locator("#past-heading").evaluate(
+            "h => h.closest('section').previousElementSibling.getBoundingClientRect().bottom"
+        )
+        assert past_heading["y"] - above >= 16, "'Past sessions' touches the section above"
+        fonts = page.eval_on_selector_all(
+            "main h2", "hs => [...new Set(hs.map(h => getComputedStyle(h).fontFamily))]"
+        )
+        assert len(fonts) == 1, fonts
+        shot(page, f"group-{width}")
+
+        page.goto(live_server.url + reverse("groups:session", args=[group.slug, session.pk]))
+        assert_stacked(page, ".page-header > *")
+        assert_fits(page)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Second evening")
+        shot(page, f"session-{width}")
+        page.goto(live_server.url + reverse("groups:session", args=[group.slug, past.pk]))
+        assert_fits(page)
+
+        page.goto(f"{live_server.url}/import/")
+        page.set_input_files(
+            "input[type=file]",
+            [str(FIXTURES / "article_dateline.txt"), str(FIXTURES / "markdown_front_matter.md")],
+        )
+        page.get_by_role("button", name=re.compile("preview", re.I)).click()
+        page.wait_for_url(re.compile(r"/import/batches/\d+/preview/"))
+        assert_stacked(page, ".page-header > *")
+        assert_fits(page)
+        shot(page, f"import-preview-{width}")
+
+    phone = new_page(390, 800)
+    login(phone, live_server, member)
+    assert phone.locator(".site-header").bounding_box()["height"] < 80
+    shot(phone, "header-390")
+    phone.get_by_text("Menu", exact=True).click()
+    expect(phone.locator(".site-nav--menu").get_by_role("link", name="Library")).to_be_visible()
+    assert_fits(phone)
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/header-menu-390.png")
