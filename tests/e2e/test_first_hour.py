@@ -65,6 +65,15 @@ def test_header_is_one_row_for_staff_and_a_menu_on_phones(
         box = page.get_by_role("link", name=link, exact=False).first.bounding_box()
         assert box["y"] < brand["y"] + brand["height"], f"{link} dropped below the logo"
     assert page.locator(".site-header").bounding_box()["height"] < 80
+    # The profile name fits in its own box, apart from "Log out" (it used to run under it).
+    profile = page.locator(".site-nav--wide .site-nav__profile")
+    cut = profile.evaluate("a => a.scrollWidth - a.clientWidth")
+    assert cut <= 0, f"the name is cut off by {cut} px"
+    logout = page.locator(".site-nav--wide").get_by_role("button", name="Log out")
+    gap = logout.bounding_box()["x"] - (
+        profile.bounding_box()["x"] + profile.bounding_box()["width"]
+    )
+    assert gap >= 0, f"the name runs {-gap:.0f} px under 'Log out'"
 
     # A phone, without JavaScript: one compact row, the links behind "Menu".
     context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
@@ -306,6 +315,21 @@ def shot(page, name):
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
+def assert_apart(page, selector):
+    """No two of the elements are drawn over each other (side by side is fine)."""
+    found = page.eval_on_selector_all(
+        selector,
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return {l: r.left,"
+        " r: r.right, t: r.top, b: r.bottom, text: e.textContent.trim().slice(0, 30)}; })"
+        ".filter(b => b.r > b.l && b.b > b.t)",
+    )
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            apart = a["r"] <= b["l"] + 0.5 or b["r"] <= a["l"] + 0.5
+            apart = apart or a["b"] <= b["t"] + 0.5 or b["b"] <= a["t"] + 0.5
+            assert apart, f"{b['text']!r} is drawn over {a['text']!r} on {page.url}"
+
+
 def assert_fits(page):
     width = page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
@@ -333,7 +357,8 @@ def test_group_session_import_and_header_at_desktop_and_phone_widths(
         page = new_page(width, 900)
         login(page, live_server, staff)
         page.goto(live_server.url + reverse("groups:detail", args=[group.slug]))
-        assert_stacked(page, ".page-header > *")
+        shot(page, f"group-{width}")
+        assert_apart(page, ".page-header > *")
         assert_fits(page)
         past_heading = page.locator("#past-heading").bounding_box()
         above = page.locator("#past-heading").evaluate(
@@ -344,13 +369,12 @@ def test_group_session_import_and_header_at_desktop_and_phone_widths(
             "main h2", "hs => [...new Set(hs.map(h => getComputedStyle(h).fontFamily))]"
         )
         assert len(fonts) == 1, fonts
-        shot(page, f"group-{width}")
 
         page.goto(live_server.url + reverse("groups:session", args=[group.slug, session.pk]))
-        assert_stacked(page, ".page-header > *")
+        shot(page, f"session-{width}")
+        assert_apart(page, ".page-header > *")
         assert_fits(page)
         expect(page.get_by_role("heading", level=1)).to_contain_text("Second evening")
-        shot(page, f"session-{width}")
         page.goto(live_server.url + reverse("groups:session", args=[group.slug, past.pk]))
         assert_fits(page)
 
@@ -361,9 +385,9 @@ def test_group_session_import_and_header_at_desktop_and_phone_widths(
         )
         page.get_by_role("button", name=re.compile("preview", re.I)).click()
         page.wait_for_url(re.compile(r"/import/batches/\d+/preview/"))
-        assert_stacked(page, ".page-header > *")
-        assert_fits(page)
         shot(page, f"import-preview-{width}")
+        assert_apart(page, ".page-header > *")
+        assert_fits(page)
 
     phone = new_page(390, 800)
     login(phone, live_server, member)
