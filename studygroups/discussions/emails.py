@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -48,10 +47,10 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _email_for(user, notifications: list[Notification], *, subject) -> EmailMultiAlternatives:
-    """One e-mail, in the recipient's language; each post shown by its excerpt (plain
-    text, escaped by the template). `subject` is called inside that language. Only posts
-    `_deliverable` kept get here, so every excerpt is one the recipient may read."""
+def _email_for(user, notifications: list[Notification], *, subject: str) -> EmailMultiAlternatives:
+    """One e-mail; each post shown by its excerpt (plain text, escaped by the template).
+    Only posts `_deliverable` kept get here, so every excerpt is one the recipient may
+    read. Called in the recipient's language (see `_send`)."""
     link = unsubscribe_url(kind=Kind.DISCUSSIONS, user=user)
     for n in notifications:
         n.excerpt = post_excerpt(n.post)
@@ -62,10 +61,8 @@ def _email_for(user, notifications: list[Notification], *, subject) -> EmailMult
         "unsubscribe_url": link,
         "settings_url": settings_url(),
     }
-    with recipient_language(user, notifications[0].post.discussion.group):
-        text = render_to_string("discussions/email/notifications.txt", context)
-        html = render_to_string("discussions/email/notifications.html", context)
-        subject = subject()
+    text = render_to_string("discussions/email/notifications.txt", context)
+    html = render_to_string("discussions/email/notifications.html", context)
     message = EmailMultiAlternatives(
         subject=one_line(subject),
         body=text,
@@ -187,7 +184,8 @@ def _send(user, notifications: list[Notification], *, subject) -> bool:
         return False
     ids = [n.pk for n in notifications]
     try:
-        message = _email_for(user, notifications, subject=subject)
+        with recipient_language(user, notifications[0].post.discussion.group):
+            message = _email_for(user, notifications, subject=subject(notifications))
         message.send()
     except Exception:
         logger.exception(
@@ -203,33 +201,34 @@ def _send(user, notifications: list[Notification], *, subject) -> bool:
     return True
 
 
-def _subject(notification: Notification) -> str:
-    """Called in the recipient's language (see `_email_for`)."""
+def _subject(notifications: list[Notification]) -> str:
+    """One notification's subject, in the language active when it is called."""
+    notification = notifications[0]
     post = notification.post
-    names = {"author": post.author_name, "title": post.discussion.document.title}
-    Kinds = Notification.Kind
-    if notification.kind == Kinds.REPLY:
-        line = _("%(author)s replied to your post: “%(title)s”") % names
-    elif notification.kind == Kinds.MENTION:
-        line = _("%(author)s mentioned you: “%(title)s”") % names
+    values = {"author": post.author_name, "title": post.discussion.document.title}
+    if notification.kind == Notification.Kind.REPLY:
+        text = _("%(author)s replied to your post: “%(title)s”") % values
+    elif notification.kind == Notification.Kind.MENTION:
+        text = _("%(author)s mentioned you: “%(title)s”") % values
     else:
-        line = _("%(author)s posted in a discussion you follow: “%(title)s”") % names
-    return one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{line}")
+        text = _("%(author)s posted in a discussion you follow: “%(title)s”") % values
+    return one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text}")
 
 
-def _digest_subject(count: int) -> str:
-    line = ngettext(
-        "Your daily digest: %(count)d new notification",
-        "Your daily digest: %(count)d new notifications",
+def _digest_subject(notifications: list[Notification]) -> str:
+    count = len(notifications)
+    text = ngettext(
+        "Your daily digest: %(count)s new notification",
+        "Your daily digest: %(count)s new notifications",
         count,
     ) % {"count": count}
-    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{line}"
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text}"
 
 
 def _send_each(pending: list[Notification]) -> int:
     send, drop = _deliverable(pending)
     _drop(drop)
-    return sum(1 for n in send if _send(n.recipient, [n], subject=partial(_subject, n)))
+    return sum(1 for n in send if _send(n.recipient, [n], subject=_subject))
 
 
 def send_immediate_emails(*, post_id: int) -> int:
@@ -254,6 +253,5 @@ def send_digests() -> int:
         by_user.setdefault(notification.recipient_id, []).append(notification)
     sent = 0
     for notifications in by_user.values():
-        subject = partial(_digest_subject, len(notifications))
-        sent += _send(notifications[0].recipient, notifications, subject=subject)
+        sent += _send(notifications[0].recipient, notifications, subject=_digest_subject)
     return sent
