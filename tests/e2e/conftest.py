@@ -321,7 +321,7 @@ PAGE_CHECKS = {"main": None, "seen": set(), "states": 0, "seconds": 0.0}
 
 class PageChecks:
     """Watches pages and checks each new state once (see above). `seen` holds the states
-    already checked in this run (address, content, width): the login page is checked
+    already checked in this run (address, structure, width): the login page is checked
     once, not in every test."""
 
     def __init__(self, main_greenlet, *, seen):
@@ -386,11 +386,11 @@ class PageChecks:
             entry[1] = None
             if not state["html"] or UNCHECKED_PATHS.match(path) or key in self.seen:
                 return
-            self.seen.add(key)
-            self.checked += 1
             where = f"{path} ({reason}, {page.viewport_size['width']} px wide)"
             self._axe(page, where)
             self._sideways(page, where)
+            self.seen.add(key)
+            self.checked += 1
             entry[2] = 0
         except (Error, AssertionError):
             # The page moved on while being checked (a navigation), or htmx kept busy:
