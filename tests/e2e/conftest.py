@@ -240,6 +240,12 @@ def check_layout():
 
 PHONE_WIDTH = 360
 AXE_OPTIONS = {"resultTypes": ["violations"], "iframes": False}
+AXE_RUN_JS = """([ids, options]) => {
+  const found = ids.map((id) => document.getElementById(id)).filter(Boolean);
+  const context = found.length && found.length === ids.length
+    ? {include: found} : document;
+  return axe.run(context, options);
+}"""
 # Not ours to fix: Django's admin pages.
 UNCHECKED_PATHS = re.compile(r"^/admin/")
 
@@ -327,7 +333,7 @@ class PageChecks:
     def __init__(self, main_greenlet, *, seen):
         self.main = main_greenlet
         self.seen = seen
-        self.pages = []  # [page, what led to the unchecked state or None, failures in a row]
+        self.pages = []  # see watch()
         self.problems = []
         self.enabled = True
         self.busy = False
@@ -335,14 +341,23 @@ class PageChecks:
         self.seconds = 0.0
 
     def watch(self, page):
-        entry = [page, None, 0]
+        # What led to the unchecked state (None: checked), the swapped element ids to
+        # check (None: the whole document), and failures in a row.
+        entry = {"page": page, "reason": None, "scope": None, "failures": 0}
         self.pages.append(entry)
 
         def loaded(_page):
-            entry[1] = "after loading"
+            entry["reason"], entry["scope"] = "after loading", None
 
         def swapped(_source, target):
-            entry[1] = f"after an htmx swap into {target}"
+            fresh = entry["reason"] is None
+            entry["reason"] = f"after an htmx swap into {target}"
+            if not target.startswith("#"):
+                entry["scope"] = None
+            elif fresh:
+                entry["scope"] = {target[1:]}
+            elif entry["scope"] is not None:
+                entry["scope"].add(target[1:])
 
         page.on("load", loaded)
         page.expose_binding("__pageChecksSwap", swapped)
@@ -351,13 +366,13 @@ class PageChecks:
     def before_call(self):
         if self.busy or not self.enabled or greenlet.getcurrent() is not self.main:
             return
-        if not any(entry[1] for entry in self.pages):
+        if not any(entry["reason"] for entry in self.pages):
             return
         self.busy = True
         started = time.monotonic()
         try:
             for entry in self.pages:
-                if entry[1]:
+                if entry["reason"]:
                     self._check(entry)
         except Exception as exc:  # a check must never break the test's own call
             self.problems.append(f"the page checks could not run: {exc!r}")
@@ -370,9 +385,9 @@ class PageChecks:
 
         from tests.e2e.htmx import settled
 
-        page, reason = entry[0], entry[1]
+        page, reason, scope = entry["page"], entry["reason"], entry["scope"]
         if page.is_closed():
-            entry[1] = None
+            entry["reason"] = None
             return
         try:
             settled(page)
@@ -383,28 +398,30 @@ class PageChecks:
                 state["hash"],
                 page.viewport_size["width"],
             )
-            entry[1] = None
+            entry["reason"], entry["scope"] = None, None
             if not state["html"] or UNCHECKED_PATHS.match(path) or key in self.seen:
                 return
             where = f"{path} ({reason}, {page.viewport_size['width']} px wide)"
-            self._axe(page, where)
+            self._axe(page, where, scope)
             self._sideways(page, where)
             self.seen.add(key)
             self.checked += 1
-            entry[2] = 0
+            entry["failures"] = 0
         except (Error, AssertionError):
             # The page moved on while being checked (a navigation), or htmx kept busy:
-            # check the state it settles in next.
-            entry[2] += 1
-            if entry[2] < 3 and not page.is_closed():
-                entry[1] = entry[1] or reason
+            # check the state it settles in next, whole.
+            entry["failures"] += 1
+            if entry["failures"] < 3 and not page.is_closed():
+                entry["reason"] = entry["reason"] or reason
 
-    def _axe(self, page, where):
+    def _axe(self, page, where, scope):
+        """axe-core over the document after a load; after swaps, over the swapped
+        elements only (the rest was checked before, and axe costs)."""
         from axe_playwright_python.sync_playwright import Axe
 
         if not page.evaluate("typeof window.axe === 'object'"):
             page.evaluate(Axe().axe_script)
-        results = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
+        results = page.evaluate(AXE_RUN_JS, [sorted(scope or ()), AXE_OPTIONS])
         for v in results["violations"]:
             targets = "; ".join(", ".join(map(str, n["target"])) for n in v["nodes"][:4])
             more = f" (+{len(v['nodes']) - 4} more)" if len(v["nodes"]) > 4 else ""
