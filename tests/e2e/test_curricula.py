@@ -41,6 +41,7 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     units.nth(2).locator("[data-drag-handle]").drag_to(units.nth(0))
     expect(units.nth(0)).to_contain_text("Beta on the press")
     expect(units.nth(1)).to_contain_text("Alpha on mutual aid")
+    settled(page)  # the rows move at once; the order is saved by the request after
     assert [u.title for u in Curriculum.objects.get().units.order_by("order")] == [
         "Beta on the press", "Alpha on mutual aid", "Gamma on meetings",
     ]  # fmt: skip
@@ -56,6 +57,7 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     settled(page)
     units.nth(2).locator("[data-drag-handle]").drag_to(page.get_by_role("heading", level=1))
     expect(units.nth(2)).to_contain_text("Gamma on meetings")
+    settled(page)
     assert [u.title for u in Curriculum.objects.get().units.order_by("order")] == [
         "Alpha on mutual aid", "Beta on the press", "Gamma on meetings",
     ]  # fmt: skip
