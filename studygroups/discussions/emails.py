@@ -15,7 +15,6 @@ send, so the next run (`send_digests` command) retries it.
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from datetime import timedelta
 
@@ -24,27 +23,23 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from studygroups.core.site_url import site_url
 from studygroups.groups.models import Membership
+from studygroups.notifications.language import recipient_language
 from studygroups.notifications.mail import settings_url, unsubscribe_headers, unsubscribe_url
 from studygroups.notifications.models import Kind, NotificationPreferences
 from studygroups.notifications.services import discussion_email_q
 
 from .models import Notification, Post
+from .selectors import post_excerpt
 
 logger = logging.getLogger(__name__)
 
 Frequency = NotificationPreferences.DiscussionEmail
 CLAIM_TIMEOUT = timedelta(minutes=30)  # a claim older than this was a crashed run
-RELATIVE_LINK_RE = re.compile(r"""(\s(?:href|src)=)(["'])/(?!/)""")
-
-
-def absolute_links(html: str) -> str:
-    """Site-relative links (`href="/…"`, as in stored post HTML) made absolute with
-    SITE_URL, for e-mail, where there is no site to be relative to."""
-    return RELATIVE_LINK_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{site_url()}/", html)
 
 
 def one_line(text: str) -> str:
@@ -53,10 +48,12 @@ def one_line(text: str) -> str:
 
 
 def _email_for(user, notifications: list[Notification], *, subject: str) -> EmailMultiAlternatives:
+    """One e-mail; each post shown by its excerpt (plain text, escaped by the template).
+    Only posts `_deliverable` kept get here, so every excerpt is one the recipient may
+    read. Called in the recipient's language (see `_send`)."""
     link = unsubscribe_url(kind=Kind.DISCUSSIONS, user=user)
     for n in notifications:
-        # Stored HTML was sanitized when it was written; only its links change here.
-        n.email_body_html = mark_safe(absolute_links(n.post.body_html))  # noqa: S308
+        n.excerpt = post_excerpt(n.post)
     context = {
         "user": user,
         "notifications": notifications,
@@ -179,7 +176,7 @@ def _release(ids: list[int], token: uuid.UUID) -> None:
     )
 
 
-def _send(user, notifications: list[Notification], *, subject: str) -> bool:
+def _send(user, notifications: list[Notification], *, subject) -> bool:
     """Claim, send and mark one e-mail's notifications. A failure is logged and the claim
     released, so a later run sends it; it never reaches the caller."""
     token = _claim(notifications)
@@ -187,7 +184,8 @@ def _send(user, notifications: list[Notification], *, subject: str) -> bool:
         return False
     ids = [n.pk for n in notifications]
     try:
-        message = _email_for(user, notifications, subject=subject)
+        with recipient_language(user, notifications[0].post.discussion.group):
+            message = _email_for(user, notifications, subject=subject(notifications))
         message.send()
     except Exception:
         logger.exception(
@@ -203,18 +201,34 @@ def _send(user, notifications: list[Notification], *, subject: str) -> bool:
     return True
 
 
-def _subject(notification: Notification) -> str:
+def _subject(notifications: list[Notification]) -> str:
+    """One notification's subject, in the language active when it is called."""
+    notification = notifications[0]
     post = notification.post
-    return one_line(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{post.author_name} "
-        f"{notification.get_kind_display()}: “{post.discussion.document.title}”"
-    )
+    values = {"author": post.author_name, "title": post.discussion.document.title}
+    if notification.kind == Notification.Kind.REPLY:
+        text = _("%(author)s replied to your post: “%(title)s”") % values
+    elif notification.kind == Notification.Kind.MENTION:
+        text = _("%(author)s mentioned you: “%(title)s”") % values
+    else:
+        text = _("%(author)s posted in a discussion you follow: “%(title)s”") % values
+    return one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text}")
+
+
+def _digest_subject(notifications: list[Notification]) -> str:
+    count = len(notifications)
+    text = ngettext(
+        "Your daily digest: %(count)s new notification",
+        "Your daily digest: %(count)s new notifications",
+        count,
+    ) % {"count": count}
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text}"
 
 
 def _send_each(pending: list[Notification]) -> int:
     send, drop = _deliverable(pending)
     _drop(drop)
-    return sum(1 for n in send if _send(n.recipient, [n], subject=_subject(n)))
+    return sum(1 for n in send if _send(n.recipient, [n], subject=_subject))
 
 
 def send_immediate_emails(*, post_id: int) -> int:
@@ -239,10 +253,5 @@ def send_digests() -> int:
         by_user.setdefault(notification.recipient_id, []).append(notification)
     sent = 0
     for notifications in by_user.values():
-        count = len(notifications)
-        subject = (
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your daily digest: "
-            f"{count} new notification{'s' if count != 1 else ''}"
-        )
-        sent += _send(notifications[0].recipient, notifications, subject=subject)
+        sent += _send(notifications[0].recipient, notifications, subject=_digest_subject)
     return sent

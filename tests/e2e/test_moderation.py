@@ -58,7 +58,7 @@ def test_report_hide_appeal_restore(live_server, page, new_page, login, check_a1
     item.get_by_label("Reason").first.fill("Name-calling breaks our code")
     item.get_by_role("button", name="Hide the post").click()
     settled(fay_page)
-    expect(fay_page.get_by_text("The post is hidden")).to_be_visible()
+    expect(fay_page.locator(".message", has_text="The post is hidden")).to_be_visible()
 
     # Ada sees her post with the reason, and appeals from her notice.
     ada_page = new_page()
