@@ -357,10 +357,12 @@ def area_of(route: str, name: str) -> str:
 
 
 # Areas whose strings other branches mark and translate: these pages pass once those are
-# merged (the integrator removes the xfail). Ours must pass now.
-NOT_YET_MERGED = {"site", "library", "curricula", "groups", "discussions", "moderation",
-                  "corpus_import", "search"}  # fmt: skip
-AREAS = ["accounts", "notifications", *sorted(NOT_YET_MERGED)]
+# merged (the integrator removes the xfail). The others must pass now. `search` is merged
+# but its form (studygroups/search/forms.py: "Search for", "Author", "Any group"…) is not
+# marked yet.
+NOT_YET_MERGED = {"discussions", "moderation", "corpus_import", "search"}
+AREAS = ["accounts", "notifications", "site", "library", "curricula", "groups",
+         *sorted(NOT_YET_MERGED)]  # fmt: skip
 # Not HTML pages, or not GET pages.
 SKIP = {"healthz", "javascript-catalog", "set_language", "account_logout",
         # allauth's code-by-e-mail pages: this site logs in with passwords only.
