@@ -115,7 +115,8 @@ def test_a_spanish_speaking_member_joins_rsvps_reads_and_posts(
         page.wait_for_url(re.compile(rf"/discussions/{group.slug}/{document.slug}/$"))
         assert_spanish(page)
         expect(page.get_by_role("heading", level=1)).to_have_text("Leer juntos")
-        expect(page.locator("article[lang]").first).to_have_attribute("lang", "es")
+        expect(page.locator(".reader__body")).to_have_attribute("lang", "es")
+        expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "es")
         check_a11y(page)
 
         # Post in the discussion.
