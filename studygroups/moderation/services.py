@@ -157,9 +157,13 @@ def discussion_unlock(*, actor, discussion: Discussion, reason: str = "") -> boo
 
 
 def _resolve_reports(*, actor, post: Post) -> int:
-    return Report.objects.filter(post=post, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=actor
-    )
+    """An action on a post settles its open reports: the group's own, and the ones
+    escalated to site staff only when staff acted (a report about a moderator's post is
+    not the group's moderators' to close)."""
+    reports = Report.objects.filter(post=post, resolved_at__isnull=True)
+    if actor is None or not actor.is_staff:
+        reports = reports.filter(for_staff=False)
+    return reports.update(resolved_at=timezone.now(), resolved_by=actor)
 
 
 def moderators_of(group) -> list:
@@ -318,19 +322,21 @@ def _hide_when_threshold_reached(*, post: Post, group) -> bool:
 
 
 @transaction.atomic
-def report_resolve(*, actor, report: Report) -> bool:
-    if report.resolved_at is not None:
-        return False
-    if not report.post.discussion_id:
-        raise ValidationError("That report has no discussion.")
-    Report.objects.filter(pk=report.pk).update(resolved_at=timezone.now(), resolved_by=actor)
-    _log(
-        actor=actor,
-        kind=ModerationAction.Kind.RESOLVE,
-        discussion=report.post.discussion,
-        post=report.post,
+def report_resolve(*, actor, report: Report, reason: str = "") -> bool:
+    """Dismiss a report without acting on the post. Safe to repeat."""
+    changed = Report.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=actor
     )
-    return True
+    if changed:
+        _log(
+            actor=actor,
+            kind=ModerationAction.Kind.RESOLVE,
+            discussion=report.post.discussion,
+            post=report.post,
+            reason=reason,
+        )
+    report.refresh_from_db(fields=["resolved_at", "resolved_by"])
+    return bool(changed)
 
 
 @transaction.atomic
