@@ -306,7 +306,7 @@ def post_report(request, group_slug, document_slug, post_id):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _, created = services.report_create(
+            _report, created = services.report_create(
                 reporter=request.user,
                 post=post,
                 reason=form.cleaned_data["reason"],
@@ -318,10 +318,12 @@ def post_report(request, group_slug, document_slug, post_id):
         else:
             messages.success(
                 request,
-                "Thank you; the moderators will look at it. Your name is never shown to "
-                "the member you reported."
+                _(
+                    "Thank you; the moderators will look at it. Your name is never shown to "
+                    "the member you reported."
+                )
                 if created
-                else "You have already reported this post; the moderators have it.",
+                else _("You have already reported this post; the moderators have it."),
             )
             return redirect(post_url(post))
     return render(
@@ -484,7 +486,7 @@ def appeal(request, group_slug, action_id):
         .first()
     )
     if action is None or action.kind not in services.APPEALABLE:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     existing = getattr(action, "appeal", None)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and existing is None and form.is_valid():
@@ -495,7 +497,9 @@ def appeal(request, group_slug, action_id):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, "Your appeal is sent; a different moderator will decide it.")
+            messages.success(
+                request, _("Your appeal is sent; a different moderator will decide it.")
+            )
             return redirect("moderation:appeal", group_slug=group_slug, action_id=action.pk)
     return render(
         request,
@@ -517,7 +521,7 @@ def appeal_decide(request, group_slug, appeal_id):
         .first()
     )
     if appeal is None or not access.can_decide_appeal(request.user, appeal):
-        raise Http404("No such appeal.")
+        raise Http404(_("No such appeal."))
     form = AppealDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.appeal_decide(
@@ -526,7 +530,7 @@ def appeal_decide(request, group_slug, appeal_id):
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, "The appeal is decided; the member is told.")
+        messages.success(request, _("The appeal is decided; the member is told."))
         return redirect("moderation:appeal_decide", group_slug=group_slug, appeal_id=appeal.pk)
     return render(
         request,
@@ -537,11 +541,19 @@ def appeal_decide(request, group_slug, appeal_id):
 
 
 RATE_MESSAGES = {
-    "post": "You are posting faster than the site allows. Wait a few minutes, then post again.",
-    "report": "You have sent many reports in a short time. Wait a while before sending more; "
-    "the moderators have the ones you sent.",
-    "invitation": "That is many invitations in a short time. Wait a while before making more.",
-    "join": "That is many requests to join in a short time. Wait a while, then try again.",
+    "post": gettext_lazy(
+        "You are posting faster than the site allows. Wait a few minutes, then post again."
+    ),
+    "report": gettext_lazy(
+        "You have sent many reports in a short time. Wait a while before sending more; "
+        "the moderators have the ones you sent."
+    ),
+    "invitation": gettext_lazy(
+        "That is many invitations in a short time. Wait a while before making more."
+    ),
+    "join": gettext_lazy(
+        "That is many requests to join in a short time. Wait a while, then try again."
+    ),
 }
 
 
@@ -559,6 +571,6 @@ def rate_limited(request, exception=None):
             "invitations": "invitation",
             "join": "join",
         }.get(name, "")
-    message = RATE_MESSAGES.get(group, "Too many requests in a short time. Wait a little.")
+    message = RATE_MESSAGES.get(group, _("Too many requests in a short time. Wait a little."))
     template = "429.html#message" if wants_partial(request) else "429.html"
     return render(request, template, {"message": message}, status=429)

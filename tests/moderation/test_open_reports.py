@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from studygroups.moderation import services
 from tests.discussions.test_queries import BOUND
-from tests.factories import add_member, make_document, post
+from tests.factories import add_member, post
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_moderators_see_the_open_report_count_on_the_groups_pages(setup, client)
     for url in pages(group, document):
         html = client.get(url).content.decode()
         assert reverse("moderation:queue", args=[group.slug]) in html, url
-        assert "2<span class=\"visually-hidden\"> open reports</span>" in html, url
+        assert '2<span class="visually-hidden"> open reports</span>' in html, url
 
 
 def test_members_see_no_queue_and_no_count(setup, client):
@@ -53,6 +53,14 @@ def test_no_badge_when_nothing_is_open(setup, client):
     html = client.get(pages(group, document)[0]).content.decode()
     assert reverse("moderation:queue", args=[group.slug]) in html
     assert "open report" not in html
+
+
+def test_the_count_is_in_spanish_too(setup, client):
+    group, document, author, member, facilitator, p = setup
+    report_posts(group, document, 1)
+    client.force_login(facilitator)
+    html = client.get(pages(group, document)[0], HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Moderación" in html and "denuncia abierta" in html
 
 
 @pytest.mark.parametrize("reports", [1, 8])

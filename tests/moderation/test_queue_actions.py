@@ -327,3 +327,37 @@ def test_queue_with_actions_runs_constant_queries(
     client.force_login(staff)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("moderation:staff_queue")).status_code == 200
+
+
+def test_the_queue_and_an_action_in_spanish(queue, client):
+    client.force_login(queue["organizer"])
+    page = client.get(queue["queue_url"], HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Denuncias abiertas" in page and "Ocultar la publicación" in page
+    assert "Spam" in page and "Descartar la denuncia" in page
+    form = {"report": queue["report"].pk, "reason": "Porque sí", "category": "spam"}
+    response = client.post(post_url("post_hide", queue), form, HTTP_ACCEPT_LANGUAGE="es", **HX)
+    assert "La publicación queda oculta" in response.content.decode()
+    # The category stored on the post stays in the source language.
+    assert Post.objects.get(pk=queue["post"].pk).hidden_category == "Spam"
+
+
+def test_moderation_notices_and_emails_are_in_the_recipients_language(
+    queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    queue["author"].language = "es"
+    queue["author"].save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_hide(
+            actor=queue["organizer"], post=queue["post"], category="harassment", reason="No"
+        )
+    notice = queue["author"].moderation_notices.get()
+    assert notice.text.startswith("Un moderador ocultó tu publicación")
+    assert "Acoso o abuso" in notice.text
+    (mail,) = [m for m in mailoutbox if m.to == [queue["author"].email]]
+    assert "Un moderador ocultó tu publicación" in mail.subject
+    assert "Velo aquí" in mail.body and "Deja de recibir estos correos" in mail.body
+    # The organizer, who reads English, is told of the next report in English.
+    p = post(queue["group"], queue["document"], queue["author"], "More")
+    services.report_create(reporter=queue["reporter"], post=p, category="hate")
+    latest = queue["organizer"].moderation_notices.first()
+    assert latest.text == f"A post in {queue['group'].name} was reported: Hate"
