@@ -286,6 +286,15 @@ def test_staff_act_in_place_on_reports_escalated_to_them(queue, escalated, clien
     assert response.status_code == 200 and "The member is muted" in response.content.decode()
 
 
+def test_staff_remove_an_escalated_post_in_place(queue, escalated, client):
+    client.force_login(escalated["staff"])
+    form = {"report": escalated["report"].pk, "queue": "staff", "reason": "Threatening"}
+    response = client.post(post_url("post_remove", queue, escalated["post"]), form, **HX)
+    assert response.status_code == 200
+    assert "The post is removed" in response.content.decode()
+    assert Post.objects.get(pk=escalated["post"].pk).is_deleted
+
+
 def test_staff_dismiss_without_javascript_returns_to_the_staff_queue(queue, escalated, client):
     client.force_login(escalated["staff"])
     staff_queue = reverse("moderation:staff_queue")
