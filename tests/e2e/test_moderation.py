@@ -237,17 +237,17 @@ def test_every_queue_action_in_place_with_focus_and_announcement(
     staff_page.goto(base + reverse("moderation:staff_queue"))
     check_a11y(staff_page)
     shoot(staff_page, "staff-queue-1280")
+    staff_phone = new_page(width=390, height=844)
+    login(staff_phone, live_server, stella)
+    staff_phone.goto(base + reverse("moderation:staff_queue"))
+    shoot(staff_phone, "staff-queue-390")
+    assert staff_phone.evaluate("document.documentElement.scrollWidth") <= 390
     staff_item = staff_page.locator(".queue-item").first
     expect(staff_item).to_contain_text("A facilitator's sharp words.")
     staff_item.get_by_label("Category").select_option("hate")
     act(staff_page, staff_item, "Hide the post", "Demeaning")
     expect(staff_item.get_by_role("status")).to_contain_text("The post is hidden")
     assert "The post is hidden" in focused_text(staff_page)
-    staff_phone = new_page(width=390, height=844)
-    login(staff_phone, live_server, stella)
-    staff_phone.goto(base + reverse("moderation:staff_queue"))
-    shoot(staff_phone, "staff-queue-390")
-    assert staff_phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     # Without JavaScript the same forms post and come back to the queue with a message.
     context = browser.new_context(
