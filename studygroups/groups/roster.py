@@ -108,6 +108,10 @@ def _locked_membership(group: Group, user) -> Membership | None:
 
 
 CONDUCT_REQUIRED = gettext_lazy("Read the group's code of conduct and tick the box to accept it.")
+CONDUCT_NOT_ACCEPTED = gettext_lazy(
+    "This request was made without accepting the group's code of conduct. The person can "
+    "ask again from the group page, accepting it; then approve the new request."
+)
 
 
 def conduct_required() -> str:
@@ -117,8 +121,8 @@ def conduct_required() -> str:
 def membership_join(*, group: Group, user, accept_conduct: bool = False) -> Membership:
     """Join an open group, or ask to join a group that approves requests. Safe when two
     requests join at once: the one whose insert loses the race reads the winner's row.
-    When `accept_conduct`, the time the member accepted the group's code is recorded
-    (the join view refuses to join without it where the group has a code)."""
+    Where the group has a code of conduct, joining (or asking to) requires
+    `accept_conduct`, and the time of acceptance is recorded."""
     try:
         return _membership_join(group=group, user=user, accept_conduct=accept_conduct)
     except IntegrityError:
@@ -136,6 +140,8 @@ def _membership_join(*, group: Group, user, accept_conduct: bool = False) -> Mem
         raise ValidationError(_("An organizer removed you from this group, so you cannot rejoin."))
     if group.join_policy == Group.JoinPolicy.INVITATION:
         raise ValidationError(_("This group is by invitation only. Ask an organizer for a link."))
+    if group.code_of_conduct.strip() and not accept_conduct:
+        raise ValidationError(str(CONDUCT_REQUIRED))
     if membership is None:
         membership = Membership(group=group, user=user, role=Membership.Role.MEMBER)
     if accept_conduct and group.code_of_conduct.strip():
@@ -170,6 +176,8 @@ def membership_approve(*, membership: Membership) -> Membership:
         if membership.is_active:
             return membership
         raise ValidationError(_("Only a request to join can be approved."))
+    if membership.group.code_of_conduct.strip() and membership.conduct_accepted_at is None:
+        raise ValidationError(str(CONDUCT_NOT_ACCEPTED))
     _activate(membership)
     return membership
 
@@ -283,7 +291,9 @@ def _refuse_removed(invitation: Invitation, membership: Membership, user) -> Non
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user) -> Membership:
+def invitation_accept(*, invitation: Invitation, user, accept_conduct: bool = False) -> Membership:
+    """Join through `invitation`. Where the group has a code of conduct, only with
+    `accept_conduct` (the invitation page shows the code and asks for the tick)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     existing = Membership.objects.filter(group=invitation.group, user=user).first()
     if existing and existing.is_active:
@@ -306,7 +316,8 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     if existing is None:
         existing = Membership(group=invitation.group, user=user)
     if invitation.group.code_of_conduct.strip():
-        # The invitation page shows the code beside its only button, "Join".
+        if not accept_conduct:
+            raise ValidationError(str(CONDUCT_REQUIRED))
         existing.conduct_accepted_at = timezone.now()
     _activate(existing, role=invitation.role)
     invitation.uses += 1

@@ -294,7 +294,11 @@ def invitation_detail(request, token):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={invitation.get_absolute_url()}")
         try:
-            roster.invitation_accept(invitation=invitation, user=request.user)
+            roster.invitation_accept(
+                invitation=invitation,
+                user=request.user,
+                accept_conduct=request.POST.get("accept_conduct") == "1",
+            )
         except ValidationError as error:
             messages.error(request, _errors(error))
             return redirect(invitation)
