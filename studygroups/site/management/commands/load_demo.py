@@ -125,7 +125,7 @@ class Command(BaseCommand):
             language="es",
         )
         for member in (lucia, rosa):
-            membership_join(group=group, user=member)
+            membership_join(group=group, user=member, accept_conduct=True)
         Membership.objects.filter(group=group, user=lucia).update(role=Membership.Role.FACILITATOR)
         units = list(series.units.order_by("order", "pk"))
         day = timezone.localdate(timezone=group.tz) + dt.timedelta(days=2)
