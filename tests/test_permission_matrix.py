@@ -382,6 +382,12 @@ TABLE = {
         "200 200 200 200 200 200 200 200 200", post="200 200 200 200 200 200 200 200 200"
     ),
     "healthz": Row("200 200 200 200 200 200 200 200 200"),
+    # The interface's JavaScript strings: the same public catalog for everyone.
+    "javascript-catalog": Row("200 200 200 200 200 200 200 200 200"),
+    # The language switcher: sets the cookie (and a member's profile) and goes back.
+    "set_language": Row(
+        "405 405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302 302"
+    ),
     "home": Row("200 200 200 200 200 200 200 200 200"),
     "library:document": Row("200 200 200 200 200 200 200 200 200"),
     "library:document_history": Row("404 404 404 404 404 404 404 404 200"),
