@@ -81,7 +81,7 @@ def session_readings(session, *, show_units: bool = True) -> list[ReadingItem]:
                     key=f"r{reading.pk}",
                     title=reading.document_title,
                     url=_reader_url(reading.document, reading.start_anchor, reading.end_anchor),
-                    minutes=reading_minutes_for(reading.word_count),
+                    minutes=reading_minutes_for(reading.word_count, reading.language),
                     required=reading.required,
                     note=reading.note,
                     unit_title=_unit_label(unit.title, reading.document_title),
@@ -97,7 +97,9 @@ def session_readings(session, *, show_units: bool = True) -> list[ReadingItem]:
                 key=f"s{extra.pk}",
                 title=extra.document_title,
                 url=_reader_url(extra.document, extra.start_anchor, extra.end_anchor),
-                minutes=reading_minutes_for(extra.word_count),
+                minutes=reading_minutes_for(
+                    extra.word_count, extra.document.language if extra.document else None
+                ),
                 required=True,
                 note=extra.note,
                 unit_title="",

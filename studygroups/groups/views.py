@@ -585,7 +585,7 @@ def _chooser_context(session, document, options, form) -> dict:
         "options": options,
         "form": form,
         "words": document.word_count,
-        "minutes": document.reading_minutes or reading_minutes_for(document.word_count),
+        "minutes": reading_minutes_for(document.word_count, document.language),
         "first": None,
         "last": None,
         "whole": True,
@@ -594,7 +594,7 @@ def _chooser_context(session, document, options, form) -> dict:
         data = form.cleaned_data
         context.update(
             words=data["words"],
-            minutes=reading_minutes_for(data["words"]),
+            minutes=reading_minutes_for(data["words"], document.language),
             first=data["first"],
             last=data["last"],
             whole=data["first"] is None,
