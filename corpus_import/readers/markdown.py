@@ -61,7 +61,14 @@ class MarkdownReader:
         text = _pandoc_clean(text, ledger, evidence)
         lines = numbered_lines(text, first_line=offset + 1)
         paras = self._blocks(lines, ledger)
-        paras = [p for p in paras if not (p.kind == "heading" and not _LETTER.search(p.text))]
+        kept_paras = []
+        for para in paras:
+            if para.kind == "heading" and not _LETTER.search(para.text):
+                # A heading with no letter ("# 3", "# * * *") is a divider: chrome.
+                ledger.drop(para.text)
+            else:
+                kept_paras.append(para)
+        paras = kept_paras
         notes = _take_notes(paras, ledger, evidence)
         _byline_before_title(paras, hints, ledger, evidence)
         paras = _info_block(paras, hints, ledger, evidence)

@@ -1,6 +1,6 @@
 """Property: arbitrary text never makes the pipeline raise, and words always balance."""
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from corpus_import.pipeline import run_file
@@ -19,6 +19,7 @@ LINES = st.one_of(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(LINES, max_size=40), st.sampled_from(["\n", "\n\n", "\r\n"]))
+@example(lines=["# 0"], sep="\n")  # a heading with no letter is dropped, and counted
 def test_pipeline_never_raises_and_balances(lines, sep):
     data = sep.join(lines).encode("utf-8", errors="surrogatepass")
     result = run_file("x.txt", data)
