@@ -51,7 +51,7 @@ class SearchForm(forms.Form):
                 "maxlength": MAX_INPUT,
                 "autocomplete": "off",
                 "spellcheck": "false",
-                "placeholder": _("Words, or a \u201cquoted phrase\u201d"),
+                "placeholder": _("Words, or a “quoted phrase”"),
             }
         )
         codes = Document.objects.order_by("language").values_list("language", flat=True).distinct()
@@ -89,7 +89,7 @@ class SearchForm(forms.Form):
         )
         if author is None:
             raise forms.ValidationError(
-                _("No author called \u201c%(name)s\u201d in the library.") % {"name": name}
+                _("No author called “%(name)s” in the library.") % {"name": name}
             )
         return author
 
