@@ -247,7 +247,7 @@ def load(url: str, *, seconds: float, connections: int = 4, cookie: str = "") ->
         )
         if socket_errors:
             errors += sum(int(n) for n in socket_errors.groups())
-        p50 = re.search(r"50%\s+(\S+)", out)
+        p50 = re.search(r"^\s+50%\s+([\d.]+(?:us|ms|s))\s*$", out, re.M)
         return Load(
             url=url,
             seconds=seconds,
