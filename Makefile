@@ -76,8 +76,15 @@ test: $(VENV)/.dev browser lint messages-compile
 test-postgres: $(VENV)/.dev messages-compile
 	scripts/with-postgres.sh $(BIN)/pytest -m "not bench and not e2e" -p no:cacheprovider $(PYTEST_ARGS)
 
+# Benchmarks (BENCHMARKS.md): every one on SQLite, then search and concurrent writing on a
+# throwaway PostgreSQL server. Both legs run even when the first misses a target; the
+# exit status says whether any missed. Smaller sizes for a quick look: see tests/bench/.
 bench: $(VENV)/.dev messages-compile
-	$(BIN)/pytest -m bench tests/bench -p no:cacheprovider -s $(PYTEST_ARGS)
+	@status=0; \
+	$(BIN)/pytest -m bench tests/bench -p no:cacheprovider -s $(PYTEST_ARGS) || status=1; \
+	scripts/with-postgres.sh $(BIN)/pytest -m bench -k "not sqlite" -p no:cacheprovider -s \
+		tests/bench/test_search_bench.py tests/bench/test_posting_bench.py $(PYTEST_ARGS) || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

@@ -1,5 +1,7 @@
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from studygroups.groups.models import Group, Membership
 from studygroups.library.forms import language_name
@@ -14,26 +16,31 @@ class SearchForm(forms.Form):
     """The search box and its filters. Every field is optional; a bad filter is explained
     and ignored, and the words are never an error (long input is cut, not refused)."""
 
-    q = forms.CharField(label="Search for", required=False, strip=True)
+    q = forms.CharField(label=gettext_lazy("Search for"), required=False, strip=True)
     kind = forms.ChoiceField(
-        required=False, choices=[("", "All")] + list(KINDS.items()), widget=forms.HiddenInput
+        required=False,
+        choices=[("", gettext_lazy("All"))] + list(KINDS.items()),
+        widget=forms.HiddenInput,
     )
-    language = forms.ChoiceField(label="Language", required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
     author = forms.CharField(
-        label="Author", required=False, max_length=200, help_text="A name from the library."
+        label=gettext_lazy("Author"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("A name from the library."),
     )
     group = forms.ModelChoiceField(
-        label="Group",
+        label=gettext_lazy("Group"),
         queryset=Group.objects.none(),
         required=False,
         to_field_name="slug",
-        empty_label="Any group",
+        empty_label=gettext_lazy("Any group"),
     )
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -44,11 +51,11 @@ class SearchForm(forms.Form):
                 "maxlength": MAX_INPUT,
                 "autocomplete": "off",
                 "spellcheck": "false",
-                "placeholder": "Words, or a \u201cquoted phrase\u201d",
+                "placeholder": _("Words, or a “quoted phrase”"),
             }
         )
         codes = Document.objects.order_by("language").values_list("language", flat=True).distinct()
-        self.fields["language"].choices = [("", "Any language")] + [
+        self.fields["language"].choices = [("", _("Any language"))] + [
             (code, language_name(code)) for code in codes
         ]
         # Any listed group, or one of the viewer's own, may be asked for (unlisted groups
@@ -81,14 +88,16 @@ class SearchForm(forms.Form):
             or Author.objects.filter(name__icontains=name).order_by("name").first()
         )
         if author is None:
-            raise forms.ValidationError(f"No author called \u201c{name}\u201d in the library.")
+            raise forms.ValidationError(
+                _("No author called “%(name)s” in the library.") % {"name": name}
+            )
         return author
 
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", _("The end date is before the start date."))
         return data
 
     def valid_data(self) -> dict:
@@ -112,7 +121,7 @@ class SearchForm(forms.Form):
 
 
 class DocumentSearchForm(forms.Form):
-    q = forms.CharField(label="Search in this text", required=False)
+    q = forms.CharField(label=gettext_lazy("Search in this text"), required=False)
 
     def clean_q(self):
         return clean_input(self.cleaned_data.get("q"))

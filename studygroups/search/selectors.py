@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from studygroups.discussions.models import Post
 from studygroups.groups.models import Group, Membership
@@ -27,7 +28,7 @@ IN_DOCUMENT_LIMIT = 50
 
 DOCUMENTS = "document"
 POSTS = "post"
-KINDS = {DOCUMENTS: "Documents", POSTS: "Discussions"}
+KINDS = {DOCUMENTS: gettext_lazy("Documents"), POSTS: gettext_lazy("Discussions")}
 
 
 @dataclass

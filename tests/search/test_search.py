@@ -427,3 +427,28 @@ def test_rebuild_command(planted):
     assert "rebuilt" in out.getvalue()
     assert search(user=anonymous, text="quorum").post_count == 1
     assert search(user=anonymous, text="zanzibarite").post_count == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics")
+def test_newest_matches_walk_the_primary_key_only_for_common_words(monkeypatch, public_group):
+    """The walk reads CANDIDATES x rows / matches rows, the GIN index every match: the
+    backend walks only when matches exceed sqrt(CANDIDATES x rows)."""
+    from studygroups.search import backends
+    from studygroups.search.query import parse
+
+    document = make_text("A text.")
+    author = verified_user()
+    add_member(public_group, author)
+    for n in range(30):
+        post(public_group, document, author, body=f"Kestrel number {n}.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_post")
+    backend = backends.backend_for(connection)
+    assert backend._walk_is_cheaper("search_post", parse("kestrel")) is False
+    monkeypatch.setattr(backends, "CANDIDATES", 1)  # 30 matches of 30 rows: 30² > 1 x 30
+    assert backends.backend_for(connection)._walk_is_cheaper("search_post", parse("kestrel"))
+    monkeypatch.undo()
+    results = search(user=anonymous, text="kestrel", kind="post")
+    assert len(results.page.items) == 20
+    ids = post_ids(results)
+    assert set(ids) <= set(public_group.discussions.get().posts.values_list("pk", flat=True))

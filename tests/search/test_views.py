@@ -222,3 +222,18 @@ def test_group_filter_with_a_public_group_of_many_members(client, public_group, 
     assert response.status_code == 200
     assert "<mark>Egrets</mark>" in response.content.decode()
     assert f'<option value="{public_group.slug}" selected>' in response.content.decode()
+
+
+def test_form_messages_in_spanish(client):
+    make_text("The lighthouse keeper's log.", title="Logbook")
+    response = client.get(
+        URL,
+        {"q": "lighthouse", "author": "Nobody Known", "since": "2020-02-01", "until": "2020-01-01"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No hay en la biblioteca ningún autor llamado “Nobody Known”." in html
+    assert "La fecha final es anterior a la inicial." in html
+    assert "Cualquier idioma" in html
+    assert "Palabras, o una “frase entre comillas”" in html
