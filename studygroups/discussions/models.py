@@ -10,7 +10,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Substr
 from django.urls import reverse
 
 PATH_SEGMENT = 12  # digits per id in Post.path
@@ -148,7 +149,14 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["path"]
-        indexes = [models.Index(fields=["discussion", "anchor"], name="post_discussion_anchor")]
+        indexes = [
+            models.Index(fields=["discussion", "anchor"], name="post_discussion_anchor"),
+            # A thread's posts by their thread key (the root's path, the first segment of
+            # every path in it): `threads.thread_nodes` reads a page's threads by it.
+            models.Index(
+                F("discussion"), Substr("path", 1, PATH_SEGMENT), name="post_thread"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "idempotency_key"], name="unique_post_idempotency_key"

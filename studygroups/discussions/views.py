@@ -83,6 +83,7 @@ def _discussion_context(
         seen_at=seen_at,
         focus=focus if focus is not None else _int_param(request, "post"),
         page_number=request.GET.get("page"),
+        all_answers=_int_param(request, "answers"),
     )
     if form is None and page.can.write:
         initial = {}
@@ -164,6 +165,24 @@ def post_detail(request, group_slug, document_slug, post_id):
         seen_at = fragments.seen_at(request, post.discussion, update=False)
         context["threads"] = selectors.post_thread(request.user, post, seen_at=seen_at)
     return render_page(request, "discussions/post_detail.html", context, partial="post")
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def thread(request, group_slug, document_slug, post_id):
+    """A thread whole, for "Show N more replies": the thread's item (htmx swaps it in
+    for the first replies the page sent). Without htmx, the post's own page, which shows
+    the thread whole too. Reading it is reading the post (`access_post`)."""
+    post = access.access_post(request.user, group_slug, document_slug, post_id)
+    if not wants_partial(request):
+        return redirect(selectors.thread_url(post))
+    seen_at = fragments.seen_at(request, post.discussion, update=False)
+    context = selectors.post_card(request.user, post).as_context()
+    nodes = selectors.post_thread(request.user, post, seen_at=seen_at)
+    if not nodes:  # held for approval, and not the viewer's
+        raise Http404("There is no such post in this discussion.")
+    context["node"] = nodes[0]
+    return render(request, "discussions/_thread_item.html", context)
 
 
 # --------------------------------------------------------------------------- writing
