@@ -59,6 +59,7 @@ def post_url(post: Post) -> str:
                 "anchor": post.anchor,
             },
         )
+        url += f"?post={post.pk}"  # its thread shown whole, on the page that holds it
     else:
         url = reverse(
             "discussions:document",
@@ -351,13 +352,22 @@ class ParagraphPage(PageData):
     anchor: str
     number: int | None
     threads: list[Node]
+    page_obj: Page | None = None
     display_depth: int = DISPLAY_DEPTH
 
 
 def paragraph_page(
-    user, ctx: DiscussionContext, anchor: str, *, seen_at: datetime | None
+    user,
+    ctx: DiscussionContext,
+    anchor: str,
+    *,
+    seen_at: datetime | None,
+    focus: int | None = None,
+    page_number=None,
 ) -> ParagraphPage:
-    """The threads on one paragraph. Http404 when the anchor names no paragraph."""
+    """A page of the threads on one paragraph, each with its first replies (the thread
+    holding post `focus` whole), as the general page reads them. Http404 when the anchor
+    names no paragraph."""
     _share(ctx)
     try:
         block = block_for_anchor(ctx.document, anchor)
@@ -368,13 +378,28 @@ def paragraph_page(
         for item in part.numbered():
             if item.anchor == anchor:
                 number = item.number
-    posts = []
-    if ctx.discussion is not None:
-        posts = Post.objects.filter(discussion=ctx.discussion, anchor=anchor).for_display()
     gate = answer_gate(user, ctx.discussion, ctx.group)
-    threads = build_threads(posts, gate=gate, seen_at=seen_at, user_id=user.pk)
+    threads: list[Node] = []
+    page = Paginator([], THREADS_PER_PAGE).get_page(1)
     if ctx.discussion is not None:
+        roots = Post.objects.filter(discussion=ctx.discussion, anchor=anchor, parent__isnull=True)
+        roots = ordered_roots(
+            ungated(readable(roots, user), gate).select_related("author", "question"),
+            discussion=ctx.discussion,
+            user=user,
+        )
+        focus_key = _focus_root(ctx.discussion, focus)
+        page = _thread_page(roots, page_number, focus_key)
+        page_roots = list(page.object_list)
+        threads = thread_nodes(
+            page_roots,
+            discussion=ctx.discussion,
+            user=user,
+            seen_at=seen_at,
+            whole={r.pk for r in page_roots if r.path == focus_key},
+        )
         _with_actions(user, threads, ctx.discussion)
+        page.object_list = threads
     return ParagraphPage(
         group=ctx.group,
         document=ctx.document,
@@ -385,6 +410,7 @@ def paragraph_page(
         anchor=anchor,
         number=number,
         threads=threads,
+        page_obj=page,
     )
 
 

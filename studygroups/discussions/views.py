@@ -128,7 +128,14 @@ def document(request, group_slug, document_slug):
 
 def _paragraph_context(request, ctx, anchor, *, form=None, preview="", quote_error="") -> dict:
     seen_at = fragments.seen_at(request, ctx.discussion, update=False)
-    page = selectors.paragraph_page(request.user, ctx, anchor, seen_at=seen_at)
+    page = selectors.paragraph_page(
+        request.user,
+        ctx,
+        anchor,
+        seen_at=seen_at,
+        focus=_int_param(request, "post"),
+        page_number=request.GET.get("page"),
+    )
     if form is None and page.can.write:
         quote = request.GET.get("quote", "")
         initial = {"anchor": anchor}
