@@ -153,9 +153,7 @@ class Post(models.Model):
             models.Index(fields=["discussion", "anchor"], name="post_discussion_anchor"),
             # A thread's posts by their thread key (the root's path, the first segment of
             # every path in it): `threads.thread_nodes` reads a page's threads by it.
-            models.Index(
-                F("discussion"), Substr("path", 1, PATH_SEGMENT), name="post_thread"
-            ),
+            models.Index(F("discussion"), Substr("path", 1, PATH_SEGMENT), name="post_thread"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -184,9 +184,7 @@ def ungated(queryset, gate: AnswerGate | None):
 
 
 def _thread_posts(discussion, user):
-    return readable(Post.objects.filter(discussion=discussion), user).annotate(
-        thread=thread_key()
-    )
+    return readable(Post.objects.filter(discussion=discussion), user).annotate(thread=thread_key())
 
 
 def _new_q(user, seen_at) -> Q | None:
