@@ -5,7 +5,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from studygroups.discussions import posting
 from studygroups.discussions.models import Follow, Notification, Post
 from studygroups.discussions.threads import REPLIES_SHOWN
 from studygroups.groups.models import Group
@@ -183,10 +182,12 @@ def test_posting_queries_do_not_grow_with_followers(
     Follow.objects.bulk_create([Follow(user=m, discussion=discussion) for m in members])
     mentioned = members[0]
     mail.outbox.clear()
-    with django_assert_max_num_queries(POSTING_QUERIES):
-        with django_capture_on_commit_callbacks(execute=True):
-            handle = mentioned.public_name.replace(" ", "")
-            made = reply(first, members[1], f"Thanks @{handle}, and all of you")
+    handle = mentioned.public_name.replace(" ", "")
+    with (
+        django_assert_max_num_queries(POSTING_QUERIES),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        made = reply(first, members[1], f"Thanks @{handle}, and all of you")
     kinds = dict(Notification.objects.filter(post=made).values_list("recipient_id", "kind"))
     assert len(kinds) == followers  # every follower but the writer, and the first author
     assert kinds[author.pk] == Notification.Kind.REPLY
