@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 PATH_SEGMENT = 12  # digits per id in Post.path
 MAX_DEPTH = 90  # Post.path max_length / PATH_SEGMENT, with room to spare
@@ -197,7 +198,7 @@ class Post(models.Model):
 
     @property
     def author_name(self) -> str:
-        return self.author.public_name if self.author else "A former member"
+        return self.author.public_name if self.author else gettext("A former member")
 
 
 class PostRevision(models.Model):
@@ -258,9 +259,9 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        REPLY = "reply", "replied to your post"
-        MENTION = "mention", "mentioned you"
-        FOLLOWED = "followed", "posted in a discussion you follow"
+        REPLY = "reply", gettext_lazy("replied to your post")
+        MENTION = "mention", gettext_lazy("mentioned you")
+        FOLLOWED = "followed", gettext_lazy("posted in a discussion you follow")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -141,7 +142,7 @@ def _paragraph_context(request, ctx, anchor, *, form=None, preview="", quote_err
         initial = {"anchor": anchor}
         if quote:
             try:
-                quote, prefix, _ = locate_quote(
+                quote, prefix, _suffix = locate_quote(
                     page.paragraph_block.text, quote, request.GET.get("prefix", "")
                 )
                 initial.update({"quote": quote, "quote_prefix": prefix})
@@ -233,7 +234,7 @@ def post_create(request, group_slug, document_slug):
         try:
             context = _paragraph_context(request, ctx, anchor, form=form, preview=preview)
         except Http404:
-            form.add_error(None, "That paragraph is not part of this document.")
+            form.add_error(None, _("That paragraph is not part of this document."))
             anchor = ""
         else:
             if request.htmx:
@@ -247,7 +248,7 @@ def post_create(request, group_slug, document_slug):
 
 def _after_create(request, ctx, post, created):
     if not created:
-        messages.info(request, "That post was already saved; it is shown once.")
+        messages.info(request, _("That post was already saved; it is shown once."))
     if request.htmx:
         ctx.discussion = post.discussion
         if post.anchor:
@@ -266,9 +267,9 @@ def _after_create(request, ctx, post, created):
             response["HX-Replace-Url"] = post_url(post)
         return retarget(response, target)
     if created and post.awaiting_approval:
-        messages.info(request, "Your post is waiting for a moderator's approval.")
+        messages.info(request, _("Your post is waiting for a moderator’s approval."))
     elif created:
-        messages.success(request, "Your post is up.")
+        messages.success(request, _("Your post is up."))
     return redirect(post_url(post))
 
 
@@ -308,7 +309,7 @@ def post_reply(request, group_slug, document_slug, post_id):
                     context = selectors.post_card(request.user, parent, shown=post).as_context()
                     response = render(request, "discussions/post_form.html#reply-posted", context)
                     return fragments.with_margin_count(request, response, post)
-                messages.success(request, "Your reply is up.")
+                messages.success(request, _("Your reply is up."))
                 return redirect(post_url(post))
     context = _form_context(request, parent, form=form, mode="reply", preview=preview)
     status = _status(form) if request.method == "POST" else 200
@@ -339,7 +340,7 @@ def post_edit(request, group_slug, document_slug, post_id):
                 if request.htmx:
                     context = selectors.post_card(request.user, post).as_context()
                     return render(request, "discussions/post_detail.html#post", context)
-                messages.success(request, "Your post is updated.")
+                messages.success(request, _("Your post is updated."))
                 return redirect(post_url(post))
     context = _form_context(request, post, form=form, mode="edit", preview=preview)
     status = _status(form) if request.method == "POST" else 200
@@ -355,7 +356,7 @@ def post_delete(request, group_slug, document_slug, post_id):
     post = access.access_post_for_delete(request.user, group_slug, document_slug, post_id)
     posting.post_delete(actor=request.user, post=post)
     return fragments.post_response(
-        request, post, message="Your post is deleted; replies to it stay readable."
+        request, post, message=_("Your post is deleted; replies to it stay readable.")
     )
 
 
@@ -399,7 +400,9 @@ def follow(request, group_slug, document_slug):
         )
     messages.success(
         request,
-        "You follow this discussion." if following else "You no longer follow this discussion.",
+        _("You follow this discussion.")
+        if following
+        else _("You no longer follow this discussion."),
     )
     return redirect(_document_url(ctx))
 
@@ -550,7 +553,7 @@ def post_reattach(request, group_slug, document_slug, post_id):
     paragraph. A plain form page: GET shows the paragraphs, POST moves the thread."""
     post = access.access_post(request.user, group_slug, document_slug, post_id)
     if not can_moderate_post(request.user, post):
-        raise access.Refused("Only the group's facilitators can re-attach posts.")
+        raise access.Refused(_("Only the group’s facilitators can re-attach posts."))
     if post.parent_id is not None:
         return redirect(
             "discussions:post_reattach", group_slug, document_slug, post.root_id, permanent=False
@@ -561,9 +564,9 @@ def post_reattach(request, group_slug, document_slug, post_id):
         try:
             root = anchoring.post_reattach(post=post, anchor=request.POST.get("anchor", ""))
         except ValidationError:
-            error = "Choose one of the text's paragraphs."
+            error = _("Choose one of the text’s paragraphs.")
         else:
-            messages.success(request, "The post is back on a paragraph, with its replies.")
+            messages.success(request, _("The post is back on a paragraph, with its replies."))
             return redirect(post_url(root))
     choices = selectors.reattach_choices(document)
     suggested = anchoring.suggest_anchor(post, choices)
