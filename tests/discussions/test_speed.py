@@ -193,3 +193,19 @@ def test_posting_queries_do_not_grow_with_followers(
     assert kinds[author.pk] == Notification.Kind.REPLY
     assert kinds[mentioned.pk] == Notification.Kind.MENTION
     assert len(mail.outbox) == followers  # e-mailed once the post was committed
+
+
+def test_the_discussion_speaks_spanish(client, group, document, authors):
+    (root,) = fill(group, document, authors, threads=1, replies=8)
+    client.force_login(authors[0])
+    html = client.get(doc_url(group, document), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Mostrar 3 respuestas más" in html and "Sobre el texto completo" in html
+    assert "Show 3 more replies" not in html and "About the whole text" not in html
+    fragment = client.get(
+        doc_url(group, document, "thread", post_id=root.pk),
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="es",
+    ).content.decode()
+    assert "Responder" in fragment and ">Reply<" not in fragment
+    catalog = client.get(reverse("javascript-catalog"), HTTP_ACCEPT_LANGUAGE="es")
+    assert "Comentar la selecci" in catalog.content.decode()
