@@ -17,8 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+# MEASURE_ROOT: measure another checkout (the code before a change) with this script.
+ROOT = Path(os.environ.get("MEASURE_ROOT") or Path(__file__).resolve().parents[2])
 sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)
 TMP = tempfile.mkdtemp(prefix="measure-page-")
 os.environ["DJANGO_SETTINGS_MODULE"] = "studygroups.settings.test"
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/measure.sqlite3"
