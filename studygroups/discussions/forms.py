@@ -1,6 +1,8 @@
 import uuid
 
 from django import forms
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +17,15 @@ BODY_HELP = gettext_lazy(
 )
 
 
+def _too_long() -> str:
+    """The length error, with the limit written as the active language writes numbers
+    (Django fills in `show_value`)."""
+    limit = number_format(BODY_MAX, force_grouping=True)
+    return _("A post can be at most %(limit)s characters (this one has %(show_value)d).").replace(
+        "%(limit)s", limit
+    )
+
+
 class PostForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("Your post"),
@@ -23,9 +34,7 @@ class PostForm(forms.Form):
         help_text=BODY_HELP,
         error_messages={
             "required": gettext_lazy("Write something before posting."),
-            "max_length": gettext_lazy(
-                "A post can be at most %(limit_value)s characters (this one has %(show_value)d)."
-            ),
+            "max_length": lazy(_too_long, str)(),
         },
     )
     key = forms.UUIDField(
