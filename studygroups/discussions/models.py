@@ -11,7 +11,6 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
@@ -20,6 +19,22 @@ MAX_DEPTH = 90  # Post.path max_length / PATH_SEGMENT, with room to spare
 BODY_MAX = 10_000
 QUOTE_MAX = 1_000
 CONTEXT_CHARS = 40  # characters of context kept either side of a quote
+
+
+class ThreadKey(models.Func):
+    """A post's thread key: the first segment of its path, which is its root's path.
+    The numbers are written into the SQL (not bound as parameters), so a query's
+    expression is the index's expression and the database uses the `post_thread` index."""
+
+    function = "SUBSTR"
+    template = f"%(function)s(%(expressions)s, 1, {PATH_SEGMENT})"
+    output_field = models.CharField()
+
+    def __init__(self, expression="path", **extra):
+        super().__init__(expression, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="SUBSTRING", **extra_context)
 
 
 class Discussion(models.Model):
@@ -154,7 +169,13 @@ class Post(models.Model):
             models.Index(fields=["discussion", "anchor"], name="post_discussion_anchor"),
             # A thread's posts by their thread key (the root's path, the first segment of
             # every path in it): `threads.thread_nodes` reads a page's threads by it.
-            models.Index(F("discussion"), Substr("path", 1, PATH_SEGMENT), name="post_thread"),
+            models.Index(F("discussion"), ThreadKey(), name="post_thread"),
+            # Which questions a member has answered (the answer gate, on every page).
+            models.Index(
+                fields=["discussion", "author"],
+                condition=Q(question__isnull=False),
+                name="post_answers",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -21,10 +21,10 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, Substr
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext_lazy
 
-from .models import PATH_SEGMENT, Discussion, Post
+from .models import Discussion, Post, ThreadKey
 from .questions import AnswerGate
 from .rules import PostActions
 
@@ -158,7 +158,7 @@ def anchor_counts(discussion: Discussion | None, *, user=None, seen_at=None) -> 
 
 
 def thread_key():
-    return Substr("path", 1, PATH_SEGMENT)
+    return ThreadKey()
 
 
 def readable(queryset, user):
