@@ -209,3 +209,22 @@ def test_the_discussion_speaks_spanish(client, group, document, authors):
     assert "Responder" in fragment and ">Reply<" not in fragment
     catalog = client.get(reverse("javascript-catalog"), HTTP_ACCEPT_LANGUAGE="es")
     assert "Comentar la selecci" in catalog.content.decode()
+
+
+def test_answers_to_a_question_are_bounded_with_a_way_to_all(client, group, document, authors):
+    from studygroups.discussions.selectors import ANSWERS_SHOWN
+    from tests.factories import make_question
+
+    question = make_question(group, document)
+    members = [add_member(group).user for _ in range(ANSWERS_SHOWN + 2)]
+    for n, member in enumerate(members):
+        post(group, document, member, f"Answer number {n:02d}", question=question)
+    client.force_login(authors[0])
+    url = doc_url(group, document)
+    page = client.get(url).content.decode()
+    assert "Answer number 09" in page and "Answer number 10" not in page
+    assert "Show 2 more answers" in page
+    assert f"?answers={question.pk}#question-{question.pk}" in page
+    everything = client.get(url, {"answers": question.pk}).content.decode()
+    assert all(f"Answer number {n:02d}" in everything for n in range(len(members)))
+    assert "more answers" not in everything
