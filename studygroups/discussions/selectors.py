@@ -272,9 +272,12 @@ def discussion_page(
         )
         focus_key = _focus_root(discussion, focus)
         page = _thread_page(general, page_number, focus_key)
-        side, side_more = _side_threads(
-            discussion, user, gate, questions, all_of=all_answers, **ordering
-        )
+        # Threads leave the text only when it is corrected (a revision after the first):
+        # with no questions either, there is nothing beside the general threads to read.
+        if questions or document.text_revision > 1:
+            side, side_more = _side_threads(
+                discussion, user, gate, questions, all_of=all_answers, **ordering
+            )
     page_roots = list(page.object_list)
     detached_roots = side.pop(DETACHED, [])
     all_roots = page_roots + [p for posts in side.values() for p in posts] + detached_roots
