@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from studygroups.core import views as core_views
 from studygroups.site import views as site_views
@@ -9,7 +8,6 @@ from studygroups.site import views as site_views
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("studygroups.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("library/", include("studygroups.library.urls")),

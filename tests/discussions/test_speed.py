@@ -207,7 +207,13 @@ def test_the_discussion_speaks_spanish(client, group, document, authors):
         HTTP_ACCEPT_LANGUAGE="es",
     ).content.decode()
     assert "Responder" in fragment and ">Reply<" not in fragment
-    catalog = client.get(reverse("javascript-catalog"), HTTP_ACCEPT_LANGUAGE="es")
+    # discussions.js's strings, from the djangojs catalog (served at /jsi18n/).
+    from django.test import RequestFactory
+    from django.utils import translation
+    from django.views.i18n import JavaScriptCatalog
+
+    with translation.override("es"):
+        catalog = JavaScriptCatalog.as_view()(RequestFactory().get("/jsi18n/"))
     assert "Comentar la selecci" in catalog.content.decode()
 
 
