@@ -25,10 +25,9 @@ $(VENV)/.dev: $(VENV)/.runtime pyproject.toml
 
 # Translations: `make messages` re-extracts every marked string into locale/es (needs
 # gettext's xgettext); the .mo files are compiled from the committed .po in pure Python.
-MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=test-artifacts --ignore=build --ignore='*.egg-info'
+# Both go through scripts/messages.py, which also holds the translation checks of `lint`.
 messages: $(VENV)/.dev
-	$(MANAGE) makemessages -l es --add-location=file --no-obsolete $(MAKEMESSAGES_IGNORE)
-	$(MANAGE) makemessages -d djangojs -l es --add-location=file --no-obsolete $(MAKEMESSAGES_IGNORE)
+	$(BIN)/python scripts/messages.py extract
 
 messages-compile: $(VENV)/.runtime
 	$(BIN)/python scripts/messages.py compile
@@ -40,7 +39,7 @@ demo: migrate
 	$(MANAGE) load_demo
 
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (log in as admin@example.org / demo-admin-2026)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (log in as admin@example.org / demo-admin-2026; in Spanish: lucia@example.org / demo-member-2026)"
 	HOST=$(HOST) PORT=$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 browser:
@@ -57,6 +56,13 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	@# Translations: no empty or fuzzy Spanish entry, no broken placeholder; gettext's own
+	@# format check where msgfmt exists; the catalogs hold exactly the marked strings.
+	$(BIN)/python scripts/messages.py check
+	@if command -v msgfmt >/dev/null; then \
+		for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check-format -o /dev/null "$$po" || exit 1; done; \
+	else echo "msgfmt not installed (apt-get install gettext): skipping its format check"; fi
+	$(BIN)/python scripts/messages.py uptodate
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -1,13 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
+from studygroups.accounts import views as account_views
 from studygroups.core import views as core_views
 from studygroups.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The language switcher: Django's set_language, which also saves a member's choice.
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    # Strings for static/js (the djangojs catalog), loaded by base.html before other scripts.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("studygroups.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("library/", include("studygroups.library.urls")),

@@ -13,6 +13,17 @@ def pytest_configure(config):
     subprocess.run([sys.executable, str(root / "scripts" / "messages.py"), "compile"], check=True)
 
 
+@pytest.fixture(autouse=True)
+def _site_language_between_tests():
+    """A request in Spanish leaves Spanish active in the test thread (LocaleMiddleware
+    activates a language, nothing deactivates it): every test starts in the default."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -3,6 +3,11 @@
    Loaded with defer from base.html; no inline script. */
 (function () {
   "use strict";
+  // Strings come from Django's JavaScript catalog (jsi18n/, loaded first by base.html).
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (_m, key) { return obj[key]; });
+  };
   if (!navigator.clipboard) return;
 
   function say(text) {
@@ -20,19 +25,19 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "button button--small";
-      button.textContent = "Copy";
-      var label = input.labels && input.labels[0] ? input.labels[0].textContent.trim() : "link";
-      button.setAttribute("aria-label", "Copy the address: " + label);
+      button.textContent = gettext("Copy");
+      var label = input.labels && input.labels[0] ? input.labels[0].textContent.trim() : gettext("link");
+      button.setAttribute("aria-label", interpolate(gettext("Copy the address: %(label)s"), { label: label }, true));
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(input.value).then(
           function () {
-            button.textContent = "Copied";
-            say("Copied to the clipboard.");
-            window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
+            button.textContent = gettext("Copied");
+            say(gettext("Copied to the clipboard."));
+            window.setTimeout(function () { button.textContent = gettext("Copy"); }, 2000);
           },
           function () {
             input.select();
-            say("Select the address and copy it.");
+            say(gettext("Select the address and copy it."));
           }
         );
       });

@@ -11,6 +11,8 @@
    Loaded with defer from base.html; no inline script (the CSP forbids it). */
 (function () {
   "use strict";
+  // Strings come from Django's JavaScript catalog (jsi18n/, loaded first by base.html).
+  var gettext = window.gettext || function (text) { return text; };
 
   var lastTrigger = null;
   var lastTargetId = "";
@@ -103,7 +105,7 @@
     var error = firstError(region);
     var status = region.querySelector("[role=status], .message");
     var heading = region.querySelector("h1, h2, h3");
-    announce(error ? error.text : textOf(status) || textOf(heading) || "Updated.");
+    announce(error ? error.text : textOf(status) || textOf(heading) || gettext("Updated."));
 
     var chosen = lastTrigger && lastTrigger.getAttribute && lastTrigger.getAttribute("data-focus-after");
     if (chosen && document.querySelector(chosen)) return; // the page's own choice (discussions.js)

@@ -3,6 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_display_name(value: str) -> None:
@@ -41,25 +42,28 @@ class User(AbstractUser):
     """A person using the site. Logs in with e-mail; shown by display name."""
 
     username = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(
         max_length=80,
         blank=True,
         validators=[validate_display_name],
-        help_text="How other members see you. Leave empty to use the part of your "
-        "e-mail address before the @.",
+        help_text=_(
+            "How other members see you. Leave empty to use the part of your "
+            "e-mail address before the @."
+        ),
     )
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
-        help_text="Session times are shown to you in this time zone.",
+        help_text=_("Session times are shown to you in this time zone."),
     )
     language = models.CharField(
         max_length=10,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text="The language of the site and of your e-mails. Leave empty to follow your "
-        "browser.",
+        help_text=_(
+            "The language of the site and of your e-mails. Leave empty to follow your browser."
+        ),
     )
 
     USERNAME_FIELD = "email"
@@ -82,4 +86,4 @@ class User(AbstractUser):
         if self.time_zone not in zoneinfo.available_timezones():
             from django.core.exceptions import ValidationError
 
-            raise ValidationError({"time_zone": "Choose a time zone from the list."})
+            raise ValidationError({"time_zone": _("Choose a time zone from the list.")})

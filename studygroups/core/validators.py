@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # Zero-width non-joiner and joiner are needed to write Persian, Indic scripts and emoji
 # sequences; every other format character (U+200B, bidirectional overrides such as U+202E)
@@ -21,8 +22,10 @@ def validate_plain_name(value: str) -> None:
             continue
         if unicodedata.category(ch) in REFUSED_CATEGORIES:
             raise ValidationError(
-                "A name must be one line of visible text: remove the line break, invisible "
-                "or text-direction character (U+%(code)04X).",
+                _(
+                    "A name must be one line of visible text: remove the line break, "
+                    "invisible or text-direction character (U+%(code)04X)."
+                ),
                 code="invisible_character",
                 params={"code": ord(ch)},
             )

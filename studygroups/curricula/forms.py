@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from studygroups.library.models import Document, reading_minutes_for
 from studygroups.library.reading import Part
@@ -7,7 +9,7 @@ from studygroups.library.reading import Part
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
 from .services import reading_paragraphs
 
-CHOICE_MESSAGES = {"invalid_choice": "Choose one of the listed options."}
+CHOICE_MESSAGES = {"invalid_choice": _("Choose one of the listed options.")}
 
 
 class ShowsInitialMixin:
@@ -33,33 +35,38 @@ class CurriculumForm(ShowsInitialMixin, forms.ModelForm):
             "share_notes_with_groups",
         ]
         labels = {
-            "share_notes_with_groups": "Share facilitator notes with groups using this series",
-            "summary": "Summary",
-            "audience": "Intended audience",
-            "target_unit_minutes": "Target reading time per unit (minutes)",
+            "title": _("Title"),
+            "visibility": _("Visibility"),
+            "status": _("Status"),
+            "share_notes_with_groups": _("Share facilitator notes with groups using this series"),
+            "summary": _("Summary"),
+            "audience": _("Intended audience"),
+            "target_unit_minutes": _("Target reading time per unit (minutes)"),
         }
         help_texts = {
-            "summary": "What the series covers and why; shown at the top of the syllabus.",
-            "target_unit_minutes": "Units whose required reading takes longer are flagged.",
-            "share_notes_with_groups": "Off: only the owners see the facilitator notes. On: "
-            "organizers and facilitators of every group that follows this series see them "
-            "too. Anyone can start a group on a public series, so switch this on only if the "
-            "notes may be read by any group leader.",
+            "summary": _("What the series covers and why; shown at the top of the syllabus."),
+            "target_unit_minutes": _("Units whose required reading takes longer are flagged."),
+            "share_notes_with_groups": _(
+                "Off: only the owners see the facilitator notes. On: organizers and "
+                "facilitators of every group that follows this series see them too. Anyone "
+                "can start a group on a public series, so switch this on only if the notes "
+                "may be read by any group leader."
+            ),
         }
         # Visibility as radios: its choices are sentences, which a <select> cut off.
         widgets = {"summary": forms.Textarea(attrs={"rows": 4}), "visibility": forms.RadioSelect}
         error_messages = {
-            "title": {"required": "Give the reading series a title."},
+            "title": {"required": _("Give the reading series a title.")},
             "target_unit_minutes": {
-                "invalid": "Enter the target as a whole number of minutes.",
-                "min_value": "Enter a target of at least 0 minutes.",
+                "invalid": _("Enter the target as a whole number of minutes."),
+                "min_value": _("Enter a target of at least 0 minutes."),
             },
         }
 
     def clean_target_unit_minutes(self):
         value = self.cleaned_data["target_unit_minutes"]
         if value is not None and value > 600:
-            raise ValidationError("Keep the target under 600 minutes (10 hours).")
+            raise ValidationError(gettext("Keep the target under 600 minutes (10 hours)."))
         return value
 
 
@@ -71,16 +78,16 @@ class CurriculumCreateForm(forms.ModelForm):
 
 
 class CurriculumSearchForm(forms.Form):
-    q = forms.CharField(label="Search reading series", required=False, max_length=200)
+    q = forms.CharField(label=_("Search reading series"), required=False, max_length=200)
 
 
 class UnitTitleForm(forms.Form):
     title = forms.CharField(
-        label="Unit title",
+        label=_("Unit title"),
         max_length=200,
         error_messages={
-            "required": "Give the unit a title.",
-            "max_length": "Keep the title under 200 characters.",
+            "required": _("Give the unit a title."),
+            "max_length": _("Keep the title under 200 characters."),
         },
     )
 
@@ -89,43 +96,51 @@ class UnitForm(ShowsInitialMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["title", "introduction", "learning_goals", "facilitator_notes"]
+        labels = {
+            "title": _("Title"),
+            "introduction": _("Introduction"),
+            "learning_goals": _("Learning goals"),
+            "facilitator_notes": _("Facilitator notes"),
+        }
         help_texts = {
-            "introduction": "Shown to readers above the readings.",
-            "learning_goals": "What members should be able to discuss afterwards.",
-            "facilitator_notes": "Visible to owners and to the organizers and facilitators "
-            "of groups using this series only.",
+            "introduction": _("Shown to readers above the readings."),
+            "learning_goals": _("What members should be able to discuss afterwards."),
+            "facilitator_notes": _(
+                "Visible to owners and to the organizers and facilitators of groups using "
+                "this series only."
+            ),
         }
         widgets = {
             "introduction": forms.Textarea(attrs={"rows": 4}),
             "learning_goals": forms.Textarea(attrs={"rows": 3}),
             "facilitator_notes": forms.Textarea(attrs={"rows": 3}),
         }
-        error_messages = {"title": {"required": "Give the unit a title."}}
+        error_messages = {"title": {"required": _("Give the unit a title.")}}
 
 
 class MoveForm(forms.Form):
     """One place up or down (the buttons), or to a position (dragging a row)."""
 
     direction = forms.ChoiceField(
-        choices=[("up", "Up"), ("down", "Down")],
+        choices=[("up", _("Up")), ("down", _("Down"))],
         required=False,
-        error_messages={"invalid_choice": "Choose to move it up or down."},
+        error_messages={"invalid_choice": _("Choose to move it up or down.")},
     )
     position = forms.IntegerField(
         required=False,
         min_value=1,
         max_value=10_000,
         error_messages={
-            "invalid": "Give the new position as a whole number.",
-            "min_value": "Positions start at 1.",
-            "max_value": "There are not that many places.",
+            "invalid": _("Give the new position as a whole number."),
+            "min_value": _("Positions start at 1."),
+            "max_value": _("There are not that many places."),
         },
     )
 
     def clean(self):
         data = super().clean()
         if not self.errors and not data.get("direction") and data.get("position") is None:
-            raise ValidationError("Choose to move it up or down.")
+            raise ValidationError(gettext("Choose to move it up or down."))
         return data
 
     def move(self) -> dict:
@@ -137,7 +152,7 @@ class MoveForm(forms.Form):
 
 
 class LibrarySearchForm(forms.Form):
-    q = forms.CharField(label="Search the library", required=False, max_length=200)
+    q = forms.CharField(label=_("Search the library"), required=False, max_length=200)
 
 
 def _excerpt(text: str, words: int = 9) -> str:
@@ -152,35 +167,35 @@ class ReadingRangeForm(forms.Form):
 
     WHOLE, SECTIONS, PARAGRAPHS = "whole", "sections", "paragraphs"
     extent = forms.ChoiceField(
-        label="What to assign",
+        label=_("What to assign"),
         widget=forms.RadioSelect,
         initial=WHOLE,
         choices=[
-            (WHOLE, "The whole document"),
-            (SECTIONS, "A range of sections"),
-            (PARAGRAPHS, "A range of paragraphs"),
+            (WHOLE, _("The whole document")),
+            (SECTIONS, _("A range of sections")),
+            (PARAGRAPHS, _("A range of paragraphs")),
         ],
-        error_messages={"required": "Choose what to assign.", **CHOICE_MESSAGES},
+        error_messages={"required": _("Choose what to assign."), **CHOICE_MESSAGES},
     )
     start_section = forms.ChoiceField(
-        label="From section", required=False, error_messages=CHOICE_MESSAGES
+        label=_("From section"), required=False, error_messages=CHOICE_MESSAGES
     )
     end_section = forms.ChoiceField(
-        label="To section (inclusive)", required=False, error_messages=CHOICE_MESSAGES
+        label=_("To section (inclusive)"), required=False, error_messages=CHOICE_MESSAGES
     )
     start_paragraph = forms.ChoiceField(
-        label="From paragraph", required=False, error_messages=CHOICE_MESSAGES
+        label=_("From paragraph"), required=False, error_messages=CHOICE_MESSAGES
     )
     end_paragraph = forms.ChoiceField(
-        label="To paragraph (inclusive)", required=False, error_messages=CHOICE_MESSAGES
+        label=_("To paragraph (inclusive)"), required=False, error_messages=CHOICE_MESSAGES
     )
-    required = forms.BooleanField(label="Required reading", required=False, initial=True)
+    required = forms.BooleanField(label=_("Required reading"), required=False, initial=True)
     note = forms.CharField(
-        label="Note for readers",
+        label=_("Note for readers"),
         required=False,
         max_length=500,
-        help_text="Optional, e.g. “skim the second half”.",
-        error_messages={"max_length": "Keep the note under 500 characters."},
+        help_text=_("Optional, e.g. “skim the second half”."),
+        error_messages={"max_length": _("Keep the note under 500 characters.")},
     )
 
     def __init__(self, *args, document: Document, parts: list[Part], **kwargs):
@@ -201,7 +216,11 @@ class ReadingRangeForm(forms.Form):
                 section_choices.append(
                     (
                         part.section.anchor,
-                        f"{part.section.heading} ({reading_minutes_for(words)} min)",
+                        gettext("%(heading)s (%(minutes)d min)")
+                        % {
+                            "heading": part.section.heading,
+                            "minutes": reading_minutes_for(words, document.language),
+                        },
                     )
                 )
             for item in items:
@@ -210,7 +229,7 @@ class ReadingRangeForm(forms.Form):
                 )
         self.paragraph_order = {anchor: n for n, (anchor, _) in enumerate(paragraph_choices)}
         self.has_sections = bool(section_choices)
-        blank = [("", "Choose…")]
+        blank = [("", gettext("Choose…"))]
         self.fields["start_section"].choices = blank + section_choices
         self.fields["end_section"].choices = blank + section_choices
         self.fields["start_paragraph"].choices = blank + paragraph_choices
@@ -224,12 +243,15 @@ class ReadingRangeForm(forms.Form):
             start, end = data.get("start_section"), data.get("end_section")
             if not start or not end:
                 raise ValidationError(
-                    "Choose the first and the last section of the reading.", code="incomplete"
+                    gettext("Choose the first and the last section of the reading."),
+                    code="incomplete",
                 )
             if self.section_ranges[end][2] < self.section_ranges[start][2]:
                 raise ValidationError(
-                    "The reading ends before it starts. Choose a last section that comes "
-                    "after the first."
+                    gettext(
+                        "The reading ends before it starts. Choose a last section that comes "
+                        "after the first."
+                    )
                 )
             data["start_anchor"] = self.section_ranges[start][0]
             data["end_anchor"] = self.section_ranges[end][1]
@@ -237,24 +259,27 @@ class ReadingRangeForm(forms.Form):
             start, end = data.get("start_paragraph"), data.get("end_paragraph")
             if not start or not end:
                 raise ValidationError(
-                    "Choose the first and the last paragraph of the reading.", code="incomplete"
+                    gettext("Choose the first and the last paragraph of the reading."),
+                    code="incomplete",
                 )
             if self.paragraph_order[end] < self.paragraph_order[start]:
                 raise ValidationError(
-                    "The reading ends before it starts. Choose a last paragraph that comes "
-                    "after the first."
+                    gettext(
+                        "The reading ends before it starts. Choose a last paragraph that "
+                        "comes after the first."
+                    )
                 )
             data["start_anchor"], data["end_anchor"] = start, end
         return data
 
 
 class ReadingUpdateForm(forms.Form):
-    required = forms.BooleanField(label="Required reading", required=False)
+    required = forms.BooleanField(label=_("Required reading"), required=False)
     note = forms.CharField(
-        label="Note for readers",
+        label=_("Note for readers"),
         required=False,
         max_length=500,
-        error_messages={"max_length": "Keep the note under 500 characters."},
+        error_messages={"max_length": _("Keep the note under 500 characters.")},
     )
 
 
@@ -262,34 +287,34 @@ class QuestionForm(forms.ModelForm):
     reading = forms.ModelChoiceField(
         queryset=Reading.objects.none(),
         required=False,
-        label="About one reading",
-        empty_label="The whole unit",
-        error_messages={"invalid_choice": "Choose one of this unit's readings."},
+        label=_("About one reading"),
+        empty_label=_("The whole unit"),
+        error_messages={"invalid_choice": _("Choose one of this unit's readings.")},
     )
 
     class Meta:
         model = DiscussionQuestion
         fields = ["text", "reading", "answer_before_seeing", "facilitator_notes"]
         labels = {
-            "text": "Question",
-            "answer_before_seeing": "Members answer before they see others' answers",
-            "facilitator_notes": "Facilitator notes",
+            "text": _("Question"),
+            "answer_before_seeing": _("Members answer before they see others' answers"),
+            "facilitator_notes": _("Facilitator notes"),
         }
         help_texts = {
-            "text": "Plain text; *emphasis*, **bold**, links and lists work.",
-            "facilitator_notes": "Only owners and group facilitators see these.",
+            "text": _("Plain text; *emphasis*, **bold**, links and lists work."),
+            "facilitator_notes": _("Only owners and group facilitators see these."),
         }
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
             "facilitator_notes": forms.Textarea(attrs={"rows": 2}),
         }
-        error_messages = {"text": {"required": "Write the question."}}
+        error_messages = {"text": {"required": _("Write the question.")}}
 
     paragraph = forms.ChoiceField(
-        label="About one paragraph",
+        label=_("About one paragraph"),
         required=False,
-        help_text="Readers get a link to it; the packet says “on ¶ 14”.",
-        error_messages={"invalid_choice": "Choose a paragraph of one of this unit's readings."},
+        help_text=_("Readers get a link to it; the packet says “on ¶ 14”."),
+        error_messages={"invalid_choice": _("Choose a paragraph of one of this unit's readings.")},
     )
 
     field_order = ["text", "reading", "paragraph", "answer_before_seeing", "facilitator_notes"]
@@ -309,7 +334,7 @@ class QuestionForm(forms.ModelForm):
         if readings is None:
             readings = list(unit.readings.select_related("document").order_by("order", "pk"))
         # Reuse the loaded readings for the choices (no extra query).
-        self.fields["reading"].choices = [("", "The whole unit")] + [
+        self.fields["reading"].choices = [("", gettext("The whole unit"))] + [
             (r.pk, r.document_title) for r in readings
         ]
         if paragraphs is None:
@@ -324,7 +349,7 @@ class QuestionForm(forms.ModelForm):
                 options.append((value, f"¶ {p.number} — {p.excerpt}"))
             if options:
                 groups.append((reading.document_title, options))
-        self.fields["paragraph"].choices = [("", "No particular paragraph")] + groups
+        self.fields["paragraph"].choices = [("", gettext("No particular paragraph"))] + groups
         if not groups:
             del self.fields["paragraph"]
 
@@ -338,9 +363,11 @@ class QuestionForm(forms.ModelForm):
             if chosen is not None and chosen.pk != reading.pk:
                 self.add_error(
                     "paragraph",
-                    f"That paragraph is in “{reading.document_title}”, not in "
-                    f"“{chosen.document_title}”. Choose a paragraph of the reading the "
-                    "question is about, or “The whole unit”.",
+                    gettext(
+                        "That paragraph is in “%(reading)s”, not in “%(chosen)s”. Choose a "
+                        "paragraph of the reading the question is about, or “The whole unit”."
+                    )
+                    % {"reading": reading.document_title, "chosen": chosen.document_title},
                 )
                 return data
             data["reading"] = reading
@@ -372,21 +399,21 @@ class DocumentIdsField(forms.ModelMultipleChoiceField):
 
 class FromDocumentsForm(forms.Form):
     title = forms.CharField(
-        label="Title of the reading series",
+        label=_("Title of the reading series"),
         max_length=200,
-        error_messages={"required": "Give the reading series a title."},
+        error_messages={"required": _("Give the reading series a title.")},
     )
     documents = DocumentIdsField(
         queryset=Document.objects.all(),
-        label="Documents",
+        label=_("Documents"),
         error_messages={
-            "required": "Choose at least one document.",
-            "invalid_choice": "One of the chosen documents is no longer in the library.",
-            "invalid_pk_value": "Choose documents from the list.",
+            "required": _("Choose at least one document."),
+            "invalid_choice": _("One of the chosen documents is no longer in the library."),
+            "invalid_pk_value": _("Choose documents from the list."),
         },
     )
     visibility = forms.ChoiceField(
         choices=Curriculum.Visibility.choices,
         initial=Curriculum.Visibility.PUBLIC,
-        label="Visibility",
+        label=_("Visibility"),
     )

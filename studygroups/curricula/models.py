@@ -8,11 +8,23 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from studygroups.library.models import reading_minutes_for
+from studygroups.library.reading import minutes_per_word, whole_minutes
 
 
 class CurriculumQuerySet(models.QuerySet):
@@ -36,18 +48,34 @@ class CurriculumQuerySet(models.QuerySet):
         return self.filter(owners=user)
 
     def with_totals(self):
-        """Annotate unit count and required/optional words, each as one subquery."""
+        """Annotate unit count, required/optional words and their exact reading minutes
+        (each reading at its text's language's speed), each as one subquery."""
         readings = Reading.objects.filter(unit__curriculum=OuterRef("pk"))
+        required, optional = readings.filter(required=True), readings.filter(required=False)
         return self.annotate(
             unit_count=_count_subquery(Unit.objects.filter(curriculum=OuterRef("pk"))),
-            required_words=_words_subquery(readings.filter(required=True), "unit__curriculum"),
-            optional_words=_words_subquery(readings.filter(required=False), "unit__curriculum"),
+            required_words=_words_subquery(required, "unit__curriculum"),
+            optional_words=_words_subquery(optional, "unit__curriculum"),
+            required_exact_minutes=_minutes_subquery(required, "unit__curriculum"),
+            optional_exact_minutes=_minutes_subquery(optional, "unit__curriculum"),
         )
 
 
 def _words_subquery(readings, group_by: str):
     total = readings.order_by().values(group_by).annotate(total=Sum("word_count")).values("total")
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def _minutes_subquery(readings, group_by: str):
+    """Exact minutes of the readings, each word at its document's language's speed (a
+    reading whose document is gone counts at the default speed)."""
+    total = (
+        readings.order_by()
+        .values(group_by)
+        .annotate(total=Sum(F("word_count") * minutes_per_word("document__language")))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=FloatField()), Value(0.0))
 
 
 def _count_subquery(queryset):
@@ -63,17 +91,17 @@ def _count_subquery(queryset):
 
 class Curriculum(models.Model):
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public: listed in the reading-series library"
-        PRIVATE = "private", "Private: owners and the groups using it"
+        PUBLIC = "public", _("Public: listed in the reading-series library")
+        PRIVATE = "private", _("Private: owners and the groups using it")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     summary = models.TextField(blank=True)
-    audience = models.CharField(max_length=300, blank=True, help_text="Who it is for.")
+    audience = models.CharField(max_length=300, blank=True, help_text=_("Who it is for."))
     owners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="curricula_owned")
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
@@ -81,7 +109,7 @@ class Curriculum(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     target_unit_minutes = models.PositiveIntegerField(
-        default=60, help_text="Warn when a unit's required reading takes longer than this."
+        default=60, help_text=_("Warn when a unit's required reading takes longer than this.")
     )
     forked_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="forks"
@@ -92,15 +120,17 @@ class Curriculum(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     share_notes_with_groups = models.BooleanField(
         default=False,
-        help_text="Show the facilitator notes to the organizers and facilitators of groups "
-        "that follow this series. Off: only the owners see them.",
+        help_text=_(
+            "Show the facilitator notes to the organizers and facilitators of groups "
+            "that follow this series. Off: only the owners see them."
+        ),
     )
 
     objects = CurriculumQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
-        verbose_name_plural = "curricula"
+        verbose_name_plural = _("curricula")
 
     def __str__(self) -> str:
         return self.title
@@ -119,20 +149,24 @@ class Curriculum(models.Model):
     @property
     def required_minutes(self) -> int:
         """Needs `with_totals()`."""
-        return reading_minutes_for(self.required_words)
+        return whole_minutes(self.required_exact_minutes)
 
     @property
     def optional_minutes(self) -> int:
-        return reading_minutes_for(self.optional_words)
+        return whole_minutes(self.optional_exact_minutes)
 
 
 class UnitQuerySet(models.QuerySet):
     def with_totals(self):
-        """Required and optional words and the question count, by aggregation in SQL."""
+        """Required and optional words, their exact reading minutes and the question
+        count, by aggregation in SQL."""
         readings = Reading.objects.filter(unit=OuterRef("pk"))
+        required, optional = readings.filter(required=True), readings.filter(required=False)
         return self.annotate(
-            required_words=_words_subquery(readings.filter(required=True), "unit"),
-            optional_words=_words_subquery(readings.filter(required=False), "unit"),
+            required_words=_words_subquery(required, "unit"),
+            optional_words=_words_subquery(optional, "unit"),
+            required_exact_minutes=_minutes_subquery(required, "unit"),
+            optional_exact_minutes=_minutes_subquery(optional, "unit"),
             question_count=_count_subquery(DiscussionQuestion.objects.filter(unit=OuterRef("pk"))),
         )
 
@@ -144,7 +178,7 @@ class Unit(models.Model):
     introduction = models.TextField(blank=True)
     learning_goals = models.TextField(blank=True)
     facilitator_notes = models.TextField(
-        blank=True, help_text="Visible to organizers and facilitators only."
+        blank=True, help_text=_("Visible to organizers and facilitators only.")
     )
     copied_from = models.ForeignKey(
         "self",
@@ -152,7 +186,7 @@ class Unit(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="copies",
-        help_text="The unit of the original series this one was forked from.",
+        help_text=_("The unit of the original series this one was forked from."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -171,11 +205,11 @@ class Unit(models.Model):
     @property
     def required_minutes(self) -> int:
         """Needs `with_totals()`."""
-        return reading_minutes_for(self.required_words)
+        return whole_minutes(self.required_exact_minutes)
 
     @property
     def optional_minutes(self) -> int:
-        return reading_minutes_for(self.optional_words)
+        return whole_minutes(self.optional_exact_minutes)
 
 
 class Reading(models.Model):
@@ -190,7 +224,7 @@ class Reading(models.Model):
         related_name="readings",
     )
     document_title = models.CharField(
-        max_length=300, help_text="Kept so a deleted document can be named."
+        max_length=300, help_text=_("Kept so a deleted document can be named.")
     )
     start_anchor = models.CharField(max_length=40, blank=True)
     end_anchor = models.CharField(max_length=40, blank=True)
@@ -198,13 +232,13 @@ class Reading(models.Model):
     order = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=500, blank=True)
     word_count = models.PositiveIntegerField(
-        default=0, help_text="Words actually assigned; kept by the services."
+        default=0, help_text=_("Words actually assigned; kept by the services.")
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
     text_seen_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="The document's text_changed_at when this reading was last checked.",
+        help_text=_("The document's text_changed_at when this reading was last checked."),
     )
 
     class Meta:
@@ -225,8 +259,14 @@ class Reading(models.Model):
         return not self.start_anchor
 
     @property
+    def language(self) -> str | None:
+        """The language of the document's text (None when it is gone). Load the document
+        with the reading (`select_related("document")`)."""
+        return self.document.language if self.document_id and self.document else None
+
+    @property
     def minutes(self) -> int:
-        return reading_minutes_for(self.word_count)
+        return reading_minutes_for(self.word_count, self.language)
 
     @property
     def text_changed(self) -> bool:
@@ -255,13 +295,13 @@ class DiscussionQuestion(models.Model):
         Reading, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
     )
     order = models.PositiveIntegerField(default=0)
-    text = models.TextField(help_text="Plain text with limited Markdown.")
+    text = models.TextField(help_text=_("Plain text with limited Markdown."))
     text_html = models.TextField(blank=True, editable=False)
     anchor = models.CharField(
-        max_length=40, blank=True, help_text="Optionally tied to one paragraph of the reading."
+        max_length=40, blank=True, help_text=_("Optionally tied to one paragraph of the reading.")
     )
     answer_before_seeing = models.BooleanField(
-        default=False, help_text="Members see others' answers only after posting their own."
+        default=False, help_text=_("Members see others' answers only after posting their own.")
     )
     facilitator_notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

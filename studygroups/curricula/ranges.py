@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Max, Q, Subquery, Sum, When
 from django.db.models.functions import Left
+from django.utils.translation import gettext as _
 
 from studygroups.library.models import Block, Document
 from studygroups.library.reading import (
@@ -53,7 +54,7 @@ def reading_range_words(*, document: Document, start_anchor: str, end_anchor: st
     if not start_anchor and not end_anchor:
         return blocks.aggregate(t=Sum("word_count"))["t"] or 0
     if not start_anchor or not end_anchor:
-        raise ValidationError("Choose both where the reading starts and where it ends.")
+        raise ValidationError(_("Choose both where the reading starts and where it ends."))
 
     def order_of(anchor: str) -> Subquery:
         return Subquery(Block.objects.filter(document=document, anchor=anchor).values("order")[:1])
@@ -68,12 +69,15 @@ def reading_range_words(*, document: Document, start_anchor: str, end_anchor: st
     )
     if row["first"] is None or row["last"] is None:
         raise ValidationError(
-            f"That paragraph is not part of “{document.title}”. Choose the start and end "
-            "from this document's contents."
+            _(
+                "That paragraph is not part of “%(title)s”. Choose the start and end from "
+                "this document's contents."
+            )
+            % {"title": document.title}
         )
     if row["last"] < row["first"]:
         raise ValidationError(
-            "The reading ends before it starts. Choose an end that comes after the start."
+            _("The reading ends before it starts. Choose an end that comes after the start.")
         )
     return row["words"] or 0
 

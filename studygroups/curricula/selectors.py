@@ -5,8 +5,15 @@ viewer and the objects an `access_*` function returned; flags (`can_edit`,
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
-from studygroups.library.models import Block, Section, reading_minutes_for
-from studygroups.library.reading import Part, anchors_current, document_parts
+from studygroups.library.models import Block, Section
+from studygroups.library.reading import (
+    Part,
+    anchors_current,
+    document_parts,
+    reading_minutes_total,
+    whole_minutes,
+    words_per_minute,
+)
 
 from .forking import fork_changes
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
@@ -58,14 +65,16 @@ def units_with_content(curriculum: Curriculum) -> list[Unit]:
 
 
 def totals(units: list[Unit]) -> dict:
-    required = sum(u.required_words for u in units)
-    optional = sum(u.optional_words for u in units)
     return {
-        "required_words": required,
-        "optional_words": optional,
-        "required_minutes": reading_minutes_for(required),
-        "optional_minutes": reading_minutes_for(optional),
+        "required_words": sum(u.required_words for u in units),
+        "optional_words": sum(u.optional_words for u in units),
+        "required_minutes": whole_minutes(sum(u.required_exact_minutes for u in units)),
+        "optional_minutes": whole_minutes(sum(u.optional_exact_minutes for u in units)),
     }
+
+
+def _exact_minutes(readings) -> float:
+    return sum(r.word_count / words_per_minute(r.language) for r in readings)
 
 
 def syllabus(user, curriculum: Curriculum) -> dict:
@@ -101,13 +110,13 @@ def unit_editor(unit: Unit) -> dict:
     readings' paragraphs (for the question form). Sets the unit's totals."""
     readings = list(unit.readings.select_related("document").order_by("order", "pk"))
     questions = list(unit.questions.select_related("reading").order_by("order", "pk"))
-    required = sum(r.word_count for r in readings if r.required)
-    optional = sum(r.word_count for r in readings if not r.required)
-    unit.required_words, unit.optional_words, unit.question_count = (
-        required,
-        optional,
-        len(questions),
-    )
+    required = [r for r in readings if r.required]
+    optional = [r for r in readings if not r.required]
+    unit.required_words = sum(r.word_count for r in required)
+    unit.optional_words = sum(r.word_count for r in optional)
+    unit.required_exact_minutes = _exact_minutes(required)
+    unit.optional_exact_minutes = _exact_minutes(optional)
+    unit.question_count = len(questions)
     paragraphs = reading_paragraphs(readings)
     flag_removed_range_ends(readings)
     questions_tie(
@@ -134,8 +143,6 @@ def unit_page(user, unit: Unit, *, tie_questions: bool = True) -> dict:
     questions = list(unit.questions.select_related("reading").order_by("order", "pk"))
     siblings = list(curriculum.units.order_by("order", "pk").values_list("pk", "title"))
     index = next(i for i, (pk, _) in enumerate(siblings) if pk == unit.pk)
-    required = sum(r.word_count for r in readings if r.required)
-    optional = sum(r.word_count for r in readings if not r.required)
     if tie_questions:
         questions_tie(questions, readings)
     return {
@@ -147,8 +154,12 @@ def unit_page(user, unit: Unit, *, tie_questions: bool = True) -> dict:
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "readings": readings,
         "questions": questions,
-        "required_minutes": reading_minutes_for(required),
-        "optional_minutes": reading_minutes_for(optional),
+        "required_minutes": reading_minutes_total(
+            (r.word_count, r.language) for r in readings if r.required
+        ),
+        "optional_minutes": reading_minutes_total(
+            (r.word_count, r.language) for r in readings if not r.required
+        ),
         "can_edit": bool(can_edit_curriculum(user, curriculum)),
         "can_see_notes": bool(can_see_facilitator_notes(user, curriculum)),
     }

@@ -13,14 +13,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from studygroups.core.markdown import render_markdown
-from studygroups.library.models import Document
+from studygroups.library.models import Block, Document
+from studygroups.library.reading import paragraph_numbers
 from studygroups.library.services import unique_slug
 from studygroups.library.units import ProposedUnitData, proposed_units_for
 
 from .models import Curriculum, DiscussionQuestion, Reading, Unit
-from .ranges import reading_paragraphs, reading_range_resolve
+from .ranges import ResolvedRange, reading_paragraphs, reading_range_resolve
 
 UP, DOWN = "up", "down"
 
@@ -57,11 +59,11 @@ def _move(
 ) -> None:
     """Move `item` one place up or down, or to `position` (1 = first; past the end: last)."""
     if position is None and direction not in (UP, DOWN):
-        raise ValidationError("Choose to move it up or down.")
+        raise ValidationError(_("Choose to move it up or down."))
     rows = list(siblings.order_by("order", "pk"))
     index = next((i for i, row in enumerate(rows) if row.pk == item.pk), None)
     if index is None:
-        raise ValidationError("That item was removed by someone else in the meantime.")
+        raise ValidationError(_("That item was removed by someone else in the meantime."))
     if position is not None:
         target = min(max(position - 1, 0), len(rows) - 1)
     else:
@@ -103,7 +105,7 @@ def curriculum_create(
 ) -> Curriculum:
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationError({"title": "Give the reading series a title."})
+        raise ValidationError({"title": _("Give the reading series a title.")})
     curriculum = Curriculum(
         title=title,
         slug=unique_slug(Curriculum, title, max_length=220),
@@ -125,7 +127,7 @@ def curriculum_update(*, curriculum: Curriculum, data: dict[str, Any]) -> list[s
     if "title" in data:
         data["title"] = " ".join((data["title"] or "").split())
         if not data["title"]:
-            raise ValidationError({"title": "Give the reading series a title."})
+            raise ValidationError({"title": _("Give the reading series a title.")})
     publishing = (
         data.get("status") == Curriculum.Status.PUBLISHED
         and curriculum.status != Curriculum.Status.PUBLISHED
@@ -146,7 +148,7 @@ def unit_add(
 ) -> Unit:
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationError({"title": "Give the unit a title."})
+        raise ValidationError({"title": _("Give the unit a title.")})
     _lock(curriculum.pk)
     unit = Unit(
         curriculum=curriculum,
@@ -164,7 +166,7 @@ def unit_add(
 def unit_rename(*, unit: Unit, title: str) -> Unit:
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationError({"title": "A unit needs a title."})
+        raise ValidationError({"title": _("A unit needs a title.")})
     _save_changed(unit, {"title": title})
     return unit
 
@@ -174,7 +176,7 @@ def unit_update(*, unit: Unit, data: dict[str, Any]) -> list[str]:
     if "title" in data:
         data["title"] = " ".join((data["title"] or "").split())
         if not data["title"]:
-            raise ValidationError({"title": "A unit needs a title."})
+            raise ValidationError({"title": _("A unit needs a title.")})
     return _save_changed(unit, data)
 
 
@@ -214,6 +216,7 @@ def reading_add(
         document=document, start_anchor=start_anchor, end_anchor=end_anchor
     )
     _lock(unit.curriculum_id)
+    _refuse_overlap(unit=unit, document=document, resolved=resolved)
     reading = Reading(
         unit=unit,
         document=document,
@@ -230,6 +233,75 @@ def reading_add(
     reading.save()
     _touch_unit(unit.pk)
     return reading
+
+
+def _refuse_overlap(*, unit: Unit, document: Document, resolved: ResolvedRange) -> None:
+    """Refuse a reading that assigns paragraphs this unit already assigns from the same
+    document: the same range again, a range overlapping another, or any part of a text the
+    unit already assigns whole (and the whole of a text it assigns a part of). One query,
+    two more when both are ranges."""
+    others = list(Reading.objects.filter(unit=unit, document=document).order_by("order", "pk"))
+    if not others:
+        return
+    title = document.title
+    if not resolved.start_anchor:
+        if any(r.is_whole_document for r in others):
+            raise ValidationError(
+                _("“%(title)s” is already in this unit as the whole text.") % {"title": title}
+            )
+        raise ValidationError(
+            _(
+                "Part of “%(title)s” is already in this unit. Remove that reading first if "
+                "the unit should assign the whole text."
+            )
+            % {"title": title}
+        )
+    if any(r.is_whole_document for r in others):
+        raise ValidationError(
+            _(
+                "“%(title)s” is already in this unit as the whole text, so this part of it "
+                "is assigned already."
+            )
+            % {"title": title}
+        )
+    anchors = {resolved.start_anchor, resolved.end_anchor}
+    anchors |= {a for r in others for a in (r.start_anchor, r.end_anchor)}
+    order = dict(
+        Block.objects.filter(document=document, anchor__in=anchors).values_list("anchor", "order")
+    )
+    start, end = order[resolved.start_anchor], order[resolved.end_anchor]
+    for other in others:
+        if other.start_anchor not in order or other.end_anchor not in order:
+            continue  # a range whose ends a correction removed: its own warning says so
+        if order[other.start_anchor] > end or order[other.end_anchor] < start:
+            continue
+        numbers = paragraph_numbers(
+            [(document.pk, other.start_anchor), (document.pk, other.end_anchor)]
+        )
+        params = {
+            "title": title,
+            "first": numbers.get((document.pk, other.start_anchor), "?"),
+            "last": numbers.get((document.pk, other.end_anchor), "?"),
+        }
+        if (other.start_anchor, other.end_anchor) == (
+            resolved.start_anchor,
+            resolved.end_anchor,
+        ):
+            raise ValidationError(
+                _(
+                    "This unit already assigns exactly these paragraphs of “%(title)s” "
+                    "(¶ %(first)s–%(last)s)."
+                )
+                % params
+            )
+        raise ValidationError(
+            _(
+                "This range overlaps paragraphs %(first)s–%(last)s of “%(title)s”, which "
+                "this unit already assigns. Choose paragraphs outside that range, or remove "
+                "that reading first."
+            )
+            % params
+        )
 
 
 @transaction.atomic
@@ -302,14 +374,14 @@ def reading_remove(*, reading: Reading) -> None:
 def _question_data(text: str, reading: Reading | None, unit: Unit, anchor: str) -> dict:
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write the question."})
+        raise ValidationError({"text": _("Write the question.")})
     if reading is not None and reading.unit_id != unit.pk:
-        raise ValidationError({"reading": "Choose one of this unit's readings."})
+        raise ValidationError({"reading": _("Choose one of this unit's readings.")})
     anchor = (anchor or "").strip()
     if anchor:
         if reading is None or reading.document_id is None:
             raise ValidationError(
-                "A question can point at a paragraph only of one of its readings."
+                _("A question can point at a paragraph only of one of its readings.")
             )
         fresh = Reading.objects.select_related("document").filter(pk=reading.pk).first()
         inside = {
@@ -317,8 +389,10 @@ def _question_data(text: str, reading: Reading | None, unit: Unit, anchor: str) 
         }
         if anchor not in inside:
             raise ValidationError(
-                "That paragraph is not part of the reading's assigned range. It may have "
-                "just changed; choose the paragraph again."
+                _(
+                    "That paragraph is not part of the reading's assigned range. It may have "
+                    "just changed; choose the paragraph again."
+                )
             )
     return {
         "text": text,
@@ -417,7 +491,7 @@ def curriculum_create_from_documents(
 ) -> Curriculum:
     """A draft series with one unit per proposed reading unit of each document, in order."""
     if not documents:
-        raise ValidationError({"documents": "Choose at least one document."})
+        raise ValidationError({"documents": _("Choose at least one document.")})
     curriculum = curriculum_create(owner=owner, title=title, summary=summary, visibility=visibility)
     for document in documents:
         proposals = document_units(document)

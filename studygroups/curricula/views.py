@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import retarget
@@ -98,7 +100,7 @@ def curriculum_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Reading series created. Now add its units.")
+            messages.success(request, _("Reading series created. Now add its units."))
             return redirect("curricula:edit", slug=curriculum.slug)
     return render(request, "curricula/curriculum_create.html", {"form": form})
 
@@ -123,8 +125,14 @@ def curriculum_from_documents(request):
         else:
             messages.success(
                 request,
-                f"Created “{curriculum.title}” with units proposed from "
-                f"{len(chosen)} document{'s' if len(chosen) != 1 else ''}. Edit them as you like.",
+                ngettext(
+                    "Created “%(title)s” with units proposed from %(count)d document. Edit "
+                    "them as you like.",
+                    "Created “%(title)s” with units proposed from %(count)d documents. Edit "
+                    "them as you like.",
+                    len(chosen),
+                )
+                % {"title": curriculum.title, "count": len(chosen)},
             )
             return redirect("curricula:edit", slug=curriculum.slug)
     documents = list(Document.objects.search(query).for_listing().order_by("title")[:50])
@@ -174,7 +182,7 @@ def curriculum_edit(request, slug):
             except ValidationError as error:
                 settings_form.add_error(None, error)
             else:
-                messages.success(request, "Settings saved.")
+                messages.success(request, _("Settings saved."))
                 return redirect("curricula:edit", slug=curriculum.slug)
         curriculum.refresh_from_db()
     context = _builder_context(curriculum, user=request.user, settings_form=settings_form)
@@ -204,7 +212,9 @@ def unit_add(request, slug):
         except ValidationError as error:
             form.add_error("title", _error_text(error))
         else:
-            return _units_response(request, curriculum, f"Added unit “{unit.title}”.")
+            return _units_response(
+                request, curriculum, _("Added unit “%(title)s”.") % {"title": unit.title}
+            )
     return _units_response(request, curriculum, "", unit_form=form)
 
 
@@ -215,7 +225,9 @@ def unit_rename(request, slug, unit_id):
     form = UnitTitleForm(request.POST)
     if form.is_valid():
         services.unit_rename(unit=unit, title=form.cleaned_data["title"])
-        return _units_response(request, unit.curriculum, f"Renamed to “{unit.title}”.")
+        return _units_response(
+            request, unit.curriculum, _("Renamed to “%(title)s”.") % {"title": unit.title}
+        )
     return _units_response(request, unit.curriculum, "", unit_form=form)
 
 
@@ -231,7 +243,10 @@ def unit_move(request, slug, unit_id):
     except ValidationError as error:
         return _units_response(request, unit.curriculum, _error_text(error))
     return _units_response(
-        request, unit.curriculum, f"Moved “{unit.title}” to position {unit.order + 1}."
+        request,
+        unit.curriculum,
+        _("Moved “%(title)s” to position %(position)d.")
+        % {"title": unit.title, "position": unit.order + 1},
     )
 
 
@@ -240,7 +255,9 @@ def unit_move(request, slug, unit_id):
 def unit_remove(request, slug, unit_id):
     unit = access_unit(request.user, slug, unit_id, edit=True)
     services.unit_remove(unit=unit)
-    return _units_response(request, unit.curriculum, f"Removed unit “{unit.title}”.")
+    return _units_response(
+        request, unit.curriculum, _("Removed unit “%(title)s”.") % {"title": unit.title}
+    )
 
 
 @login_required
@@ -248,11 +265,13 @@ def unit_remove(request, slug, unit_id):
 def curriculum_fork(request, slug):
     curriculum = access_curriculum(request.user, slug)
     if not can_fork_curriculum(request.user, curriculum):
-        messages.error(request, "Only published public reading series can be copied.")
+        messages.error(request, _("Only published public reading series can be copied."))
         return redirect(curriculum)
     copy = forking.curriculum_fork(curriculum=curriculum, owner=request.user)
     messages.success(
-        request, f"This is your own copy of “{curriculum.title}”, a private draft. Adapt it."
+        request,
+        _("This is your own copy of “%(title)s”, a private draft. Adapt it.")
+        % {"title": curriculum.title},
     )
     return redirect("curricula:edit", slug=copy.slug)
 
@@ -272,7 +291,7 @@ def unit_edit(request, slug, unit_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Unit saved.")
+            messages.success(request, _("Unit saved."))
             return redirect("curricula:unit_edit", slug=slug, unit_id=unit.pk)
     if request.method == "POST":
         unit.refresh_from_db()
@@ -345,7 +364,8 @@ def reading_add(request, slug, unit_id):
                 request,
                 unit,
                 "readings",
-                f"Added “{reading.document_title}” ({reading.minutes} min).",
+                _("Added “%(title)s” (%(minutes)d min).")
+                % {"title": reading.document_title, "minutes": reading.minutes},
                 clear_chooser=True,
             )
     words = document.word_count
@@ -354,7 +374,7 @@ def reading_add(request, slug, unit_id):
         "unit": unit,
         "document": document,
         "form": form,
-        "minutes": reading_minutes_for(words),
+        "minutes": reading_minutes_for(words, document.language),
     }
     if wants_partial(request):
         response = render(request, "curricula/reading_add.html#chooser", context)
@@ -383,7 +403,7 @@ def reading_time(request, slug, unit_id):
         except ValidationError as error:
             range_time["error"] = _error_text(error)
         else:
-            range_time.update(words=words, minutes=reading_minutes_for(words))
+            range_time.update(words=words, minutes=reading_minutes_for(words, document.language))
     else:
         field_errors = [
             e for name, errs in form.errors.items() if name != NON_FIELD_ERRORS for e in errs
@@ -397,7 +417,7 @@ def reading_time(request, slug, unit_id):
         "unit": unit,
         "document": document,
         "form": form,
-        "minutes": reading_minutes_for(document.word_count),
+        "minutes": reading_minutes_for(document.word_count, document.language),
         "range_time": range_time,
     }
     return render_page(request, "curricula/reading_add.html", context, partial="range-time")
@@ -410,7 +430,7 @@ def reading_update(request, slug, unit_id, reading_id):
     form = ReadingUpdateForm(request.POST)
     if form.is_valid():
         services.reading_update(reading=reading, **form.cleaned_data)
-        message = f"Saved “{reading.document_title}”."
+        message = _("Saved “%(title)s”.") % {"title": reading.document_title}
     else:
         message = " ".join(e for errs in form.errors.values() for e in errs)
     return _editor_response(request, reading.unit, "readings", message)
@@ -434,7 +454,10 @@ def _move(request, move) -> str:
 def reading_move(request, slug, unit_id, reading_id):
     reading = access_reading_for_edit(request.user, slug, unit_id, reading_id)
     message = _move(request, lambda **move: services.reading_move(reading=reading, **move))
-    message = message or f"Moved “{reading.document_title}” to position {reading.order + 1}."
+    message = message or _("Moved “%(title)s” to position %(position)d.") % {
+        "title": reading.document_title,
+        "position": reading.order + 1,
+    }
     return _editor_response(request, reading.unit, "readings", message)
 
 
@@ -444,7 +467,10 @@ def reading_remove(request, slug, unit_id, reading_id):
     reading = access_reading_for_edit(request.user, slug, unit_id, reading_id)
     services.reading_remove(reading=reading)
     return _editor_response(
-        request, reading.unit, "readings", f"Removed “{reading.document_title}”."
+        request,
+        reading.unit,
+        "readings",
+        _("Removed “%(title)s”.") % {"title": reading.document_title},
     )
 
 
@@ -457,7 +483,8 @@ def reading_checked(request, slug, unit_id, reading_id):
         request,
         reading.unit,
         "readings",
-        f"Marked “{reading.document_title}” as checked; its reading time was recounted.",
+        _("Marked “%(title)s” as checked; its reading time was recounted.")
+        % {"title": reading.document_title},
     )
 
 
@@ -472,7 +499,7 @@ def question_add(request, slug, unit_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _editor_response(request, unit, "questions", "Question added.")
+            return _editor_response(request, unit, "questions", _("Question added."))
     if wants_partial(request):
         return _editor_response(request, unit, "questions", question_form=form)
     context = _unit_editor_context(unit, question_form=form)
@@ -490,7 +517,7 @@ def question_edit(request, slug, unit_id, question_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            response = _editor_response(request, question.unit, "questions", "Question saved.")
+            response = _editor_response(request, question.unit, "questions", _("Question saved."))
             return retarget(response, "#questions") if wants_partial(request) else response
     if request.method == "POST":
         question.refresh_from_db()
@@ -508,7 +535,9 @@ def question_edit(request, slug, unit_id, question_id):
 def question_move(request, slug, unit_id, question_id):
     question = access_question_for_edit(request.user, slug, unit_id, question_id)
     message = _move(request, lambda **move: services.question_move(question=question, **move))
-    message = message or f"Moved the question to position {question.order + 1}."
+    message = message or _("Moved the question to position %(position)d.") % {
+        "position": question.order + 1
+    }
     return _editor_response(request, question.unit, "questions", message)
 
 
@@ -517,4 +546,4 @@ def question_move(request, slug, unit_id, question_id):
 def question_remove(request, slug, unit_id, question_id):
     question = access_question_for_edit(request.user, slug, unit_id, question_id)
     services.question_remove(question=question)
-    return _editor_response(request, question.unit, "questions", "Question removed.")
+    return _editor_response(request, question.unit, "questions", _("Question removed."))

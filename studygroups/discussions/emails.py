@@ -15,7 +15,6 @@ send, so the next run (`send_digests` command) retries it.
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from datetime import timedelta
 
@@ -24,7 +23,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -36,18 +34,12 @@ from studygroups.notifications.models import Kind, NotificationPreferences
 from studygroups.notifications.services import discussion_email_q
 
 from .models import Notification, Post
+from .selectors import post_excerpt
 
 logger = logging.getLogger(__name__)
 
 Frequency = NotificationPreferences.DiscussionEmail
 CLAIM_TIMEOUT = timedelta(minutes=30)  # a claim older than this was a crashed run
-RELATIVE_LINK_RE = re.compile(r"""(\s(?:href|src)=)(["'])/(?!/)""")
-
-
-def absolute_links(html: str) -> str:
-    """Site-relative links (`href="/…"`, as in stored post HTML) made absolute with
-    SITE_URL, for e-mail, where there is no site to be relative to."""
-    return RELATIVE_LINK_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{site_url()}/", html)
 
 
 def one_line(text: str) -> str:
@@ -56,10 +48,12 @@ def one_line(text: str) -> str:
 
 
 def _email_for(user, notifications: list[Notification], *, subject: str) -> EmailMultiAlternatives:
+    """One e-mail; each post shown by its excerpt (plain text, escaped by the template).
+    Only posts `_deliverable` kept get here, so every excerpt is one the recipient may
+    read. Called in the recipient's language (see `_send`)."""
     link = unsubscribe_url(kind=Kind.DISCUSSIONS, user=user)
     for n in notifications:
-        # Stored HTML was sanitized when it was written; only its links change here.
-        n.email_body_html = mark_safe(absolute_links(n.post.body_html))  # noqa: S308
+        n.excerpt = post_excerpt(n.post)
     context = {
         "user": user,
         "notifications": notifications,

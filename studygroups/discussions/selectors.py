@@ -18,8 +18,10 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
 
+from studygroups.core.markdown import markdown_to_plain
 from studygroups.curricula.models import DiscussionQuestion
 from studygroups.groups.models import Group, Membership
+from studygroups.groups.rules import can_view_group, is_facilitator
 from studygroups.library.models import Block, Document
 from studygroups.library.reading import document_parts
 from studygroups.library.selectors import PageData, Reader, reader
@@ -513,14 +515,70 @@ def member_page(user, group: Group, member_id: int) -> MemberPage:
 # ---------------------------------------------------------------------- notifications
 
 
+EXCERPT_LENGTH = 200
+
+
+def post_excerpt(post: Post) -> str:
+    """The opening of a post as plain text (about 200 characters, cut at a word), for a
+    notification: Markdown rendered, tags dropped; templates escape it like any text."""
+    return markdown_to_plain(post.body, limit=EXCERPT_LENGTH)
+
+
+def readable_post_ids(user, posts: list[Post]) -> set[int]:
+    """Which of these posts `user` may read now: live (neither deleted nor hidden), in a
+    group they may see, and not an answer to a question that asks for theirs first (see
+    `questions.AnswerGate`). Each post's group must carry the viewer's membership
+    (`Group.objects.with_viewer`). At most two queries for any number of posts."""
+    roots = {p.pk: p for p in posts if p.parent_id is None}
+    missing = {p.root_id for p in posts if p.parent_id is not None} - roots.keys()
+    if missing:
+        roots.update(
+            (r.pk, r) for r in Post.objects.filter(pk__in=missing).select_related("question")
+        )
+    gated = {
+        r.question_id for r in roots.values() if r.question_id and r.question.answer_before_seeing
+    }
+    answered: set[tuple[int, int]] = set()  # (discussion, question) the user answered
+    if gated and user.is_authenticated:
+        answered = set(
+            Post.objects.filter(
+                question_id__in=gated, author=user, deleted_at__isnull=True
+            ).values_list("discussion_id", "question_id")
+        )
+    readable = set()
+    for post in posts:
+        group = post.discussion.group
+        root = roots.get(post.root_id)
+        if post.is_deleted or post.is_hidden or root is None or not can_view_group(user, group):
+            continue
+        if (
+            root.question_id in gated
+            and root.author_id != user.pk
+            and (post.discussion_id, root.question_id) not in answered
+            and not is_facilitator(user, group)
+        ):
+            continue
+        readable.add(post.pk)
+    return readable
+
+
 def notification_list(user) -> dict:
+    """The inbox: the latest 100 notifications, each with `url` and `excerpt`, the
+    opening of its post, empty when the recipient may no longer read that post (removed,
+    hidden, out of the group, or an answer gated behind their own). Five queries."""
     items = list(
         Notification.objects.filter(recipient=user)
-        .select_related("post__author", "post__discussion__group", "post__discussion__document")
+        .select_related("post__author", "post__question", "post__discussion__document")
         .order_by("-created_at", "-pk")[:100]
     )
+    group_ids = {item.post.discussion.group_id for item in items}
+    groups = Group.objects.with_viewer(user).in_bulk(group_ids) if group_ids else {}
+    for item in items:
+        item.post.discussion.group = groups[item.post.discussion.group_id]
+    readable = readable_post_ids(user, [item.post for item in items])
     for item in items:
         item.url = post_url(item.post)
+        item.excerpt = post_excerpt(item.post) if item.post_id in readable else ""
     return {"items": items, "unread": sum(1 for i in items if i.read_at is None)}
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -525,7 +526,13 @@ def notifications_read_all(request):
     if request.htmx:
         return notifications(_as_get(request))
     messages.success(
-        request, f"Marked {changed} notification{'s' if changed != 1 else ''} as read."
+        request,
+        ngettext(
+            "Marked %(count)d notification as read.",
+            "Marked %(count)d notifications as read.",
+            changed,
+        )
+        % {"count": changed},
     )
     return redirect("discussions:notifications")
 

@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from studygroups.core.site_url import site_url
+from studygroups.notifications.language import recipient_language
 
 from .models import RSVP, Session
 from .readings import session_readings
@@ -21,13 +23,17 @@ def _description(session: Session, *, show_units: bool) -> str:
     lines = []
     items = session_readings(session, show_units=show_units)
     if items:
-        lines.append("To read:")
+        lines.append(_("To read:"))
         for item in items:
-            optional = "" if item.required else " (optional)"
-            lines.append(f"- {item.title}, {item.minutes} min{optional}")
+            values = {"title": item.title, "minutes": item.minutes}
+            if item.required:
+                lines.append(_("- %(title)s, %(minutes)s min") % values)
+            else:
+                lines.append(_("- %(title)s, %(minutes)s min (optional)") % values)
     if session.notes:
         lines += ["", session.notes]
-    lines += ["", f"Session page: {site_url()}{session.get_absolute_url()}"]
+    url = f"{site_url()}{session.get_absolute_url()}"
+    lines += ["", _("Session page: %(url)s") % {"url": url}]
     return "\n".join(lines)
 
 
@@ -52,7 +58,13 @@ def _attendee(user, rsvp: RSVP | None) -> vCalAddress:
 
 
 def build_calendar(
-    sessions, *, name: str, include_link: bool, viewer, answers: dict | None = None
+    sessions,
+    *,
+    name: str,
+    include_link: bool,
+    viewer,
+    answers: dict | None = None,
+    in_recipient_language: bool = False,
 ) -> bytes:
     """Sessions must have `group__curriculum` selected and `session_prefetches()` applied.
 
@@ -60,7 +72,9 @@ def build_calendar(
     calendar (the video link is for members). The series' units and readings are listed
     only when `viewer` may see the series. answers: the viewer's RSVPs by session id
     (`selectors.calendar_answers`); given, each event names the viewer as an attendee
-    with their PARTSTAT."""
+    with their PARTSTAT. in_recipient_language: each event's words in the language
+    `recipient_language(viewer, its group)` gives (a subscribed feed, which no browser
+    asks for); otherwise in the active language (a download from a page)."""
     cal = Calendar()
     cal.add("prodid", "-//Study groups//Sessions//EN")
     cal.add("version", "2.0")
@@ -87,10 +101,13 @@ def build_calendar(
         if place or link:
             event.add("location", place or link)
         event.add("url", f"{site_url()}{session.get_absolute_url()}")
-        event.add(
-            "description",
-            _description(session, show_units=series_shown[group.curriculum_id]),
-        )
+        show_units = series_shown[group.curriculum_id]
+        if in_recipient_language:
+            with recipient_language(viewer, group):
+                description = _description(session, show_units=show_units)
+        else:
+            description = _description(session, show_units=show_units)
+        event.add("description", description)
         if answers is not None and viewer is not None and viewer.is_authenticated:
             event.add("attendee", _attendee(viewer, answers.get(session.pk)))
         if session.state == Session.State.CANCELLED:

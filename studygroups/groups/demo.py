@@ -33,7 +33,7 @@ def create_demo_group(*, organizer, members, curriculum) -> Group:
         curriculum=curriculum,
     )
     for member in members:
-        membership_join(group=group, user=member)
+        membership_join(group=group, user=member, accept_conduct=True)
     units = list(curriculum.units.order_by("order", "pk")) if curriculum else []
     today = timezone.localdate(timezone=group.tz)
     days_ahead = (1 - today.weekday()) % 7 or 7  # the next Tuesday

@@ -2,8 +2,11 @@ import datetime as dt
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from studygroups.accounts.models import time_zone_choices
 from studygroups.core.validators import validate_plain_name
@@ -11,23 +14,23 @@ from studygroups.curricula.models import Curriculum, Unit
 from studygroups.library.models import Document
 
 from .models import RSVP, Group, Membership
-from .schedule import DATE_RANGE, FIRST_YEAR, LAST_YEAR, MAX_SCHEDULED_SESSIONS, localize
+from .schedule import FIRST_YEAR, LAST_YEAR, MAX_SCHEDULED_SESSIONS, date_range_message, localize
 
 WEEKDAYS = [
-    (0, "Mondays"),
-    (1, "Tuesdays"),
-    (2, "Wednesdays"),
-    (3, "Thursdays"),
-    (4, "Fridays"),
-    (5, "Saturdays"),
-    (6, "Sundays"),
+    (0, gettext_lazy("Mondays")),
+    (1, gettext_lazy("Tuesdays")),
+    (2, gettext_lazy("Wednesdays")),
+    (3, gettext_lazy("Thursdays")),
+    (4, gettext_lazy("Fridays")),
+    (5, gettext_lazy("Saturdays")),
+    (6, gettext_lazy("Sundays")),
 ]
 
 
 def check_date_range(day: dt.date | None) -> dt.date | None:
     """Session dates stay in years a calendar can hold (and people mean)."""
     if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValidationError(DATE_RANGE)
+        raise ValidationError(date_range_message())
     return day
 
 
@@ -48,10 +51,13 @@ class TimeInput(forms.TimeInput):
 class GroupForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
-        help_text="Session times are entered in this zone; members see them in their own.",
+        label=gettext_lazy("Time zone"),
+        help_text=gettext_lazy(
+            "Session times are entered in this zone; members see them in their own."
+        ),
     )
     meeting_link = forms.URLField(
-        required=False, assume_scheme="https", label="Video link", max_length=200
+        required=False, assume_scheme="https", label=gettext_lazy("Video link"), max_length=200
     )
 
     class Meta:
@@ -68,20 +74,37 @@ class GroupForm(forms.ModelForm):
             "meeting_link",
             "code_of_conduct",
             "hide_member_list",
+            "language",
         ]
         labels = {
-            "slug": "Web address",
-            "curriculum": "Reading series it follows",
-            "join_policy": "Who can join",
-            "meeting_link": "Video link",
-            "hide_member_list": "Hide the member list from members",
+            "name": gettext_lazy("Name"),
+            "slug": gettext_lazy("Web address"),
+            "description": gettext_lazy("Description"),
+            "curriculum": gettext_lazy("Reading series it follows"),
+            "visibility": gettext_lazy("Visibility"),
+            "join_policy": gettext_lazy("Who can join"),
+            "meeting_place": gettext_lazy("Meeting place"),
+            "meeting_link": gettext_lazy("Video link"),
+            "code_of_conduct": gettext_lazy("Code of conduct"),
+            "hide_member_list": gettext_lazy("Hide the member list from members"),
+            "language": gettext_lazy("Language of the group's e-mails and calendars"),
         }
         help_texts = {
-            "slug": "Letters, numbers and hyphens, used in the group's address. "
-            "Leave empty to make one from the name.",
-            "description": "What the group reads and why. Markdown is not needed: plain text.",
-            "code_of_conduct": "How members treat each other. Shown on the group page.",
-            "meeting_place": "Where you usually meet, if in person.",
+            "slug": gettext_lazy(
+                "Letters, numbers and hyphens, used in the group's address. "
+                "Leave empty to make one from the name."
+            ),
+            "description": gettext_lazy(
+                "What the group reads and why. Markdown is not needed: plain text."
+            ),
+            "code_of_conduct": gettext_lazy(
+                "How members treat each other. Shown on the group page."
+            ),
+            "meeting_place": gettext_lazy("Where you usually meet, if in person."),
+            "language": gettext_lazy(
+                "For members who have not chosen a language themselves. Pages follow each "
+                "reader's own choice."
+            ),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -108,7 +131,10 @@ class GroupForm(forms.ModelForm):
             # Keep what the group follows now, so other edits still save.
             allowed |= Q(pk=self.instance.curriculum_id)
         self.fields["curriculum"].queryset = Curriculum.objects.filter(allowed).distinct()
-        self.fields["curriculum"].empty_label = "None yet"
+        self.fields["curriculum"].empty_label = _("None yet")
+        self.fields["language"].choices = [("", _("The site's default"))] + [
+            (code, name) for code, name in settings.LANGUAGES
+        ]
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -118,7 +144,7 @@ class GroupForm(forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")
         if slug and Group.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
-            raise ValidationError("Another group already uses this address. Choose another.")
+            raise ValidationError(_("Another group already uses this address. Choose another."))
         return slug
 
     def validate_unique(self):
@@ -127,33 +153,44 @@ class GroupForm(forms.ModelForm):
 
 
 class SessionForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    date = forms.DateField(widget=DateInput)
-    start_time = forms.TimeField(widget=TimeInput, label="Starts at")
-    end_time = forms.TimeField(widget=TimeInput, label="Ends at")
-    place = forms.CharField(max_length=300, required=False, help_text="Empty: the group's place.")
-    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    date = forms.DateField(widget=DateInput, label=gettext_lazy("Date"))
+    start_time = forms.TimeField(widget=TimeInput, label=gettext_lazy("Starts at"))
+    end_time = forms.TimeField(widget=TimeInput, label=gettext_lazy("Ends at"))
+    place = forms.CharField(
+        max_length=300,
+        required=False,
+        label=gettext_lazy("Place"),
+        help_text=gettext_lazy("Empty: the group's place."),
+    )
+    link = forms.URLField(required=False, label=gettext_lazy("Video link"), assume_scheme="https")
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=gettext_lazy("Notes")
+    )
     capacity = forms.IntegerField(
         min_value=1,
         max_value=10_000,
         required=False,
-        label="Places",
-        help_text="Leave empty for no limit. Past it, members who say they are going wait in "
-        "line, and the first in line gets the next freed place. Lowering it takes no place "
-        "away from anyone.",
+        label=gettext_lazy("Places"),
+        help_text=gettext_lazy(
+            "Leave empty for no limit. Past it, members who say they are going wait in "
+            "line, and the first in line gets the next freed place. Lowering it takes no "
+            "place away from anyone."
+        ),
     )
     units = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Units to discuss",
+        label=gettext_lazy("Units to discuss"),
     )
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
-        self.fields["date"].help_text = f"Times are in the group's zone, {group.time_zone}."
+        self.fields["date"].help_text = _("Times are in the group's zone, %(zone)s.") % {
+            "zone": group.time_zone
+        }
         if group.curriculum_id:
             self.fields["units"].queryset = Unit.objects.filter(
                 curriculum_id=group.curriculum_id
@@ -191,7 +228,7 @@ class SessionForm(forms.Form):
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if day and start and end:
             if end <= start:
-                raise ValidationError("The session must end after it starts.")
+                raise ValidationError(_("The session must end after it starts."))
             try:
                 data["starts_at"] = localize(dt.datetime.combine(day, start), self.group.time_zone)
                 data["ends_at"] = localize(dt.datetime.combine(day, end), self.group.time_zone)
@@ -201,48 +238,60 @@ class SessionForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    first_date = forms.DateField(widget=DateInput, label="From")
-    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Every")
+    first_date = forms.DateField(widget=DateInput, label=pgettext_lazy("first date", "From"))
+    weekday = forms.TypedChoiceField(
+        choices=WEEKDAYS, coerce=int, label=pgettext_lazy("weekday", "Every")
+    )
     interval = forms.TypedChoiceField(
-        choices=[(1, "week"), (2, "two weeks"), (4, "four weeks")],
+        choices=[
+            (1, pgettext_lazy("how often", "Every week")),
+            (2, pgettext_lazy("how often", "Every two weeks")),
+            (4, pgettext_lazy("how often", "Every four weeks")),
+        ],
         coerce=int,
-        label="How often",
+        label=gettext_lazy("How often"),
         initial=1,
     )
-    at = forms.TimeField(widget=TimeInput, label="At", initial=dt.time(19, 0))
+    at = forms.TimeField(
+        widget=TimeInput, label=pgettext_lazy("time of day", "At"), initial=dt.time(19, 0)
+    )
     duration_minutes = forms.IntegerField(
-        min_value=15, max_value=12 * 60, initial=90, label="Length (minutes)"
+        min_value=15, max_value=12 * 60, initial=90, label=gettext_lazy("Length (minutes)")
     )
     count = forms.IntegerField(
         min_value=1,
         required=False,
-        label="Number of sessions",
-        help_text="Empty: one session per unit of the reading series.",
+        label=gettext_lazy("Number of sessions"),
+        help_text=gettext_lazy("Empty: one session per unit of the reading series."),
     )
     start_unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, label="Start with unit"
+        queryset=Unit.objects.none(), required=False, label=gettext_lazy("Start with unit")
     )
     one_unit_per_session = forms.BooleanField(
-        required=False, initial=True, label="One unit per session"
+        required=False, initial=True, label=gettext_lazy("One unit per session")
     )
     skip_dates = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Skip these dates",
-        help_text="Holidays and breaks, as YYYY-MM-DD, separated by commas or new lines.",
+        label=gettext_lazy("Skip these dates"),
+        help_text=gettext_lazy(
+            "Holidays and breaks, as YYYY-MM-DD, separated by commas or new lines."
+        ),
     )
-    place = forms.CharField(max_length=300, required=False)
-    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
+    place = forms.CharField(max_length=300, required=False, label=gettext_lazy("Place"))
+    link = forms.URLField(required=False, label=gettext_lazy("Video link"), assume_scheme="https")
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
-        self.fields["at"].help_text = f"In the group's time zone, {group.time_zone}."
+        self.fields["at"].help_text = _("In the group's time zone, %(zone)s.") % {
+            "zone": group.time_zone
+        }
         if group.curriculum_id:
             self.fields["start_unit"].queryset = Unit.objects.filter(
                 curriculum_id=group.curriculum_id
             ).order_by("order", "pk")
-            self.fields["start_unit"].empty_label = "The first unit"
+            self.fields["start_unit"].empty_label = _("The first unit")
         else:
             del self.fields["start_unit"]
             del self.fields["one_unit_per_session"]
@@ -262,7 +311,8 @@ class ScheduleForm(forms.Form):
                 dates.append(dt.date.fromisoformat(piece))
             except ValueError:
                 raise ValidationError(
-                    f"“{piece}” is not a date. Write dates as YYYY-MM-DD, e.g. 2026-12-24."
+                    _("“%(piece)s” is not a date. Write dates as YYYY-MM-DD, e.g. 2026-12-24.")
+                    % {"piece": piece}
                 ) from None
         return dates
 
@@ -270,7 +320,8 @@ class ScheduleForm(forms.Form):
         count = self.cleaned_data.get("count")
         if count is not None and count > MAX_SCHEDULED_SESSIONS:
             raise ValidationError(
-                f"That is {count} sessions; the most at once is {MAX_SCHEDULED_SESSIONS}."
+                _("That is %(count)s sessions; the most at once is %(most)s.")
+                % {"count": count, "most": MAX_SCHEDULED_SESSIONS}
             )
         return count
 
@@ -288,32 +339,42 @@ class ScheduleForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         required=False,
-        label="E-mail address",
-        help_text="Empty: make a shareable link instead.",
+        label=gettext_lazy("E-mail address"),
+        help_text=gettext_lazy("Empty: make a shareable link instead."),
     )
-    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        label=gettext_lazy("Role"),
+    )
     expires_in_days = forms.TypedChoiceField(
-        choices=[(1, "1 day"), (7, "1 week"), (14, "2 weeks"), (30, "30 days"), (0, "Never")],
+        choices=[
+            (1, gettext_lazy("1 day")),
+            (7, gettext_lazy("1 week")),
+            (14, gettext_lazy("2 weeks")),
+            (30, gettext_lazy("30 days")),
+            (0, gettext_lazy("Never")),
+        ],
         coerce=int,
         initial=14,
-        label="Expires after",
+        label=gettext_lazy("Expires after"),
     )
     max_uses = forms.IntegerField(
         min_value=1,
         max_value=1000,
         required=False,
-        label="Maximum uses",
-        help_text="For shareable links. Empty: no limit.",
+        label=gettext_lazy("Maximum uses"),
+        help_text=gettext_lazy("For shareable links. Empty: no limit."),
     )
 
 
 class MemberActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[
-            ("approve", "Approve"),
-            ("decline", "Decline"),
-            ("role", "Change role"),
-            ("remove", "Remove"),
+            ("approve", gettext_lazy("Approve")),
+            ("decline", gettext_lazy("Decline")),
+            ("role", gettext_lazy("Change role")),
+            ("remove", gettext_lazy("Remove")),
         ]
     )
     role = forms.ChoiceField(choices=Membership.Role.choices, required=False)
@@ -321,16 +382,18 @@ class MemberActionForm(forms.Form):
 
 class MinutesForm(forms.Form):
     body = forms.CharField(
-        label="Minutes",
+        label=gettext_lazy("Minutes"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="Markdown. ¶ 14, ¶ 14 of [Title] and passages quoted in quotation marks "
-        "become links to their paragraphs (see “How to cite the text” below).",
+        help_text=gettext_lazy(
+            "Markdown. ¶ 14, ¶ 14 of [Title] and passages quoted in quotation marks "
+            "become links to their paragraphs (see “How to cite the text” below)."
+        ),
     )
 
 
 class RSVPForm(forms.Form):
-    answer = forms.ChoiceField(choices=RSVP.Answer.choices)
+    answer = forms.ChoiceField(choices=RSVP.Answer.choices, label=gettext_lazy("Your answer"))
 
 
 def document_from_address(raw: str) -> Document | None:
@@ -346,8 +409,8 @@ class LibrarySearchForm(forms.Form):
     q = forms.CharField(
         required=False,
         max_length=200,
-        label="Search the library",
-        error_messages={"max_length": "Search for at most 200 characters."},
+        label=gettext_lazy("Search the library"),
+        error_messages={"max_length": gettext_lazy("Search for at most 200 characters.")},
     )
 
 
@@ -362,17 +425,24 @@ class ReadingChoiceForm(forms.Form):
     WHOLE, RANGE = "whole", "range"
     extent = forms.ChoiceField(
         required=False,
-        choices=[(WHOLE, "The whole document"), (RANGE, "A range of paragraphs")],
+        choices=[
+            (WHOLE, gettext_lazy("The whole document")),
+            (RANGE, gettext_lazy("A range of paragraphs")),
+        ],
         widget=forms.RadioSelect,
-        label="What to read",
+        label=gettext_lazy("What to read"),
     )
-    start_anchor = forms.CharField(required=False, max_length=40, label="From")
-    end_anchor = forms.CharField(required=False, max_length=40, label="To")
+    start_anchor = forms.CharField(
+        required=False, max_length=40, label=gettext_lazy("From paragraph")
+    )
+    end_anchor = forms.CharField(
+        required=False, max_length=40, label=gettext_lazy("To paragraph (included)")
+    )
     note = forms.CharField(
         required=False,
         max_length=500,
-        label="Note for members",
-        error_messages={"max_length": "Keep the note under 500 characters."},
+        label=gettext_lazy("Note for members"),
+        error_messages={"max_length": gettext_lazy("Keep the note under 500 characters.")},
     )
 
     def __init__(self, *args, document, options, **kwargs):
@@ -390,12 +460,12 @@ class ReadingChoiceForm(forms.Form):
             data.update(start_anchor="", end_anchor="", words=self.document.word_count)
             return data
         if not start or not end:
-            raise ValidationError("Choose both the first and the last paragraph.")
+            raise ValidationError(_("Choose both the first and the last paragraph."))
         position = {option.anchor: i for i, option in enumerate(self.options)}
         if start not in position:
-            self.add_error("start_anchor", "That first paragraph is not in this document.")
+            self.add_error("start_anchor", _("That first paragraph is not in this document."))
         if end not in position:
-            self.add_error("end_anchor", "That last paragraph is not in this document.")
+            self.add_error("end_anchor", _("That last paragraph is not in this document."))
         if self.errors:
             return data
         i, j = position[start], position[end]
@@ -403,8 +473,11 @@ class ReadingChoiceForm(forms.Form):
         if j < i:
             self.add_error(
                 "end_anchor",
-                f"The range ends (¶ {last.number}) before it starts (¶ {first.number}). "
-                "Choose a last paragraph after the first.",
+                _(
+                    "The range ends (¶ %(last)s) before it starts (¶ %(first)s). "
+                    "Choose a last paragraph after the first."
+                )
+                % {"last": last.number, "first": first.number},
             )
             return data
         data.update(

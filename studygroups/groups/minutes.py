@@ -5,8 +5,8 @@ How a facilitator cites (also explained on the form):
 - `¶ 14` is paragraph 14 of the first of the session's readings that has a paragraph 14
   (numbers as the reader and the printed packet show them; a reading of a range only
   counts its own paragraphs).
-- `¶ 14 of [On Liberty]` is paragraph 14 of the reading whose title starts with or
-  contains the words in brackets.
+- `¶ 14 of [On Liberty]` (or `¶ 14 de [...]`, as Spanish writes it) is paragraph 14 of
+  the reading whose title starts with or contains the words in brackets.
 - A passage in quotation marks (“…” or "…"), of at least three words, links to the
   first paragraph of the session's readings that contains it word for word (case and
   spacing aside).
@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from studygroups.core.markdown import render_markdown
 from studygroups.library.models import Block, Section
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 MIN_QUOTE_WORDS = 3
 CITATION_RE = re.compile(
-    r"¶\s?(?P<number>\d{1,5})(?:\s+of\s+\[(?P<title>[^\]\n]{1,200})\])?"
+    r"¶\s?(?P<number>\d{1,5})(?:\s+(?:of|de)\s+\[(?P<title>[^\]\n]{1,200})\])?"
     r"|“(?P<curly>[^”\n]{3,600})”"
     r"|\"(?P<straight>[^\"\n]{3,600})\""
 )
@@ -130,7 +131,7 @@ def resolve_citations(body: str, readings) -> tuple[list[Resolved], int]:
             if len(quote.split()) >= MIN_QUOTE_WORDS:
                 wanted = _normal(quote)
                 found = next(
-                    (p for _, ps in readings for p in ps if wanted in _normal(p.text)), None
+                    (p for _item, ps in readings for p in ps if wanted in _normal(p.text)), None
                 )
             else:
                 continue
@@ -158,9 +159,14 @@ def minutes_html(minutes: SessionMinutes, *, group_slug: str, numbers: dict) -> 
         url = _paragraph_url(group_slug, citation.document.slug, citation.anchor)
         if match["number"]:
             number = numbers.get((citation.document_id, citation.anchor))
-            label = f"¶ {number}" if number else "¶ ?"
+            shown = number or "?"
             if match["title"]:
-                label += f" of {citation.document.title}"
+                label = _("¶ %(number)s of %(title)s") % {
+                    "number": shown,
+                    "title": citation.document.title,
+                }
+            else:
+                label = f"¶ {shown}"
         else:
             label = match.group(0)
         label = label.replace("[", "(").replace("]", ")")
@@ -191,7 +197,10 @@ def _notify_minutes(session: Session) -> None:
         session,
         users=[m.user for m in memberships],
         kind=Kind.CHANGES,
-        subject=f"{session.group.name}: minutes of {session.title}",
+        subject=lambda: (
+            _("%(group)s: minutes of %(session)s")
+            % {"group": session.group.name, "session": session.title}
+        ),
         template="minutes",
         url=emails.absolute(session.get_absolute_url() + "#minutes"),
     )
@@ -204,11 +213,11 @@ def minutes_write(*, session: Session, author, body: str) -> tuple[SessionMinute
     session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
     body = (body or "").strip()
     if not body:
-        raise ValidationError("Write the minutes before saving them.")
+        raise ValidationError(_("Write the minutes before saving them."))
     if session.state == Session.State.CANCELLED:
-        raise ValidationError("A cancelled session has no minutes.")
+        raise ValidationError(_("A cancelled session has no minutes."))
     if session.starts_at > timezone.now():
-        raise ValidationError("Minutes can be written once the session has started.")
+        raise ValidationError(_("Minutes can be written once the session has started."))
     minutes = SessionMinutes.objects.filter(session=session).first()
     first_time = minutes is None
     minutes = minutes or SessionMinutes(session=session)
@@ -233,8 +242,9 @@ def minutes_write(*, session: Session, author, body: str) -> tuple[SessionMinute
         activity_record(
             session.group,
             GroupActivity.Kind.MINUTES,
-            f"Minutes of {session.title} are up.",
             session,
+            text="minutes",
+            session=session.title,
         )
         transaction.on_commit(lambda: _notify_minutes(session))
     return minutes, missed

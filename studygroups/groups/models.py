@@ -8,11 +8,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import FilteredRelation, Q, Value
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a time zone we know. Choose one from the list.")
+        raise ValidationError(
+            _("“%(value)s” is not a time zone we know. Choose one from the list."),
+            params={"value": value},
+        )
 
 
 # Fixed paths under /groups/ and /discussions/ that a group's slug must not shadow.
@@ -32,7 +37,10 @@ RESERVED_GROUP_SLUGS = frozenset(
 
 def validate_group_slug(value: str) -> None:
     if value in RESERVED_GROUP_SLUGS:
-        raise ValidationError(f"“{value}” is a word the site uses itself; choose another address.")
+        raise ValidationError(
+            _("“%(value)s” is a word the site uses itself; choose another address."),
+            params={"value": value},
+        )
 
 
 class GroupQuerySet(models.QuerySet):
@@ -60,14 +68,14 @@ class GroupQuerySet(models.QuerySet):
 
 class Group(models.Model):
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public and listed"
-        UNLISTED = "unlisted", "Unlisted: anyone with the link"
-        PRIVATE = "private", "Private: members only"
+        PUBLIC = "public", _("Public and listed")
+        UNLISTED = "unlisted", _("Unlisted: anyone with the link")
+        PRIVATE = "private", _("Private: members only")
 
     class JoinPolicy(models.TextChoices):
-        OPEN = "open", "Anyone can join"
-        REQUEST = "request", "By request, approved by an organizer"
-        INVITATION = "invitation", "By invitation only"
+        OPEN = "open", _("Anyone can join")
+        REQUEST = "request", _("By request, approved by an organizer")
+        INVITATION = "invitation", _("By invitation only")
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True, validators=[validate_group_slug])
@@ -86,8 +94,10 @@ class Group(models.Model):
         max_length=10,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text="Used for the group's e-mails and calendar feeds to members who have not "
-        "chosen a language. Leave empty for the site's default.",
+        help_text=_(
+            "Used for the group's e-mails and calendar feeds to members who have not "
+            "chosen a language. Leave empty for the site's default."
+        ),
     )
     curriculum = models.ForeignKey(
         "curricula.Curriculum",
@@ -97,18 +107,19 @@ class Group(models.Model):
         related_name="groups",
     )
     hide_member_list = models.BooleanField(
-        default=False, help_text="Only organizers see who the members are."
+        default=False, help_text=_("Only organizers see who the members are.")
     )
     report_threshold = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="A post reported by this many different members is hidden until a "
-        "moderator reviews it.",
+        help_text=_(
+            "A post reported by this many different members is hidden until a moderator reviews it."
+        ),
     )
     premoderated_posts = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(20)],
-        help_text="A new member's first posts wait for a moderator's approval (0: none do).",
+        help_text=_("A new member's first posts wait for a moderator's approval (0: none do)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -136,17 +147,17 @@ class MembershipQuerySet(models.QuerySet):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        ORGANIZER = "organizer", "Organizer"
-        FACILITATOR = "facilitator", "Facilitator"
-        MEMBER = "member", "Member"
+        ORGANIZER = "organizer", _("Organizer")
+        FACILITATOR = "facilitator", _("Facilitator")
+        MEMBER = "member", _("Member")
 
     class State(models.TextChoices):
-        ACTIVE = "active", "Active"
-        REQUESTED = "requested", "Requested to join"
-        INVITED = "invited", "Invited"
-        LEFT = "left", "Left"
-        REMOVED = "removed", "Removed"
-        BANNED = "banned", "Banned"
+        ACTIVE = "active", _("Active")
+        REQUESTED = "requested", _("Requested to join")
+        INVITED = "invited", _("Invited")
+        LEFT = "left", _("Left")
+        REMOVED = "removed", _("Removed")
+        BANNED = "banned", _("Banned")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -155,13 +166,13 @@ class Membership(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     hide_progress = models.BooleanField(
-        default=False, help_text="Organizers do not see my reading progress."
+        default=False, help_text=_("Organizers do not see my reading progress.")
     )
     muted_until = models.DateTimeField(
-        null=True, blank=True, help_text="Until then the member can read but not post."
+        null=True, blank=True, help_text=_("Until then the member can read but not post.")
     )
     conduct_accepted_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the member accepted the code of conduct."
+        null=True, blank=True, help_text=_("When the member accepted the code of conduct.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -212,9 +223,9 @@ class Session(models.Model):
     """One meeting. Times are stored in UTC and shown in the group's or member's zone."""
 
     class State(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
-        HELD = "held", "Held"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Held")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(max_length=200)
@@ -231,8 +242,10 @@ class Session(models.Model):
     capacity = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="How many places there are. Past it, members who answer “going” wait in "
-        "line for a freed place. Leave empty for no limit.",
+        help_text=_(
+            "How many places there are. Past it, members who answer “going” wait in "
+            "line for a freed place. Leave empty for no limit."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -245,7 +258,7 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="session_ends_after_start",
-                violation_error_message="A session must end after it starts.",
+                violation_error_message=_("A session must end after it starts."),
             )
         ]
 
@@ -266,7 +279,7 @@ class Invitation(models.Model):
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
     token = models.CharField(max_length=64, unique=True)
-    email = models.EmailField(blank=True, help_text="Empty for a shareable link.")
+    email = models.EmailField(blank=True, help_text=_("Empty for a shareable link."))
     role = models.CharField(
         max_length=12, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
@@ -291,15 +304,15 @@ class Invitation(models.Model):
     class State(models.TextChoices):
         """Derived from the fields, never stored."""
 
-        ACTIVE = "active", "Active"
-        REVOKED = "revoked", "Revoked"
-        EXPIRED = "expired", "Expired"
-        USED_UP = "used up", "Used up"
+        ACTIVE = "active", _("Active")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+        USED_UP = "used up", _("Used up")
 
     PROBLEMS = {
-        State.REVOKED: "This invitation was withdrawn by the group's organizers.",
-        State.EXPIRED: "This invitation has expired. Ask an organizer for a new one.",
-        State.USED_UP: "This invitation has been used as many times as it allows.",
+        State.REVOKED: _("This invitation was withdrawn by the group's organizers."),
+        State.EXPIRED: _("This invitation has expired. Ask an organizer for a new one."),
+        State.USED_UP: _("This invitation has been used as many times as it allows."),
     }
 
     def state_at(self, now=None) -> "Invitation.State":
@@ -324,14 +337,14 @@ class Invitation(models.Model):
 
     def problem(self, now=None) -> str:
         """Why this invitation cannot be used, in plain words; empty when it can."""
-        return self.PROBLEMS.get(self.state_at(now), "")
+        return str(self.PROBLEMS.get(self.state_at(now), ""))
 
 
 class RSVP(models.Model):
     class Answer(models.TextChoices):
-        GOING = "going", "Going"
-        MAYBE = "maybe", "Maybe"
-        NOT_GOING = "not_going", "Not going"
+        GOING = "going", _("Going")
+        MAYBE = "maybe", _("Maybe")
+        NOT_GOING = "not_going", _("Not going")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(
@@ -490,17 +503,21 @@ class SentReminder(models.Model):
 
 class GroupActivity(models.Model):
     class Kind(models.TextChoices):
-        SESSION_ADDED = "session_added", "New session"
-        SESSION_CHANGED = "session_changed", "Session changed"
-        SESSION_CANCELLED = "session_cancelled", "Session cancelled"
-        PLACE_FREED = "place_freed", "Place at a session"
-        MINUTES = "minutes", "Minutes"
-        MEMBER_JOINED = "member_joined", "New member"
-        GROUP_CREATED = "group_created", "Group created"
+        SESSION_ADDED = "session_added", _("New session")
+        SESSION_CHANGED = "session_changed", _("Session changed")
+        SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+        PLACE_FREED = "place_freed", _("Place at a session")
+        MINUTES = "minutes", _("Minutes")
+        MEMBER_JOINED = "member_joined", _("New member")
+        GROUP_CREATED = "group_created", _("Group created")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # In the site's default language, for the admin and for rows older than `params`.
     message = models.CharField(max_length=300)
+    # What the sentence says, drawn in each reader's language (`text`): {"text": one of
+    # TEXTS' keys, plus its placeholders: names and titles as they were at the time}.
+    params = models.JSONField(default=dict, blank=True)
     session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -512,6 +529,39 @@ class GroupActivity(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    # One whole sentence per event, with named placeholders; plural forms by `count`.
+    TEXTS = {
+        "session_added": _("New session: %(session)s."),
+        "session_moved": _("%(session)s was moved."),
+        "session_cancelled": _("%(session)s was cancelled."),
+        "place_freed": _("%(member)s moved up from the waiting list for %(session)s."),
+        "minutes": _("Minutes of %(session)s are up."),
+        "member_joined": _("%(member)s joined %(group)s."),
+        "group_created": _("%(member)s started %(group)s."),
+    }
+
+    @staticmethod
+    def render(params: dict) -> str:
+        """The sentence for `params` in the active language ("" if it names no text)."""
+        key = params.get("text")
+        if key == "sessions_scheduled":
+            count = params.get("count", 0)
+            return ngettext(
+                "%(count)s session scheduled, starting with %(session)s.",
+                "%(count)s sessions scheduled, starting with %(session)s.",
+                count,
+            ) % {"count": count, "session": params.get("session", "")}
+        template = GroupActivity.TEXTS.get(key)
+        if template is None:
+            return ""
+        values = {name: params.get(name, "") for name in ("session", "member", "group")}
+        return str(template) % values
+
+    @property
+    def text(self) -> str:
+        """What happened, in the reader's language."""
+        return self.render(self.params) or self.message
 
 
 class SessionMinutes(models.Model):

@@ -60,6 +60,16 @@ def _reader_url(document, start: str, end: str) -> str:
     return url
 
 
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _unit_label(unit_title: str, reading_title: str) -> str:
+    """The unit's title beside a reading, or "" when it only repeats the reading's title
+    (a series made from documents names each unit after its text)."""
+    return "" if _same_words(unit_title, reading_title) else unit_title
+
+
 def session_readings(session, *, show_units: bool = True) -> list[ReadingItem]:
     """The session's readings; with show_units=False only the extra readings (library
     documents), not the units of the series (see `rules.can_see_series`)."""
@@ -74,7 +84,7 @@ def session_readings(session, *, show_units: bool = True) -> list[ReadingItem]:
                     minutes=reading_minutes_for(reading.word_count),
                     required=reading.required,
                     note=reading.note,
-                    unit_title=unit.title,
+                    unit_title=_unit_label(unit.title, reading.document_title),
                     document_slug=reading.document.slug if reading.document else "",
                     document_id=reading.document_id,
                     start_anchor=reading.start_anchor,

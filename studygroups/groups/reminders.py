@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from studygroups.notifications.models import Kind, NotificationPreferences
 from studygroups.notifications.services import email_allowed, preferences_for
@@ -62,7 +63,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     """Send every reminder that is due and not yet sent. Returns how many were sent.
     Must not run inside a transaction: each claim commits on its own."""
     now = now or timezone.now()
-    longest = max(hours for hours, _ in NotificationPreferences.LEAD_CHOICES)
+    longest = max(hours for hours, _label in NotificationPreferences.LEAD_CHOICES)
     sessions = (
         Session.objects.filter(
             state=Session.State.SCHEDULED,
@@ -111,7 +112,10 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                 emails.send(
                     to=user.email,
                     user=user,
-                    subject=f"{session.group.name}: {session.title} is coming up",
+                    subject=lambda session=session: (
+                        _("%(group)s: %(session)s is coming up")
+                        % {"group": session.group.name, "session": session.title}
+                    ),
                     template="reminder",
                     context=context,
                     kind=Kind.REMINDERS,

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from studygroups.notifications.models import Kind
 from studygroups.notifications.services import email_allowed
@@ -19,7 +21,9 @@ from .models import RESERVED_GROUP_SLUGS, Group, GroupActivity, Invitation, Memb
 logger = logging.getLogger(__name__)
 
 
-LAST_ORGANIZER = "A group must keep at least one organizer. Make someone else an organizer first."
+LAST_ORGANIZER = gettext_lazy(
+    "A group must keep at least one organizer. Make someone else an organizer first."
+)
 
 
 def _unique_slug(name: str) -> str:
@@ -43,7 +47,11 @@ def group_create(*, creator, name: str, slug: str = "", **fields) -> Group:
         group=group, user=creator, role=Membership.Role.ORGANIZER, state=Membership.State.ACTIVE
     )
     activity_record(
-        group, GroupActivity.Kind.GROUP_CREATED, f"{creator.public_name} started {name}."
+        group,
+        GroupActivity.Kind.GROUP_CREATED,
+        text="group_created",
+        member=creator.public_name,
+        group=name,
     )
     return group
 
@@ -72,7 +80,7 @@ def _ensure_other_organizer(membership: Membership) -> None:
     """Refuse a change that would leave the group without an active organizer."""
     organizers = _lock_organizers(membership.group)
     if membership.can_organize and not any(m.pk != membership.pk for m in organizers):
-        raise ValidationError(LAST_ORGANIZER)
+        raise ValidationError(str(LAST_ORGANIZER))
 
 
 def _activate(membership: Membership, role: str | None = None) -> None:
@@ -86,25 +94,35 @@ def _activate(membership: Membership, role: str | None = None) -> None:
         activity_record(
             membership.group,
             GroupActivity.Kind.MEMBER_JOINED,
-            f"{membership.user.public_name} joined {membership.group.name}.",
+            text="member_joined",
+            member=membership.user.public_name,
+            group=membership.group.name,
         )
 
 
-BANNED = "A moderator banned you from this group, so you cannot rejoin it."
+BANNED = gettext_lazy("A moderator banned you from this group, so you cannot rejoin it.")
 
 
 def _locked_membership(group: Group, user) -> Membership | None:
     return Membership.objects.select_for_update().filter(group=group, user=user).first()
 
 
-CONDUCT_REQUIRED = "Read the group's code of conduct and tick the box to accept it."
+CONDUCT_REQUIRED = gettext_lazy("Read the group's code of conduct and tick the box to accept it.")
+CONDUCT_NOT_ACCEPTED = gettext_lazy(
+    "This request was made without accepting the group's code of conduct. The person can "
+    "ask again from the group page, accepting it; then approve the new request."
+)
+
+
+def conduct_required() -> str:
+    return str(CONDUCT_REQUIRED)
 
 
 def membership_join(*, group: Group, user, accept_conduct: bool = False) -> Membership:
     """Join an open group, or ask to join a group that approves requests. Safe when two
     requests join at once: the one whose insert loses the race reads the winner's row.
-    When `accept_conduct`, the time the member accepted the group's code is recorded
-    (the join view refuses to join without it where the group has a code)."""
+    Where the group has a code of conduct, joining (or asking to) requires
+    `accept_conduct`, and the time of acceptance is recorded."""
     try:
         return _membership_join(group=group, user=user, accept_conduct=accept_conduct)
     except IntegrityError:
@@ -117,11 +135,13 @@ def _membership_join(*, group: Group, user, accept_conduct: bool = False) -> Mem
     if membership and membership.is_active:
         return membership
     if membership and membership.state == Membership.State.BANNED:
-        raise ValidationError(BANNED)
+        raise ValidationError(str(BANNED))
     if membership and membership.state == Membership.State.REMOVED:
-        raise ValidationError("An organizer removed you from this group, so you cannot rejoin.")
+        raise ValidationError(_("An organizer removed you from this group, so you cannot rejoin."))
     if group.join_policy == Group.JoinPolicy.INVITATION:
-        raise ValidationError("This group is by invitation only. Ask an organizer for a link.")
+        raise ValidationError(_("This group is by invitation only. Ask an organizer for a link."))
+    if group.code_of_conduct.strip() and not accept_conduct:
+        raise ValidationError(str(CONDUCT_REQUIRED))
     if membership is None:
         membership = Membership(group=group, user=user, role=Membership.Role.MEMBER)
     if accept_conduct and group.code_of_conduct.strip():
@@ -155,7 +175,9 @@ def membership_approve(*, membership: Membership) -> Membership:
     if membership.state != Membership.State.REQUESTED:
         if membership.is_active:
             return membership
-        raise ValidationError("Only a request to join can be approved.")
+        raise ValidationError(_("Only a request to join can be approved."))
+    if membership.group.code_of_conduct.strip() and membership.conduct_accepted_at is None:
+        raise ValidationError(str(CONDUCT_NOT_ACCEPTED))
     _activate(membership)
     return membership
 
@@ -171,7 +193,7 @@ def membership_decline(*, membership: Membership) -> Membership:
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str) -> Membership:
     if role not in Membership.Role.values:
-        raise ValidationError("Choose organizer, facilitator or member.")
+        raise ValidationError(_("Choose organizer, facilitator or member."))
     if role == membership.role:
         return membership
     if role != Membership.Role.ORGANIZER:
@@ -231,7 +253,9 @@ def _send_invitation(invitation: Invitation) -> None:
     try:
         emails.send(
             to=invitation.email,
-            subject=f"You are invited to join {invitation.group.name}",
+            subject=lambda: (
+                _("You are invited to join %(group)s") % {"group": invitation.group.name}
+            ),
             template="invitation",
             context={
                 "invitation": invitation,
@@ -262,12 +286,14 @@ def _refuse_removed(invitation: Invitation, membership: Membership, user) -> Non
     )
     if not personal_and_newer:
         raise ValidationError(
-            "An organizer removed you from this group, so this invitation does not work for you."
+            _("An organizer removed you from this group, so this invitation does not work for you.")
         )
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user) -> Membership:
+def invitation_accept(*, invitation: Invitation, user, accept_conduct: bool = False) -> Membership:
+    """Join through `invitation`. Where the group has a code of conduct, only with
+    `accept_conduct` (the invitation page shows the code and asks for the tick)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     existing = Membership.objects.filter(group=invitation.group, user=user).first()
     if existing and existing.is_active:
@@ -277,17 +303,21 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         raise ValidationError(problem)
     if invitation.email and invitation.email != user.email.lower():
         raise ValidationError(
-            f"This invitation was sent to {invitation.email}. Log in with that address to "
-            "accept it, or ask an organizer for a shareable link."
+            _(
+                "This invitation was sent to %(email)s. Log in with that address to "
+                "accept it, or ask an organizer for a shareable link."
+            )
+            % {"email": invitation.email}
         )
     if existing is not None and existing.state == Membership.State.BANNED:
-        raise ValidationError(BANNED)
+        raise ValidationError(str(BANNED))
     if existing is not None and existing.state == Membership.State.REMOVED:
         _refuse_removed(invitation, existing, user)
     if existing is None:
         existing = Membership(group=invitation.group, user=user)
     if invitation.group.code_of_conduct.strip():
-        # The invitation page shows the code beside its only button, "Join".
+        if not accept_conduct:
+            raise ValidationError(str(CONDUCT_REQUIRED))
         existing.conduct_accepted_at = timezone.now()
     _activate(existing, role=invitation.role)
     invitation.uses += 1

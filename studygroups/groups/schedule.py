@@ -7,10 +7,19 @@ from itertools import islice
 
 from dateutil import rrule
 from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAX_SCHEDULED_SESSIONS = 200
 FIRST_YEAR, LAST_YEAR = 1900, 2200
-DATE_RANGE = f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}."
+
+
+def date_range_message() -> str:
+    return _("Choose a date between %(first)s and %(last)s.") % {
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }
 
 
 def localize(naive: dt.datetime, zone: str) -> dt.datetime:
@@ -22,11 +31,14 @@ def localize(naive: dt.datetime, zone: str) -> dt.datetime:
         back = aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
     except OverflowError:
         # Within hours of year 1 or 9999: the time has no UTC equivalent.
-        raise ValidationError(DATE_RANGE) from None
+        raise ValidationError(date_range_message()) from None
     if back != naive:
         raise ValidationError(
-            f"{naive:%d %B %Y at %H:%M} does not exist in {zone}: the clocks skip that hour. "
-            "Choose another time."
+            _(
+                "%(when)s does not exist in %(zone)s: the clocks skip that hour. "
+                "Choose another time."
+            )
+            % {"when": formats.date_format(naive, "SESSION_DATETIME_FORMAT"), "zone": zone}
         )
     return aware
 
@@ -43,11 +55,17 @@ def schedule_occurrences(
     """Naive local datetimes: every `interval` weeks on `weekday` (0 = Monday) at `at`,
     from `first_date`, leaving out `skip_dates`, `count` of them."""
     if count < 1:
-        raise ValidationError("Schedule at least one session.")
+        raise ValidationError(_("Schedule at least one session."))
     if count > MAX_SCHEDULED_SESSIONS:
         raise ValidationError(
-            f"That would create {count} sessions; the most at once is "
-            f"{MAX_SCHEDULED_SESSIONS}. Schedule fewer, or in several steps."
+            ngettext(
+                "That would create %(count)s session; the most at once is %(most)s. "
+                "Schedule fewer, or in several steps.",
+                "That would create %(count)s sessions; the most at once is %(most)s. "
+                "Schedule fewer, or in several steps.",
+                count,
+            )
+            % {"count": count, "most": MAX_SCHEDULED_SESSIONS}
         )
     skip = set(skip_dates)
     rule = rrule.rrule(

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from studygroups.curricula.models import Curriculum
 from studygroups.curricula.rules import prime as prime_curriculum
@@ -370,7 +371,7 @@ def _facilitator_data(session: Session, items) -> dict:
     )
     return {
         "rsvp_counts": [(label, counts.get(value, 0)) for value, label in RSVP.Answer.choices]
-        + ([("Waiting for a place", len(waiting))] if waiting or session.capacity else []),
+        + ([(_("Waiting for a place"), len(waiting))] if waiting or session.capacity else []),
         "waiting": waiting,
         "progress_rows": [(item, by_key.get(item.key, 0)) for item in items],
         "attendance": [(m, m.user_id in present) for m in members],

@@ -7,6 +7,8 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from studygroups.notifications.models import Kind
 
@@ -44,12 +46,16 @@ def _notify_change(session: Session, *, what: str) -> None:
         .prefetch_related(*session_prefetches())
         .get(pk=session.pk)
     )
-    subject_word = "cancelled" if what == "cancelled" else "moved"
+    names = {"group": session.group.name, "session": session.title}
+    if what == "cancelled":
+        subject = lambda: _("%(group)s: %(session)s is cancelled") % names  # noqa: E731
+    else:
+        subject = lambda: _("%(group)s: %(session)s has moved") % names  # noqa: E731
     emails.send_about_session(
         session,
         users=[m.user for m in memberships],
         kind=Kind.CHANGES,
-        subject=f"{session.group.name}: {session.title} is {subject_word}",
+        subject=subject,
         template="session_changed",
         what=what,
     )
@@ -59,7 +65,7 @@ def _check_units(group: Group, units) -> list:
     units = list(units or [])
     for unit in units:
         if group.curriculum_id is None or unit.curriculum_id != group.curriculum_id:
-            raise ValidationError("Choose units from the reading series this group follows.")
+            raise ValidationError(_("Choose units from the reading series this group follows."))
     return units
 
 
@@ -77,7 +83,7 @@ def session_create(
     capacity: int | None = None,
 ) -> Session:
     if ends_at <= starts_at:
-        raise ValidationError("A session must end after it starts.")
+        raise ValidationError(_("A session must end after it starts."))
     units = _check_units(group, units)
     session = Session(
         group=group,
@@ -92,7 +98,9 @@ def session_create(
     session.full_clean()
     session.save()
     session.units.set(units)
-    activity_record(group, GroupActivity.Kind.SESSION_ADDED, f"New session: {title}.", session)
+    activity_record(
+        group, GroupActivity.Kind.SESSION_ADDED, session, text="session_added", session=title
+    )
     return session
 
 
@@ -111,7 +119,7 @@ def session_update(
     notify: bool = True,
 ) -> Session:
     if ends_at <= starts_at:
-        raise ValidationError("A session must end after it starts.")
+        raise ValidationError(_("A session must end after it starts."))
     units = _check_units(session.group, units)
     session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
     moved = (starts_at, ends_at) != (session.starts_at, session.ends_at)
@@ -131,7 +139,11 @@ def session_update(
         SentReminder.objects.filter(session=session).delete()
     if moved or place_changed:
         activity_record(
-            session.group, GroupActivity.Kind.SESSION_CHANGED, f"{title} was moved.", session
+            session.group,
+            GroupActivity.Kind.SESSION_CHANGED,
+            session,
+            text="session_moved",
+            session=title,
         )
         if notify and session.state == Session.State.SCHEDULED and session.ends_at > timezone.now():
             transaction.on_commit(lambda: _notify_change(session, what="moved"))
@@ -149,8 +161,9 @@ def session_cancel(*, session: Session) -> Session:
     activity_record(
         session.group,
         GroupActivity.Kind.SESSION_CANCELLED,
-        f"{session.title} was cancelled.",
         session,
+        text="session_cancelled",
+        session=session.title,
     )
     if session.ends_at > timezone.now():
         transaction.on_commit(lambda: _notify_change(session, what="cancelled"))
@@ -161,9 +174,9 @@ def session_cancel(*, session: Session) -> Session:
 def session_mark_held(*, session: Session) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.state == Session.State.CANCELLED:
-        raise ValidationError("A cancelled session cannot be marked as held.")
+        raise ValidationError(_("A cancelled session cannot be marked as held."))
     if session.starts_at > timezone.now():
-        raise ValidationError("A session can be marked as held once it has started.")
+        raise ValidationError(_("A session can be marked as held once it has started."))
     if session.state != Session.State.HELD:
         session.state = Session.State.HELD
         session.save(update_fields=["state", "updated_at"])
@@ -193,7 +206,7 @@ def session_schedule(
     if count is None:
         count = len(units) or 1
     if duration <= dt.timedelta(0):
-        raise ValidationError("A session must end after it starts.")
+        raise ValidationError(_("A session must end after it starts."))
     occurrences = schedule_occurrences(
         first_date=first_date,
         weekday=weekday,
@@ -230,8 +243,10 @@ def session_schedule(
         activity_record(
             group,
             GroupActivity.Kind.SESSION_ADDED,
-            f"{len(sessions)} sessions scheduled from {sessions[0].title}.",
             sessions[0],
+            text="sessions_scheduled",
+            count=len(sessions),
+            session=sessions[0].title,
         )
     return sessions
 
@@ -244,7 +259,7 @@ def session_add_reading(
 
     start_anchor, end_anchor = start_anchor.strip(), end_anchor.strip()
     if bool(start_anchor) != bool(end_anchor):
-        raise ValidationError("Give both the first and the last paragraph, or neither.")
+        raise ValidationError(_("Give both the first and the last paragraph, or neither."))
     words = document.word_count
     if start_anchor:
         parts = document_parts(document)
@@ -282,8 +297,10 @@ def session_remove_reading(*, reading: SessionReading) -> None:
 
 
 REFUSED = {
-    Session.State.CANCELLED: "This session was cancelled, so it takes no answers.",
-    Session.State.HELD: "This session has already been held, so it takes no more answers.",
+    Session.State.CANCELLED: gettext_lazy("This session was cancelled, so it takes no answers."),
+    Session.State.HELD: gettext_lazy(
+        "This session has already been held, so it takes no more answers."
+    ),
 }
 
 
@@ -306,7 +323,10 @@ def _notify_place(session: Session, rsvp: RSVP) -> None:
         session,
         users=[rsvp.user],
         kind=Kind.CHANGES,
-        subject=f"{session.group.name}: you have a place at {session.title}",
+        subject=lambda: (
+            _("%(group)s: you have a place at %(session)s")
+            % {"group": session.group.name, "session": session.title}
+        ),
         template="place_freed",
     )
 
@@ -327,8 +347,10 @@ def _promote_waiting(session: Session) -> list[RSVP]:
         activity_record(
             session.group,
             GroupActivity.Kind.PLACE_FREED,
-            f"{rsvp.user.public_name} moved up from the waiting list for {session.title}.",
             session,
+            text="place_freed",
+            member=rsvp.user.public_name,
+            session=session.title,
         )
         transaction.on_commit(lambda rsvp=rsvp: _notify_place(session, rsvp))
     return promoted
@@ -341,10 +363,10 @@ def rsvp_set(*, session: Session, user, answer: str) -> RSVP:
     place moves the first member in line up and tells them. The session row is locked for
     the whole answer, so two members cannot take the last place at once."""
     if answer not in RSVP.Answer.values:
-        raise ValidationError("Answer going, maybe or not going.")
+        raise ValidationError(_("Answer going, maybe or not going."))
     session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
     if not session.takes_answers:
-        raise ValidationError(REFUSED[session.state])
+        raise ValidationError(str(REFUSED[session.state]))
     rsvp = RSVP.objects.filter(session=session, user=user).first()
     if rsvp is not None and rsvp.answer == answer:
         return rsvp
@@ -370,7 +392,7 @@ def rsvp_set(*, session: Session, user, answer: str) -> RSVP:
 @transaction.atomic
 def attendance_mark(*, session: Session, marked_by, present_user_ids) -> int:
     if session.starts_at > timezone.now():
-        raise ValidationError("Attendance can be taken once the session has started.")
+        raise ValidationError(_("Attendance can be taken once the session has started."))
     present = set(present_user_ids)
     members = list(
         Membership.objects.active().filter(group=session.group).values_list("user_id", flat=True)
@@ -389,7 +411,7 @@ def reading_progress_set(*, session: Session, user, key: str, done: bool) -> boo
     """Mark one of the session's readings (by key, e.g. "r12" or "s3") as read or not."""
     session = Session.objects.prefetch_related(*session_prefetches()).get(pk=session.pk)
     if key not in {item.key for item in session_readings(session)}:
-        raise ValidationError("That reading is not assigned for this session.")
+        raise ValidationError(_("That reading is not assigned for this session."))
     field = "reading_id" if key.startswith("r") else "session_reading_id"
     lookup = {"session": session, "user": user, field: int(key[1:])}
     if done:

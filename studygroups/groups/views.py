@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -19,6 +21,7 @@ from studygroups.core.htmx import render_page, wants_partial
 from studygroups.core.ratelimits import RATE
 from studygroups.library.models import reading_minutes_for
 from studygroups.moderation import selectors as moderation_selectors
+from studygroups.notifications.language import recipient_language
 
 from . import feeds, minutes, roster, selectors, sessions
 from .access import (
@@ -62,6 +65,16 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def role_changed_message(name: str, role: str) -> str:
+    """One whole sentence per role (a role's name changes form inside a sentence)."""
+    sentences = {
+        Membership.Role.ORGANIZER: _("%(name)s is now an organizer."),
+        Membership.Role.FACILITATOR: _("%(name)s is now a facilitator."),
+        Membership.Role.MEMBER: _("%(name)s is now a member."),
+    }
+    return sentences[role] % {"name": name}
+
+
 # ---------- directory, create, dashboard ----------
 
 
@@ -87,7 +100,9 @@ def group_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{group.name} is ready. Now schedule its sessions.")
+            messages.success(
+                request, _("%(group)s is ready. Now schedule its sessions.") % {"group": group.name}
+            )
             return redirect(group)
     return render(request, "groups/group_form.html", {"form": form, "group": None})
 
@@ -129,7 +144,7 @@ def group_edit(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Group saved.")
+            messages.success(request, _("Group saved."))
             return redirect(group)
     return render(request, "groups/group_form.html", {"form": form, "group": group})
 
@@ -141,7 +156,7 @@ def group_join(request, slug):
     group = access_group(request.user, slug)
     accepted = request.POST.get("accept_conduct") == "1"
     if group.code_of_conduct.strip() and not accepted:
-        messages.error(request, roster.CONDUCT_REQUIRED)
+        messages.error(request, roster.conduct_required())
         return redirect(group)
     try:
         membership = roster.membership_join(group=group, user=request.user, accept_conduct=accepted)
@@ -149,9 +164,9 @@ def group_join(request, slug):
         messages.error(request, _errors(error))
     else:
         if membership.is_active:
-            messages.success(request, f"Welcome to {group.name}.")
+            messages.success(request, _("Welcome to %(group)s.") % {"group": group.name})
         else:
-            messages.info(request, "Your request was sent. An organizer will answer it.")
+            messages.info(request, _("Your request was sent. An organizer will answer it."))
     return redirect(group)
 
 
@@ -164,7 +179,7 @@ def group_leave(request, slug):
     except ValidationError as error:
         messages.error(request, _errors(error))
         return redirect(group)
-    messages.success(request, f"You left {group.name}.")
+    messages.success(request, _("You left %(group)s.") % {"group": group.name})
     if group.visibility == Group.Visibility.PRIVATE:
         return redirect("groups:dashboard")
     return redirect(group)
@@ -178,9 +193,9 @@ def group_progress_privacy(request, slug):
     roster.membership_set_hide_progress(membership=membership_for(request.user, group), hide=hide)
     messages.success(
         request,
-        "Organizers no longer see your reading progress."
+        _("Organizers no longer see your reading progress.")
         if hide
-        else "Organizers can see your reading progress again.",
+        else _("Organizers can see your reading progress again."),
     )
     return redirect(group)
 
@@ -201,23 +216,23 @@ def member_action(request, slug, membership_id):
     membership = access_membership(request.user, slug, membership_id)
     form = MemberActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose what to do with this member.")
+        messages.error(request, _("Choose what to do with this member."))
         return redirect("groups:members", slug=slug)
     action, name = form.cleaned_data["action"], membership.user.public_name
     try:
         if action == "approve":
             roster.membership_approve(membership=membership)
-            messages.success(request, f"{name} is now a member.")
+            messages.success(request, _("%(name)s is now a member.") % {"name": name})
         elif action == "decline":
             roster.membership_decline(membership=membership)
-            messages.success(request, f"{name}'s request was declined.")
+            messages.success(request, _("%(name)s's request was declined.") % {"name": name})
         elif action == "role":
             role = form.cleaned_data.get("role") or ""
             roster.membership_set_role(membership=membership, role=role)
-            messages.success(request, f"{name} is now {membership.get_role_display().lower()}.")
+            messages.success(request, role_changed_message(name, membership.role))
         elif action == "remove":
             roster.membership_remove(membership=membership)
-            messages.success(request, f"{name} was removed from the group.")
+            messages.success(request, _("%(name)s was removed from the group.") % {"name": name})
     except ValidationError as error:
         messages.error(request, _errors(error))
     return redirect("groups:members", slug=slug)
@@ -247,9 +262,11 @@ def invitation_list(request, slug):
             form.add_error(None, error)
         else:
             if invitation.email:
-                messages.success(request, f"Invitation sent to {invitation.email}.")
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
             else:
-                messages.success(request, "Shareable link created. Copy it from the list below.")
+                messages.success(request, _("Shareable link created. Copy it from the list below."))
             return redirect("groups:invitations", slug=slug)
     invitations = group.invitations.select_related("created_by")[:50]
     return render(
@@ -264,7 +281,7 @@ def invitation_list(request, slug):
 def invitation_revoke(request, slug, invitation_id):
     invitation = access_invitation_as_organizer(request.user, slug, invitation_id)
     roster.invitation_revoke(invitation=invitation)
-    messages.success(request, "The invitation no longer works.")
+    messages.success(request, _("The invitation no longer works."))
     return redirect("groups:invitations", slug=slug)
 
 
@@ -277,12 +294,16 @@ def invitation_detail(request, token):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={invitation.get_absolute_url()}")
         try:
-            roster.invitation_accept(invitation=invitation, user=request.user)
+            roster.invitation_accept(
+                invitation=invitation,
+                user=request.user,
+                accept_conduct=request.POST.get("accept_conduct") == "1",
+            )
         except ValidationError as error:
             messages.error(request, _errors(error))
             return redirect(invitation)
         request.session.pop(PENDING_INVITATION, None)
-        messages.success(request, f"Welcome to {group.name}.")
+        messages.success(request, _("Welcome to %(group)s.") % {"group": group.name})
         return redirect(group)
     membership = membership_for(request.user, group)
     if membership and membership.is_active:
@@ -320,7 +341,7 @@ def session_create(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Session added.")
+            messages.success(request, _("Session added."))
             return redirect(session)
     return render(request, "groups/session_form.html", {"form": form, "group": group})
 
@@ -350,7 +371,13 @@ def session_schedule(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{len(scheduled)} sessions scheduled.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s session scheduled.", "%(count)s sessions scheduled.", len(scheduled)
+                )
+                % {"count": len(scheduled)},
+            )
             return redirect(group)
     return render(request, "groups/session_schedule.html", {"form": form, "group": group})
 
@@ -377,7 +404,7 @@ def session_edit(request, slug, session_id):
             form.add_error(None, error)
         else:
             messages.success(
-                request, "Session saved. Members were told if the time or place changed."
+                request, _("Session saved. Members were told if the time or place changed.")
             )
             return redirect(session)
     return render(
@@ -392,7 +419,7 @@ def session_edit(request, slug, session_id):
 def session_cancel(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
     sessions.session_cancel(session=session)
-    messages.success(request, "Session cancelled. Members were told by e-mail.")
+    messages.success(request, _("Session cancelled. Members were told by e-mail."))
     return redirect(session)
 
 
@@ -405,7 +432,7 @@ def session_held(request, slug, session_id):
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
-        messages.success(request, "Marked as held.")
+        messages.success(request, _("Marked as held."))
     return redirect(session)
 
 
@@ -417,19 +444,23 @@ def session_minutes(request, slug, session_id):
     form = MinutesForm(request.POST or None, initial={"body": existing.body if existing else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            _, missed = minutes.minutes_write(
+            _written, missed = minutes.minutes_write(
                 session=session, author=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            note = (
-                f" {missed} citation{'s' if missed != 1 else ''} did not match a paragraph of "
-                "the readings and stay plain text."
-                if missed
-                else ""
-            )
-            messages.success(request, "Minutes saved." + note)
+            if missed:
+                message = ngettext(
+                    "Minutes saved. %(count)s citation did not match a paragraph of the "
+                    "readings and stays plain text.",
+                    "Minutes saved. %(count)s citations did not match a paragraph of the "
+                    "readings and stay plain text.",
+                    missed,
+                ) % {"count": missed}
+            else:
+                message = _("Minutes saved.")
+            messages.success(request, message)
             return redirect(session.get_absolute_url() + "#minutes")
     return render(
         request,
@@ -452,14 +483,14 @@ def session_rsvp(request, slug, session_id):
         except ValidationError as exc:
             error = _errors(exc)
     else:
-        error = "Choose going, maybe or not going."
+        error = _("Choose going, maybe or not going.")
     if wants_partial(request):
         context = selectors.session_page(request.user, session) | {"rsvp_error": error}
         return render(request, "groups/session_detail.html#rsvp", context)
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Thanks, your answer is saved.")
+        messages.success(request, _("Thanks, your answer is saved."))
     return redirect(session)
 
 
@@ -473,14 +504,14 @@ def session_progress(request, slug, session_id):
     try:
         sessions.reading_progress_set(session=session, user=request.user, key=key, done=done)
     except (ValidationError, ValueError):
-        error = "That reading is not assigned for this session."
+        error = _("That reading is not assigned for this session.")
     if wants_partial(request):
         if error:
             return HttpResponse(error, status=400)
         context = selectors.session_page(request.user, session)
         item = next((i for i in context["readings"] if i.key == key), None)
         if item is None:
-            return HttpResponse("That reading is not assigned for this session.", status=400)
+            return HttpResponse(_("That reading is not assigned for this session."), status=400)
         toggle = render_to_string(
             "groups/session_detail.html#reading-toggle",
             {"item": item, "session": session, "done": key in context["read"]},
@@ -501,7 +532,7 @@ def session_progress(request, slug, session_id):
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Marked as read." if done else "Marked as not read yet.")
+        messages.success(request, _("Marked as read.") if done else _("Marked as not read yet."))
     next_url = request.POST.get("next", "")
     if next_url == reverse("groups:dashboard"):
         return redirect(next_url)
@@ -515,7 +546,7 @@ def session_attendance(request, slug, session_id):
     members = selectors.active_members(session.group)
     form = AttendanceForm(request.POST, members=members)
     if not form.is_valid():
-        messages.error(request, "Tick the members who came.")
+        messages.error(request, _("Tick the members who came."))
         return redirect(session)
     try:
         n = sessions.attendance_mark(
@@ -524,7 +555,15 @@ def session_attendance(request, slug, session_id):
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
-        messages.success(request, f"Attendance saved: {n} present.")
+        messages.success(
+            request,
+            ngettext(
+                "Attendance saved: %(count)s member present.",
+                "Attendance saved: %(count)s members present.",
+                n,
+            )
+            % {"count": n},
+        )
     return redirect(session)
 
 
@@ -628,7 +667,7 @@ def session_add_reading(request, slug, session_id):
     session = access_session(request.user, slug, session_id, role="organizer")
     document = document_from_address(request.POST.get("document", ""))
     if document is None:
-        error = "No document in the library has that address."
+        error = _("No document in the library has that address.")
         if wants_partial(request):
             return HttpResponse(error, status=400)
         messages.error(request, error)
@@ -656,7 +695,7 @@ def session_add_reading(request, slug, session_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            message = f"“{document.title}” is assigned for this session."
+            message = _("“%(title)s” is assigned for this session.") % {"title": document.title}
             if wants_partial(request):
                 return _readings_fragment(request, session, message)
             messages.success(request, message)
@@ -673,7 +712,7 @@ def session_add_reading(request, slug, session_id):
 def session_remove_reading(request, slug, session_id, reading_id):
     reading = access_session_reading(request.user, slug, session_id, reading_id)
     sessions.session_remove_reading(reading=reading)
-    message = f"“{reading.document_title}” is no longer assigned."
+    message = _("“%(title)s” is no longer assigned.") % {"title": reading.document_title}
     if wants_partial(request):
         return _readings_fragment(request, reading.session, message)
     messages.success(request, message)
@@ -712,13 +751,16 @@ def calendar_feed(request, token):
         raise Http404("No such calendar.")
     feed, sessions = found
     sessions = list(sessions)
-    name = feed.group.name if feed.group_id else "My study groups"
+    # No browser to ask: the feed's owner's language, else its group's, else the site's.
+    with recipient_language(feed.user, feed.group):
+        name = feed.group.name if feed.group_id else _("My study groups")
     body = build_calendar(
         sessions,
         name=name,
         include_link=True,
         viewer=feed.user,
         answers=selectors.calendar_answers(feed.user, sessions),
+        in_recipient_language=True,
     )
     return _ics_response(body, "study-groups.ics")
 
@@ -752,6 +794,6 @@ def feed_reset(request):
         group = access_group_as_member(request.user, request.POST["group"])
     feeds.feed_token_reset(user=request.user, group=group)
     messages.success(
-        request, "New calendar address made. The old one no longer works; subscribe again."
+        request, _("New calendar address made. The old one no longer works; subscribe again.")
     )
     return redirect("groups:settings")

@@ -1,50 +1,60 @@
 from django import forms
+from django.utils.translation import get_language, get_language_info, gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Author, Document, Topic
 
 SORTS = {
-    "title": ("Title A–Z", ["title"]),
-    "newest": ("Newest publication first", ["-published", "title"]),
-    "oldest": ("Oldest publication first", ["published", "title"]),
-    "added": ("Recently added", ["-created_at", "title"]),
-    "shortest": ("Shortest read first", ["reading_minutes", "title"]),
+    "title": (_("Title A–Z"), ["title"]),
+    "newest": (_("Newest publication first"), ["-published", "title"]),
+    "oldest": (_("Oldest publication first"), ["published", "title"]),
+    "added": (_("Recently added"), ["-created_at", "title"]),
+    "shortest": (_("Shortest read first"), ["reading_minutes", "title"]),
 }
 
 ORGANIZATION = "org:"
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "es": "Spanish",
-    "fr": "French",
-    "de": "German",
-    "it": "Italian",
-    "pt": "Portuguese",
-}
+
+# Interface languages that write language names in lower case inside a sentence
+# ("en inglés"), while a list item still starts with a capital ("Inglés").
+LOWER_CASE_LANGUAGE_NAMES = {"es", "fr", "it", "pt", "ca", "gl"}
 
 
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code.upper())
+def language_name(code: str, *, in_sentence: bool = False) -> str:
+    """The language's name in the interface's language ("Spanish", "Inglés"), from
+    Django's own list; the code itself for a language Django does not know. With
+    `in_sentence`, written as the interface's language writes it inside a sentence."""
+    try:
+        name = str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code.upper()
+    interface = (get_language() or "en").split("-")[0]
+    if in_sentence and interface in LOWER_CASE_LANGUAGE_NAMES:
+        return name[:1].lower() + name[1:]
+    return name
 
 
 class LibraryFilterForm(forms.Form):
     """The library's search and filters. Every field is optional; bad values are explained."""
 
-    q = forms.CharField(label="Search titles and authors", required=False, max_length=200)
+    q = forms.CharField(label=_("Search titles and authors"), required=False, max_length=200)
     # People (by slug) and publishing organizations ("org:" + name): most texts, the
     # imported ones above all, name an organization and no person.
-    author = forms.ChoiceField(label="Author or organization", required=False)
+    author = forms.ChoiceField(label=_("Author or organization"), required=False)
     topic = forms.ModelChoiceField(
-        label="Topic",
+        label=_("Topic"),
         queryset=Topic.objects.filter(documents__isnull=False).distinct(),
         required=False,
         to_field_name="slug",
-        empty_label="Any topic",
+        empty_label=_("Any topic"),
     )
-    language = forms.ChoiceField(label="Language", required=False)
-    year_from = forms.IntegerField(label="From year", required=False, min_value=1, max_value=9999)
-    year_to = forms.IntegerField(label="To year", required=False, min_value=1, max_value=9999)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    year_from = forms.IntegerField(
+        label=_("From year"), required=False, min_value=1, max_value=9999
+    )
+    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1, max_value=9999)
     sort = forms.ChoiceField(
-        label="Sort by",
+        label=_("Sort by"),
         required=False,
         choices=[(key, label) for key, (label, _) in SORTS.items()],
     )
@@ -54,7 +64,7 @@ class LibraryFilterForm(forms.Form):
         # Languages and organizations in one query.
         pairs = Document.objects.order_by().values_list("language", "organization").distinct()
         codes = sorted({language for language, _ in pairs})
-        self.fields["language"].choices = [("", "Any language")] + [
+        self.fields["language"].choices = [("", gettext("Any language"))] + [
             (code, language_name(code)) for code in codes
         ]
         people = [
@@ -65,9 +75,12 @@ class LibraryFilterForm(forms.Form):
             (ORGANIZATION + name, name)
             for name in sorted({name for _, name in pairs if name}, key=str.casefold)
         ]
-        self.fields["author"].choices = [("", "Any author or organization")] + [
+        self.fields["author"].choices = [("", gettext("Any author or organization"))] + [
             (group, choices)
-            for group, choices in (("People", people), ("Organizations", organizations))
+            for group, choices in (
+                (pgettext("authors who are people", "People"), people),
+                (gettext("Organizations"), organizations),
+            )
             if choices
         ]
         # A filter with nothing to choose from is not offered at all.
@@ -80,7 +93,7 @@ class LibraryFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("year_from"), data.get("year_to")
         if start and end and end < start:
-            self.add_error("year_to", "The end year is before the start year.")
+            self.add_error("year_to", gettext("The end year is before the start year."))
         return data
 
     def filter(self, queryset):

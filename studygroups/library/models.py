@@ -6,14 +6,14 @@ is assigned once and never re-numbered, so links, reading ranges and discussion 
 survive corrections of the text.
 """
 
-import math
 import re
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language_info, pgettext
 
 WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*", re.UNICODE)
 
@@ -22,11 +22,12 @@ def count_words(text: str) -> int:
     return len(WORD_RE.findall(text or ""))
 
 
-def reading_minutes_for(words: int) -> int:
-    """Whole minutes at READING_WORDS_PER_MINUTE, at least 1 for any text."""
-    if words <= 0:
-        return 0
-    return max(1, math.ceil(words / settings.READING_WORDS_PER_MINUTE))
+def reading_minutes_for(words: int, language: str | None = None) -> int:
+    """Whole minutes at the reading speed of `language` (READING_WORDS_PER_MINUTE for
+    English and unknown languages), at least 1 for any text."""
+    from .reading import reading_minutes
+
+    return reading_minutes(words, language)
 
 
 class Author(models.Model):
@@ -158,14 +159,28 @@ class Document(models.Model):
         return [link.author for link in self.document_authors.all()]
 
     @property
+    def direction(self) -> str:
+        """The text's writing direction, "rtl" or "ltr", for the `dir` attribute."""
+        try:
+            return "rtl" if get_language_info(self.language)["bidi"] else "ltr"
+        except KeyError:
+            return "ltr"
+
+    @property
+    def reading_time(self) -> int:
+        """Whole minutes to read the text at its own language's speed."""
+        return reading_minutes_for(self.word_count, self.language)
+
+    @property
     def published_display(self) -> str:
         if not self.published:
             return ""
         if self.date_precision == self.DatePrecision.YEAR:
             return str(self.published.year)
+        # Month names and order in the interface's language ("marzo de 1921").
         if self.date_precision == self.DatePrecision.MONTH:
-            return self.published.strftime("%B %Y")
-        return f"{self.published.day} {self.published.strftime('%B %Y')}"
+            return date_format(self.published, pgettext("a month of a year", "F Y"))
+        return date_format(self.published, pgettext("a day of a month", "j F Y"))
 
 
 class DocumentAuthor(models.Model):

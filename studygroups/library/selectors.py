@@ -113,7 +113,7 @@ def library_reader(slug: str, *, start: str = "", end: str = "") -> LibraryReade
     assigned = assigned_range(base.parts, start, end, moved)
     return LibraryReader(
         **base.as_context(),
-        language_name=language_name(document.language),
+        language_name=language_name(document.language, in_sentence=True),
         assigned=assigned,
         highlight=assigned.anchors,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
+from django.utils.translation import gettext as _
 
 DEFAULT_MINUTES = 25
 DEFAULT_WPM = 230
@@ -34,10 +34,11 @@ class ProposedUnitData:
     first_anchor: str
     last_anchor: str
     words: int
+    words_per_minute: int = DEFAULT_WPM
 
     @property
     def minutes(self) -> int:
-        return max(1, -(-self.words // DEFAULT_WPM)) if self.words else 0
+        return max(1, -(-self.words // self.words_per_minute)) if self.words else 0
 
 
 def propose_units(
@@ -86,22 +87,27 @@ def propose_units(
         if named:
             title = named[0] if len(named) == 1 else f"{named[0]} – {named[-1]}"
         else:
-            title = document_title or "Reading"
+            title = document_title or _("Reading")
         if len(units) > 1 and not named:
-            title = f"{title} (part {n})"
+            title = _("%(title)s (part %(number)d)") % {"title": title, "number": n}
         result.append(
             ProposedUnitData(
                 title=title[:300],
                 first_anchor=items[0].anchor,
                 last_anchor=items[-1].anchor,
                 words=sum(b.words for b in items),
+                words_per_minute=words_per_minute,
             )
         )
     return result
 
 
-def words_per_minute() -> int:
-    return getattr(settings, "READING_WORDS_PER_MINUTE", DEFAULT_WPM)
+def words_per_minute(language: str | None = None) -> int:
+    """The reading speed the proposals use for a text in `language` (the library's one
+    table, `reading.words_per_minute`)."""
+    from .reading import words_per_minute as for_language
+
+    return for_language(language)
 
 
 def proposed_units_for(document, *, minutes: int = DEFAULT_MINUTES) -> list[ProposedUnitData]:
@@ -113,5 +119,5 @@ def proposed_units_for(document, *, minutes: int = DEFAULT_MINUTES) -> list[Prop
         blocks,
         document_title=document.title,
         minutes=minutes,
-        words_per_minute=words_per_minute(),
+        words_per_minute=words_per_minute(document.language),
     )

@@ -7,16 +7,17 @@ The state a moderator changes lives on the moderated object (`Post.hidden_at`,
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.TextChoices):
     """Why a post was reported, and the reason category members see for an action."""
 
-    HARASSMENT = "harassment", "Harassment or abuse"
-    HATE = "hate", "Hate"
-    SPAM = "spam", "Spam"
-    OFF_TOPIC = "off_topic", "Off-topic"
-    OTHER = "other", "Other"
+    HARASSMENT = "harassment", _("Harassment or abuse")
+    HATE = "hate", _("Hate")
+    SPAM = "spam", _("Spam")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    OTHER = "other", _("Other")
 
 
 class Report(models.Model):
@@ -25,13 +26,13 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     category = models.CharField(max_length=12, choices=Category.choices, default=Category.OTHER)
-    reason = models.TextField(max_length=1000, blank=True, help_text="The reporter's note.")
+    reason = models.TextField(max_length=1000, blank=True, help_text=_("The reporter's note."))
     to_staff = models.BooleanField(
-        default=False, help_text="The reporter asked for site staff rather than the group."
+        default=False, help_text=_("The reporter asked for site staff rather than the group.")
     )
     for_staff = models.BooleanField(
         default=False,
-        help_text="In the site-wide staff queue: asked for, or about a moderator's own post.",
+        help_text=_("In the site-wide staff queue: asked for, or about a moderator's own post."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -59,25 +60,25 @@ class Report(models.Model):
 
 class ModerationAction(models.Model):
     class Kind(models.TextChoices):
-        HIDE = "hide", "hid a post"
-        UNHIDE = "unhide", "restored a post"
-        LOCK = "lock", "locked the discussion"
-        UNLOCK = "unlock", "unlocked the discussion"
-        RESOLVE = "resolve", "resolved a report"
-        DELETE = "delete", "deleted a post"
-        AUTO_HIDE = "auto_hide", "hid a post pending review (reported by several members)"
-        APPROVE = "approve", "approved a post"
-        REJECT = "reject", "declined a post"
-        PIN = "pin", "pinned a post"
-        UNPIN = "unpin", "unpinned a post"
-        SLOW_MODE = "slow_mode", "set slow mode"
-        MUTE = "mute", "muted a member"
-        UNMUTE = "unmute", "unmuted a member"
-        REMOVE_MEMBER = "remove_member", "removed a member"
-        BAN = "ban", "banned a member"
-        UNBAN = "unban", "lifted a ban"
-        APPEAL_UPHELD = "appeal_upheld", "upheld an action on appeal"
-        APPEAL_REVERSED = "appeal_reversed", "reversed an action on appeal"
+        HIDE = "hide", _("hid a post")
+        UNHIDE = "unhide", _("restored a post")
+        LOCK = "lock", _("locked the discussion")
+        UNLOCK = "unlock", _("unlocked the discussion")
+        RESOLVE = "resolve", _("resolved a report")
+        DELETE = "delete", _("deleted a post")
+        AUTO_HIDE = "auto_hide", _("hid a post pending review (reported by several members)")
+        APPROVE = "approve", _("approved a post")
+        REJECT = "reject", _("declined a post")
+        PIN = "pin", _("pinned a post")
+        UNPIN = "unpin", _("unpinned a post")
+        SLOW_MODE = "slow_mode", _("set slow mode")
+        MUTE = "mute", _("muted a member")
+        UNMUTE = "unmute", _("unmuted a member")
+        REMOVE_MEMBER = "remove_member", _("removed a member")
+        BAN = "ban", _("banned a member")
+        UNBAN = "unban", _("lifted a ban")
+        APPEAL_UPHELD = "appeal_upheld", _("upheld an action on appeal")
+        APPEAL_REVERSED = "appeal_reversed", _("reversed an action on appeal")
 
     group = models.ForeignKey(
         "groups.Group", on_delete=models.CASCADE, related_name="moderation_actions"
@@ -105,11 +106,11 @@ class ModerationAction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The member acted on (a mute, a removal, a ban) or whose post it was.",
+        help_text=_("The member acted on (a mute, a removal, a ban) or whose post it was."),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     category = models.CharField(max_length=12, choices=Category.choices, blank=True)
-    until = models.DateTimeField(null=True, blank=True, help_text="When a mute ends.")
+    until = models.DateTimeField(null=True, blank=True, help_text=_("When a mute ends."))
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -125,8 +126,8 @@ class Appeal(models.Model):
     (or site staff where the group has no other)."""
 
     class Outcome(models.TextChoices):
-        UPHELD = "upheld", "The action stands"
-        REVERSED = "reversed", "The action is reversed"
+        UPHELD = "upheld", _("The action stands")
+        REVERSED = "reversed", _("The action is reversed")
 
     action = models.OneToOneField(ModerationAction, on_delete=models.CASCADE, related_name="appeal")
     appellant = models.ForeignKey(
@@ -139,7 +140,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The moderator who decides it; empty: site staff do.",
+        help_text=_("The moderator who decides it; empty: site staff do."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
@@ -170,10 +171,10 @@ class Notice(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REPORT = "report", "A post was reported"
-        ACTION = "action", "A moderator acted on your post"
-        APPEAL = "appeal", "An appeal to decide"
-        OUTCOME = "outcome", "An appeal was decided"
+        REPORT = "report", _("A post was reported")
+        ACTION = "action", _("A moderator acted on your post")
+        APPEAL = "appeal", _("An appeal to decide")
+        OUTCOME = "outcome", _("An appeal was decided")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_notices"

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from studygroups.discussions.access import DiscussionContext
 from studygroups.discussions.models import Post
 from studygroups.groups.models import Group, Membership
@@ -18,7 +20,12 @@ HISTORY_LENGTH = 10
 
 def action_forms() -> dict:
     """Empty forms for the actions a page offers (one prefix each, so ids stay unique)."""
-    return {"hide_form": HideForm(), "reason_form": ActionForm()}
+    return {
+        "hide_form": HideForm(),
+        "reason_form": ActionForm(),
+        "mute_form": MuteForm(),
+        "slow_form": SlowModeForm(),
+    }
 
 
 @dataclass
@@ -36,7 +43,41 @@ class Queue:
             "log": self.log,
             "staff": self.staff,
             "awaiting": self.awaiting or [],
+            "queue_url": queue_url(self.group, staff=self.staff),
         } | action_forms()
+
+
+def queue_url(group: Group | None, *, staff: bool) -> str:
+    if staff or group is None:
+        return reverse("moderation:staff_queue")
+    return reverse("moderation:queue", kwargs={"group_slug": group.slug})
+
+
+def with_author_standing(reports: list[Report], viewer, *, staff: bool) -> list[Report]:
+    """Give each report `author_membership` (the author's standing in the group, or None)
+    and `can_act_on_author`: whether `viewer` may mute, remove or ban them from the queue
+    (an organizer: anyone but themselves; a facilitator: members; site staff, in their
+    queue: anyone). One query for the whole list."""
+    if not reports:
+        return reports
+    groups = {r.post.discussion.group_id for r in reports}
+    authors = {r.post.author_id for r in reports if r.post.author_id}
+    standing = {
+        (m.group_id, m.user_id): m
+        for m in Membership.objects.filter(group_id__in=groups, user_id__in=authors | {viewer.pk})
+    }
+    for r in reports:
+        group_id, author_id = r.post.discussion.group_id, r.post.author_id
+        membership = standing.get((group_id, author_id)) if author_id else None
+        mine = standing.get((group_id, viewer.pk))
+        organizer = bool(mine and mine.can_organize)
+        r.author_membership = membership
+        r.can_act_on_author = bool(
+            membership is not None
+            and author_id != viewer.pk
+            and (staff or organizer or membership.role == Membership.Role.MEMBER)
+        )
+    return reports
 
 
 def _open_reports():
@@ -49,9 +90,13 @@ def _open_reports():
     )
 
 
-def moderation_queue(group: Group) -> Queue:
+def moderation_queue(group: Group, viewer) -> Queue:
     """The group's queue: open reports the group's moderators handle (not the staff's)."""
-    reports = _open_reports().filter(post__discussion__group=group, for_staff=False)
+    reports = with_author_standing(
+        list(_open_reports().filter(post__discussion__group=group, for_staff=False)),
+        viewer,
+        staff=False,
+    )
     awaiting = (
         Post.objects.filter(discussion__group=group, awaiting_approval=True)
         .select_related("author", "discussion__document", "discussion__group")
@@ -59,7 +104,7 @@ def moderation_queue(group: Group) -> Queue:
     )
     return Queue(
         group=group,
-        reports=list(reports),
+        reports=reports,
         log=group_log(group),
         awaiting=list(awaiting),
     )
@@ -73,13 +118,26 @@ def group_log(group: Group, *, limit: int = LOG_LENGTH) -> list[ModerationAction
     )
 
 
-def report_for_queue(group: Group, report_id) -> Report | None:
-    return _open_reports_any().filter(pk=report_id, post__discussion__group=group).first()
+def report_for_queue(group: Group, report_id, viewer, *, staff: bool) -> Report | None:
+    """One report of the group's queue (or, `staff`, of the staff queue), open or just
+    resolved, as the queue draws it."""
+    report = (
+        Report.objects.select_related(
+            "post__author", "post__discussion__document", "post__discussion__group", "reporter"
+        )
+        .filter(pk=report_id, post__discussion__group=group, for_staff=staff)
+        .first()
+    )
+    if report is None:
+        return None
+    return with_author_standing([report], viewer, staff=staff)[0]
 
 
-def _open_reports_any():
-    return Report.objects.select_related(
-        "post__author", "post__discussion__document", "post__discussion__group", "reporter"
+def awaiting_for_queue(group: Group, post_id) -> Post | None:
+    return (
+        Post.objects.filter(pk=post_id, discussion__group=group)
+        .select_related("author", "discussion__document", "discussion__group")
+        .first()
     )
 
 
@@ -138,10 +196,14 @@ def member_tools(group: Group, membership: Membership) -> dict:
     }
 
 
-def staff_queue() -> Queue:
+def staff_queue(viewer) -> Queue:
     """Site staff's queue: reports asked for staff or about a moderator's own post."""
+    reports = list(_open_reports().filter(for_staff=True))
     return Queue(
-        group=None, reports=list(_open_reports().filter(for_staff=True)), log=[], staff=True
+        group=None,
+        reports=with_author_standing(reports, viewer, staff=True),
+        log=[],
+        staff=True,
     )
 
 

@@ -2,18 +2,21 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from studygroups.core.site_url import site_url
 from studygroups.discussions import posting
 from studygroups.discussions.models import Discussion, Post
 from studygroups.groups import roster
 from studygroups.groups.models import Group, Membership
+from studygroups.notifications.language import recipient_language
 from studygroups.notifications.mail import unsubscribe_headers, unsubscribe_url
 from studygroups.notifications.models import Kind
 from studygroups.notifications.services import email_allowed
@@ -56,7 +59,7 @@ def post_hide(*, actor, post: Post, reason: str = "", category: str = "") -> boo
     """Hide a post from members (moderators and its author still see it, with the
     reason). Returns whether it changed. A post already hidden by the report threshold
     is confirmed: the reason replaces "pending review" and the reports are resolved."""
-    label = Category(category).label if category else ""
+    label = _stored_label(category)
     changed = Post.objects.filter(pk=post.pk, hidden_at__isnull=True).update(
         hidden_at=timezone.now(), hidden_by=actor, hidden_category=label, hidden_reason=reason
     )
@@ -80,12 +83,28 @@ def post_hide(*, actor, post: Post, reason: str = "", category: str = "") -> boo
                 kind=Notice.Kind.ACTION,
                 group=post.discussion.group,
                 action=action,
-                text=f"A moderator hid your post in {post.discussion.group.name}: "
-                f"{label or 'no reason given'}. You can appeal.",
+                text=lambda: (
+                    _("A moderator hid your post in %(group)s: %(category)s. You can appeal.")
+                    % {"group": post.discussion.group.name, "category": _category(category)}
+                ),
                 link=appeal_link(action),
             )
     post.refresh_from_db(fields=["hidden_at", "hidden_by", "hidden_category", "hidden_reason"])
     return bool(changed)
+
+
+def _stored_label(category: str) -> str:
+    """The category's label as stored on a hidden post: in the site's source language,
+    like every stored word, whatever the moderator's own language."""
+    if not category:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Category(category).label)
+
+
+def _category(category: str) -> str:
+    """The category for a message, in the language active where it is called."""
+    return str(Category(category).label) if category else _("no reason given")
 
 
 def appeal_link(action: ModerationAction) -> str:
@@ -157,9 +176,13 @@ def discussion_unlock(*, actor, discussion: Discussion, reason: str = "") -> boo
 
 
 def _resolve_reports(*, actor, post: Post) -> int:
-    return Report.objects.filter(post=post, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=actor
-    )
+    """An action on a post settles its open reports: the group's own, and the ones
+    escalated to site staff only when staff acted (a report about a moderator's post is
+    not the group's moderators' to close)."""
+    reports = Report.objects.filter(post=post, resolved_at__isnull=True)
+    if actor is None or not actor.is_staff:
+        reports = reports.filter(for_staff=False)
+    return reports.update(resolved_at=timezone.now(), resolved_by=actor)
 
 
 def moderators_of(group) -> list:
@@ -192,20 +215,28 @@ def _is_moderators_post(post: Post) -> bool:
     )
 
 
-def _notify(*, recipients, kind: str, group, text: str, link: str, report=None, action=None):
+def _notify(*, recipients, kind: str, group, text, link: str, report=None, action=None):
     """In-app notices, then (after commit, per each one's e-mail preference) e-mail.
+
+    `text` is a function returning the notice's words: it is called once per recipient,
+    in that person's language (their own choice, else the group's), for the notice and
+    the e-mail alike.
 
     Moderators' notices (a report, an appeal to decide) follow their "reports" e-mail
     preference; an author's (an action on their post, an appeal's outcome) their
     discussion e-mail preference, "daily" sent at once too, since these wait for nobody.
     """
     recipients = {u.pk: u for u in recipients}
+    texts = {}
+    for pk, user in recipients.items():
+        with recipient_language(user, group):
+            texts[pk] = str(text())[:300]
     Notice.objects.bulk_create(
         Notice(
             recipient_id=pk,
             kind=kind,
             group=group,
-            text=text[:300],
+            text=texts[pk],
             link=link,
             report=report,
             action=action,
@@ -222,9 +253,14 @@ def _notify(*, recipients, kind: str, group, text: str, link: str, report=None, 
     def send():
         for user in to:
             stop = unsubscribe_url(kind=email_kind, user=user)
-            body = f"{text}\n\nSee it here: {site_url()}{link}\n\nStop these e-mails: {stop}\n"
+            with recipient_language(user, group):
+                body = _("%(text)s\n\nSee it here: %(url)s\n\nStop these e-mails: %(stop)s\n") % {
+                    "text": texts[user.pk],
+                    "url": f"{site_url()}{link}",
+                    "stop": stop,
+                }
             message = EmailMessage(
-                f"[{group.name}] {text}"[:200],
+                f"[{group.name}] {texts[user.pk]}"[:200],
                 body,
                 to=[user.email],
                 headers=unsubscribe_headers(stop),
@@ -255,7 +291,7 @@ def report_create(
     """
     reason = (reason or "").strip()
     if post.author_id is not None and post.author_id == reporter.pk:
-        raise ValidationError("You cannot report your own post.")
+        raise ValidationError(_("You cannot report your own post."))
     existing = Report.objects.filter(post=post, reporter=reporter, resolved_at__isnull=True).first()
     if existing:
         return existing, False
@@ -286,7 +322,10 @@ def report_create(
         kind=Notice.Kind.REPORT,
         group=group,
         report=report,
-        text=f"A post in {group.name} was reported: {report.get_category_display()}",
+        text=lambda: (
+            _("A post in %(group)s was reported: %(category)s")
+            % {"group": group.name, "category": _category(report.category)}
+        ),
         link=link,
     )
     _hide_when_threshold_reached(post=post, group=group)
@@ -318,19 +357,21 @@ def _hide_when_threshold_reached(*, post: Post, group) -> bool:
 
 
 @transaction.atomic
-def report_resolve(*, actor, report: Report) -> bool:
-    if report.resolved_at is not None:
-        return False
-    if not report.post.discussion_id:
-        raise ValidationError("That report has no discussion.")
-    Report.objects.filter(pk=report.pk).update(resolved_at=timezone.now(), resolved_by=actor)
-    _log(
-        actor=actor,
-        kind=ModerationAction.Kind.RESOLVE,
-        discussion=report.post.discussion,
-        post=report.post,
+def report_resolve(*, actor, report: Report, reason: str = "") -> bool:
+    """Dismiss a report without acting on the post. Safe to repeat."""
+    changed = Report.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=actor
     )
-    return True
+    if changed:
+        _log(
+            actor=actor,
+            kind=ModerationAction.Kind.RESOLVE,
+            discussion=report.post.discussion,
+            post=report.post,
+            reason=reason,
+        )
+    report.refresh_from_db(fields=["resolved_at", "resolved_by"])
+    return bool(changed)
 
 
 @transaction.atomic
@@ -361,7 +402,7 @@ def post_approve(*, actor, post: Post, reason: str = "") -> bool:
 @transaction.atomic
 def post_reject(*, actor, post: Post, reason: str = "", category: str = "") -> bool:
     """Decline a held post: it stays hidden, now as hidden by a moderator, with a reason."""
-    label = Category(category).label if category else ""
+    label = _stored_label(category)
     changed = Post.objects.filter(pk=post.pk, awaiting_approval=True).update(
         awaiting_approval=False, hidden_by=actor, hidden_category=label, hidden_reason=reason
     )
@@ -380,8 +421,10 @@ def post_reject(*, actor, post: Post, reason: str = "", category: str = "") -> b
                 kind=Notice.Kind.ACTION,
                 group=post.discussion.group,
                 action=action,
-                text=f"A moderator declined your post in {post.discussion.group.name}: "
-                f"{label or 'no reason given'}. You can appeal.",
+                text=lambda: (
+                    _("A moderator declined your post in %(group)s: %(category)s. You can appeal.")
+                    % {"group": post.discussion.group.name, "category": _category(category)}
+                ),
                 link=appeal_link(action),
             )
     post.refresh_from_db()
@@ -407,7 +450,7 @@ def post_pin(*, actor, post: Post, pinned: bool, reason: str = "") -> bool:
 def discussion_slow_mode(*, actor, discussion: Discussion, seconds: int, reason: str = "") -> bool:
     """Set the least time between one member's posts (0 turns slow mode off)."""
     if seconds < 0 or seconds > 24 * 3600:
-        raise ValidationError("Choose an interval between 0 seconds and a day.")
+        raise ValidationError(_("Choose an interval between 0 seconds and a day."))
     changed = (
         Discussion.objects.filter(pk=discussion.pk)
         .exclude(slow_mode_seconds=seconds)
@@ -429,16 +472,30 @@ def discussion_slow_mode(*, actor, discussion: Discussion, seconds: int, reason:
 # ---------------------------------------------------------------------------- members
 
 
-def _tell_member(action: ModerationAction, verb: str) -> None:
-    where = "in" if verb == "muted you" else ""
+def _tell_member(action: ModerationAction) -> None:
+    """Tell the member what was done to them, why, and that they can appeal."""
     group = action.group
+
+    def text():
+        words = {
+            ModerationAction.Kind.MUTE: _(
+                "A moderator muted you in %(group)s: %(reason)s. You can appeal."
+            ),
+            ModerationAction.Kind.REMOVE_MEMBER: _(
+                "A moderator removed you from %(group)s: %(reason)s. You can appeal."
+            ),
+            ModerationAction.Kind.BAN: _(
+                "A moderator banned you from %(group)s: %(reason)s. You can appeal."
+            ),
+        }[action.kind]
+        return words % {"group": group.name, "reason": action.reason or _("no reason given")}
+
     _notify(
         recipients=[action.member],
         kind=Notice.Kind.ACTION,
         group=group,
         action=action,
-        text=f"A moderator {verb} {where} {group.name}".replace("  ", " ")
-        + f": {action.reason or 'no reason given'}. You can appeal.",
+        text=text,
         link=appeal_link(action),
     )
 
@@ -446,7 +503,7 @@ def _tell_member(action: ModerationAction, verb: str) -> None:
 def _membership(group: Group, member) -> Membership:
     membership = Membership.objects.select_for_update().filter(group=group, user=member).first()
     if membership is None:
-        raise ValidationError("That person is not a member of this group.")
+        raise ValidationError(_("That person is not a member of this group."))
     return membership
 
 
@@ -454,7 +511,7 @@ def _membership(group: Group, member) -> Membership:
 def member_mute(*, actor, group: Group, member, until, reason: str = "") -> bool:
     """The member can read but not post until `until`; the mute lifts itself then."""
     if until <= timezone.now():
-        raise ValidationError("A mute must end in the future.")
+        raise ValidationError(_("A mute must end in the future."))
     membership = _membership(group, member)
     if membership.muted_until == until:
         return False
@@ -468,7 +525,7 @@ def member_mute(*, actor, group: Group, member, until, reason: str = "") -> bool
         reason=reason,
         until=until,
     )
-    _tell_member(action, "muted you")
+    _tell_member(action)
     return True
 
 
@@ -496,7 +553,7 @@ def member_remove(*, actor, group: Group, member, reason: str = "") -> bool:
         member=member,
         reason=reason,
     )
-    _tell_member(action, "removed you from")
+    _tell_member(action)
     return True
 
 
@@ -516,7 +573,7 @@ def member_ban(*, actor, group: Group, member, reason: str = "") -> bool:
     action = _log(
         actor=actor, kind=ModerationAction.Kind.BAN, group=group, member=member, reason=reason
     )
-    _tell_member(action, "banned you from")
+    _tell_member(action)
     return True
 
 
@@ -568,9 +625,9 @@ def _deciding_moderator(action: ModerationAction):
 def appeal_create(*, appellant, action: ModerationAction, text: str) -> Appeal:
     """One appeal per action, by the member it was about."""
     if action.member_id != appellant.pk or action.kind not in APPEALABLE:
-        raise ValidationError("Only the member an action was about can appeal it.")
+        raise ValidationError(_("Only the member an action was about can appeal it."))
     if Appeal.objects.filter(action=action).exists():
-        raise ValidationError("This action has already been appealed; each can be once.")
+        raise ValidationError(_("This action has already been appealed; each can be once."))
     appeal = Appeal(
         action=action,
         appellant=appellant,
@@ -585,7 +642,9 @@ def appeal_create(*, appellant, action: ModerationAction, text: str) -> Appeal:
         kind=Notice.Kind.APPEAL,
         group=action.group,
         action=action,
-        text=f"An appeal in {action.group.name} waits for your decision.",
+        text=lambda: (
+            _("An appeal in %(group)s waits for your decision.") % {"group": action.group.name}
+        ),
         link=reverse("moderation:appeal_decide", args=[action.group.slug, appeal.pk]),
     )
     return appeal
@@ -623,7 +682,7 @@ def appeal_decide(*, actor, appeal: Appeal, outcome: str, reason: str = "") -> b
     if appeal.decided_at is not None:
         return False
     if outcome not in Appeal.Outcome.values:
-        raise ValidationError("Choose whether the action stands.")
+        raise ValidationError(_("Choose whether the action stands."))
     action = appeal.action
     if outcome == Appeal.Outcome.REVERSED:
         _reverse(actor=actor, action=action, reason=reason)
@@ -650,7 +709,10 @@ def appeal_decide(*, actor, appeal: Appeal, outcome: str, reason: str = "") -> b
             kind=Notice.Kind.OUTCOME,
             group=action.group,
             action=logged,
-            text=f"Your appeal in {action.group.name} was decided: {appeal.get_outcome_display()}.",
+            text=lambda: (
+                _("Your appeal in %(group)s was decided: %(outcome)s.")
+                % {"group": action.group.name, "outcome": appeal.get_outcome_display()}
+            ),
             link=reverse("moderation:log", args=[action.group.slug]),
         )
     return True

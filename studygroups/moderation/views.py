@@ -9,8 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -31,7 +34,7 @@ from .forms import (
     ReportForm,
     SlowModeForm,
 )
-from .models import Appeal, ModerationAction, Report
+from .models import Appeal, ModerationAction
 
 
 def _safe_next(request, default: str) -> str:
@@ -41,42 +44,93 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+def _from_staff_queue(request) -> bool:
+    return request.POST.get("queue") == "staff" and bool(request.user.is_staff)
+
+
 def _queue_item(request, group, report_id, *, form=None, done: str = ""):
-    """The queue's one report, redrawn in place after an action taken from the queue."""
-    report = selectors.report_for_queue(group, report_id)
+    """The queue's one report, redrawn in place after an action taken from the queue (the
+    group's queue, or site staff's: the form says which)."""
+    staff = _from_staff_queue(request)
+    report = selectors.report_for_queue(group, report_id, request.user, staff=staff)
     if report is None:
-        raise Http404("No such report.")
-    context = {"group": group, "r": report, "form": form, "done": done, "staff": False}
+        raise Http404(_("No such report."))
+    context = {
+        "group": None if staff else group,
+        "r": report,
+        "form": form,
+        "done": done,
+        "staff": staff,
+        "queue_url": selectors.queue_url(group, staff=staff),
+    }
     context |= selectors.action_forms()
     return render(request, "moderation/queue.html#report-item", context)
 
 
-def _post_action(request, post, form, do, *, message: str):
-    """Run `do(form.cleaned_data)` on a valid form, then answer: the queue item (htmx from
-    the queue), the post (htmx elsewhere) or a message and a redirect; an invalid form
-    shows the post's tools page again with its errors (or the queue item)."""
-    group = post.discussion.group
+def _awaiting_item(request, group, post, *, form=None, done: str = ""):
+    """A post held for approval, redrawn in the group's queue after it was decided."""
+    context = {
+        "group": group,
+        "p": selectors.awaiting_for_queue(group, post.pk),
+        "form": form,
+        "done": done,
+        "queue_url": selectors.queue_url(group, staff=False),
+    }
+    return render(request, "moderation/queue.html#awaiting-item", context)
+
+
+def _run(form, do) -> bool:
+    """Run `do(form.cleaned_data)` on a valid form; a refusal from the service becomes a
+    form error. Returns whether the action went through."""
+    if not form.is_valid():
+        return False
+    try:
+        do(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return False
+    return True
+
+
+def _answer(request, group, form, ok: bool, *, message: str, default_next: str, page):
+    """The one way an action answers. From a queue item with htmx: the item redrawn (with
+    the result, or the form's errors). Without JavaScript: a message and a redirect back
+    (to the queue the form came from), or `page(form)`, the tools page with the errors."""
     report_id = request.POST.get("report")
-    if form.is_valid():
-        try:
-            do(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-    if form.is_valid() and not form.errors:
-        if wants_partial(request) and report_id:
-            return _queue_item(request, group, report_id, done=message)
-        if wants_partial(request):
-            return fragments.post_response(request, post, message=message, margin=False)
-        messages.success(request, message)
-        return redirect(_safe_next(request, post_url(post)))
     if wants_partial(request) and report_id:
+        if ok:
+            return _queue_item(request, group, report_id, done=message)
+        # 200: htmx swaps only successful answers, and this one carries the errors.
         return _queue_item(request, group, report_id, form=form)
-    return render(
-        request,
-        "moderation/post_tools.html",
-        selectors.post_tools(request.user, post)
-        | {"errors_for": request.resolver_match.url_name, "bad_form": form},
-        status=400,
+    if ok:
+        messages.success(request, message)
+        return redirect(_safe_next(request, default_next))
+    return page(form)
+
+
+def _post_action(request, post, form, do, *, message: str):
+    """An action on one post, answered as `_answer` says; htmx elsewhere than the queue
+    (the post's own page) gets the post redrawn."""
+    group = post.discussion.group
+    ok = _run(form, do)
+    if wants_partial(request) and request.POST.get("awaiting") and post.pk:
+        if ok:
+            return _awaiting_item(request, group, post, done=message)
+        return _awaiting_item(request, group, post, form=form)
+    if ok and wants_partial(request) and not request.POST.get("report"):
+        return fragments.post_response(request, post, message=message, margin=False)
+
+    def page(bad_form):
+        return render(
+            request,
+            "moderation/post_tools.html",
+            selectors.post_tools(request.user, post)
+            | {"errors_for": request.resolver_match.url_name, "bad_form": bad_form},
+            status=400,
+        )
+
+    return _answer(
+        request, group, form, ok, message=message, default_next=post_url(post), page=page
     )
 
 
@@ -100,7 +154,7 @@ def post_hide(request, group_slug, document_slug, post_id):
         lambda d: services.post_hide(
             actor=request.user, post=post, reason=d["reason"], category=d["category"]
         ),
-        message="The post is hidden from members; its author is told why.",
+        message=_("The post is hidden from members; its author is told why."),
     )
 
 
@@ -108,13 +162,13 @@ def post_hide(request, group_slug, document_slug, post_id):
 @require_POST
 @refusals
 def post_unhide(request, group_slug, document_slug, post_id):
-    post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
+    post = access.access_post_for_decision(request.user, group_slug, document_slug, post_id)
     return _post_action(
         request,
         post,
         ActionForm(request.POST),
         lambda d: services.post_unhide(actor=request.user, post=post, reason=d["reason"]),
-        message="The post is visible again.",
+        message=_("The post is visible again."),
     )
 
 
@@ -131,7 +185,9 @@ def post_pin(request, group_slug, document_slug, post_id):
         lambda d: services.post_pin(
             actor=request.user, post=post, pinned=pinned, reason=d["reason"]
         ),
-        message="The post is pinned to the top." if pinned else "The post is no longer pinned.",
+        message=_("The post is pinned to the top.")
+        if pinned
+        else _("The post is no longer pinned."),
     )
 
 
@@ -139,7 +195,7 @@ def post_pin(request, group_slug, document_slug, post_id):
 @require_POST
 @refusals
 def post_approve(request, group_slug, document_slug, post_id):
-    post = access.access_post_for_moderation(request.user, group_slug, document_slug, post_id)
+    post = access.access_post_for_decision(request.user, group_slug, document_slug, post_id)
     if request.POST.get("approve") == "0":
         return _post_action(
             request,
@@ -148,14 +204,14 @@ def post_approve(request, group_slug, document_slug, post_id):
             lambda d: services.post_reject(
                 actor=request.user, post=post, reason=d["reason"], category=d["category"]
             ),
-            message="The post is declined; its author is told why.",
+            message=_("The post is declined; its author is told why."),
         )
     return _post_action(
         request,
         post,
         ActionForm(request.POST),
         lambda d: services.post_approve(actor=request.user, post=post, reason=d["reason"]),
-        message="The post is approved and shown to the group.",
+        message=_("The post is approved and shown to the group."),
     )
 
 
@@ -163,10 +219,19 @@ def post_approve(request, group_slug, document_slug, post_id):
 @require_POST
 @refusals
 def post_remove(request, group_slug, document_slug, post_id):
-    """A moderator deletes someone else's post: logged, and the placeholder says so."""
+    """A moderator deletes someone else's post: logged, and the placeholder says so.
+    From the queue (a reason required), the report is redrawn in place."""
     post = access.access_post_for_removal(request.user, group_slug, document_slug, post_id)
-    services.post_remove(actor=request.user, post=post)
-    message = "The post is removed; replies to it stay readable."
+    message = _("The post is removed; replies to it stay readable.")
+    if request.POST.get("report"):
+        return _post_action(
+            request,
+            post,
+            ActionForm(request.POST),
+            lambda d: services.post_remove(actor=request.user, post=post, reason=d["reason"]),
+            message=message,
+        )
+    services.post_remove(actor=request.user, post=post, reason=request.POST.get("reason", ""))
     return fragments.post_response(request, post, message=message)
 
 
@@ -188,17 +253,24 @@ def discussion_tools(request, group_slug, document_slug):
 @refusals
 def discussion_lock(request, group_slug, document_slug):
     ctx = access.access_discussion_for_moderation(request.user, group_slug, document_slug)
+    lock = request.POST.get("lock") == "1"
+    service = services.discussion_lock if lock else services.discussion_unlock
     form = ActionForm(request.POST)
-    if not form.is_valid():
-        return _discussion_tools(request, ctx, bad_form=form, status=400)
-    reason = form.cleaned_data["reason"]
-    if request.POST.get("lock") == "1":
-        services.discussion_lock(actor=request.user, discussion=ctx.discussion, reason=reason)
-        messages.success(request, "The discussion is locked: nobody can post or edit.")
-    else:
-        services.discussion_unlock(actor=request.user, discussion=ctx.discussion, reason=reason)
-        messages.success(request, "The discussion is open again.")
-    return redirect(ctx.discussion.get_absolute_url())
+    ok = _run(
+        form,
+        lambda d: service(actor=request.user, discussion=ctx.discussion, reason=d["reason"]),
+    )
+    return _answer(
+        request,
+        ctx.group,
+        form,
+        ok,
+        message=_("The discussion is locked: nobody can post or edit.")
+        if lock
+        else _("The discussion is open again."),
+        default_next=ctx.discussion.get_absolute_url(),
+        page=lambda f: _discussion_tools(request, ctx, bad_form=f, status=400),
+    )
 
 
 @login_required
@@ -207,19 +279,22 @@ def discussion_lock(request, group_slug, document_slug):
 def discussion_slow_mode(request, group_slug, document_slug):
     ctx = access.access_discussion_for_moderation(request.user, group_slug, document_slug)
     form = SlowModeForm(request.POST)
-    if not form.is_valid():
-        return _discussion_tools(request, ctx, bad_form=form, status=400)
-    services.discussion_slow_mode(
-        actor=request.user,
-        discussion=ctx.discussion,
-        seconds=form.cleaned_data["seconds"],
-        reason=form.cleaned_data["reason"],
+    ok = _run(
+        form,
+        lambda d: services.discussion_slow_mode(
+            actor=request.user, discussion=ctx.discussion, seconds=d["seconds"], reason=d["reason"]
+        ),
     )
-    messages.success(
+    on = ok and form.cleaned_data["seconds"]
+    return _answer(
         request,
-        "Slow mode is on." if form.cleaned_data["seconds"] else "Slow mode is off.",
+        ctx.group,
+        form,
+        ok,
+        message=_("Slow mode is on.") if on else _("Slow mode is off."),
+        default_next=ctx.discussion.get_absolute_url(),
+        page=lambda f: _discussion_tools(request, ctx, bad_form=f, status=400),
     )
-    return redirect(ctx.discussion.get_absolute_url())
 
 
 @login_required
@@ -231,7 +306,7 @@ def post_report(request, group_slug, document_slug, post_id):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _, created = services.report_create(
+            _report, created = services.report_create(
                 reporter=request.user,
                 post=post,
                 reason=form.cleaned_data["reason"],
@@ -243,10 +318,12 @@ def post_report(request, group_slug, document_slug, post_id):
         else:
             messages.success(
                 request,
-                "Thank you; the moderators will look at it. Your name is never shown to "
-                "the member you reported."
+                _(
+                    "Thank you; the moderators will look at it. Your name is never shown to "
+                    "the member you reported."
+                )
                 if created
-                else "You have already reported this post; the moderators have it.",
+                else _("You have already reported this post; the moderators have it."),
             )
             return redirect(post_url(post))
     return render(
@@ -267,7 +344,8 @@ def post_report(request, group_slug, document_slug, post_id):
 @refusals
 def queue(request, group_slug):
     group = access.access_group_for_moderation(request.user, group_slug)
-    return render(request, "moderation/queue.html", selectors.moderation_queue(group).as_context())
+    context = selectors.moderation_queue(group, request.user).as_context()
+    return render(request, "moderation/queue.html", context)
 
 
 @login_required
@@ -275,8 +353,9 @@ def queue(request, group_slug):
 def staff_queue(request):
     """Site staff's queue. Anyone else: not found, like any page they may not see."""
     if not request.user.is_staff:
-        raise Http404("No such page.")
-    return render(request, "moderation/queue.html", selectors.staff_queue().as_context())
+        raise Http404(_("No such page."))
+    context = selectors.staff_queue(request.user).as_context()
+    return render(request, "moderation/queue.html", context)
 
 
 @login_required
@@ -292,17 +371,27 @@ def notices(request):
 @require_POST
 @refusals
 def report_resolve(request, group_slug, report_id):
-    group = access.access_group_for_moderation(request.user, group_slug)
-    report = (
-        Report.objects.filter(pk=report_id, post__discussion__group=group)
-        .select_related("post__discussion")
-        .first()
+    """Dismiss a report, with a reason: the group's moderators for its own reports, site
+    staff for the ones escalated to them."""
+    group, report = access.access_report_for_moderation(request.user, group_slug, report_id)
+    form = ActionForm(request.POST)
+    ok = _run(
+        form,
+        lambda d: services.report_resolve(actor=request.user, report=report, reason=d["reason"]),
     )
-    if report is None:
-        raise Http404("No such report.")
-    services.report_resolve(actor=request.user, report=report)
-    messages.success(request, "The report is resolved.")
-    return redirect("moderation:queue", group_slug=group.slug)
+    back = selectors.queue_url(group, staff=report.for_staff)
+    if not ok and not (wants_partial(request) and request.POST.get("report")):
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(_safe_next(request, back))
+    return _answer(
+        request,
+        group,
+        form,
+        ok,
+        message=_("The report is dismissed; the post stays as it is."),
+        default_next=back,
+        page=None,
+    )
 
 
 # ---------------------------------------------------------------------------- members
@@ -322,11 +411,17 @@ def member_tools(request, group_slug, user_id):
 
 
 MEMBER_ACTIONS = {
-    "mute": (MuteForm, "The member is muted: they can read, not post, until it ends."),
-    "unmute": (ActionForm, "The member can post again."),
-    "remove": (ActionForm, "The member is removed from the group."),
-    "ban": (ActionForm, "The member is banned: they cannot rejoin until the ban is lifted."),
-    "unban": (ActionForm, "The ban is lifted; they may ask to join again."),
+    "mute": (
+        MuteForm,
+        gettext_lazy("The member is muted: they can read, not post, until it ends."),
+    ),
+    "unmute": (ActionForm, gettext_lazy("The member can post again.")),
+    "remove": (ActionForm, gettext_lazy("The member is removed from the group.")),
+    "ban": (
+        ActionForm,
+        gettext_lazy("The member is banned: they cannot rejoin until the ban is lifted."),
+    ),
+    "unban": (ActionForm, gettext_lazy("The ban is lifted; they may ask to join again.")),
 }
 
 
@@ -335,25 +430,31 @@ MEMBER_ACTIONS = {
 @refusals
 def member_action(request, group_slug, user_id, action):
     if action not in MEMBER_ACTIONS:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     group, membership = access.access_member_for_moderation(request.user, group_slug, user_id)
     form_class, message = MEMBER_ACTIONS[action]
     form = form_class(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def do(data):
         kwargs = {"actor": request.user, "group": group, "member": membership.user}
-        try:
-            if action == "mute":
-                until = timezone.now() + timedelta(seconds=data["duration"])
-                services.member_mute(**kwargs, until=until, reason=data["reason"])
-            else:
-                getattr(services, f"member_{action}")(**kwargs, reason=data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
+        if action == "mute":
+            until = timezone.now() + timedelta(seconds=data["duration"])
+            services.member_mute(**kwargs, until=until, reason=data["reason"])
         else:
-            messages.success(request, message)
-            return redirect("moderation:member", group_slug=group.slug, user_id=membership.user_id)
-    return _member_page(request, group, membership, bad_form=form, status=400)
+            getattr(services, f"member_{action}")(**kwargs, reason=data["reason"])
+
+    ok = _run(form, do)
+    return _answer(
+        request,
+        group,
+        form,
+        ok,
+        message=str(message),
+        default_next=reverse(
+            "moderation:member", kwargs={"group_slug": group.slug, "user_id": membership.user_id}
+        ),
+        page=lambda f: _member_page(request, group, membership, bad_form=f, status=400),
+    )
 
 
 @login_required
@@ -385,7 +486,7 @@ def appeal(request, group_slug, action_id):
         .first()
     )
     if action is None or action.kind not in services.APPEALABLE:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     existing = getattr(action, "appeal", None)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and existing is None and form.is_valid():
@@ -396,7 +497,9 @@ def appeal(request, group_slug, action_id):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, "Your appeal is sent; a different moderator will decide it.")
+            messages.success(
+                request, _("Your appeal is sent; a different moderator will decide it.")
+            )
             return redirect("moderation:appeal", group_slug=group_slug, action_id=action.pk)
     return render(
         request,
@@ -418,7 +521,7 @@ def appeal_decide(request, group_slug, appeal_id):
         .first()
     )
     if appeal is None or not access.can_decide_appeal(request.user, appeal):
-        raise Http404("No such appeal.")
+        raise Http404(_("No such appeal."))
     form = AppealDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.appeal_decide(
@@ -427,7 +530,7 @@ def appeal_decide(request, group_slug, appeal_id):
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, "The appeal is decided; the member is told.")
+        messages.success(request, _("The appeal is decided; the member is told."))
         return redirect("moderation:appeal_decide", group_slug=group_slug, appeal_id=appeal.pk)
     return render(
         request,
@@ -438,11 +541,19 @@ def appeal_decide(request, group_slug, appeal_id):
 
 
 RATE_MESSAGES = {
-    "post": "You are posting faster than the site allows. Wait a few minutes, then post again.",
-    "report": "You have sent many reports in a short time. Wait a while before sending more; "
-    "the moderators have the ones you sent.",
-    "invitation": "That is many invitations in a short time. Wait a while before making more.",
-    "join": "That is many requests to join in a short time. Wait a while, then try again.",
+    "post": gettext_lazy(
+        "You are posting faster than the site allows. Wait a few minutes, then post again."
+    ),
+    "report": gettext_lazy(
+        "You have sent many reports in a short time. Wait a while before sending more; "
+        "the moderators have the ones you sent."
+    ),
+    "invitation": gettext_lazy(
+        "That is many invitations in a short time. Wait a while before making more."
+    ),
+    "join": gettext_lazy(
+        "That is many requests to join in a short time. Wait a while, then try again."
+    ),
 }
 
 
@@ -460,6 +571,6 @@ def rate_limited(request, exception=None):
             "invitations": "invitation",
             "join": "join",
         }.get(name, "")
-    message = RATE_MESSAGES.get(group, "Too many requests in a short time. Wait a little.")
+    message = RATE_MESSAGES.get(group, _("Too many requests in a short time. Wait a little."))
     template = "429.html#message" if wants_partial(request) else "429.html"
     return render(request, template, {"message": message}, status=429)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import NotificationPreferences
 
@@ -14,19 +15,19 @@ class PreferencesForm(forms.ModelForm):
             "report_email",
         ]
         labels = {
-            "session_reminders": "E-mail me a reminder before each session",
-            "reminder_lead_hours": "Send reminders",
-            "session_changes": "E-mail me when a session is moved or cancelled",
-            "discussion_email": (
+            "session_reminders": _("E-mail me a reminder before each session"),
+            "reminder_lead_hours": _("Send reminders"),
+            "session_changes": _("E-mail me when a session is moved or cancelled"),
+            "discussion_email": _(
                 "E-mail me about replies, mentions and posts in discussions I follow"
             ),
-            "report_email": "E-mail me when someone reports a post in a group I moderate",
+            "report_email": _("E-mail me when someone reports a post in a group I moderate"),
         }
         help_texts = {
             "session_reminders": "",
             "session_changes": "",
-            "discussion_email": "You always see notifications on the site.",
-            "report_email": "Only organizers and facilitators get these.",
+            "discussion_email": _("You always see notifications on the site."),
+            "report_email": _("Only organizers and facilitators get these."),
         }
         widgets = {
             "discussion_email": forms.RadioSelect,

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +21,7 @@ def settings_page(request):
     form = PreferencesForm(request.POST or None, instance=services.preferences_for(request.user))
     if request.method == "POST" and form.is_valid():
         services.preferences_update(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your e-mail settings are saved.")
+        messages.success(request, _("Your e-mail settings are saved."))
         return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {"form": form})
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "studygroups.accounts.middleware.MemberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -103,6 +105,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "studygroups.core.context_processors.site",
@@ -175,9 +178,16 @@ ACCOUNT_FORMS = {
         "signup": "SignupForm",
         "add_email": "AddEmailForm",
         "reset_password": "ResetPasswordForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
     }.items()
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Study groups] "
+# Lazy, so each e-mail's subject gets the prefix in its recipient's language (senders
+# render inside notifications.language.recipient_language); allauth's go through
+# AccountAdapter.format_email_subject.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = gettext_lazy("[Study groups] ")
 # allauth's own limits (it answers 429 with templates/429.html).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -202,6 +212,7 @@ RATE_LIMITS = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["studygroups.formats"]  # named date formats: studygroups/formats/*/formats.py
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -26,7 +26,7 @@ def test_entrance_pages(client, name):
 def test_e_mail_page_with_a_pending_change(user_client, user):
     EmailAddress.objects.create(user=user, email="new@example.org", verified=False)
     body = user_client.get(reverse("account_email")).content.decode()
-    assert "Resend verification" in body and "New e-mail address" in body
+    assert "Send the link again" in body and "New e-mail address" in body
     assert 'style="' not in body  # the CSP refuses inline styles
     assert_site_words(body)
 

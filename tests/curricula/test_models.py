@@ -21,7 +21,7 @@ def test_reading_range_must_be_complete(user, document):
 
 
 def test_reader_url_links_to_the_exact_range(user, document):
-    unit = make_curriculum(owner=user, units=1).units.get()
+    unit, other_unit = make_curriculum(owner=user, units=2).units.order_by("order")
     blocks = list(document.blocks.order_by("order"))
     reading = services.reading_add(
         unit=unit, document=document, start_anchor=blocks[1].anchor, end_anchor=blocks[3].anchor
@@ -30,7 +30,7 @@ def test_reader_url_links_to_the_exact_range(user, document):
         f"/library/{document.slug}/?from={blocks[1].anchor}&to={blocks[3].anchor}"
         f"#{blocks[1].anchor}"
     )
-    whole = services.reading_add(unit=unit, document=document)
+    whole = services.reading_add(unit=other_unit, document=document)
     assert whole.reader_url == f"/library/{document.slug}/"
     assert whole.is_whole_document and not reading.is_whole_document
 

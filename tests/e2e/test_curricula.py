@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from studygroups.curricula.models import Curriculum
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.htmx import settled
 from tests.factories import make_document, verified_user
 
@@ -40,6 +41,7 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     units.nth(2).locator("[data-drag-handle]").drag_to(units.nth(0))
     expect(units.nth(0)).to_contain_text("Beta on the press")
     expect(units.nth(1)).to_contain_text("Alpha on mutual aid")
+    settled(page)  # the rows move at once; the order is saved by the request after
     assert [u.title for u in Curriculum.objects.get().units.order_by("order")] == [
         "Beta on the press", "Alpha on mutual aid", "Gamma on meetings",
     ]  # fmt: skip
@@ -55,6 +57,7 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     settled(page)
     units.nth(2).locator("[data-drag-handle]").drag_to(page.get_by_role("heading", level=1))
     expect(units.nth(2)).to_contain_text("Gamma on meetings")
+    settled(page)
     assert [u.title for u in Curriculum.objects.get().units.order_by("order")] == [
         "Alpha on mutual aid", "Beta on the press", "Gamma on meetings",
     ]  # fmt: skip
@@ -138,3 +141,53 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     check_a11y(page)
     page.emulate_media(media="print")
     expect(page.locator(".packet__back")).to_be_hidden()
+
+
+def test_a_spanish_organizer_sees_the_builder_library_and_reader_in_spanish(
+    browser, live_server, check_a11y
+):
+    """The series editor, the library and the reader in Spanish at 1280 and 390 px:
+    Spanish interface, the English text keeping `lang="en"`, axe clean."""
+    from django.conf import settings
+    from django.test import Client
+
+    from studygroups.curricula import services
+
+    organizer = verified_user(display_name="Olga Organizadora")
+    english = make_document(title="On Reading Together", language="en", authors=["Ada Example"])
+    spanish = make_document(title="Sobre leer en compañía", language="es", sections=3)
+    curriculum = services.curriculum_create(owner=organizer, title="Leer juntos")
+    unit = services.unit_add(curriculum=curriculum, title="Primera sesión")
+    services.reading_add(unit=unit, document=spanish)
+    services.unit_add(curriculum=curriculum, title="Segunda sesión")
+    shots = ARTIFACTS / "spanish"
+    shots.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900 if width == 1280 else 844}, locale="es-ES"
+        )
+        client = Client()
+        client.force_login(organizer)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+        )
+        browser_page = context.new_page()
+        browser_page.goto(f"{live_server.url}/series/{curriculum.slug}/edit/")
+        expect(browser_page.get_by_role("heading", name="Unidades")).to_be_visible()
+        expect(browser_page.get_by_role("button", name="Añadir unidad")).to_be_visible()
+        check_a11y(browser_page)
+        browser_page.screenshot(path=str(shots / f"series-editor-{width}.png"), full_page=True)
+        browser_page.goto(f"{live_server.url}/library/")
+        expect(browser_page.get_by_role("heading", name="Biblioteca", level=1)).to_be_visible()
+        expect(browser_page.get_by_role("link", name="On Reading Together")).to_have_attribute(
+            "lang", "en"
+        )
+        check_a11y(browser_page)
+        browser_page.screenshot(path=str(shots / f"library-{width}.png"), full_page=True)
+        browser_page.goto(f"{live_server.url}{english.get_absolute_url()}")
+        expect(browser_page.locator(".reader__body")).to_have_attribute("lang", "en")
+        expect(browser_page.get_by_label("Buscar en este texto")).to_be_visible()
+        check_a11y(browser_page)
+        browser_page.screenshot(path=str(shots / f"reader-{width}.png"), full_page=False)
+        context.close()

@@ -1,6 +1,7 @@
 """The first hour (issue #15): the shared layout as a newcomer, a keyboard user and a
 phone user meet it: page headers, tables, the header navigation, target sizes."""
 
+import os
 import re
 from pathlib import Path
 
@@ -64,6 +65,15 @@ def test_header_is_one_row_for_staff_and_a_menu_on_phones(
         box = page.get_by_role("link", name=link, exact=False).first.bounding_box()
         assert box["y"] < brand["y"] + brand["height"], f"{link} dropped below the logo"
     assert page.locator(".site-header").bounding_box()["height"] < 80
+    # The profile name fits in its own box, apart from "Log out" (it used to run under it).
+    profile = page.locator(".site-nav--wide .site-nav__profile")
+    cut = profile.evaluate("a => a.scrollWidth - a.clientWidth")
+    assert cut <= 0, f"the name is cut off by {cut} px"
+    logout = page.locator(".site-nav--wide").get_by_role("button", name="Log out")
+    gap = logout.bounding_box()["x"] - (
+        profile.bounding_box()["x"] + profile.bounding_box()["width"]
+    )
+    assert gap >= 0, f"the name runs {-gap:.0f} px under 'Log out'"
 
     # A phone, without JavaScript: one compact row, the links behind "Menu".
     context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
@@ -260,3 +270,131 @@ def test_series_settings_show_whole_visibility_choices_on_a_phone(
     assert label.evaluate("l => l.scrollWidth <= l.clientWidth + 1"), "the choice is cut off"
     check_a11y(phone)
     check_layout(phone)
+
+
+def test_every_page_state_is_checked_for_axe_violations_and_sideways_scrolling(
+    transactional_db, live_server, page, page_checks
+):
+    """The automatic page checks (conftest.PageChecks) see a change made by an htmx swap
+    and report an axe violation and what sticks out at 360 px, naming the page."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.title()
+    assert page_checks.problems == [], page_checks.problems  # the login page is fine
+    page.evaluate(
+        """() => {
+        const main = document.querySelector('main');
+        const img = document.createElement('img');
+        img.src = '/static/img/logo.svg';
+        const wide = document.createElement('div');
+        wide.className = 'too-wide';
+        wide.style.width = '900px';
+        wide.textContent = 'A wide thing';
+        main.append(img, wide);
+        main.dispatchEvent(new CustomEvent('htmx:afterSettle', {bubbles: true}));
+        }"""
+    )
+    for _ in range(20):  # the swap is reported asynchronously, on a later call
+        page.wait_for_timeout(50)
+        if page_checks.problems:
+            break
+    found = "\n".join(page_checks.problems)
+    assert "/accounts/login/ (after an htmx swap into #main, 1280 px wide)" in found, found
+    assert "axe image-alt (critical)" in found, found
+    assert "scrolls sideways at 360 px" in found and "div.too-wide" in found, found
+    assert page.viewport_size["width"] == 1280  # put back after the check
+    page_checks.problems.clear()  # found as intended: the test must not fail at teardown
+
+
+SHOTS = os.environ.get("SCREENSHOTS")
+
+
+def shot(page, name):
+    """SCREENSHOTS=dir saves each page for a person to look at (issue #15's proof)."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def assert_apart(page, selector):
+    """No two of the elements are drawn over each other (side by side is fine)."""
+    found = page.eval_on_selector_all(
+        selector,
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return {l: r.left,"
+        " r: r.right, t: r.top, b: r.bottom, text: e.textContent.trim().slice(0, 30)}; })"
+        ".filter(b => b.r > b.l && b.b > b.t)",
+    )
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            apart = a["r"] <= b["l"] + 0.5 or b["r"] <= a["l"] + 0.5
+            apart = apart or a["b"] <= b["t"] + 0.5 or b["b"] <= a["t"] + 0.5
+            assert apart, f"{b['text']!r} is drawn over {a['text']!r} on {page.url}"
+
+
+def assert_fits(page):
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+def test_group_session_import_and_header_at_desktop_and_phone_widths(
+    transactional_db, live_server, new_page, login, staff
+):
+    """The pages a newcomer meets first, at 1280 and 390 px: headers stacked, sections
+    apart, one heading font, nothing sideways. (Every state is also checked with axe and
+    at 360 px by the page checks.)"""
+    from django.urls import reverse
+
+    from tests.factories import post
+
+    curriculum = make_curriculum(units=2, readings_per_unit=1, questions_per_unit=1)
+    group = make_group(curriculum=curriculum, name="Thursday readers", organizer=staff)
+    member = add_member(group, verified_user(display_name="Mia Member")).user
+    first, second = curriculum.units.order_by("order")
+    past = make_session(group, title="Opening evening", in_hours=-72, units=[first])
+    session = make_session(group, title="Second evening", units=[second])
+    document = second.readings.first().document
+    post(group, document, member, "A first thought about the second reading.")
+    for width in (1280, 390):
+        page = new_page(width, 900)
+        login(page, live_server, staff)
+        page.goto(live_server.url + reverse("groups:detail", args=[group.slug]))
+        shot(page, f"group-{width}")
+        assert_apart(page, ".page-header > *")
+        assert_fits(page)
+        past_heading = page.locator("#past-heading").bounding_box()
+        above = page.locator("#past-heading").evaluate(
+            "h => h.closest('section').previousElementSibling.getBoundingClientRect().bottom"
+        )
+        assert past_heading["y"] - above >= 16, "'Past sessions' touches the section above"
+        fonts = page.eval_on_selector_all(
+            "main h2", "hs => [...new Set(hs.map(h => getComputedStyle(h).fontFamily))]"
+        )
+        assert len(fonts) == 1, fonts
+
+        page.goto(live_server.url + reverse("groups:session", args=[group.slug, session.pk]))
+        shot(page, f"session-{width}")
+        assert_apart(page, ".page-header > *")
+        assert_fits(page)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Second evening")
+        page.goto(live_server.url + reverse("groups:session", args=[group.slug, past.pk]))
+        assert_fits(page)
+
+        page.goto(f"{live_server.url}/import/")
+        page.set_input_files(
+            "input[type=file]",
+            [str(FIXTURES / "article_dateline.txt"), str(FIXTURES / "markdown_front_matter.md")],
+        )
+        page.get_by_role("button", name=re.compile("preview", re.I)).click()
+        page.wait_for_url(re.compile(r"/import/batches/\d+/preview/"))
+        shot(page, f"import-preview-{width}")
+        assert_apart(page, ".page-header > *")
+        assert_fits(page)
+
+    phone = new_page(390, 800)
+    login(phone, live_server, member)
+    assert phone.locator(".site-header").bounding_box()["height"] < 80
+    shot(phone, "header-390")
+    phone.get_by_text("Menu", exact=True).click()
+    expect(phone.locator(".site-nav--menu").get_by_role("link", name="Library")).to_be_visible()
+    assert_fits(phone)
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/header-menu-390.png")

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from icalendar import Calendar
 
 from studygroups.groups.models import RSVP, Group, Membership
@@ -77,3 +78,100 @@ def test_organizer_and_member(transactional_db, live_server, page, new_page, log
     other.goto(f"{live_server.url}/groups/dashboard/")
     assert other.get_by_text("Night Readers").first.is_visible()
     check_a11y(other)
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def test_spanish_member_on_the_group_and_session_pages(
+    transactional_db, live_server, browser, login, check_a11y, check_layout
+):
+    """The group and session pages in Spanish (about a fifth longer than English) at
+    1280 and 390 px: nothing overflows, axe stays clean, the RSVP answers in Spanish."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from studygroups.groups import sessions
+    from tests.factories import make_group
+
+    organizer = verified_user(display_name="Olga")
+    member = verified_user(display_name="Marisol", time_zone="Europe/Madrid")
+    curriculum = make_curriculum(units=2, readings_per_unit=2, questions_per_unit=1)
+    group = make_group(
+        organizer=organizer,
+        members=[member],
+        curriculum=curriculum,
+        name="Círculo de lectura de los martes",
+        visibility=Group.Visibility.PUBLIC,
+        meeting_place="Biblioteca municipal, sala 2",
+        code_of_conduct="Escucha antes de responder.",
+        time_zone="Europe/Madrid",
+    )
+    starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    session = sessions.session_create(
+        group=group,
+        title="Sesión 1: el principio del daño",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=90),
+        units=list(curriculum.units.all()[:1]),
+        capacity=8,
+    )
+    # Logs in through the (English) account pages, then browses as a Spanish browser.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        login(page, live_server, member)
+        # The language cookie (what the language switcher sets) picks Spanish.
+        context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
+        SHOTS.mkdir(exist_ok=True)
+
+        page.goto(live_server.url + group.get_absolute_url())
+        assert page.get_by_role("heading", name="Próximas sesiones").is_visible()
+        assert page.get_by_role("button", name="Salir de este grupo").is_visible()
+        check_a11y(page)
+        check_layout(page)
+        page.screenshot(path=str(SHOTS / "groups-es-group-1280.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "groups-es-group-390.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+        page.goto(live_server.url + session.get_absolute_url())
+        assert page.get_by_role("heading", name="¿Vienes?").is_visible()
+        page.get_by_role("button", name="Voy", exact=True).click()
+        page.get_by_text("Has respondido:").wait_for()
+        assert "voy" in page.locator("#rsvp").inner_text()
+        assert "Quedan 7 plazas de 8." in page.locator("#rsvp").inner_text()
+        assert RSVP.objects.get(user=member).answer == "going"
+        check_a11y(page)
+        check_layout(page)
+        page.screenshot(path=str(SHOTS / "groups-es-session-1280.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "groups-es-session-390.png"), full_page=True)
+    finally:
+        context.close()
+
+    # The organizer's longer Spanish: the Manage box and the schedule form.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        login(page, live_server, organizer)
+        context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
+        page.goto(live_server.url + session.get_absolute_url())
+        assert page.get_by_role("heading", name="Asignar otro texto").is_visible()
+        assert page.get_by_role("button", name="Cancelar esta sesión").is_visible()
+        check_a11y(page)
+        check_layout(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "groups-es-session-organizer-390.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(live_server.url + reverse("groups:schedule", args=[group.slug]))
+        assert page.get_by_label("Con qué frecuencia").is_visible()
+        check_a11y(page)
+        check_layout(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "groups-es-schedule-390.png"), full_page=True)
+    finally:
+        context.close()

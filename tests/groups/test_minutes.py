@@ -136,3 +136,22 @@ def test_minutes_show_in_history_and_in_the_cited_discussion(
     assert f"{session.get_absolute_url()}#minutes" in page
     assert f'href="{_paragraph_url(private_group, first, a1[1])}">¶ 2</a>' in page
     assert f'href="{_paragraph_url(private_group, first, a1[3])}">¶ 4</a>' in page
+
+
+def test_spanish_citations_resolve_and_read_in_the_readers_language(held, organizer):
+    """A Spanish-speaking facilitator writes "¶ 2 de [Título]"; each reader sees the link
+    in their own language."""
+    session, first, second = held
+    a2 = _anchors(second)
+    minutes, missed = minutes_write(
+        session=session, author=organizer, body="Empezamos con ¶ 2 de [subjection]."
+    )
+    assert missed == 0
+    assert [(c.document_id, c.anchor) for c in minutes.citations.all()] == [(second.pk, a2[1])]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(organizer)
+    spanish = client.get(session.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "¶ 2 de The Subjection of Women</a>" in spanish
+    assert "¶ 2 of The Subjection of Women</a>" in sessions_page(session, organizer)

@@ -147,7 +147,7 @@ def test_session_page_shows_places_and_position(client, private_group, member):
     sessions.rsvp_set(session=session, user=first, answer=GOING)
     client.force_login(member)
     page = client.get(session.get_absolute_url()).content.decode()
-    assert "All 1 places are taken" in page
+    assert "The only place is taken" in page
     url = reverse("groups:session_rsvp", args=[private_group.slug, session.pk])
     fragment = client.post(url, {"answer": GOING}, HTTP_HX_REQUEST="true").content.decode()
     assert "number 1 on the waiting list" in fragment

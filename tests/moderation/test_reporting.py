@@ -72,7 +72,7 @@ def test_a_report_marked_for_staff_goes_to_the_staff_queue(setup, client):
     r = Report.objects.get()
     assert r.to_staff and r.for_staff
     assert list(Notice.objects.values_list("recipient", flat=True)) == [staff.pk]
-    assert selectors.moderation_queue(group).reports == []
+    assert selectors.moderation_queue(group, facilitator).reports == []
     assert selectors.open_report_count(group) == 0
     client.force_login(staff)
     assert b"for staff eyes" in client.get(reverse("moderation:staff_queue")).content

@@ -11,11 +11,16 @@ from django.utils import timezone
 from studygroups.search import schema
 
 OLD_STATE = [
+    # Users as they were then (before accounts.0003 added `language`).
+    ("accounts", "0002_display_name_one_line"),
     ("groups", "0003_reserved_group_slugs"),
     ("discussions", "0002_notification_email_claim_and_more"),
     ("notifications", None),
 ]
-COPIED = [("notifications", "0002_copy_group_and_discussion_preferences")]
+COPIED = [
+    ("accounts", "0002_display_name_one_line"),
+    ("notifications", "0002_copy_group_and_discussion_preferences"),
+]
 
 
 def migrate(targets):
