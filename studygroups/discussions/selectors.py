@@ -71,17 +71,6 @@ def post_url(post: Post) -> str:
     return f"{url}#post-{post.pk}"
 
 
-def thread_url(post: Post) -> str:
-    """The post's own page, which shows its thread whole (where "Show N more replies"
-    leads without JavaScript)."""
-    group, document = post.discussion.group, post.discussion.document
-    url = reverse(
-        "discussions:post",
-        kwargs={"group_slug": group.slug, "document_slug": document.slug, "post_id": post.pk},
-    )
-    return f"{url}#post-{post.pk}"
-
-
 def _with_actions(user, nodes: list[Node], discussion: Discussion) -> list[Node]:
     """Give every node (replies included) the viewer's flags. The posts share the one
     `discussion` (carrying the group and the viewer's membership): no query per post."""

@@ -182,9 +182,9 @@ def thread(request, group_slug, document_slug, post_id):
     """A thread whole, for "Show N more replies": the thread's item (htmx swaps it in
     for the first replies the page sent). Without htmx, the post's own page, which shows
     the thread whole too. Reading it is reading the post (`access_post`)."""
-    post = access.access_post(request.user, group_slug, document_slug, post_id)
     if not wants_partial(request):
-        return redirect(selectors.thread_url(post))
+        return post_detail(request, group_slug, document_slug, post_id)
+    post = access.access_post(request.user, group_slug, document_slug, post_id)
     seen_at = fragments.seen_at(request, post.discussion, update=False)
     context = selectors.post_card(request.user, post).as_context()
     nodes = selectors.post_thread(request.user, post, seen_at=seen_at)
