@@ -267,6 +267,7 @@ TABLE = {
     ),
     "discussions:paragraph": Row("404 404 404 200 200 404 200 200 404"),
     "discussions:post": Row("404 404 404 200 200 404 200 200 404"),
+    "discussions:thread": Row("404 404 404 200 200 404 200 200 404"),
     "discussions:post_create": Row(
         "L 404 404 302 302 404 302 302 404", post="L 404 404 400 400 404 400 400 404"
     ),

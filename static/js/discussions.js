@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  // Strings from Django's JavaScript catalog (djangojs), loaded before this file.
+  var gettext = window.gettext || function (text) { return text; };
 
   var body = document.querySelector(".reader__body[data-discuss-url]");
   var button = null;
@@ -37,7 +39,7 @@
     button = document.createElement("button");
     button.type = "button";
     button.className = "discuss-button";
-    button.textContent = "Discuss";
+    button.textContent = gettext("Discuss");
     button.hidden = true;
     button.addEventListener("mousedown", function (event) {
       event.preventDefault(); // keep the selection
@@ -114,7 +116,7 @@
     var keyboard = document.createElement("button");
     keyboard.type = "button";
     keyboard.className = "button button--small discuss-selection";
-    keyboard.textContent = "Discuss selection";
+    keyboard.textContent = gettext("Discuss selection");
     keyboard.addEventListener("mousedown", function (event) {
       event.preventDefault(); // keep the selection
     });
@@ -125,7 +127,7 @@
         return;
       }
       var region = document.getElementById("swap-announcer");
-      if (region) region.textContent = "First select some words within one paragraph.";
+      if (region) region.textContent = gettext("First select some words within one paragraph.");
     });
     tools.insertBefore(keyboard, tools.firstChild.nextSibling);
   }
@@ -199,6 +201,39 @@
     holder.innerHTML = "";
     var count = document.getElementById("count-" + anchor);
     if (count) count.focus();
+  });
+
+  // "Show N more replies": the thread comes back whole in place of its first replies;
+  // focus goes to the first reply that was not shown (the link pressed is gone).
+  var shownBefore = {};
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var link = event.detail.elt;
+    if (!link || !link.hasAttribute || !link.hasAttribute("data-more-replies")) return;
+    var item = link.closest(".thread__item");
+    if (!item || !item.id) return;
+    var ids = {};
+    item.querySelectorAll("article.post[id]").forEach(function (post) { ids[post.id] = true; });
+    shownBefore[item.id] = ids;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig;
+    var link = config && config.elt;
+    if (!link || !link.hasAttribute || !link.hasAttribute("data-more-replies")) return;
+    var itemId = link.getAttribute("hx-target").replace(/^#/, "");
+    var ids = shownBefore[itemId];
+    delete shownBefore[itemId];
+    if (!ids) return;
+    var root = document.getElementById(itemId.replace(/^thread-/, "post-"));
+    var item = root && root.closest(".thread__item");
+    if (!item) return;
+    var posts = item.querySelectorAll("article.post[id]");
+    for (var i = 0; i < posts.length; i++) {
+      if (!ids[posts[i].id]) {
+        posts[i].setAttribute("tabindex", "-1");
+        posts[i].focus();
+        return;
+      }
+    }
   });
 
   // After moving to another page of threads, focus lands on the list's heading (the link

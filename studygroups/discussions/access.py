@@ -12,6 +12,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from studygroups.core.htmx import wants_partial
 from studygroups.groups import access as groups_access
@@ -83,15 +84,15 @@ def access_discussion_for_following(user, group_slug: str, document_slug: str):
     discussion: a member must always be able to stop the e-mails of a locked one."""
     context = access_discussion(user, group_slug, document_slug)
     if not discussion_rules.can_write_discussion(user, context.group):
-        raise Refused("Only members of this group can follow its discussions.")
+        raise Refused(_("Only members of this group can follow its discussions."))
     return context
 
 
 def require_write(user, group: Group, discussion: Discussion | None) -> None:
     if not discussion_rules.can_write_discussion(user, group):
-        raise Refused("Only members of this group can post in its discussions.")
+        raise Refused(_("Only members of this group can post in its discussions."))
     if discussion is not None and discussion.is_locked:
-        raise Refused("This discussion is locked by a moderator; no new posts or edits.")
+        raise Refused(_("This discussion is locked by a moderator; no new posts or edits."))
 
 
 def access_post(user, group_slug: str, document_slug: str, post_id: int) -> Post:
@@ -120,7 +121,7 @@ def access_post_for_reply(user, group_slug, document_slug, post_id) -> Post:
     post = access_post(user, group_slug, document_slug, post_id)
     require_write(user, post.discussion.group, post.discussion)
     if post.is_deleted or post.is_hidden:
-        raise Refused("That post was removed, so it cannot take new replies.")
+        raise Refused(_("That post was removed, so it cannot take new replies."))
     return post
 
 
@@ -128,26 +129,26 @@ def access_post_for_edit(user, group_slug, document_slug, post_id) -> Post:
     post = access_post(user, group_slug, document_slug, post_id)
     require_write(user, post.discussion.group, post.discussion)
     if not discussion_rules.can_edit_post(user, post):
-        raise Refused("You can edit only your own posts.")
+        raise Refused(_("You can edit only your own posts."))
     return post
 
 
 def access_post_for_delete(user, group_slug, document_slug, post_id) -> Post:
     post = access_post(user, group_slug, document_slug, post_id)
     if not discussion_rules.can_delete_post(user, post):
-        raise Refused("You can delete only your own posts.")
+        raise Refused(_("You can delete only your own posts."))
     return post
 
 
 def access_post_for_moderation(user, group_slug, document_slug, post_id) -> Post:
     post = access_post(user, group_slug, document_slug, post_id)
     if not discussion_rules.can_moderate_post(user, post):
-        raise Refused("Only the group's organizers and facilitators moderate its discussions.")
+        raise Refused(_("Only the group’s organizers and facilitators moderate its discussions."))
     return post
 
 
 def access_discussion_for_export(user, group_slug: str, document_slug: str):
     context = access_discussion(user, group_slug, document_slug)
     if not discussion_rules.can_export_discussion(user, context.group):
-        raise Refused("Only the group's organizers can export its discussions.")
+        raise Refused(_("Only the group’s organizers can export its discussions."))
     return context

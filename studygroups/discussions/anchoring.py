@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from studygroups.library.models import Block, BlockAlias, Document
@@ -38,7 +39,7 @@ def block_for_anchor(document: Document, anchor: str) -> Block:
                 .first()
             )
     if block is None:
-        raise ValidationError({"anchor": "That paragraph is not part of this document."})
+        raise ValidationError({"anchor": _("That paragraph is not part of this document.")})
     return block
 
 
@@ -56,14 +57,20 @@ def locate_quote(block_text: str, quote: str, prefix_hint: str = "") -> tuple[st
     if len(quote) > QUOTE_MAX:
         raise ValidationError(
             {
-                "quote": f"A quotation can be at most {QUOTE_MAX} characters; "
-                "choose a shorter passage."
+                "quote": _(
+                    "A quotation can be at most %(limit)s characters; choose a shorter passage."
+                )
+                % {"limit": QUOTE_MAX}
             }
         )
     positions = [m.start() for m in re.finditer(re.escape(quote), text)]
     if not positions:
         raise ValidationError(
-            {"quote": "The quoted passage is not in that paragraph (it may have been corrected)."}
+            {
+                "quote": _(
+                    "The quoted passage is not in that paragraph (it may have been corrected)."
+                )
+            }
         )
     hint = _squash(prefix_hint)[-CONTEXT_CHARS:]
     start = positions[0]

@@ -19,7 +19,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -153,21 +153,22 @@ def _drop(notifications: list[Notification]) -> None:
         ).update(emailed_at=timezone.now(), email_claim=None, email_claimed_at=None)
 
 
-def _claim(notifications: list[Notification]) -> uuid.UUID | None:
-    """Claim these rows for this run in one UPDATE; None when another run got any of
-    them first (that run sends them, so this one must not)."""
+def _claim(notifications: list[Notification]) -> tuple[uuid.UUID, set[int]]:
+    """Claim for this run, in one UPDATE, the rows no other run holds; returns the token
+    and the ids this run got (one more query). A row another run claimed first is that
+    run's to send, so this one leaves it."""
     token = uuid.uuid4()
     now = timezone.now()
     ids = [n.pk for n in notifications]
-    claimed = Notification.objects.filter(
+    Notification.objects.filter(
         Q(email_claim__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
         pk__in=ids,
         emailed_at__isnull=True,
     ).update(email_claim=token, email_claimed_at=now)
-    if claimed != len(ids):
-        _release(ids, token)
-        return None
-    return token
+    got = set(
+        Notification.objects.filter(pk__in=ids, email_claim=token).values_list("pk", flat=True)
+    )
+    return token, got
 
 
 def _release(ids: list[int], token: uuid.UUID) -> None:
@@ -176,29 +177,48 @@ def _release(ids: list[int], token: uuid.UUID) -> None:
     )
 
 
-def _send(user, notifications: list[Notification], *, subject) -> bool:
-    """Claim, send and mark one e-mail's notifications. A failure is logged and the claim
-    released, so a later run sends it; it never reaches the caller."""
-    token = _claim(notifications)
-    if token is None:
-        return False
-    ids = [n.pk for n in notifications]
-    try:
-        with recipient_language(user, notifications[0].post.discussion.group):
-            message = _email_for(user, notifications, subject=subject(notifications))
-        message.send()
-    except Exception:
-        logger.exception(
-            "Could not e-mail notifications %s to user %s; they stay pending for a retry.",
-            ids,
-            user.pk,
+def _send_batch(batches: list[tuple[object, list[Notification], object]]) -> int:
+    """Claim, send and mark many e-mails, each (recipient, its notifications, a subject
+    function) sent in the recipient's language, with a constant number of queries: one
+    claim for all, one mark for those sent, one release for those that failed. An
+    e-mail with any notification claimed by another run is not sent by this one. A
+    failure is logged and its claim released, so a later run sends it; it never reaches
+    the caller. Returns the number of e-mails sent."""
+    if not batches:
+        return 0
+    token, got = _claim([n for _, notifications, _ in batches for n in notifications])
+    sent: list[int] = []
+    failed: list[int] = []
+    emails = 0
+    with get_connection() as connection:  # one connection for the whole run
+        for user, notifications, subject in batches:
+            ids = [n.pk for n in notifications]
+            if not set(ids) <= got:
+                failed.extend(i for i in ids if i in got)  # another run holds part of it
+                continue
+            try:
+                group = notifications[0].post.discussion.group
+                with recipient_language(user, group):
+                    message = _email_for(user, notifications, subject=subject(notifications))
+                message.connection = connection
+                message.send()
+            except Exception:
+                logger.exception(
+                    "Could not e-mail notifications %s to user %s; they stay pending for a retry.",
+                    ids,
+                    user.pk,
+                )
+                failed.extend(ids)
+            else:
+                sent.extend(ids)
+                emails += 1
+    if failed:
+        _release(failed, token)
+    if sent:
+        Notification.objects.filter(pk__in=sent, email_claim=token).update(
+            emailed_at=timezone.now(), email_claim=None, email_claimed_at=None
         )
-        _release(ids, token)
-        return False
-    Notification.objects.filter(pk__in=ids, email_claim=token).update(
-        emailed_at=timezone.now(), email_claim=None, email_claimed_at=None
-    )
-    return True
+    return emails
 
 
 def _subject(notifications: list[Notification]) -> str:
@@ -228,7 +248,7 @@ def _digest_subject(notifications: list[Notification]) -> str:
 def _send_each(pending: list[Notification]) -> int:
     send, drop = _deliverable(pending)
     _drop(drop)
-    return sum(1 for n in send if _send(n.recipient, [n], subject=_subject))
+    return _send_batch([(n.recipient, [n], _subject) for n in send])
 
 
 def send_immediate_emails(*, post_id: int) -> int:
@@ -251,7 +271,4 @@ def send_digests() -> int:
     by_user: dict[int, list[Notification]] = {}
     for notification in send:
         by_user.setdefault(notification.recipient_id, []).append(notification)
-    sent = 0
-    for notifications in by_user.values():
-        sent += _send(notifications[0].recipient, notifications, subject=_digest_subject)
-    return sent
+    return _send_batch([(batch[0].recipient, batch, _digest_subject) for batch in by_user.values()])

@@ -1,5 +1,7 @@
 """A discussion as plain data (JSON) and as Markdown, for organizers."""
 
+from django.utils.translation import gettext as _
+
 from studygroups.groups.models import Group
 from studygroups.library.models import Document
 
@@ -35,17 +37,24 @@ def export_rows(discussion: Discussion | None, parts) -> list[dict]:
 
 
 def export_markdown(*, group: Group, document: Document, rows: list[dict]) -> str:
-    lines = [f"# {group.name}: discussion of “{document.title}”", ""]
+    title = _("%(group)s: discussion of “%(title)s”") % {
+        "group": group.name,
+        "title": document.title,
+    }
+    lines = [f"# {title}", ""]
     for row in rows:
         indent = "  " * row["depth"]
-        where = f" on ¶{row['paragraph']}" if row["paragraph"] else ""
-        who = row["author"] or "(removed)"
+        where = ""
+        if row["paragraph"]:
+            where = " " + _("on ¶%(number)s") % {"number": row["paragraph"]}
+        who = row["author"] or _("(removed)")
         lines.append(f"{indent}- **{who}**, {row['created_at'][:16].replace('T', ' ')} UTC{where}")
         if row["question"]:
-            lines.append(f"{indent}  Answering: {row['question']}")
+            answering = _("Answering: %(question)s") % {"question": row["question"]}
+            lines.append(f"{indent}  {answering}")
         if row["quote"]:
             lines.append(f"{indent}  > {row['quote']}")
-        body = row["body"] if row["body"] is not None else "(This post was removed.)"
+        body = row["body"] if row["body"] is not None else _("(This post was removed.)")
         for line in body.splitlines() or [""]:
             lines.append(f"{indent}  {line}".rstrip())
         lines.append("")

@@ -10,14 +10,31 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 PATH_SEGMENT = 12  # digits per id in Post.path
 MAX_DEPTH = 90  # Post.path max_length / PATH_SEGMENT, with room to spare
 BODY_MAX = 10_000
 QUOTE_MAX = 1_000
 CONTEXT_CHARS = 40  # characters of context kept either side of a quote
+
+
+class ThreadKey(models.Func):
+    """A post's thread key: the first segment of its path, which is its root's path.
+    The numbers are written into the SQL (not bound as parameters), so a query's
+    expression is the index's expression and the database uses the `post_thread` index."""
+
+    function = "SUBSTR"
+    template = f"%(function)s(%(expressions)s, 1, {PATH_SEGMENT})"
+    output_field = models.CharField()
+
+    def __init__(self, expression="path", **extra):
+        super().__init__(expression, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="SUBSTRING", **extra_context)
 
 
 class Discussion(models.Model):
@@ -148,7 +165,18 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["path"]
-        indexes = [models.Index(fields=["discussion", "anchor"], name="post_discussion_anchor")]
+        indexes = [
+            models.Index(fields=["discussion", "anchor"], name="post_discussion_anchor"),
+            # A thread's posts by their thread key (the root's path, the first segment of
+            # every path in it): `threads.thread_nodes` reads a page's threads by it.
+            models.Index(F("discussion"), ThreadKey(), name="post_thread"),
+            # Which questions a member has answered (the answer gate, on every page).
+            models.Index(
+                fields=["discussion", "author"],
+                condition=Q(question__isnull=False),
+                name="post_answers",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "idempotency_key"], name="unique_post_idempotency_key"
@@ -191,7 +219,7 @@ class Post(models.Model):
 
     @property
     def author_name(self) -> str:
-        return self.author.public_name if self.author else "A former member"
+        return self.author.public_name if self.author else gettext("A former member")
 
 
 class PostRevision(models.Model):
@@ -252,9 +280,9 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        REPLY = "reply", "replied to your post"
-        MENTION = "mention", "mentioned you"
-        FOLLOWED = "followed", "posted in a discussion you follow"
+        REPLY = "reply", gettext_lazy("replied to your post")
+        MENTION = "mention", gettext_lazy("mentioned you")
+        FOLLOWED = "followed", gettext_lazy("posted in a discussion you follow")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

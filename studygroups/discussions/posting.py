@@ -12,6 +12,9 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from studygroups.curricula.models import DiscussionQuestion
 from studygroups.groups.models import Group, Membership
@@ -34,17 +37,23 @@ from .rendering import render_body
 
 
 def discussion_get_or_create(*, group: Group, document: Document) -> Discussion:
-    discussion, _ = Discussion.objects.get_or_create(group=group, document=document)
+    discussion, _created = Discussion.objects.get_or_create(group=group, document=document)
     return discussion
 
 
 def _validate_body(body: str) -> str:
     body = (body or "").replace("\x00", "").strip()
     if not body:
-        raise ValidationError({"body": "Write something before posting."})
+        raise ValidationError({"body": _("Write something before posting.")})
     if len(body) > BODY_MAX:
         raise ValidationError(
-            {"body": f"A post can be at most {BODY_MAX:,} characters; this one has {len(body):,}."}
+            {
+                "body": _("A post can be at most %(limit)s characters; this one has %(length)s.")
+                % {
+                    "limit": number_format(BODY_MAX, force_grouping=True),
+                    "length": number_format(len(body), force_grouping=True),
+                }
+            }
         )
     return body
 
@@ -67,9 +76,10 @@ def _check_standing(*, author, group: Group, discussion: Discussion | None) -> b
     membership = Membership.objects.filter(group=group, user=author).first()
     now = timezone.now()
     if membership is not None and membership.is_muted(now):
-        until = timezone.localtime(membership.muted_until).strftime("%-d %b %Y, %H:%M")
+        until = date_format(timezone.localtime(membership.muted_until), "j M Y, H:i")
         raise ValidationError(
-            f"A moderator muted you in this group until {until}: you can read, not post."
+            _("A moderator muted you in this group until %(until)s: you can read, not post.")
+            % {"until": until}
         )
     moderator = membership is not None and membership.can_facilitate
     if moderator:
@@ -84,9 +94,14 @@ def _check_standing(*, author, group: Group, discussion: Discussion | None) -> b
         wait = discussion.slow_mode_seconds - (now - last).total_seconds() if last else 0
         if wait > 0:
             raise ValidationError(
-                "This discussion is in slow mode: one post every "
-                f"{discussion.slow_mode_seconds} seconds. You can post again in "
-                f"{int(wait) + 1} seconds."
+                ngettext(
+                    "This discussion is in slow mode: one post every %(every)s seconds. "
+                    "You can post again in %(wait)s second.",
+                    "This discussion is in slow mode: one post every %(every)s seconds. "
+                    "You can post again in %(wait)s seconds.",
+                    int(wait) + 1,
+                )
+                % {"every": discussion.slow_mode_seconds, "wait": int(wait) + 1}
             )
     if group.premoderated_posts:
         approved = Post.objects.filter(
@@ -136,16 +151,16 @@ def post_create(
         quote, quote_prefix, quote_suffix = locate_quote(block.text, quote, quote_prefix)
         quote_start, quote_end = quote_position(block.text, quote, quote_prefix)
     elif quote:
-        raise ValidationError({"quote": "A quotation needs the paragraph it comes from."})
+        raise ValidationError({"quote": _("A quotation needs the paragraph it comes from.")})
     else:
         quote_prefix = ""
     if question is not None and question.pk not in {q.pk for q in questions_for(group, document)}:
         raise ValidationError(
-            {"question": "That question is not part of this group's reading of this text."}
+            {"question": _("That question is not part of this group’s reading of this text.")}
         )
     discussion = discussion_get_or_create(group=group, document=document)
     if discussion.is_locked:
-        raise ValidationError("This discussion is locked by a moderator.")
+        raise ValidationError(_("This discussion is locked by a moderator."))
     held = _check_standing(author=author, group=group, discussion=discussion)
     html, mentioned = render_body(body, group=group)
     post = Post(
@@ -179,12 +194,12 @@ def post_reply(
         return existing, False
     body = _validate_body(body)
     if parent.is_deleted or parent.is_hidden:
-        raise ValidationError("That post was removed, so it cannot take new replies.")
+        raise ValidationError(_("That post was removed, so it cannot take new replies."))
     if parent.depth + 1 >= MAX_DEPTH:
-        raise ValidationError("This thread is as deep as it can go; reply further up instead.")
+        raise ValidationError(_("This thread is as deep as it can go; reply further up instead."))
     discussion = parent.discussion
     if discussion.is_locked:
-        raise ValidationError("This discussion is locked by a moderator.")
+        raise ValidationError(_("This discussion is locked by a moderator."))
     held = _check_standing(author=author, group=discussion.group, discussion=discussion)
     html, mentioned = render_body(body, group=discussion.group)
     post = Post(
@@ -240,17 +255,17 @@ def post_edit(*, editor, post: Post, body: str) -> Post:
     """Replace a post's text, keeping the previous version as a revision."""
     body = _validate_body(body)
     if post.discussion.is_locked:
-        raise ValidationError("This discussion is locked by a moderator.")
+        raise ValidationError(_("This discussion is locked by a moderator."))
     membership = Membership.objects.filter(group_id=post.discussion.group_id, user=editor).first()
     if membership is not None and membership.is_muted():
-        raise ValidationError("A moderator muted you in this group: you can read, not edit.")
+        raise ValidationError(_("A moderator muted you in this group: you can read, not edit."))
     if body == post.body:
         return post
     PostRevision.objects.create(
         post=post, body=post.body, body_html=post.body_html, edited_by=editor
     )
     post.body = body
-    post.body_html, _ = render_body(body, group=post.discussion.group)
+    post.body_html, _mentioned = render_body(body, group=post.discussion.group)
     post.edited_at = timezone.now()
     post.full_clean(exclude=["path", "discussion", "parent"])
     post.save(update_fields=["body", "body_html", "edited_at"])
@@ -272,7 +287,7 @@ def post_delete(*, actor, post: Post) -> bool:
 
 @transaction.atomic
 def follow_set(*, user, discussion: Discussion, following: bool) -> Follow:
-    follow, _ = Follow.objects.update_or_create(
+    follow, _created = Follow.objects.update_or_create(
         user=user, discussion=discussion, defaults={"following": following}
     )
     return follow

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from studygroups.groups import emails as group_emails
 from studygroups.groups.models import Membership, MinutesCitation, ReadingProgress, Session
@@ -21,6 +22,7 @@ from studygroups.groups.reminders import reminder_claim
 from studygroups.groups.rules import series_shown_to_members
 from studygroups.library.models import Block
 from studygroups.library.reading import paragraph_numbers
+from studygroups.notifications.language import recipient_language
 
 from .models import Discussion, Post
 
@@ -197,6 +199,14 @@ def prep_sheet(session: Session, *, show_units: bool = True) -> PrepSheet:
     )
 
 
+def _prep_subject(user, session) -> str:
+    with recipient_language(user, session.group):
+        return _("%(group)s: preparation sheet for %(session)s") % {
+            "group": session.group.name,
+            "session": session.title,
+        }
+
+
 def prep_sheets_send(*, now: dt.datetime | None = None) -> int:
     """E-mail each facilitator the sheet of every session starting within a day. Each
     e-mail is claimed first (a unique `SentReminder` row of kind "prep_sheet"), so runs may
@@ -234,7 +244,7 @@ def prep_sheets_send(*, now: dt.datetime | None = None) -> int:
                 group_emails.send(
                     to=user.email,
                     user=user,
-                    subject=f"{session.group.name}: preparation sheet for {session.title}",
+                    subject=_prep_subject(user, session),
                     template="prep_sheet",
                     context={
                         "sheet": sheet,

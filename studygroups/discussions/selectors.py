@@ -13,7 +13,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
 
@@ -27,12 +28,24 @@ from studygroups.library.selectors import PageData, Reader, reader
 
 from .access import DiscussionContext
 from .anchoring import block_for_anchor
-from .models import Discussion, Follow, Notification, Post
+from .models import PATH_SEGMENT, Discussion, Follow, Notification, Post
 from .questions import answer_gate, questions_for
 from .rules import DiscussionActions, can_see_member, discussion_actions, post_actions
-from .threads import DISPLAY_DEPTH, Node, anchor_counts, build_threads, subtree
+from .threads import (
+    DISPLAY_DEPTH,
+    Node,
+    anchor_counts,
+    build_threads,
+    ordered_roots,
+    readable,
+    subtree,
+    thread_nodes,
+    ungated,
+)
 
 THREADS_PER_PAGE = 25
+ANSWERS_SHOWN = 10  # answers shown under each question; "Show all N answers" for the rest
+DETACHED_SHOWN = 25  # threads on passages no longer in the text, oldest first
 
 
 def post_url(post: Post) -> str:
@@ -48,6 +61,7 @@ def post_url(post: Post) -> str:
                 "anchor": post.anchor,
             },
         )
+        url += f"?post={post.pk}"  # its thread shown whole, on the page that holds it
     else:
         url = reverse(
             "discussions:document",
@@ -83,6 +97,7 @@ class QuestionBlock:
     question: DiscussionQuestion
     answers: list[Node]
     locked: bool  # the viewer must answer before seeing the others' answers
+    more: int = 0  # answers not shown (the page shows the first ANSWERS_SHOWN)
 
 
 @dataclass
@@ -102,27 +117,112 @@ class DiscussionPage(PageData):
     following: bool
     # Threads whose passage left the text ("On passages no longer in the text").
     detached_threads: list[Node] = field(default_factory=list)
+    detached_more: int = 0
     display_depth: int = DISPLAY_DEPTH
 
 
-def _contains(node: Node, post_id: int) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.post.pk == post_id:
-            return True
-        stack.extend(current.children)
-    return False
+def _roots(discussion: Discussion, user, gate):
+    """The discussion's readable top-level posts that are not on a paragraph (general
+    threads, answers, and threads whose passage left the text)."""
+    roots = Post.objects.filter(discussion=discussion, anchor="", parent__isnull=True)
+    return ungated(readable(roots, user), gate).select_related("author", "question")
 
 
-def _thread_page(threads: list[Node], *, focus: int | None, number) -> Page:
-    """The page of top-level threads holding post `focus`, else page `number` (anything
-    invalid: the first page; past the end: the last)."""
-    if focus is not None:
-        index = next((i for i, node in enumerate(threads) if _contains(node, focus)), None)
-        if index is not None:
-            number = index // THREADS_PER_PAGE + 1
-    return Paginator(threads, THREADS_PER_PAGE).get_page(number)
+def _focus_root(discussion: Discussion, post_id: int | None) -> str | None:
+    """The thread key (its root's path) of post `post_id` in this discussion, if any."""
+    if post_id is None:
+        return None
+    path = Post.objects.filter(pk=post_id, discussion=discussion).values_list("path", flat=True)
+    path = path.first()
+    return path[:PATH_SEGMENT] if path else None
+
+
+def _expression(key):
+    """An `order_by()` key ("-name", "name" or an expression) as an expression."""
+    if not isinstance(key, str):
+        return key
+    return F(key[1:]).desc() if key.startswith("-") else F(key).asc()
+
+
+DETACHED = -1  # the partition of threads on passages no longer in the text
+
+
+def _side_threads(discussion, user, gate, questions, *, sort, unread_only, seen_at, all_of):
+    """The roots shown beside the general threads, in ONE query: the first
+    ANSWERS_SHOWN answers to each question (all of question `all_of`) and the first
+    DETACHED_SHOWN threads whose passage left the text, ordered as the threads are.
+    Returns ({question id or DETACHED: roots}, {same key: how many more})."""
+    ids = [q.pk for q in questions]
+    side = _roots(discussion, user, gate).filter(
+        Q(question_id__in=ids, detached_at__isnull=True) | Q(detached_at__isnull=False)
+    )
+    side = ordered_roots(
+        side, discussion=discussion, user=user, sort=sort, unread_only=unread_only, seen_at=seen_at
+    )
+    ordering = [_expression(key) for key in side.query.order_by]
+    part = Case(
+        When(detached_at__isnull=False, then=Value(DETACHED)),
+        default=F("question_id"),
+        output_field=IntegerField(),
+    )
+    side = side.annotate(
+        part=part,
+        rank=Window(RowNumber(), partition_by=[part], order_by=ordering),
+        total=Window(Count("pk"), partition_by=[part]),
+        cap=Case(
+            When(detached_at__isnull=False, then=Value(DETACHED_SHOWN)),
+            When(question_id=all_of, then=Value(10**9)),
+            default=Value(ANSWERS_SHOWN),
+            output_field=IntegerField(),
+        ),
+    )
+    roots: dict[int, list[Post]] = {}
+    more: dict[int, int] = {}
+    for row in side.filter(rank__lte=F("cap")).order_by("part", "rank"):
+        roots.setdefault(row.part, []).append(row)
+        more[row.part] = max(0, row.total - row.cap)
+    return roots, more
+
+
+def _thread_page(roots, number, focus_key: str | None) -> Page:
+    """The page of ordered `roots` numbered `number` (the one holding thread `focus_key`
+    when given; anything invalid: the first; past the end: the last). The page's rows and
+    the total come in one query (a window count), the usual case."""
+    if focus_key is not None:
+        keys = list(roots.values_list("path", flat=True))
+        if focus_key in keys:
+            number = keys.index(focus_key) // THREADS_PER_PAGE + 1
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    counted = roots.annotate(total=Window(Count("pk")))
+    offset = (number - 1) * THREADS_PER_PAGE
+    rows = list(counted[offset : offset + THREADS_PER_PAGE])
+    if rows or number == 1:
+        total = rows[0].total if rows else 0
+    else:  # past the end: the last page
+        total = roots.count()
+        number = max(1, -(-total // THREADS_PER_PAGE))
+        offset = (number - 1) * THREADS_PER_PAGE
+        rows = list(counted[offset : offset + THREADS_PER_PAGE])
+    return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number)
+
+
+class _Counted:
+    """One page's rows standing for the whole list (the paginator slices only them)."""
+
+    def __init__(self, rows: list, total: int):
+        self.rows, self.total = rows, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        return self.rows
 
 
 def discussion_page(
@@ -134,54 +234,67 @@ def discussion_page(
     seen_at: datetime | None = None,
     focus: int | None = None,
     page_number=None,
+    all_answers: int | None = None,
 ) -> DiscussionPage:
+    """What the page sends first: a page of THREADS_PER_PAGE threads and the first
+    ANSWERS_SHOWN answers to each question (all to question `all_answers`), each thread
+    with its first REPLIES_SHOWN replies (the thread holding post `focus` whole). A
+    bounded number of rows from a constant number of queries, however long the
+    discussion."""
     _share(ctx)
     group, document, discussion = ctx.group, ctx.document, ctx.discussion
     questions = questions_for(group, document)
     gate = answer_gate(user, discussion, group)
-    posts = []
-    if discussion is not None:
-        # One query: the general threads and the threads detached from a removed passage
-        # (both have no anchor); the detached ones go to their own section.
-        posts = list(Post.objects.filter(discussion=discussion, anchor="").for_display())
-    roots = build_threads(
-        [p for p in posts if p.detached_at is None],
-        gate=gate,
+    known = [q.pk for q in questions]
+    ordering = {"sort": sort, "unread_only": unread_only, "seen_at": seen_at}
+    side: dict[int, list[Post]] = {}
+    side_more: dict[int, int] = {}
+    if discussion is None:
+        page = Paginator([], THREADS_PER_PAGE).get_page(1)
+        focus_key = None
+    else:
+        general = ordered_roots(
+            _roots(discussion, user, gate)
+            .filter(detached_at__isnull=True)
+            .exclude(question_id__in=known),  # answers to questions no longer asked stay
+            discussion=discussion,
+            user=user,
+            **ordering,
+        )
+        focus_key = _focus_root(discussion, focus)
+        page = _thread_page(general, page_number, focus_key)
+        # Threads leave the text only when it is corrected (a revision after the first):
+        # with no questions either, there is nothing beside the general threads to read.
+        if questions or document.text_revision > 1:
+            side, side_more = _side_threads(
+                discussion, user, gate, questions, all_of=all_answers, **ordering
+            )
+    page_roots = list(page.object_list)
+    detached_roots = side.pop(DETACHED, [])
+    all_roots = page_roots + [p for posts in side.values() for p in posts] + detached_roots
+    nodes = thread_nodes(
+        all_roots,
+        discussion=discussion,
+        user=user,
         seen_at=seen_at,
-        user_id=user.pk,
-        sort=sort,
-        unread_only=unread_only,
-    )
-    detached = build_threads(
-        [p for p in posts if p.detached_at is not None], gate=gate, seen_at=seen_at, user_id=user.pk
+        whole={r.pk for r in all_roots if r.path == focus_key},
     )
     if discussion is not None:
-        _with_actions(user, roots, discussion)
-        _with_actions(user, detached, discussion)
-    by_question: dict[int, list[Node]] = {}
-    general = []
-    for node in roots:
-        if node.post.question_id:
-            by_question.setdefault(node.post.question_id, []).append(node)
-        else:
-            general.append(node)
+        _with_actions(user, nodes, discussion)
+    by_pk = {node.post.pk: node for node in nodes}
     question_blocks = [
         QuestionBlock(
             question=q,
-            answers=by_question.get(q.pk, []),
+            answers=[by_pk[p.pk] for p in side.get(q.pk, [])],
             locked=q.answer_before_seeing and not gate.sees_all and q.pk not in gate.answered,
+            more=side_more.get(q.pk, 0),
         )
         for q in questions
     ]
-    # Answers to questions no longer in the series still belong to the discussion.
-    known = {q.pk for q in questions}
-    for qid, nodes in by_question.items():
-        if qid not in known:
-            general.extend(nodes)
     following = False
     if discussion is not None and user.is_authenticated:
         following = Follow.objects.filter(user=user, discussion=discussion, following=True).exists()
-    page = _thread_page(general, focus=focus, number=page_number)
+    page.object_list = [by_pk[p.pk] for p in page_roots]
     return DiscussionPage(
         group=group,
         document=document,
@@ -193,7 +306,8 @@ def discussion_page(
         threads=page.object_list,
         page_obj=page,
         following=following,
-        detached_threads=detached,
+        detached_threads=[by_pk[p.pk] for p in detached_roots],
+        detached_more=side_more.get(DETACHED, 0),
     )
 
 
@@ -232,13 +346,22 @@ class ParagraphPage(PageData):
     anchor: str
     number: int | None
     threads: list[Node]
+    page_obj: Page | None = None
     display_depth: int = DISPLAY_DEPTH
 
 
 def paragraph_page(
-    user, ctx: DiscussionContext, anchor: str, *, seen_at: datetime | None
+    user,
+    ctx: DiscussionContext,
+    anchor: str,
+    *,
+    seen_at: datetime | None,
+    focus: int | None = None,
+    page_number=None,
 ) -> ParagraphPage:
-    """The threads on one paragraph. Http404 when the anchor names no paragraph."""
+    """A page of the threads on one paragraph, each with its first replies (the thread
+    holding post `focus` whole), as the general page reads them. Http404 when the anchor
+    names no paragraph."""
     _share(ctx)
     try:
         block = block_for_anchor(ctx.document, anchor)
@@ -249,13 +372,28 @@ def paragraph_page(
         for item in part.numbered():
             if item.anchor == anchor:
                 number = item.number
-    posts = []
-    if ctx.discussion is not None:
-        posts = Post.objects.filter(discussion=ctx.discussion, anchor=anchor).for_display()
     gate = answer_gate(user, ctx.discussion, ctx.group)
-    threads = build_threads(posts, gate=gate, seen_at=seen_at, user_id=user.pk)
+    threads: list[Node] = []
+    page = Paginator([], THREADS_PER_PAGE).get_page(1)
     if ctx.discussion is not None:
+        roots = Post.objects.filter(discussion=ctx.discussion, anchor=anchor, parent__isnull=True)
+        roots = ordered_roots(
+            ungated(readable(roots, user), gate).select_related("author", "question"),
+            discussion=ctx.discussion,
+            user=user,
+        )
+        focus_key = _focus_root(ctx.discussion, focus)
+        page = _thread_page(roots, page_number, focus_key)
+        page_roots = list(page.object_list)
+        threads = thread_nodes(
+            page_roots,
+            discussion=ctx.discussion,
+            user=user,
+            seen_at=seen_at,
+            whole={r.pk for r in page_roots if r.path == focus_key},
+        )
         _with_actions(user, threads, ctx.discussion)
+        page.object_list = threads
     return ParagraphPage(
         group=ctx.group,
         document=ctx.document,
@@ -266,6 +404,7 @@ def paragraph_page(
         anchor=anchor,
         number=number,
         threads=threads,
+        page_obj=page,
     )
 
 

@@ -7,13 +7,32 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils.translation import gettext_lazy
 
-from .models import Discussion, Post
+from .models import Discussion, Post, ThreadKey
 from .questions import AnswerGate
 from .rules import PostActions
 
 DISPLAY_DEPTH = 5  # levels shown inline; deeper replies behind "continue this thread"
+# What a page sends first: this many replies of each thread (the first ones in display
+# order, so they always hang together under the root); "Show N more replies" loads the
+# rest of that thread.
+REPLIES_SHOWN = 5
 
 
 @dataclass
@@ -27,12 +46,17 @@ class Node:
     level: int = 0  # depth relative to the shown root
     continue_here: bool = False  # deeper replies are behind "continue this thread"
     can: PostActions | None = None  # what the viewer may do with it (selectors set it)
+    # On a thread's root when only its first replies were read: how many are not shown
+    # (and how many of those are new to the viewer).
+    more: int = 0
+    more_new: int = 0
+    partial: bool = False  # in a thread shown in part: its reply_count may be short
 
 
 SORTS = {
-    "oldest": "Oldest first",
-    "newest": "Newest first",
-    "replies": "Most replies",
+    "oldest": gettext_lazy("Oldest first"),
+    "newest": gettext_lazy("Newest first"),
+    "replies": gettext_lazy("Most replies"),
 }
 
 
@@ -123,3 +147,146 @@ def anchor_counts(discussion: Discussion | None, *, user=None, seen_at=None) -> 
         .order_by()
     )
     return {row["anchor"]: {"total": row["total"], "new": row["new"]} for row in rows}
+
+
+# ------------------------------------------------------- reading only what is shown
+#
+# A thread is the root and every post whose path starts with the root's path: its
+# "thread key", the first segment of a path, is the root's path (the expression index
+# `post_thread` serves lookups by it). The functions below read a page's roots and the
+# first replies of each in a bounded number of queries, whatever the discussion's size.
+
+
+def thread_key():
+    return ThreadKey()
+
+
+def readable(queryset, user):
+    """Without posts held for approval, except the viewer's own (moderators see those in
+    their queue, not in the thread)."""
+    held = Q(awaiting_approval=True)
+    if user is not None and user.is_authenticated:
+        held &= ~Q(author_id=user.pk)
+    return queryset.exclude(held)
+
+
+def ungated(queryset, gate: AnswerGate | None):
+    """Without the roots `gate` hides: answers to a question that asks for the viewer's
+    answer first (`AnswerGate.hides`, as a filter)."""
+    if gate is None or gate.sees_all:
+        return queryset
+    hidden = Q(question__answer_before_seeing=True)
+    if gate.user_id is not None:
+        hidden &= ~Q(author_id=gate.user_id)
+    if gate.answered:
+        hidden &= ~Q(question_id__in=gate.answered)
+    return queryset.exclude(hidden)
+
+
+def _thread_posts(discussion, user):
+    return readable(Post.objects.filter(discussion=discussion), user).annotate(thread=thread_key())
+
+
+def _new_q(user, seen_at) -> Q | None:
+    """Posts that are new to `user` (as `build_threads` marks them)."""
+    if seen_at is None or user is None or not user.is_authenticated:
+        return None
+    return Q(created_at__gt=seen_at, deleted_at__isnull=True) & ~Q(author_id=user.pk)
+
+
+def pinned_first():
+    """0 for a live pinned post, else 1: pinned threads lead, each keeps its place."""
+    return Case(
+        When(Q(pinned_at__isnull=False, hidden_at__isnull=True), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def ordered_roots(roots, *, discussion, user, sort="oldest", unread_only=False, seen_at=None):
+    """Order root posts as the page lists them (pinned first, then `sort`; siblings by
+    path), keeping only threads with something new when `unread_only`. The sort keys are
+    per-thread subqueries, so the database orders them and Python sees only a page."""
+    roots = roots.annotate(pin=pinned_first())
+    same_thread = _thread_posts(discussion, user).filter(thread=OuterRef("path"))
+    if unread_only:
+        new = _new_q(user, seen_at)
+        if new is None:
+            return roots.none()
+        roots = roots.filter(Exists(same_thread.filter(new)))
+    if sort == "newest":
+        newest = same_thread.order_by("-created_at").values("created_at")[:1]
+        roots = roots.annotate(newest=Subquery(newest))
+        return roots.order_by("pin", F("newest").desc(), "path")
+    if sort == "replies":
+        count = (
+            same_thread.filter(parent__isnull=False)
+            .order_by()
+            .values("thread")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        roots = roots.annotate(reply_total=Coalesce(Subquery(count), 0))
+        return roots.order_by("pin", "-reply_total", "path")
+    return roots.order_by("pin", "path")
+
+
+def thread_nodes(
+    roots: list[Post],
+    *,
+    discussion,
+    user,
+    seen_at=None,
+    shown: int = REPLIES_SHOWN,
+    whole: set[int] | frozenset = frozenset(),
+) -> list[Node]:
+    """The threads of `roots` (in that order) with the first `shown` replies of each in
+    display order, in ONE query (a window per thread), two when some threads are asked
+    `whole` (root ids shown with every reply). Each root node's `more` counts the rest."""
+    if not roots:
+        return []
+    keys = [root.path for root in roots]
+    whole_keys = [root.path for root in roots if root.pk in whole]
+    replies = _thread_posts(discussion, user).filter(parent__isnull=False)
+    windowed = replies.filter(thread__in=[k for k in keys if k not in whole_keys]).annotate(
+        rank=Window(RowNumber(), partition_by=[F("thread")], order_by=F("path").asc()),
+        total=Window(Count("pk"), partition_by=[F("thread")]),
+    )
+    new = _new_q(user, seen_at)
+    if new is not None:
+        windowed = windowed.annotate(
+            new_total=Window(
+                Sum(Case(When(new, then=Value(1)), default=Value(0))),
+                partition_by=[F("thread")],
+            )
+        )
+    rows = list(windowed.filter(rank__lte=shown).select_related("author", "question"))
+    if whole_keys:
+        rows += list(replies.filter(thread__in=whole_keys).select_related("author", "question"))
+    totals: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        if hasattr(row, "total"):
+            totals[row.thread] = (row.total, getattr(row, "new_total", 0) or 0)
+    posts = sorted([*roots, *rows], key=lambda p: p.path)
+    order = {root.pk: i for i, root in enumerate(roots)}
+    nodes = build_threads(posts, seen_at=seen_at, user_id=getattr(user, "pk", None))
+    # A reply whose parent was not read (never, as replies come in display order) would
+    # stand as a root: keep the roots asked for.
+    nodes = sorted((n for n in nodes if n.post.pk in order), key=lambda n: order[n.post.pk])
+    for node in nodes:
+        total, new_total = totals.get(node.post.path, (0, 0))
+        node.more = max(0, total - shown) if total > shown else 0
+        if node.more:
+            for shown_node in _walk(node):
+                shown_node.partial = True
+            shown_new = sum(1 for n in _walk(node) if n.is_new and n is not node)
+            node.more_new = max(0, new_total - shown_new)
+    return nodes
+
+
+def _walk(node: Node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)

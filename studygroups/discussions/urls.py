@@ -56,6 +56,7 @@ urlpatterns = [
     path(doc + "export.json", views.export_json, name="export_json"),
     path(doc + "annotations.jsonld", views.export_annotations, name="export_annotations"),
     path(post, views.post_detail, name="post"),
+    path(post + "thread/", views.thread, name="thread"),
     path(post + "reply/", views.post_reply, name="post_reply"),
     path(post + "edit/", views.post_edit, name="post_edit"),
     path(post + "delete/", views.post_delete, name="post_delete"),

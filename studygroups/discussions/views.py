@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -84,6 +85,7 @@ def _discussion_context(
         seen_at=seen_at,
         focus=focus if focus is not None else _int_param(request, "post"),
         page_number=request.GET.get("page"),
+        all_answers=_int_param(request, "answers"),
     )
     if form is None and page.can.write:
         initial = {}
@@ -128,13 +130,20 @@ def document(request, group_slug, document_slug):
 
 def _paragraph_context(request, ctx, anchor, *, form=None, preview="", quote_error="") -> dict:
     seen_at = fragments.seen_at(request, ctx.discussion, update=False)
-    page = selectors.paragraph_page(request.user, ctx, anchor, seen_at=seen_at)
+    page = selectors.paragraph_page(
+        request.user,
+        ctx,
+        anchor,
+        seen_at=seen_at,
+        focus=_int_param(request, "post"),
+        page_number=request.GET.get("page"),
+    )
     if form is None and page.can.write:
         quote = request.GET.get("quote", "")
         initial = {"anchor": anchor}
         if quote:
             try:
-                quote, prefix, _ = locate_quote(
+                quote, prefix, _suffix = locate_quote(
                     page.paragraph_block.text, quote, request.GET.get("prefix", "")
                 )
                 initial.update({"quote": quote, "quote_prefix": prefix})
@@ -165,6 +174,24 @@ def post_detail(request, group_slug, document_slug, post_id):
         seen_at = fragments.seen_at(request, post.discussion, update=False)
         context["threads"] = selectors.post_thread(request.user, post, seen_at=seen_at)
     return render_page(request, "discussions/post_detail.html", context, partial="post")
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def thread(request, group_slug, document_slug, post_id):
+    """A thread whole, for "Show N more replies": the thread's item (htmx swaps it in
+    for the first replies the page sent). Without htmx, the post's own page, which shows
+    the thread whole too. Reading it is reading the post (`access_post`)."""
+    if not wants_partial(request):
+        return post_detail(request, group_slug, document_slug, post_id)
+    post = access.access_post(request.user, group_slug, document_slug, post_id)
+    seen_at = fragments.seen_at(request, post.discussion, update=False)
+    context = selectors.post_card(request.user, post).as_context()
+    nodes = selectors.post_thread(request.user, post, seen_at=seen_at)
+    if not nodes:  # held for approval, and not the viewer's
+        raise Http404("There is no such post in this discussion.")
+    context["node"] = nodes[0]
+    return render(request, "discussions/_thread_item.html", context)
 
 
 # --------------------------------------------------------------------------- writing
@@ -208,7 +235,7 @@ def post_create(request, group_slug, document_slug):
         try:
             context = _paragraph_context(request, ctx, anchor, form=form, preview=preview)
         except Http404:
-            form.add_error(None, "That paragraph is not part of this document.")
+            form.add_error(None, _("That paragraph is not part of this document."))
             anchor = ""
         else:
             if request.htmx:
@@ -222,7 +249,7 @@ def post_create(request, group_slug, document_slug):
 
 def _after_create(request, ctx, post, created):
     if not created:
-        messages.info(request, "That post was already saved; it is shown once.")
+        messages.info(request, _("That post was already saved; it is shown once."))
     if request.htmx:
         ctx.discussion = post.discussion
         if post.anchor:
@@ -241,9 +268,9 @@ def _after_create(request, ctx, post, created):
             response["HX-Replace-Url"] = post_url(post)
         return retarget(response, target)
     if created and post.awaiting_approval:
-        messages.info(request, "Your post is waiting for a moderator's approval.")
+        messages.info(request, _("Your post is waiting for a moderator’s approval."))
     elif created:
-        messages.success(request, "Your post is up.")
+        messages.success(request, _("Your post is up."))
     return redirect(post_url(post))
 
 
@@ -283,7 +310,7 @@ def post_reply(request, group_slug, document_slug, post_id):
                     context = selectors.post_card(request.user, parent, shown=post).as_context()
                     response = render(request, "discussions/post_form.html#reply-posted", context)
                     return fragments.with_margin_count(request, response, post)
-                messages.success(request, "Your reply is up.")
+                messages.success(request, _("Your reply is up."))
                 return redirect(post_url(post))
     context = _form_context(request, parent, form=form, mode="reply", preview=preview)
     status = _status(form) if request.method == "POST" else 200
@@ -314,7 +341,7 @@ def post_edit(request, group_slug, document_slug, post_id):
                 if request.htmx:
                     context = selectors.post_card(request.user, post).as_context()
                     return render(request, "discussions/post_detail.html#post", context)
-                messages.success(request, "Your post is updated.")
+                messages.success(request, _("Your post is updated."))
                 return redirect(post_url(post))
     context = _form_context(request, post, form=form, mode="edit", preview=preview)
     status = _status(form) if request.method == "POST" else 200
@@ -330,7 +357,7 @@ def post_delete(request, group_slug, document_slug, post_id):
     post = access.access_post_for_delete(request.user, group_slug, document_slug, post_id)
     posting.post_delete(actor=request.user, post=post)
     return fragments.post_response(
-        request, post, message="Your post is deleted; replies to it stay readable."
+        request, post, message=_("Your post is deleted; replies to it stay readable.")
     )
 
 
@@ -374,7 +401,9 @@ def follow(request, group_slug, document_slug):
         )
     messages.success(
         request,
-        "You follow this discussion." if following else "You no longer follow this discussion.",
+        _("You follow this discussion.")
+        if following
+        else _("You no longer follow this discussion."),
     )
     return redirect(_document_url(ctx))
 
@@ -531,7 +560,7 @@ def post_reattach(request, group_slug, document_slug, post_id):
     paragraph. A plain form page: GET shows the paragraphs, POST moves the thread."""
     post = access.access_post(request.user, group_slug, document_slug, post_id)
     if not can_moderate_post(request.user, post):
-        raise access.Refused("Only the group's facilitators can re-attach posts.")
+        raise access.Refused(_("Only the group’s facilitators can re-attach posts."))
     if post.parent_id is not None:
         return redirect(
             "discussions:post_reattach", group_slug, document_slug, post.root_id, permanent=False
@@ -542,9 +571,9 @@ def post_reattach(request, group_slug, document_slug, post_id):
         try:
             root = anchoring.post_reattach(post=post, anchor=request.POST.get("anchor", ""))
         except ValidationError:
-            error = "Choose one of the text's paragraphs."
+            error = _("Choose one of the text’s paragraphs.")
         else:
-            messages.success(request, "The post is back on a paragraph, with its replies.")
+            messages.success(request, _("The post is back on a paragraph, with its replies."))
             return redirect(post_url(root))
     choices = selectors.reattach_choices(document)
     suggested = anchoring.suggest_anchor(post, choices)

@@ -36,6 +36,7 @@ GROUP_URLS = {
     "post_reattach",
     "group",
     "member",
+    "thread",
 }
 # Moderation's own URLconf, mounted beside the discussions' (namespace "moderation").
 MODERATION_URLS = {"post_hide", "post_unhide", "post_remove", "post_report", "lock", "queue"}
@@ -47,7 +48,7 @@ ACCOUNT_URLS = {
     "notification_settings",
     "unsubscribe",
 }
-READS = {"document", "paragraph", "post", "group", "member"}
+READS = {"document", "paragraph", "post", "group", "member", "thread"}
 MEMBER_WRITES = {"post_reply", "post_report", "post_create", "follow"}
 MODERATOR = {"post_history", "post_hide", "post_unhide", "lock", "queue", "report_resolve"}
 MODERATOR |= {"post_remove"}

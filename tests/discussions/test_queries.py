@@ -12,8 +12,9 @@ from tests.factories import add_member, first_anchor, make_question, post
 pytestmark = pytest.mark.django_db
 # A visit also saves its session (the baseline for "new", see views._seen_at), and the
 # reader reads the notes and the old anchors of merged paragraphs, and the page lists the
-# session minutes that cite the text.
-BOUND = 23
+# session minutes that cite the text. The discussion reads a page of threads with its
+# total, the answers and detached threads beside it, and their first replies.
+BOUND = 24
 
 
 def fill(group, document, authors, count):

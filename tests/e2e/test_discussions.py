@@ -141,3 +141,56 @@ def test_pages_of_threads_keep_focus_and_history(live_server, page, login):
     settled(page)
     expect(page.get_by_role("heading", name="A much discussed text", level=1)).to_be_visible()
     expect(pager).to_contain_text("Threads 1–25 of 30")
+
+
+def test_show_more_replies_loads_the_thread_in_place(
+    live_server, page, new_page, login, check_a11y
+):
+    """A long thread arrives with its first replies; "Show N more replies" brings the
+    rest in place with htmx and moves focus to the first reply that was not shown. A
+    phone-width page keeps the control usable. Screenshots: test-artifacts/."""
+    from studygroups.discussions.threads import REPLIES_SHOWN
+    from tests.e2e.conftest import ARTIFACTS
+    from tests.factories import reply
+
+    group = make_group(organizer=None, name="Long threads circle")
+    document = make_document(title="A text that starts arguments", paragraphs=2)
+    ada = add_member(group, verified_user(display_name="Ada")).user
+    ben = add_member(group, verified_user(display_name="Ben")).user
+    roots = []
+    for n in range(4):
+        root = post(group, document, ada, f"Thread {n}: what does the author want from us?")
+        parent = root
+        for r in range(12):
+            parent = reply(parent if r % 3 else root, ben if r % 2 else ada, f"Reply {n}-{r:02}")
+        roots.append(root)
+    url = live_server.url + reverse(
+        "discussions:document",
+        kwargs={"group_slug": group.slug, "document_slug": document.slug},
+    )
+    login(page, live_server, ada)
+    page.goto(url + "#discussion")
+    hidden = 12 - REPLIES_SHOWN
+    more = page.locator(f"#thread-{roots[0].pk} [data-more-replies]")
+    expect(more).to_have_text(f"Show {hidden} more replies")
+    expect(page.get_by_text("Reply 0-11")).to_have_count(0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    more.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "discussion-show-more-1280.png"))
+    check_a11y(page)
+    more.focus()
+    page.keyboard.press("Enter")
+    settled(page)
+    expect(page.get_by_text("Reply 0-11")).to_be_visible()
+    expect(page.locator("article.post:focus")).to_have_count(1)
+    # The other threads still offer theirs.
+    expect(page.locator("[data-more-replies]")).to_have_count(3)
+    phone = new_page(390, 844)
+    login(phone, live_server, ben)
+    phone.goto(url + "#discussion")
+    phone_more = phone.locator(f"#thread-{roots[1].pk} [data-more-replies]")
+    phone_more.scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / "discussion-show-more-390.png"))
+    phone_more.click()
+    settled(phone)
+    expect(phone.get_by_text("Reply 1-11")).to_be_visible()
