@@ -10,6 +10,13 @@ yet is dropped (marked handled, never sent). Rows are claimed atomically before 
 (`email_claim`), so overlapping runs never send the same notification twice; a failed
 send is logged and its claim released, and `emailed_at` is set only after a successful
 send, so the next run (`send_digests` command) retries it.
+
+A busy discussion does not flood its followers: after one e-mail about a followed
+discussion, further "posted in a discussion you follow" notifications for it wait
+`DISCUSSION_EMAIL_QUIET_MINUTES` and then go together in one e-mail (`send_pending`, run
+by the `send_digests --retries-only` job). Replies and mentions are always sent at once.
+This also keeps posting cheap: a post in a discussion 50 people follow renders no e-mail
+for those already told about it.
 """
 
 from __future__ import annotations
@@ -221,8 +228,43 @@ def _send_batch(batches: list[tuple[object, list[Notification], object]]) -> int
     return emails
 
 
+def quiet_window() -> timedelta:
+    return timedelta(minutes=getattr(settings, "DISCUSSION_EMAIL_QUIET_MINUTES", 10))
+
+
+def _held_back(notifications: list[Notification]) -> tuple[list, list]:
+    """Split into (send now, wait): a "followed" notification waits while its recipient
+    was e-mailed about the same discussion within the quiet window. One query."""
+    followed = [n for n in notifications if n.kind == Notification.Kind.FOLLOWED]
+    if not followed:
+        return notifications, []
+    recent = set(
+        Notification.objects.filter(
+            recipient_id__in={n.recipient_id for n in followed},
+            post__discussion_id__in={n.post.discussion_id for n in followed},
+            emailed_at__gte=timezone.now() - quiet_window(),
+        ).values_list("recipient_id", "post__discussion_id")
+    )
+    now, later = [], []
+    for n in notifications:
+        waits = n.kind == Notification.Kind.FOLLOWED and (
+            (n.recipient_id, n.post.discussion_id) in recent
+        )
+        (later if waits else now).append(n)
+    return now, later
+
+
 def _subject(notifications: list[Notification]) -> str:
-    """One notification's subject, in the language active when it is called."""
+    """The subject of an e-mail about one notification, or about several gathered by the
+    quiet window, in the language active when it is called."""
+    if len(notifications) > 1:
+        count = len(notifications)
+        text = ngettext(
+            "%(count)s new post in discussions you follow",
+            "%(count)s new posts in discussions you follow",
+            count,
+        ) % {"count": count}
+        return one_line(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text}")
     notification = notifications[0]
     post = notification.post
     values = {"author": post.author_name, "title": post.discussion.document.title}
@@ -245,21 +287,29 @@ def _digest_subject(notifications: list[Notification]) -> str:
     return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text}"
 
 
-def _send_each(pending: list[Notification]) -> int:
-    send, drop = _deliverable(pending)
+def send_immediate_emails(*, post_id: int) -> int:
+    """E-mail the notifications about one post to those who want them at once, except
+    followers told about this discussion within the quiet window (`send_pending` sends
+    theirs later, together). Never raises for a mail failure: it is logged and retried
+    by `send_pending`."""
+    send, drop = _deliverable(
+        list(_pending(frequency=Frequency.IMMEDIATELY).filter(post_id=post_id))
+    )
     _drop(drop)
+    send, _later = _held_back(send)
     return _send_batch([(n.recipient, [n], _subject) for n in send])
 
 
-def send_immediate_emails(*, post_id: int) -> int:
-    """E-mail the notifications about one post to those who want them at once. Never
-    raises for a mail failure: it is logged and retried by `send_pending`."""
-    return _send_each(list(_pending(frequency=Frequency.IMMEDIATELY).filter(post_id=post_id)))
-
-
 def send_pending() -> int:
-    """Every "immediately" notification not sent yet (a retry after a mail failure)."""
-    return _send_each(list(_pending(frequency=Frequency.IMMEDIATELY)))
+    """Every "immediately" notification not sent yet: retries after a mail failure, and
+    followers' notifications whose quiet window has passed, one e-mail per recipient."""
+    send, drop = _deliverable(list(_pending(frequency=Frequency.IMMEDIATELY)))
+    _drop(drop)
+    send, _later = _held_back(send)
+    by_user: dict[int, list[Notification]] = {}
+    for notification in send:
+        by_user.setdefault(notification.recipient_id, []).append(notification)
+    return _send_batch([(batch[0].recipient, batch, _subject) for batch in by_user.values()])
 
 
 def send_digests() -> int:

@@ -198,6 +198,10 @@ ACCOUNT_RATE_LIMITS = {
 
 # The site's own limits (django-ratelimit, counted in the default cache), per user.
 # Generous for people, tight for scripts. Hitting one answers 429 with a plain message.
+# After one e-mail about a followed discussion, its next posts wait this long and then go
+# together (studygroups.discussions.emails); replies and mentions are never held.
+DISCUSSION_EMAIL_QUIET_MINUTES = int(os.environ.get("DISCUSSION_EMAIL_QUIET_MINUTES", "10"))
+
 RATELIMIT_ENABLE = os.environ.get("RATELIMIT_ENABLE", "1") == "1"
 RATELIMIT_VIEW = "studygroups.moderation.views.rate_limited"
 RATE_LIMITS = {

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 PAGE_QUERIES = 24  # as tests/discussions/test_queries.py explains
 # A reply with a mention, in a discussion with followers, and its e-mails sent after the
-# commit: one bulk insert of notifications, one claim and one mark for all the e-mails.
-POSTING_QUERIES = 27
+# commit: one bulk insert of notifications, one check of the quiet window, one claim and
+# one mark for all the e-mails.
+POSTING_QUERIES = 28
 
 
 def doc_url(group, document, name="document", **kwargs):
