@@ -18,6 +18,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 
+from studygroups.search.schema import blocks_indexed_in_bulk
+
 from .alignment import Alignment, align
 from .models import (
     Author,
@@ -440,12 +442,15 @@ def documents_create(items: Sequence[NewDocument]) -> list[Document]:
     for document, item in zip(documents, items, strict=True):
         for name in item.topics:
             document.topics.add(topic_get_or_create(name=name))
-    _write_structures(
-        [
-            _StructureJob(document, item.sections, counts)
-            for document, item, counts in zip(documents, items, counts_of, strict=True)
-        ]
-    )
+    # New documents' blocks: indexed for search in one statement after the insert,
+    # instead of by the per-row trigger (most of an import's database time otherwise).
+    with blocks_indexed_in_bulk(connection, [d.pk for d in documents]):
+        _write_structures(
+            [
+                _StructureJob(document, item.sections, counts)
+                for document, item, counts in zip(documents, items, counts_of, strict=True)
+            ]
+        )
     DocumentSource.objects.bulk_create(
         [
             _source(document=document, source=item.source, primary=True)

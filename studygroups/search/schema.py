@@ -17,9 +17,18 @@ fixtures) keeps it in sync without calling anything:
   Posts are indexed in their document's language.
 
 `install()` is idempotent; `rebuild()` re-indexes everything from the source tables.
+
+Bulk imports: `blocks_indexed_in_bulk(connection, document_ids)` turns the per-row
+block-insert trigger off for the blocks of new documents, inside the caller's
+transaction, and indexes them afterwards with one statement per 500 documents (on
+SQLite the per-row trigger was about 80% of the cost of inserting a block). Nothing
+outside the transaction ever sees the trigger missing, and a rollback restores it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, transaction
@@ -406,6 +415,117 @@ def rebuild(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+_SQLITE_BLOCK_INSERT = "search_block_ai"
+_PG_BLOCK_TRIGGER = "search_block_sync"
+
+SQLITE_INDEX_BLOCKS = (
+    "INSERT INTO search_block_fts(rowid, text) "
+    "SELECT id, text FROM library_block WHERE document_id IN ({ids})"
+)
+PG_INDEX_BLOCKS = """
+    INSERT INTO search_block (block_id, document_id, vector)
+    SELECT b.id, b.document_id, search_vector(d.language, b.text)
+    FROM library_block b JOIN library_document d ON d.id = b.document_id
+    WHERE b.document_id = ANY(%s)
+    ON CONFLICT (block_id) DO UPDATE
+      SET document_id = EXCLUDED.document_id, vector = EXCLUDED.vector"""
+
+
+def _index_blocks_of(cursor, vendor: str, document_ids: Sequence[int]) -> None:
+    ids = [int(pk) for pk in document_ids]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        if vendor == "sqlite":
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(SQLITE_INDEX_BLOCKS.format(ids=placeholders), chunk)
+        else:
+            cursor.execute(PG_INDEX_BLOCKS, [chunk])
+
+
+@contextmanager
+def blocks_indexed_in_bulk(
+    connection: BaseDatabaseWrapper, document_ids: list[int]
+) -> Iterator[None]:
+    """For a bulk insert of NEW documents' blocks: inside the body the block-insert
+    trigger is off; on leaving it, the blocks of every document whose id the body put
+    into `document_ids` are indexed at once and the trigger is back.
+
+    Only inserts of blocks of the listed documents may happen in the body (their rows
+    are indexed from the table afterwards, so updates and deletes of those rows in the
+    body are not allowed; other tables' triggers keep working). Runs in a savepoint of
+    the caller's transaction: if the body fails, the trigger and the index are as they
+    were. Where the index is not installed, the body just runs.
+
+    - SQLite: the trigger is dropped and re-created from its own stored SQL (SQLite's
+      DDL is transactional; other connections never see it missing).
+    - PostgreSQL: `ALTER TABLE … DISABLE TRIGGER`, which takes a SHARE ROW EXCLUSIVE
+      lock on library_block until the transaction ends: readers carry on, another
+      writer of blocks waits for this transaction (which the importer keeps to one file).
+    """
+    if connection.vendor not in ("sqlite", "postgresql"):
+        yield
+        return
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                [_SQLITE_BLOCK_INSERT],
+            )
+            row = cursor.fetchone()
+            if row is None:  # the index is not installed
+                yield
+                return
+            cursor.execute(f"DROP TRIGGER {_SQLITE_BLOCK_INSERT}")
+            yield
+            _index_blocks_of(cursor, "sqlite", document_ids)
+            cursor.execute(row[0])
+        else:
+            cursor.execute(
+                "SELECT tgenabled FROM pg_trigger WHERE tgname = %s "
+                "AND tgrelid = 'library_block'::regclass",
+                [_PG_BLOCK_TRIGGER],
+            )
+            row = cursor.fetchone()
+            if row is None or row[0] == "D":  # not installed, or already off
+                yield
+                return
+            cursor.execute(f"ALTER TABLE library_block DISABLE TRIGGER {_PG_BLOCK_TRIGGER}")
+            yield
+            _index_blocks_of(cursor, "postgresql", document_ids)
+            cursor.execute(f"ALTER TABLE library_block ENABLE TRIGGER {_PG_BLOCK_TRIGGER}")
+
+
+def block_index_mismatches(connection: BaseDatabaseWrapper) -> int:
+    """How many blocks the index does not hold exactly as the table has them (0 when
+    consistent): SQLite's FTS5 integrity check against its content table, or a
+    comparison of every stored vector on PostgreSQL. For tests and diagnostics."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            try:
+                cursor.execute(
+                    "INSERT INTO search_block_fts(search_block_fts, rank) "
+                    "VALUES ('integrity-check', 1)"
+                )
+            except Exception:  # noqa: BLE001 - "database disk image is malformed"
+                return 1
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM library_block) - "
+                "(SELECT count(*) FROM search_block_fts_docsize)"
+            )
+            return abs(cursor.fetchone()[0])
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                """SELECT count(*) FROM library_block b
+                   JOIN library_document d ON d.id = b.document_id
+                   FULL JOIN search_block s ON s.block_id = b.id
+                   WHERE b.id IS NULL OR s.block_id IS NULL
+                      OR s.document_id <> b.document_id
+                      OR s.vector <> search_vector(d.language, b.text)"""
+            )
+            return cursor.fetchone()[0]
+    return 0
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
