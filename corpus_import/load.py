@@ -38,6 +38,7 @@ from studygroups.library.services import (
     document_set_notes,
     documents_create,
     normalized_text,
+    paragraph_anchor_base,
     text_hash_for,
 )
 from studygroups.library.units import UnitBlock, propose_units, words_per_minute
@@ -132,9 +133,15 @@ def _worker_run(name: str, data: bytes) -> tuple[FileResult, list[tuple[LeanMinH
             b.words = count_words(b.text)  # cached here; the writer passes it on
     extras = [(signature(b.text for b in d.blocks), d.word_count) for d in result.documents]
     for d in result.documents:
-        # The duplicate check's hash, here in parallel with the writer (NFKC and casefolding
-        # of non-ASCII text are a large share of the writer's time otherwise).
-        d.text_hash = hashlib.sha256(normalized_text(b.text for b in d.blocks).encode()).hexdigest()
+        # The duplicate check's hash and each paragraph's anchor digest, here in parallel
+        # with the writer (NFKC and casefolding are a large share of the writer's time
+        # otherwise). Both come from each paragraph's normalized text: joined by spaces
+        # they are the normalized text of the whole (a space composes with nothing).
+        normalized = [normalized_text([b.text]) for b in d.blocks]
+        for b, norm in zip(d.blocks, normalized, strict=True):
+            b.anchor_base = paragraph_anchor_base(b.text, norm)
+        whole = " ".join(n for n in normalized if n)
+        d.text_hash = hashlib.sha256(whole.encode()).hexdigest()
     return result, extras
 
 
@@ -212,6 +219,7 @@ def sections_for(draft: DraftDocument) -> list[SectionInput]:
                     b.kind,
                     b.list_number,
                     words=b.words if b.words is not None else count_words(b.text),
+                    anchor_base=b.anchor_base,
                 )
                 for b in s.blocks
             ],

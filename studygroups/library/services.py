@@ -42,6 +42,7 @@ class BlockInput:
     kind: str = Block.Kind.PARAGRAPH
     list_number: int | None = None
     words: int | None = None  # count_words(text), when the caller has it already
+    anchor_base: str = ""  # paragraph_anchor_base(text), when the caller has it already
 
     @property
     def word_count(self) -> int:
@@ -103,13 +104,22 @@ def text_hash_for(sections: Sequence[SectionInput]) -> str:
     return hashlib.sha256(normalized_text(texts).encode()).hexdigest()
 
 
-def _anchor_base(text: str, prefix: str) -> str:
-    digest = hashlib.sha1(normalized_text([text]).encode(), usedforsecurity=False).hexdigest()
+def _anchor_base(text: str, prefix: str, normalized: str | None = None) -> str:
+    if normalized is None:
+        normalized = normalized_text([text])
+    digest = hashlib.sha1(normalized.encode(), usedforsecurity=False).hexdigest()
     return f"{prefix}-{digest[:6]}"
 
 
-def _unique_anchor(text: str, prefix: str, taken: set[str]) -> str:
-    base = _anchor_base(text, prefix)
+def paragraph_anchor_base(text: str, normalized: str | None = None) -> str:
+    """A paragraph's anchor before any -2, -3… suffix; `normalized` is
+    normalized_text([text]) when the caller has it. The importer computes it ahead, in
+    its read-ahead worker, and passes it in `BlockInput.anchor_base`."""
+    return _anchor_base(text, "p", normalized)
+
+
+def _unique_anchor(text: str, prefix: str, taken: set[str], base: str = "") -> str:
+    base = base or _anchor_base(text, prefix)
     anchor, n = base, 2
     while anchor in taken:
         anchor = f"{base}-{n}"
@@ -319,7 +329,7 @@ def _write_structures(jobs: Sequence[_StructureJob]) -> None:
                 if job.anchors is not None:
                     anchor = job.anchors[order]
                 else:
-                    anchor = _unique_anchor(item.text, "p", taken_blocks)
+                    anchor = _unique_anchor(item.text, "p", taken_blocks, item.anchor_base)
                 # The order of BLOCK_COLUMNS.
                 rows.append(
                     (

@@ -260,9 +260,14 @@ PG_FUNCTIONS = [
             FROM library_documentauthor da WHERE da.author_id = NEW.id;
           RETURN NULL;
         END $$""",
+    # `search.bulk_blocks` is 'on' only inside `blocks_indexed_in_bulk`, for the rest of
+    # that transaction's savepoint: the new blocks are indexed in one statement after.
     """CREATE OR REPLACE FUNCTION search_block_sync() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
+          IF TG_OP = 'INSERT' AND current_setting('search.bulk_blocks', true) = 'on' THEN
+            RETURN NULL;
+          END IF;
           IF TG_OP = 'DELETE' THEN
             DELETE FROM search_block WHERE block_id = OLD.id;
             RETURN NULL;
@@ -460,13 +465,34 @@ def blocks_indexed_in_bulk(
 
     - SQLite: the trigger is dropped and re-created from its own stored SQL (SQLite's
       DDL is transactional; other connections never see it missing).
-    - PostgreSQL: `ALTER TABLE … DISABLE TRIGGER`, which takes a SHARE ROW EXCLUSIVE
-      lock on library_block until the transaction ends: readers carry on, another
-      writer of blocks waits for this transaction (which the importer keeps to one file).
+    - PostgreSQL: the trigger function skips inserts while the transaction-local
+      setting `search.bulk_blocks` is 'on' (ALTER TABLE … DISABLE TRIGGER is refused
+      once the transaction has pending foreign-key checks on the table, and would lock
+      it). Other sessions never see the setting; a rollback to the savepoint undoes it.
     """
     if connection.vendor not in ("sqlite", "postgresql"):
         yield
         return
+    outer = getattr(connection, "_search_bulk_blocks", None)
+    if outer is not None:  # nested: the outermost one indexes these documents too
+        outer.append(document_ids)
+        yield
+        return
+    lists = [document_ids]
+    connection._search_bulk_blocks = lists
+    try:
+        with _bulk_blocks(connection, lists):
+            yield
+    finally:
+        connection._search_bulk_blocks = None
+
+
+def _all_ids(lists: list[list[int]]) -> list[int]:
+    return list(dict.fromkeys(pk for ids in lists for pk in ids))
+
+
+@contextmanager
+def _bulk_blocks(connection: BaseDatabaseWrapper, lists: list[list[int]]) -> Iterator[None]:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -479,22 +505,21 @@ def blocks_indexed_in_bulk(
                 return
             cursor.execute(f"DROP TRIGGER {_SQLITE_BLOCK_INSERT}")
             yield
-            _index_blocks_of(cursor, "sqlite", document_ids)
+            _index_blocks_of(cursor, "sqlite", _all_ids(lists))
             cursor.execute(row[0])
         else:
             cursor.execute(
-                "SELECT tgenabled FROM pg_trigger WHERE tgname = %s "
-                "AND tgrelid = 'library_block'::regclass",
+                "SELECT prosrc LIKE '%%search.bulk_blocks%%' FROM pg_proc WHERE proname = %s",
                 [_PG_BLOCK_TRIGGER],
             )
             row = cursor.fetchone()
-            if row is None or row[0] == "D":  # not installed, or already off
+            if row is None or not row[0]:  # not installed, or installed before the switch
                 yield
                 return
-            cursor.execute(f"ALTER TABLE library_block DISABLE TRIGGER {_PG_BLOCK_TRIGGER}")
+            cursor.execute("SELECT set_config('search.bulk_blocks', 'on', true)")
             yield
-            _index_blocks_of(cursor, "postgresql", document_ids)
-            cursor.execute(f"ALTER TABLE library_block ENABLE TRIGGER {_PG_BLOCK_TRIGGER}")
+            cursor.execute("SELECT set_config('search.bulk_blocks', 'off', true)")
+            _index_blocks_of(cursor, "postgresql", _all_ids(lists))
 
 
 def block_index_mismatches(connection: BaseDatabaseWrapper) -> int:

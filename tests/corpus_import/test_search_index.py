@@ -104,7 +104,7 @@ def test_a_failed_file_leaves_tables_and_index_unchanged(monkeypatch):
 def test_mismatch_check_sees_a_stale_index():
     """The consistency check itself can fail: a block written with the trigger off and
     never indexed is reported."""
-    document_create(
+    indexed = document_create(
         title="Indexed", sections=[SectionInput(heading="", blocks=[BlockInput("Some text.")])]
     )
     assert schema.block_index_mismatches(connection) == 0
@@ -119,5 +119,9 @@ def test_mismatch_check_sees_a_stale_index():
             sections=[SectionInput(heading="", blocks=[BlockInput("Unindexed words.")])],
         )
         # A block of a document not listed in `ids`: left out of the index.
-        Block.objects.create(document=document, order=5, anchor="p-x", text="Stray words.")
+        stray = Block.objects.create(document=indexed, order=9, text="Stray.")
+    # The nested call's document was indexed by the outer one; the stray block was not.
+    assert found("unindexed") == 1
     assert schema.block_index_mismatches(connection) > 0
+    stray.delete()
+    assert document.blocks.count() == 1
