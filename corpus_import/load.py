@@ -23,6 +23,7 @@ from datasketch import LeanMinHash
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from studygroups.discussions.anchoring import posts_follow_text
 from studygroups.library.models import Block, Document, DocumentSource, Section
@@ -385,7 +386,8 @@ class Importer:
             return self._record_file(entry)
         if len(item.data) > max_file_bytes():
             entry["errors"].append(
-                f"The file is over the {max_file_bytes() // (1024 * 1024)} MB limit."
+                _("The file is over the %(limit)d MB limit.")
+                % {"limit": max_file_bytes() // (1024 * 1024)}
             )
             return self._record_file(entry)
         self._signatures, self._word_counts = {}, {}
@@ -398,7 +400,9 @@ class Importer:
                 self._word_counts = {n: words for n, (_sig, words) in enumerate(extras)}
         except Exception as exc:  # a bug must not stop the batch
             logger.exception("Importer failed on %s", item.name)
-            entry["errors"].append(f"The importer could not read this file ({exc!r}).")
+            entry["errors"].append(
+                _("The importer could not read this file (%(error)s).") % {"error": repr(exc)}
+            )
             return self._record_file(entry)
         entry.update(
             sha256=result.sha256,
@@ -435,7 +439,9 @@ class Importer:
                 self.index.remove(key)
                 self.virtual.pop(key, None)
             entry["documents"] = []
-            entry["errors"].append(f"The file could not be saved ({exc}); nothing was written.")
+            entry["errors"].append(
+                _("The file could not be saved (%(error)s); nothing was written.") % {"error": exc}
+            )
             return self._record_file(entry)
         statuses = {d["status"] for d in entry["documents"]}
         entry["status"] = "unchanged" if statuses == {UNCHANGED} else "imported"
@@ -458,8 +464,11 @@ class Importer:
                 except ValueError:
                     # The web form refuses such a date; never clear a date on a typo.
                     draft.warnings.append(
-                        f"The corrected date “{fix.published}” could not be read; "
-                        "the file's date was kept."
+                        _(
+                            "The corrected date “%(date)s” could not be read; "
+                            "the file's date was kept."
+                        )
+                        % {"date": fix.published}
                     )
                 else:
                     draft.published, draft.date_precision = found, precision
@@ -764,8 +773,9 @@ def totals_line(t: dict, dry_run: bool) -> str:
     prefix = "Dry run, nothing written: would import" if dry_run else "Imported"
     return (
         f"{prefix} {t['files']} file{'s' if t['files'] != 1 else ''}: {t['documents']} "
-        f"documents found, {t[CREATED]} created, {t[UPDATED]} updated, {t[UNCHANGED]} "
-        f"unchanged, {t[DUPLICATE]} duplicate; {t['needs_review']} need review; "
+        f"document{'s' if t['documents'] != 1 else ''} found, {t[CREATED]} created, "
+        f"{t[UPDATED]} updated, {t[UNCHANGED]} unchanged, {t[DUPLICATE]} duplicate; "
+        f"{t['needs_review']} need review; "
         f"{t['files_failed']} file{'s' if t['files_failed'] != 1 else ''} failed."
     )
 
