@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -143,13 +144,27 @@ def unique_slugs(model, values: Sequence[str], *, max_length: int = 300, exclude
     existing = model.objects.all()
     if exclude_pk is not None:
         existing = existing.exclude(pk=exclude_pk)
-    candidates = sorted(
-        {base if n == 1 else f"{base}-{n}" for base in bases for n in range(1, SLUG_CANDIDATES + 1)}
-    )
     taken: set[str] = set()
-    for start in range(0, len(candidates), 500):  # within every backend's parameter limit
-        chunk = candidates[start : start + 500]
-        taken.update(existing.filter(slug__in=chunk).values_list("slug", flat=True))
+
+    def look_up(candidates: list[str]) -> None:
+        for start in range(0, len(candidates), 500):  # within every backend's limit
+            chunk = candidates[start : start + 500]
+            taken.update(existing.filter(slug__in=chunk).values_list("slug", flat=True))
+
+    # The bases first; the numbered candidates only of bases that are taken (a second
+    # small query, rarely needed): a bulk import's titles cost one query of one
+    # parameter each instead of ten.
+    look_up(sorted(set(bases)))
+    repeated = {base for base, n in Counter(bases).items() if n > 1}
+    crowded = sorted(
+        {
+            f"{base}-{n}"
+            for base in set(bases)
+            if base in taken or base in repeated
+            for n in range(2, SLUG_CANDIDATES + 1)
+        }
+    )
+    look_up(crowded)
     searched: set[str] = set()
     slugs = []
     for base in bases:
@@ -195,7 +210,12 @@ def authors_get_or_create(name_lists: Sequence[Sequence[str]]) -> list[list[Auth
     # One folding decides every match, the database's UPPER(), whether the other name is
     # in the table or in this same batch; the lookup goes through the index on
     # UPPER(name) (`name__iexact` is a LIKE on SQLite, which reads the whole table).
-    key_of = dict(zip(distinct, _database_upper(distinct), strict=True))
+    # SQLite's UPPER() folds ASCII letters only, as Python does: there only the other
+    # names need the database's own folding (PostgreSQL folds by its locale: all do).
+    sqlite = connection.vendor == "sqlite"
+    others = [name for name in distinct if not (sqlite and name.isascii())]
+    key_of = {name: name.upper() for name in distinct if sqlite and name.isascii()}
+    key_of.update(zip(others, _database_upper(others), strict=True))
     found: dict[str, Author] = {}
     rows = (
         Author.objects.annotate(upper_name=Upper("name"))

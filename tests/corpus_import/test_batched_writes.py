@@ -148,3 +148,13 @@ def test_read_ahead_worker_hashes_and_anchors_as_the_writer_would(paragraphs):
     assert draft.text_hash == text_hash_for(sections)
     for block in draft.blocks:
         assert block.anchor_base == _unique_anchor(block.text, "p", set())
+
+
+def test_batch_slugs_skip_numbered_slugs_taken_when_the_base_is_free():
+    """A bulk import looks up its titles' bare slugs first and numbered candidates only
+    when needed: a title repeated in the batch must still skip a taken "-2"."""
+    from studygroups.library.services import unique_slugs
+
+    Author.objects.create(name="Cy", slug="cy-2")
+    Author.objects.create(name="Dee", slug="dee")
+    assert unique_slugs(Author, ["Cy", "Cy", "Dee", "Eve"]) == ["cy", "cy-3", "dee-2", "eve"]
