@@ -125,14 +125,20 @@ def _worker_init(memory: ChromeMemory) -> None:
     _worker_memory = memory
 
 
-def _worker_run(name: str, data: bytes) -> tuple[FileResult, list[tuple[LeanMinHash, int]]]:
+def _worker_run(
+    name: str, data: bytes
+) -> tuple[FileResult, list[tuple[LeanMinHash, int, list[dict]]]]:
     """The pipeline for one file, plus each document's signature and word count (counted
     here, where the paragraphs' counts are still cached, not again in the writer)."""
     result = run_file(name, data, memory=_worker_memory)
     for d in result.documents:
         for b in d.blocks:
             b.words = count_words(b.text)  # cached here; the writer passes it on
-    extras = [(signature(b.text for b in d.blocks), d.word_count) for d in result.documents]
+    # Each document's signature, word count and proposed reading units (the preview's),
+    # computed here rather than in the writer.
+    extras = [
+        (signature(b.text for b in d.blocks), d.word_count, units_for(d)) for d in result.documents
+    ]
     for d in result.documents:
         # The duplicate check's hash and each paragraph's anchor digest, here in parallel
         # with the writer (NFKC and casefolding are a large share of the writer's time
@@ -282,6 +288,7 @@ class Importer:
         # Per document index of the current file, when the read-ahead worker made them.
         self._signatures: dict[int, LeanMinHash] = {}
         self._word_counts: dict[int, int] = {}
+        self._units: dict[int, list[dict]] = {}
         # New documents of the current file, written together (see `_create_pending`).
         self._pending: list[_Pending] = []
         self._pending_seq = 0
@@ -390,14 +397,15 @@ class Importer:
                 % {"limit": max_file_bytes() // (1024 * 1024)}
             )
             return self._record_file(entry)
-        self._signatures, self._word_counts = {}, {}
+        self._signatures, self._word_counts, self._units = {}, {}, {}
         try:
             if pending is None:
                 result = run_file(item.name, item.data, memory=self.memory)
             else:
                 result, extras = pending.result()
-                self._signatures = {n: sig for n, (sig, _words) in enumerate(extras)}
-                self._word_counts = {n: words for n, (_sig, words) in enumerate(extras)}
+                self._signatures = {n: extra[0] for n, extra in enumerate(extras)}
+                self._word_counts = {n: extra[1] for n, extra in enumerate(extras)}
+                self._units = {n: extra[2] for n, extra in enumerate(extras)}
         except Exception as exc:  # a bug must not stop the batch
             logger.exception("Importer failed on %s", item.name)
             entry["errors"].append(
@@ -454,6 +462,7 @@ class Importer:
                 continue
             if fix.title and fix.title != draft.title:
                 draft.title = fix.title.strip()[:300]
+                self._units.pop(draft.index, None)  # unit titles may name the document
                 draft.needs_review = False
                 draft.review_note = ""
             if fix.authors is not None:
@@ -676,7 +685,7 @@ class Importer:
             "language": draft.language,
             "sections": draft.headings,
             "notes": len(draft.notes),
-            "units": units_for(draft),
+            "units": self._units[draft.index] if draft.index in self._units else units_for(draft),
             "paragraphs": draft.paragraph_count,
             "words": self._word_counts.get(draft.index) or draft.word_count,
             "status": status,
