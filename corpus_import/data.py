@@ -103,6 +103,7 @@ class DraftBlock:
     kind: str = "paragraph"
     list_number: int | None = None
     words: int | None = None  # count_words(text), set where the count is cached
+    anchor_base: str = ""  # the library's anchor digest of the text, where computed ahead
 
 
 @dataclass

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from studygroups.library.models import Author, Document
 
@@ -27,13 +29,17 @@ class MultipleFileField(forms.FileField):
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB" if n < 10 * 1024 * 1024 else f"{n // (1024 * 1024)} MB"
+    if n < 10 * 1024 * 1024:
+        return _("%(size).1f MB") % {"size": n / (1024 * 1024)}
+    return _("%(size)d MB") % {"size": n // (1024 * 1024)}
 
 
 class UploadForm(forms.Form):
     files = MultipleFileField(
-        label="Files to import",
-        help_text="Text (.txt), Markdown (.md), HTML, RSS/Atom feeds (.xml), or a .zip of them.",
+        label=gettext_lazy("Files to import"),
+        help_text=gettext_lazy(
+            "Text (.txt), Markdown (.md), HTML, EPUB, RSS/Atom feeds (.xml), or a .zip of them."
+        ),
     )
 
     def clean_files(self):
@@ -45,11 +51,21 @@ class UploadForm(forms.Form):
             is_archive = any(upload.name.lower().endswith(ext) for ext in ARCHIVE_EXTENSIONS)
             limit = max_archive_bytes() if is_archive else max_file_bytes()
             if upload.size > limit:
-                kind = "an archive" if is_archive else "one file"
+                message = (
+                    _(
+                        "“%(name)s” is %(size)s, over the %(limit)s limit for an archive. "
+                        "Split it into smaller files."
+                    )
+                    if is_archive
+                    else _(
+                        "“%(name)s” is %(size)s, over the %(limit)s limit for one file. "
+                        "Split it into smaller files."
+                    )
+                )
                 problems.append(
                     forms.ValidationError(
-                        f"“{upload.name}” is {_mb(upload.size)}, over the {_mb(limit)} limit "
-                        f"for {kind}. Split it into smaller files."
+                        message
+                        % {"name": upload.name, "size": _mb(upload.size), "limit": _mb(limit)}
                     )
                 )
         if problems:
@@ -67,8 +83,11 @@ def clean_author_names(value: str) -> list[str]:
     too_long = [n for n in names if len(n) > AUTHOR_NAME_MAX]
     if too_long:
         raise forms.ValidationError(
-            f"An author's name can be at most {AUTHOR_NAME_MAX} characters; "
-            f"“{too_long[0][:40]}…” is {len(too_long[0])}. Separate people with commas."
+            _(
+                "An author's name can be at most %(max)d characters; “%(name)s…” is "
+                "%(length)d. Separate people with commas."
+            )
+            % {"max": AUTHOR_NAME_MAX, "name": too_long[0][:40], "length": len(too_long[0])}
         )
     return names
 
@@ -77,16 +96,17 @@ def clean_date_input(value: str):
     try:
         return parse_date_input(value)
     except ValueError as exc:
-        raise forms.ValidationError(str(exc)) from exc
+        # The pipeline's message (metadata.DATE_INPUT_HELP), in the reader's language.
+        raise forms.ValidationError(_("Write the date as 2019-03-20, March 2019 or 2003.")) from exc
 
 
 class CorrectionForm(forms.Form):
     """A person's correction of one previewed document. The prefix is "f<file>-d<doc>",
     so the fields are named "f0-d1-title" etc."""
 
-    title = forms.CharField(required=False, max_length=300, label="Title")
-    authors = forms.CharField(required=False, label="Authors")
-    published = forms.CharField(required=False, label="Date")
+    title = forms.CharField(required=False, max_length=300, label=gettext_lazy("Title"))
+    authors = forms.CharField(required=False, label=gettext_lazy("Authors"))
+    published = forms.CharField(required=False, label=gettext_lazy("Date"))
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
@@ -104,15 +124,19 @@ class ReviewForm(forms.ModelForm):
     """A reviewer fixes a document's metadata and clears its review mark."""
 
     authors = forms.CharField(
-        required=False, help_text="Separate people with commas.", label="Authors"
+        required=False,
+        help_text=gettext_lazy("Separate people with commas."),
+        label=gettext_lazy("Authors"),
     )
     published_text = forms.CharField(
         required=False,
-        label="Date",
-        help_text="e.g. 2019-03-20, March 2019 or 2003. Leave empty for no date.",
+        label=gettext_lazy("Date"),
+        help_text=gettext_lazy("e.g. 2019-03-20, March 2019 or 2003. Leave empty for no date."),
     )
     clear_review = forms.BooleanField(
-        required=False, initial=True, label="Reviewed: clear the “needs review” mark"
+        required=False,
+        initial=True,
+        label=gettext_lazy("Reviewed: clear the “needs review” mark"),
     )
 
     class Meta:

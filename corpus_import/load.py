@@ -23,6 +23,7 @@ from datasketch import LeanMinHash
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from studygroups.discussions.anchoring import posts_follow_text
 from studygroups.library.models import Block, Document, DocumentSource, Section
@@ -38,6 +39,7 @@ from studygroups.library.services import (
     document_set_notes,
     documents_create,
     normalized_text,
+    paragraph_anchor_base,
     text_hash_for,
 )
 from studygroups.library.units import UnitBlock, propose_units, words_per_minute
@@ -123,18 +125,30 @@ def _worker_init(memory: ChromeMemory) -> None:
     _worker_memory = memory
 
 
-def _worker_run(name: str, data: bytes) -> tuple[FileResult, list[tuple[LeanMinHash, int]]]:
+def _worker_run(
+    name: str, data: bytes
+) -> tuple[FileResult, list[tuple[LeanMinHash, int, list[dict]]]]:
     """The pipeline for one file, plus each document's signature and word count (counted
     here, where the paragraphs' counts are still cached, not again in the writer)."""
     result = run_file(name, data, memory=_worker_memory)
     for d in result.documents:
         for b in d.blocks:
             b.words = count_words(b.text)  # cached here; the writer passes it on
-    extras = [(signature(b.text for b in d.blocks), d.word_count) for d in result.documents]
+    # Each document's signature, word count and proposed reading units (the preview's),
+    # computed here rather than in the writer.
+    extras = [
+        (signature(b.text for b in d.blocks), d.word_count, units_for(d)) for d in result.documents
+    ]
     for d in result.documents:
-        # The duplicate check's hash, here in parallel with the writer (NFKC and casefolding
-        # of non-ASCII text are a large share of the writer's time otherwise).
-        d.text_hash = hashlib.sha256(normalized_text(b.text for b in d.blocks).encode()).hexdigest()
+        # The duplicate check's hash and each paragraph's anchor digest, here in parallel
+        # with the writer (NFKC and casefolding are a large share of the writer's time
+        # otherwise). Both come from each paragraph's normalized text: joined by spaces
+        # they are the normalized text of the whole (a space composes with nothing).
+        normalized = [normalized_text([b.text]) for b in d.blocks]
+        for b, norm in zip(d.blocks, normalized, strict=True):
+            b.anchor_base = paragraph_anchor_base(b.text, norm)
+        whole = " ".join(n for n in normalized if n)
+        d.text_hash = hashlib.sha256(whole.encode()).hexdigest()
     return result, extras
 
 
@@ -212,6 +226,7 @@ def sections_for(draft: DraftDocument) -> list[SectionInput]:
                     b.kind,
                     b.list_number,
                     words=b.words if b.words is not None else count_words(b.text),
+                    anchor_base=b.anchor_base,
                 )
                 for b in s.blocks
             ],
@@ -273,6 +288,7 @@ class Importer:
         # Per document index of the current file, when the read-ahead worker made them.
         self._signatures: dict[int, LeanMinHash] = {}
         self._word_counts: dict[int, int] = {}
+        self._units: dict[int, list[dict]] = {}
         # New documents of the current file, written together (see `_create_pending`).
         self._pending: list[_Pending] = []
         self._pending_seq = 0
@@ -377,20 +393,24 @@ class Importer:
             return self._record_file(entry)
         if len(item.data) > max_file_bytes():
             entry["errors"].append(
-                f"The file is over the {max_file_bytes() // (1024 * 1024)} MB limit."
+                _("The file is over the %(limit)d MB limit.")
+                % {"limit": max_file_bytes() // (1024 * 1024)}
             )
             return self._record_file(entry)
-        self._signatures, self._word_counts = {}, {}
+        self._signatures, self._word_counts, self._units = {}, {}, {}
         try:
             if pending is None:
                 result = run_file(item.name, item.data, memory=self.memory)
             else:
                 result, extras = pending.result()
-                self._signatures = {n: sig for n, (sig, _words) in enumerate(extras)}
-                self._word_counts = {n: words for n, (_sig, words) in enumerate(extras)}
+                self._signatures = {n: extra[0] for n, extra in enumerate(extras)}
+                self._word_counts = {n: extra[1] for n, extra in enumerate(extras)}
+                self._units = {n: extra[2] for n, extra in enumerate(extras)}
         except Exception as exc:  # a bug must not stop the batch
             logger.exception("Importer failed on %s", item.name)
-            entry["errors"].append(f"The importer could not read this file ({exc!r}).")
+            entry["errors"].append(
+                _("The importer could not read this file (%(error)s).") % {"error": repr(exc)}
+            )
             return self._record_file(entry)
         entry.update(
             sha256=result.sha256,
@@ -427,7 +447,9 @@ class Importer:
                 self.index.remove(key)
                 self.virtual.pop(key, None)
             entry["documents"] = []
-            entry["errors"].append(f"The file could not be saved ({exc}); nothing was written.")
+            entry["errors"].append(
+                _("The file could not be saved (%(error)s); nothing was written.") % {"error": exc}
+            )
             return self._record_file(entry)
         statuses = {d["status"] for d in entry["documents"]}
         entry["status"] = "unchanged" if statuses == {UNCHANGED} else "imported"
@@ -440,6 +462,7 @@ class Importer:
                 continue
             if fix.title and fix.title != draft.title:
                 draft.title = fix.title.strip()[:300]
+                self._units.pop(draft.index, None)  # unit titles may name the document
                 draft.needs_review = False
                 draft.review_note = ""
             if fix.authors is not None:
@@ -450,8 +473,11 @@ class Importer:
                 except ValueError:
                     # The web form refuses such a date; never clear a date on a typo.
                     draft.warnings.append(
-                        f"The corrected date “{fix.published}” could not be read; "
-                        "the file's date was kept."
+                        _(
+                            "The corrected date “%(date)s” could not be read; "
+                            "the file's date was kept."
+                        )
+                        % {"date": fix.published}
                     )
                 else:
                     draft.published, draft.date_precision = found, precision
@@ -659,7 +685,7 @@ class Importer:
             "language": draft.language,
             "sections": draft.headings,
             "notes": len(draft.notes),
-            "units": units_for(draft),
+            "units": self._units[draft.index] if draft.index in self._units else units_for(draft),
             "paragraphs": draft.paragraph_count,
             "words": self._word_counts.get(draft.index) or draft.word_count,
             "status": status,
@@ -756,8 +782,9 @@ def totals_line(t: dict, dry_run: bool) -> str:
     prefix = "Dry run, nothing written: would import" if dry_run else "Imported"
     return (
         f"{prefix} {t['files']} file{'s' if t['files'] != 1 else ''}: {t['documents']} "
-        f"documents found, {t[CREATED]} created, {t[UPDATED]} updated, {t[UNCHANGED]} "
-        f"unchanged, {t[DUPLICATE]} duplicate; {t['needs_review']} need review; "
+        f"document{'s' if t['documents'] != 1 else ''} found, {t[CREATED]} created, "
+        f"{t[UPDATED]} updated, {t[UNCHANGED]} unchanged, {t[DUPLICATE]} duplicate; "
+        f"{t['needs_review']} need review; "
         f"{t['files_failed']} file{'s' if t['files_failed'] != 1 else ''} failed."
     )
 

@@ -111,6 +111,73 @@ def parse_date(text: str) -> tuple[date | None, str]:
     return None, ""
 
 
+# Years written out in words, as old books date their licences, prefaces and title pages:
+# "mil y seiscientos y cuatro", "eighteen hundred and seventy-two", "one thousand eight
+# hundred and twelve". Spanish and English number words; "y"/"and" join them.
+_NUMBER_WORDS = {
+    # English
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+    # Spanish (accents folded)
+    "un": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13,
+    "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17, "dieciocho": 18,
+    "diecinueve": 19, "veinte": 20, "veintiuno": 21, "veintiun": 21, "veintidos": 22,
+    "veintitres": 23, "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26,
+    "veintisiete": 27, "veintiocho": 28, "veintinueve": 29, "treinta": 30,
+    "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80,
+    "noventa": 90, "cien": 100, "ciento": 100, "doscientos": 200, "trescientos": 300,
+    "cuatrocientos": 400, "quinientos": 500, "seiscientos": 600, "setecientos": 700,
+    "ochocientos": 800, "novecientos": 900,
+}  # fmt: skip
+_HUNDRED = {"hundred"}
+_THOUSAND = {"thousand", "mil"}
+_JOINERS = {"y", "and"}
+_FOLD = str.maketrans("áéíóúü", "aeiouu")
+
+
+def years_in_words(text: str) -> list[int]:
+    """Every year from 1100 to 2099 written out in words in `text`, in order ("mil
+    hombres", a thousand men, is no year)."""
+    tokens = re.findall(r"[^\W\d_]+", text.lower().translate(_FOLD).replace("-", " "))
+    years: list[int] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if token in _NUMBER_WORDS or token in _HUNDRED or token in _THOUSAND:
+            run.append(token)
+            continue
+        if token in _JOINERS and run:
+            continue
+        if run:
+            value = _number_value(run)
+            if value and 1100 <= value <= 2099 and (_THOUSAND | _HUNDRED) & set(run):
+                years.append(value)
+            run = []
+    return years
+
+
+def _number_value(words: list[str]) -> int | None:
+    total = current = 0
+    for word in words:
+        if word in _THOUSAND:
+            if total:
+                return None  # "mil … mil": two numbers, not one
+            total, current = (current or 1) * 1000, 0
+        elif word in _HUNDRED:
+            if current % 100 == 0 and current:
+                return None  # "eighteen hundred hundred"
+            current = (current or 1) * 100
+        else:
+            value = _NUMBER_WORDS[word]
+            if current % 100 and value >= 10 and current % 10 == 0 and value % 10 == 0:
+                return None  # "veinte treinta": two numbers
+            current += value
+    return total + current
+
+
 def is_file_date(text: str) -> bool:
     """A line dating the file (release, conversion, update, retrieval), never the work."""
     return bool(_FILE_DATE.search(text))

@@ -4,22 +4,23 @@ about the documents it made (near-duplicate signature, structure score)."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportBatch(models.Model):
     class Status(models.TextChoices):
-        PREVIEW = "preview", "Waiting for confirmation"
-        RUNNING = "running", "Importing"
-        FAILED = "failed", "Failed (can be confirmed again)"
-        DONE = "done", "Imported"
-        PARTIAL = "partial", "Imported with errors"
-        CANCELLED = "cancelled", "Cancelled"
+        PREVIEW = "preview", _("Waiting for confirmation")
+        RUNNING = "running", _("Importing")
+        FAILED = "failed", _("Failed (can be confirmed again)")
+        DONE = "done", _("Imported")
+        PARTIAL = "partial", _("Imported with errors")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Method(models.TextChoices):
-        COMMAND = "command", "import command"
-        UPLOAD = "upload", "web upload"
-        ADMIN = "admin", "admin"
-        DEMO = "demo", "demo content"
+        COMMAND = "command", _("import command")
+        UPLOAD = "upload", _("web upload")
+        ADMIN = "admin", _("admin")
+        DEMO = "demo", _("demo content")
 
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -29,6 +30,9 @@ class ImportBatch(models.Model):
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.COMMAND)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
     report = models.JSONField(default=dict, blank=True)
+    # A preview's corrections, saved page by page before it is confirmed: document key
+    # ("f<file>-d<document>") -> {"title", "authors", "published"} as typed.
+    corrections = models.JSONField(default=dict, blank=True)
     files_total = models.PositiveIntegerField(default=0)
     files_failed = models.PositiveIntegerField(default=0)
     documents_found = models.PositiveIntegerField(default=0)
@@ -39,10 +43,13 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "import batches"
+        verbose_name_plural = _("import batches")
 
     def __str__(self) -> str:
-        return f"Import #{self.pk} ({self.get_status_display()})"
+        return _("Import #%(number)s (%(status)s)") % {
+            "number": self.pk,
+            "status": self.get_status_display(),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("corpus_import:batch", kwargs={"pk": self.pk})

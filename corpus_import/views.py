@@ -11,14 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from studygroups.library.models import Document
 from studygroups.library.services import document_set_authors
 
 from .data import FileInput
-from .forms import CorrectionForm, ReviewForm, UploadForm
+from .forms import CorrectionForm, ReviewForm, UploadForm, clean_author_names
 from .load import Correction, import_inputs
 from .models import ImportBatch, StagedFile
 from .sources import from_zip
@@ -72,36 +75,51 @@ def upload(request):
 # A batch that can still be confirmed: waiting, or failed (its files are kept).
 CONFIRMABLE = (ImportBatch.Status.PREVIEW, ImportBatch.Status.FAILED)
 
+# Documents per preview page. Each has three correction fields, and a page's form posts
+# only its own (Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS, 1,000 by default),
+# so a preview of any size can be corrected and confirmed.
+PREVIEW_PAGE_SIZE = 50
+
 
 def _preview_batch(pk) -> ImportBatch:
     return get_object_or_404(ImportBatch, pk=pk, status__in=CONFIRMABLE)
 
 
-def _preview_documents(report: dict, data=None) -> list[dict]:
-    """The report's files with a correction form on each document (bound to `data` for
-    the documents it has fields for). A copy: the stored report is not touched."""
-    files = []
-    for f_index, entry in enumerate(report.get("files", [])):
-        docs = []
+def _report_values(doc: dict) -> dict:
+    """A previewed document's fields as the correction form shows them."""
+    return {
+        "title": doc["title"],
+        "authors": ", ".join(doc["authors"]),
+        "published": doc["published"] or "",
+    }
+
+
+def _preview_documents(batch: ImportBatch, data=None) -> list[dict]:
+    """Every previewed document, in file order, with a correction form showing its saved
+    correction (or the importer's values); bound to `data` for the documents `data` has
+    fields for. Copies: the stored report is not touched."""
+    items = []
+    for f_index, entry in enumerate(batch.report.get("files", [])):
         for doc in entry.get("documents", []):
-            prefix = f"f{f_index}-d{doc['index']}"
-            initial = {
-                "title": doc["title"],
-                "authors": ", ".join(doc["authors"]),
-                "published": doc["published"] or "",
-            }
-            bound = data is not None and f"{prefix}-title" in data
-            form = CorrectionForm(data if bound else None, prefix=prefix, initial=initial)
-            docs.append({**doc, "form": form})
-        files.append({**entry, "documents": docs})
-    return files
+            key = f"f{f_index}-d{doc['index']}"
+            initial = {**_report_values(doc), **batch.corrections.get(key, {})}
+            bound = data is not None and f"{key}-title" in data
+            form = CorrectionForm(data if bound else None, prefix=key, initial=initial)
+            items.append({**doc, "key": key, "file": entry["file"], "form": form})
+    return items
 
 
-def _render_preview(request, batch: ImportBatch, files: list[dict], status: int = 200):
+def _render_preview(request, batch: ImportBatch, items: list[dict], page_number, status=200):
+    page = Paginator(items, PREVIEW_PAGE_SIZE).get_page(page_number)
     return render(
         request,
         "corpus_import/import_preview.html",
-        {"batch": batch, "report": batch.report, "files": files},
+        {
+            "batch": batch,
+            "report": batch.report,
+            "page": page,
+            "corrected": len(batch.corrections),
+        },
         status=status,
     )
 
@@ -110,48 +128,89 @@ def _render_preview(request, batch: ImportBatch, files: list[dict], status: int 
 @require_safe
 def preview(request, pk):
     batch = _preview_batch(pk)
-    return _render_preview(request, batch, _preview_documents(batch.report))
+    return _render_preview(request, batch, _preview_documents(batch), request.GET.get("page"))
 
 
-def _corrections(files: list[dict]) -> dict[tuple[str, int], Correction]:
+def _save_corrections(batch: ImportBatch, items: list[dict]) -> None:
+    """Store the posted (valid) corrections; a document set back to the importer's
+    values has none."""
+    corrections = dict(batch.corrections)
+    for doc in items:
+        form = doc["form"]
+        if not form.is_bound:
+            continue
+        typed = {
+            "title": form.cleaned_data["title"] or doc["title"],
+            "authors": ", ".join(form.cleaned_data["authors"]),
+            "published": form.cleaned_data["published"],
+        }
+        if typed == _report_values(doc):
+            corrections.pop(doc["key"], None)
+        else:
+            corrections[doc["key"]] = typed
+    batch.corrections = corrections
+    ImportBatch.objects.filter(pk=batch.pk).update(corrections=corrections)
+
+
+def _corrections(batch: ImportBatch) -> dict[tuple[str, int], Correction]:
+    """The saved corrections, as the importer takes them."""
     corrections = {}
-    for entry in files:
-        for doc in entry["documents"]:
-            form = doc["form"]
-            if not form.is_bound:
-                continue
-            data = form.cleaned_data
-            fix = Correction()
-            if data["title"] and data["title"] != doc["title"]:
-                fix.title = data["title"]
-            if data["authors"] != doc["authors"]:
-                fix.authors = data["authors"]
-            if data["published"] != (doc["published"] or ""):
-                fix.published = data["published"]
-            corrections[(entry["file"], doc["index"])] = fix
+    for doc in _preview_documents(batch):
+        saved = batch.corrections.get(doc["key"])
+        if not saved:
+            continue
+        fix = Correction()
+        if saved["title"] and saved["title"] != doc["title"]:
+            fix.title = saved["title"]
+        authors = clean_author_names(saved["authors"])
+        if authors != doc["authors"]:
+            fix.authors = authors
+        if saved["published"] != (doc["published"] or ""):
+            fix.published = saved["published"]
+        corrections[(doc["file"], doc["index"])] = fix
     return corrections
 
 
 def _already_confirmed(request, batch: ImportBatch):
-    messages.info(request, "This import was already confirmed.")
+    messages.info(request, _("This import was already confirmed."))
     return redirect("corpus_import:batch", pk=batch.pk)
+
+
+def _preview_url(batch: ImportBatch, page) -> str:
+    url = reverse("corpus_import:preview", kwargs={"pk": batch.pk})
+    return f"{url}?page={page}" if page else url
+
+
+def _page_number(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
 
 
 @staff_required
 @require_POST
 def confirm(request, pk):
+    """One preview page's form: saves its corrections, then confirms the import
+    (action "confirm", the default), stays (action "save"), or goes to another page
+    (`goto`)."""
     batch = get_object_or_404(ImportBatch, pk=pk)
     if batch.status not in CONFIRMABLE:
         return _already_confirmed(request, batch)
+    items = _preview_documents(batch, request.POST)
+    page = _page_number(request.POST.get("page"))
+    if not all(doc["form"].is_valid() for doc in items if doc["form"].is_bound):
+        messages.error(request, _("Some corrections need fixing; nothing was imported yet."))
+        return _render_preview(request, batch, items, page, status=400)
+    _save_corrections(batch, items)
+    goto = _page_number(request.POST.get("goto"))
+    if goto or request.POST.get("action") == "save":
+        if not goto:
+            messages.success(request, _("Your corrections are saved."))
+        return redirect(_preview_url(batch, goto or page))
+    corrections = _corrections(batch)
     preview_report = batch.report
-    files = _preview_documents(preview_report, request.POST)
-    forms_ok = [
-        doc["form"].is_valid() for e in files for doc in e["documents"] if doc["form"].is_bound
-    ]
-    if not all(forms_ok):
-        messages.error(request, "Some corrections need fixing; nothing was imported yet.")
-        return _render_preview(request, batch, files, status=400)
-    corrections = _corrections(files)
     # Claim the batch: of two confirmations, only the one that changes the row imports.
     claimed = ImportBatch.objects.filter(pk=pk, status__in=CONFIRMABLE).update(
         status=ImportBatch.Status.RUNNING
@@ -170,7 +229,7 @@ def confirm(request, pk):
         )
     except Exception as exc:  # never a 500: the batch says what happened, files are kept
         logger.exception("Confirming import %s failed", pk)
-        error = f"The import stopped before the end ({exc})."
+        error = _("The import stopped before the end (%(error)s).") % {"error": exc}
         ImportBatch.objects.filter(pk=pk).update(
             status=ImportBatch.Status.FAILED,
             report={**preview_report, "error": error},
@@ -178,13 +237,50 @@ def confirm(request, pk):
         )
         messages.error(
             request,
-            f"{error} The import failed; the uploaded files are kept, so you can confirm "
-            "again (documents already saved are not duplicated) or cancel.",
+            _(
+                "%(error)s The import failed; the uploaded files are kept, so you can "
+                "confirm again (documents already saved are not duplicated) or cancel."
+            )
+            % {"error": error},
         )
         return redirect("corpus_import:preview", pk=pk)
     level = messages.SUCCESS if result.ok else messages.WARNING
-    messages.add_message(request, level, result.lines[-1])
+    messages.add_message(request, level, totals_message(result.totals))
     return redirect("corpus_import:batch", pk=batch.pk)
+
+
+def totals_message(totals: dict) -> str:
+    """What an import did, in whole sentences with their plurals."""
+    files = ngettext("%(count)d file read.", "%(count)d files read.", totals["files"]) % {
+        "count": totals["files"]
+    }
+    found = ngettext(
+        "%(count)d document found.", "%(count)d documents found.", totals["documents"]
+    ) % {"count": totals["documents"]}
+    outcome = _(
+        "Created: %(created)d. Updated: %(updated)d. Unchanged: %(unchanged)d. "
+        "Duplicates: %(duplicate)d."
+    ) % {key: totals[key] for key in ("created", "updated", "unchanged", "duplicate")}
+    parts = [files, found, outcome]
+    if totals["needs_review"]:
+        parts.append(
+            ngettext(
+                "%(count)d document needs review.",
+                "%(count)d documents need review.",
+                totals["needs_review"],
+            )
+            % {"count": totals["needs_review"]}
+        )
+    if totals["files_failed"]:
+        parts.append(
+            ngettext(
+                "%(count)d file could not be imported.",
+                "%(count)d files could not be imported.",
+                totals["files_failed"],
+            )
+            % {"count": totals["files_failed"]}
+        )
+    return " ".join(parts)
 
 
 @staff_required
@@ -199,9 +295,11 @@ def cancel(request, pk):
         return _already_confirmed(request, batch)
     batch.staged.all().delete()
     if failed:
-        messages.info(request, "The import was cancelled; documents saved before it failed stay.")
+        messages.info(
+            request, _("The import was cancelled; documents saved before it failed stay.")
+        )
     else:
-        messages.info(request, "The import was cancelled; nothing was written to the library.")
+        messages.info(request, _("The import was cancelled; nothing was written to the library."))
     return redirect("corpus_import:upload")
 
 
@@ -219,8 +317,19 @@ def history(request):
 @require_safe
 def batch_detail(request, pk):
     batch = get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
+    report = batch.report
+    documents = [doc for entry in report.get("files", []) for doc in entry.get("documents", [])]
+    # Links to the documents the import created or changed, that still exist: one query.
+    ids = {doc["document_id"] for doc in documents if doc.get("document_id")}
+    urls = {
+        pk: reverse("library:document", kwargs={"slug": slug})
+        for pk, slug in Document.objects.filter(pk__in=ids).values_list("pk", "slug")
+    }
+    rows = [{**doc, "url": urls.get(doc.get("document_id"))} for doc in documents]
     return render(
-        request, "corpus_import/batch_detail.html", {"batch": batch, "report": batch.report}
+        request,
+        "corpus_import/batch_detail.html",
+        {"batch": batch, "report": report, "documents": rows},
     )
 
 
@@ -254,7 +363,7 @@ def review(request, pk):
                 "corpus_import/review_queue.html#review-item",
                 {"doc": doc, "form": None, "saved": True},
             )
-        messages.success(request, f"Saved “{doc.title}”.")
+        messages.success(request, _("Saved “%(title)s”.") % {"title": doc.title})
         return redirect("corpus_import:review_queue")
     if request.htmx:
         return render(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from ..data import Hints, Para, RawDocument
-from ..metadata import parse_byline, parse_date
+from ..metadata import parse_byline, parse_date, years_in_words
 from ..normalize import count_words, key_for
 from . import register
 from ._text import numbered_lines
@@ -66,6 +66,35 @@ CHAPTER = re.compile(
     r"\s+([ivxlcdm]+|\d+|[a-záéíóú]+)\b\.?(\s.{0,200})?$",
     re.I,
 )
+# Parts above chapters (a book's BOOK / PART / VOLUME divisions, in the e-books'
+# languages): "PART II", "Book the First", "Volume One", "Primera parte del ingenioso
+# hidalgo…", "Erster Teil", "Livre premier". Only a heading followed at once by a
+# chapter heading is taken for one (see `_part_at`): alone, "PART I" stays a chapter.
+_PART_WORDS = r"part|book|volume|vol\.|parte|libro|tomo|teil|buch|band|livre|tome|partie"
+_ORDINALS = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|"
+    r"primera|primer|primero|segunda|segundo|tercera|tercero|cuarta|cuarto|quinta|quinto|"
+    r"erste[rs]?|zweite[rs]?|dritte[rs]?|vierte[rs]?|letzte[rs]?|"
+    r"premi[eè]re?|deuxi[eè]me|seconde?|troisi[eè]me|quatri[eè]me|derni[eè]re?"
+)
+PART_HEADING = re.compile(
+    rf"^(?:(?:{_PART_WORDS})\s+(?:[ivxlcdm]+|\d+|the\s+\w+|one|two|three|four|five|six|"
+    rf"seven|eight|nine|ten|{_ORDINALS})\b|(?:{_ORDINALS})\s+(?:{_PART_WORDS})\b)"
+    r"[.:]?(\s.{0,120})?$",
+    re.I,
+)
+CHAPTER_ONLY = re.compile(
+    r"^(chapter|canto|letter|cap[ií]tulo|kapitel|chapitre|chapitres?)\s+\S", re.I
+)
+# The printing licences that open a book printed in Spain or its realms from the 1550s
+# (tasa, fe de erratas, privilegio real "El Rey", aprobación, licencia): each is dated,
+# often with the year in words, and the book was printed after the last of them.
+LICENCE_HEADING = re.compile(
+    r"^(la\s+)?(tasa|testimonio de (las )?erratas|fe de (las )?erratas|el rey|"
+    r"(suma del )?privilegio|aprobaci[óo]n|licencia( del ordinario)?|censura)$",
+    re.I,
+)
+DIGIT_YEAR = re.compile(r"\b(1[4-8]\d\d)\b")
 ROMAN = re.compile(r"^[IVXLC]{1,7}\.?$")
 SUB_NUMERAL = re.compile(r"^(\d{1,3}|[ivxlc]{1,6})\.?$")
 ROMAN_YEAR = re.compile(r"^M{1,2}[MDCLXVI]{1,12}\.?$")
@@ -226,6 +255,8 @@ class BookReader:
         self._front_end = -1  # indices of `body` from here on
         body = self._headings(body, hints, ledger)
         body = _drop_heading_runs(body, ledger, evidence)
+        if not hints.published:
+            self._licence_date(body, hints, evidence)
         for p in body:
             if p.kind != "heading":
                 p.text = " ".join(p.text.split())
@@ -317,7 +348,7 @@ class BookReader:
             (
                 k
                 for k in range(title_block + 1, len(paras))
-                if self._heading_at(paras, k) is not None
+                if self._heading_at(paras, k) is not None or self._part_at(paras, k)
             ),
             len(paras),
         )
@@ -388,9 +419,39 @@ class BookReader:
                     year, what = value, "year in roman numerals on the title page"
             elif m := COPYRIGHT_YEAR.search(line):
                 year, what = int(m.group(1)), "copyright year of the printed edition"
+            elif count_words(line) <= 10 and (in_words := years_in_words(line)):
+                year, what = in_words[0], "year in words on the title page"
             if year and not hints.published:
                 hints.published, hints.date_precision = parse_date(str(year))
                 evidence.append(f"Date: {year} ({what}: “{line}”); an edition date at most.")
+
+    @staticmethod
+    def _licence_date(body: list[Para], hints: Hints, evidence) -> None:
+        """The date of an early Spanish edition from its dated printing licences, when
+        they stand before its first chapter: the latest year they give (in figures or in
+        words), as an edition date."""
+        found: list[tuple[int, str, str]] = []
+        heading = None
+        for para in body:
+            if para.kind == "heading":
+                if CHAPTER.match(" ".join(para.text.split())):
+                    break
+                name = " ".join(para.text.split()).rstrip(".,;:")
+                heading = name if LICENCE_HEADING.match(name) else None
+                continue
+            if heading is None:
+                continue
+            flat = " ".join(para.text.split())
+            years = [int(y) for y in DIGIT_YEAR.findall(flat)] + years_in_words(flat)
+            found.extend((y, heading, flat) for y in years if 1450 <= y <= 1899)
+        if not found:
+            return
+        year, heading, text = max(found)
+        hints.published, hints.date_precision = parse_date(str(year))
+        evidence.append(
+            f"Date: {year} (the latest of the dated printing licences, “{heading}”: "
+            f"“…{text[-80:]}”); an edition date at most."
+        )
 
     def _skip_contents(self, paras, k, hints, ledger, evidence) -> int:
         ledger.drop(paras[k].text)
@@ -457,6 +518,24 @@ class BookReader:
             return flat
         return None
 
+    def _part_at(self, paras: list[Para], k: int) -> str | None:
+        """The heading of a part (BOOK, PART, VOLUME…) when paragraph k is one: a short
+        line naming a part, followed at once by a chapter heading whose text follows
+        (within a subtitle line). A contents list, where headings follow headings, has
+        no such chapter."""
+        para = paras[k]
+        if para.text.count("\n") > 1 or k + 2 >= len(paras):
+            return None
+        flat = " ".join(para.text.split())
+        if len(flat) > 150 or not PART_HEADING.match(flat):
+            return None
+        chapter = " ".join(paras[k + 1].text.split())
+        if not CHAPTER_ONLY.match(chapter) or self._heading_at(paras, k + 1) is None:
+            return None
+        if not any(_is_prose(p) for p in paras[k + 2 : k + 4]):
+            return None
+        return flat.rstrip(".,;:")
+
     def _spaced_enough(self, paras: list[Para], k: int) -> bool:
         """Where a book sets its headings off with two blank lines or more, a capitalised
         line after a single blank line is a signature or an inscription, not a heading."""
@@ -483,6 +562,14 @@ class BookReader:
         out: list[Para] = []
         k = 0
         while k < len(paras):
+            part = self._part_at(paras, k)
+            if part is not None:
+                # A part above chapters: a section of its own one level up, so the book
+                # keeps its hierarchy (parts at level 1, chapters at 2) and the part is
+                # never counted as a chapter.
+                out.append(Para(title_case(part), paras[k].line, "heading", 1))
+                k += 1
+                continue
             heading = self._heading_at(paras, k)
             flat = " ".join(paras[k].text.split())
             if heading is None and chaptered and SUB_NUMERAL.match(flat):
@@ -508,6 +595,9 @@ class BookReader:
                 and count_words(nxt.text) <= 12
                 and nxt.text.count("\n") <= 1
                 and not _is_prose(nxt)
+                # Another chapter or part heading is never this one's subtitle.
+                and not CHAPTER.match(" ".join(nxt.text.split()))
+                and not PART_HEADING.match(" ".join(nxt.text.split()))
                 and self._heading_at(paras, k + 1) in (None, " ".join(nxt.text.split()))
             ):
                 subtitle = " ".join(nxt.text.split()).rstrip(".,;")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,8 @@ from django.db import connection, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
+
+from studygroups.search.schema import blocks_indexed_in_bulk
 
 from .alignment import Alignment, align
 from .models import (
@@ -40,6 +43,7 @@ class BlockInput:
     kind: str = Block.Kind.PARAGRAPH
     list_number: int | None = None
     words: int | None = None  # count_words(text), when the caller has it already
+    anchor_base: str = ""  # paragraph_anchor_base(text), when the caller has it already
 
     @property
     def word_count(self) -> int:
@@ -101,13 +105,22 @@ def text_hash_for(sections: Sequence[SectionInput]) -> str:
     return hashlib.sha256(normalized_text(texts).encode()).hexdigest()
 
 
-def _anchor_base(text: str, prefix: str) -> str:
-    digest = hashlib.sha1(normalized_text([text]).encode(), usedforsecurity=False).hexdigest()
+def _anchor_base(text: str, prefix: str, normalized: str | None = None) -> str:
+    if normalized is None:
+        normalized = normalized_text([text])
+    digest = hashlib.sha1(normalized.encode(), usedforsecurity=False).hexdigest()
     return f"{prefix}-{digest[:6]}"
 
 
-def _unique_anchor(text: str, prefix: str, taken: set[str]) -> str:
-    base = _anchor_base(text, prefix)
+def paragraph_anchor_base(text: str, normalized: str | None = None) -> str:
+    """A paragraph's anchor before any -2, -3… suffix; `normalized` is
+    normalized_text([text]) when the caller has it. The importer computes it ahead, in
+    its read-ahead worker, and passes it in `BlockInput.anchor_base`."""
+    return _anchor_base(text, "p", normalized)
+
+
+def _unique_anchor(text: str, prefix: str, taken: set[str], base: str = "") -> str:
+    base = base or _anchor_base(text, prefix)
     anchor, n = base, 2
     while anchor in taken:
         anchor = f"{base}-{n}"
@@ -131,13 +144,27 @@ def unique_slugs(model, values: Sequence[str], *, max_length: int = 300, exclude
     existing = model.objects.all()
     if exclude_pk is not None:
         existing = existing.exclude(pk=exclude_pk)
-    candidates = sorted(
-        {base if n == 1 else f"{base}-{n}" for base in bases for n in range(1, SLUG_CANDIDATES + 1)}
-    )
     taken: set[str] = set()
-    for start in range(0, len(candidates), 500):  # within every backend's parameter limit
-        chunk = candidates[start : start + 500]
-        taken.update(existing.filter(slug__in=chunk).values_list("slug", flat=True))
+
+    def look_up(candidates: list[str]) -> None:
+        for start in range(0, len(candidates), 500):  # within every backend's limit
+            chunk = candidates[start : start + 500]
+            taken.update(existing.filter(slug__in=chunk).values_list("slug", flat=True))
+
+    # The bases first; the numbered candidates only of bases that are taken (a second
+    # small query, rarely needed): a bulk import's titles cost one query of one
+    # parameter each instead of ten.
+    look_up(sorted(set(bases)))
+    repeated = {base for base, n in Counter(bases).items() if n > 1}
+    crowded = sorted(
+        {
+            f"{base}-{n}"
+            for base in set(bases)
+            if base in taken or base in repeated
+            for n in range(2, SLUG_CANDIDATES + 1)
+        }
+    )
+    look_up(crowded)
     searched: set[str] = set()
     slugs = []
     for base in bases:
@@ -183,7 +210,12 @@ def authors_get_or_create(name_lists: Sequence[Sequence[str]]) -> list[list[Auth
     # One folding decides every match, the database's UPPER(), whether the other name is
     # in the table or in this same batch; the lookup goes through the index on
     # UPPER(name) (`name__iexact` is a LIKE on SQLite, which reads the whole table).
-    key_of = dict(zip(distinct, _database_upper(distinct), strict=True))
+    # SQLite's UPPER() folds ASCII letters only, as Python does: there only the other
+    # names need the database's own folding (PostgreSQL folds by its locale: all do).
+    sqlite = connection.vendor == "sqlite"
+    others = [name for name in distinct if not (sqlite and name.isascii())]
+    key_of = {name: name.upper() for name in distinct if sqlite and name.isascii()}
+    key_of.update(zip(others, _database_upper(others), strict=True))
     found: dict[str, Author] = {}
     rows = (
         Author.objects.annotate(upper_name=Upper("name"))
@@ -317,7 +349,7 @@ def _write_structures(jobs: Sequence[_StructureJob]) -> None:
                 if job.anchors is not None:
                     anchor = job.anchors[order]
                 else:
-                    anchor = _unique_anchor(item.text, "p", taken_blocks)
+                    anchor = _unique_anchor(item.text, "p", taken_blocks, item.anchor_base)
                 # The order of BLOCK_COLUMNS.
                 rows.append(
                     (
@@ -440,12 +472,15 @@ def documents_create(items: Sequence[NewDocument]) -> list[Document]:
     for document, item in zip(documents, items, strict=True):
         for name in item.topics:
             document.topics.add(topic_get_or_create(name=name))
-    _write_structures(
-        [
-            _StructureJob(document, item.sections, counts)
-            for document, item, counts in zip(documents, items, counts_of, strict=True)
-        ]
-    )
+    # New documents' blocks: indexed for search in one statement after the insert,
+    # instead of by the per-row trigger (most of an import's database time otherwise).
+    with blocks_indexed_in_bulk(connection, [d.pk for d in documents]):
+        _write_structures(
+            [
+                _StructureJob(document, item.sections, counts)
+                for document, item, counts in zip(documents, items, counts_of, strict=True)
+            ]
+        )
     DocumentSource.objects.bulk_create(
         [
             _source(document=document, source=item.source, primary=True)

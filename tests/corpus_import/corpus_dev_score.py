@@ -56,7 +56,9 @@ def stored_text(doc) -> str:
 
 
 def top_sections(doc) -> list[str]:
-    return [s.heading for s in doc.sections if s.heading and s.level <= 2]
+    """Chapter-level sections (level 2). Parts above chapters (BOOK, PART, VOLUME) are
+    level 1 and are not chapters; sub-sections are level 3 and below."""
+    return [s.heading for s in doc.sections if s.heading and s.level == 2]
 
 
 def run_corpus(directory: Path = CORPUS_DEV):

@@ -120,3 +120,41 @@ def test_queries_do_not_grow_with_the_entries_of_a_file(tmp_path):
         return len(queries)
 
     assert queries_for(40) == queries_for(5)
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["Plain words.", "More plain words."],
+        ["\u0301Accent first, then ﬁligree.", "   ", "STRASSE und Straße", "e\u0301te\u0301"],
+        ["A ½ fraction", "", "Ｆｕｌｌｗｉｄｔｈ text"],
+    ],
+)
+def test_read_ahead_worker_hashes_and_anchors_as_the_writer_would(paragraphs):
+    """The worker derives the text hash and the anchors from each paragraph's normalized
+    text; they must equal what the library computes from the whole."""
+    from corpus_import.load import _worker_run
+    from studygroups.library.services import (
+        BlockInput,
+        SectionInput,
+        _unique_anchor,
+        text_hash_for,
+    )
+
+    data = ("A Title Line\n\n" + "\n\n".join(p for p in paragraphs if p.strip())).encode()
+    result, _extras = _worker_run("x.txt", data)
+    [draft] = result.documents
+    sections = [SectionInput("", [BlockInput(b.text) for b in draft.blocks])]
+    assert draft.text_hash == text_hash_for(sections)
+    for block in draft.blocks:
+        assert block.anchor_base == _unique_anchor(block.text, "p", set())
+
+
+def test_batch_slugs_skip_numbered_slugs_taken_when_the_base_is_free():
+    """A bulk import looks up its titles' bare slugs first and numbered candidates only
+    when needed: a title repeated in the batch must still skip a taken "-2"."""
+    from studygroups.library.services import unique_slugs
+
+    Author.objects.create(name="Cy", slug="cy-2")
+    Author.objects.create(name="Dee", slug="dee")
+    assert unique_slugs(Author, ["Cy", "Cy", "Dee", "Eve"]) == ["cy", "cy-3", "dee-2", "eve"]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from corpus_import.pipeline import run_file
 
 from .conftest import fixture_bytes
+from .corpus_dev_score import CORPUS_DEV
 
 CASES = [
     # name, family contains, title, authors, date, top-level sections, forbidden strings
@@ -338,3 +339,141 @@ def test_epub2_with_ncx_and_creator_roles():
     assert doc.authors == ["Ilse Brandt"] and doc.published == date(1931, 1, 1)
     assert doc.headings == ["Spring", "Summer"]
     assert any("Tom Weller" in line and "not an author" in line for line in result.evidence)
+
+
+def _book(body: str) -> bytes:
+    header = (
+        "The Project Gutenberg EBook of The Long Road, by Ada Vance\n\n"
+        "Title: The Long Road\n\nAuthor: Ada Vance\n\n"
+        "Release Date: May 3, 2006 [EBook #99999]\n\n"
+        "*** START OF THIS PROJECT GUTENBERG EBOOK THE LONG ROAD ***\n\n\n\n"
+    )
+    footer = "\n\n\n\n*** END OF THIS PROJECT GUTENBERG EBOOK THE LONG ROAD ***\n"
+    return (header + body + footer).encode()
+
+
+ROAD_PROSE = (
+    "The road ran on through the valley, and the travellers walked it for many days, "
+    "talking of the towns they had left and of the people they hoped to find ahead."
+)
+
+
+@pytest.mark.parametrize(
+    "part_one,part_two,chapter",
+    [
+        ("PART I", "PART II", "CHAPTER {n}"),
+        ("BOOK THE FIRST", "BOOK THE SECOND", "Chapter {n}"),
+        ("VOLUME ONE", "VOLUME TWO", "CHAPTER {n}. THE ROAD"),
+        ("Primera parte", "Segunda parte", "Capítulo {n}"),
+        ("Erster Teil", "Zweiter Teil", "Kapitel {n}"),
+    ],
+)
+def test_book_parts_above_chapters_keep_their_level(part_one, part_two, chapter):
+    """A Gutenberg book's parts (BOOK, PART, VOLUME…, in its languages) sit above its
+    chapters: sections of level 1, chapters of level 2 under them, never flattened."""
+    body = []
+    n = 0
+    for part in (part_one, part_two):
+        body.append(part)
+        for _ in range(2):
+            n += 1
+            body.append(chapter.format(n=["I", "II", "III", "IV"][n - 1]))
+            body.extend([ROAD_PROSE] * 3)
+    result = run_file("road.txt", _book("\n\n\n".join(body)))
+    [doc] = result.documents
+    outline = [(s.level, s.heading.lower()) for s in doc.sections if s.heading]
+    levels = [level for level, _ in outline]
+    assert levels == [1, 2, 2, 1, 2, 2], outline
+    assert outline[0][1] == part_one.lower() and outline[3][1] == part_two.lower()
+    assert all(s.blocks for s in doc.sections if s.level == 2)
+
+
+def test_a_part_word_without_chapters_under_it_stays_a_chapter():
+    body = "\n\n\n".join(["PART I", ROAD_PROSE, ROAD_PROSE, "PART II", ROAD_PROSE, ROAD_PROSE])
+    [doc] = run_file("road.txt", _book(body)).documents
+    assert [(s.level, s.heading) for s in doc.sections if s.heading] == [
+        (2, "Part I"),
+        (2, "Part II"),
+    ]
+
+
+def test_a_contents_list_of_parts_and_chapters_makes_no_part_sections():
+    contents = "\n\n".join(["PART I", "CHAPTER I", "CHAPTER II", "PART II", "CHAPTER III"])
+    body = "\n\n\n".join(
+        ["PART I", "CHAPTER I", ROAD_PROSE, ROAD_PROSE, "CHAPTER II", ROAD_PROSE, ROAD_PROSE]
+    )
+    [doc] = run_file("road.txt", _book(contents + "\n\n\n\n" + body)).documents
+    parts = [s.heading for s in doc.sections if s.level == 1]
+    assert parts == ["Part I"]
+
+
+@pytest.mark.skipif(
+    not CORPUS_DEV.is_dir(), reason="../shared/corpus-dev is not beside the checkout"
+)
+def test_don_quijote_part_sits_above_its_chapters():
+    name = "gutenberg-es_don-quijote_iso-8859-1_crlf_trimmed.txt"
+    [doc] = run_file(name, (CORPUS_DEV / name).read_bytes()).documents
+    outline = [(s.level, s.heading) for s in doc.sections if s.heading]
+    index = next(i for i, (_, h) in enumerate(outline) if h.startswith("Primera parte"))
+    assert outline[index][0] == 1
+    chapters = outline[index + 1 :]
+    assert [h.split(".")[0] for _, h in chapters] == [
+        "Capítulo primero",
+        "Capítulo II",
+        "Capítulo III",
+    ]
+    assert {level for level, _ in chapters} == {2}
+
+
+@pytest.mark.parametrize(
+    "text,years",
+    [
+        ("a veinte días del mes de deciembre de mil y\nseiscientos y cuatro años.", [1604]),
+        ("mil seiscientos cinco", [1605]),
+        ("Mil quinientos noventa y ocho", [1598]),
+        ("in eighteen hundred and seventy-two", [1872]),
+        ("one thousand eight hundred and twelve", [1812]),
+        ("mil hombres y tres hundred men; the twenty-two", []),
+        ("veinte treinta", []),
+    ],
+)
+def test_years_written_in_words(text, years):
+    from corpus_import.metadata import years_in_words
+
+    assert years_in_words(text) == years
+
+
+def test_early_spanish_edition_is_dated_by_its_printing_licences():
+    """Books printed in Spain open with dated licences (tasa, fe de erratas, privilegio),
+    often with the year in words: the latest is the edition's date; dates in the text of
+    the chapters are not."""
+    body = "\n\n\n".join(
+        [
+            "TASA",
+            "Yo, Juan Gallo de Andrada, escribano de Cámara del Rey nuestro señor, doy fe "
+            "que este libro fue tasado en Valladolid, a veinte días del mes de diciembre "
+            "de mil y seiscientos y cuatro años.",
+            "EL REY",
+            "Por cuanto por parte de vos nos fue fecha relación que habíades compuesto un "
+            "libro, dada en Valladolid, a veinte y seis días del mes de setiembre de mil y "
+            "seiscientos y tres años.",
+            "Capítulo primero. Que trata de un hidalgo",
+            "En el año de 1580 vivía un hidalgo de los de lanza en astillero, adarga "
+            "antigua, rocín flaco y galgo corredor, como cuentan los que de él escribieron.",
+        ]
+    )
+    [doc] = run_file("libro.txt", _book(body)).documents
+    assert (doc.published, doc.date_precision) == (date(1604, 1, 1), "year")
+    unlicensed = body.split("Capítulo primero")[0].replace("TASA", "PRÓLOGO")
+    unlicensed = unlicensed.replace("EL REY", "AL LECTOR")
+    [doc] = run_file("libro.txt", _book(unlicensed)).documents
+    assert doc.published is None
+
+
+@pytest.mark.skipif(
+    not CORPUS_DEV.is_dir(), reason="../shared/corpus-dev is not beside the checkout"
+)
+def test_don_quijote_dated_by_its_licences():
+    name = "gutenberg-es_don-quijote_iso-8859-1_crlf_trimmed.txt"
+    [doc] = run_file(name, (CORPUS_DEV / name).read_bytes()).documents
+    assert doc.published.year == 1604 and doc.date_precision == "year"

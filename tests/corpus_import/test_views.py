@@ -223,3 +223,123 @@ def test_upload_of_many_files_never_forks(staff_client, monkeypatch):
     assert len(batch.report["files"]) == count
     assert executors == [None]
     assert started in ([], [False])
+
+
+# ------------------------------------------------------------------- large previews
+
+
+def _big_feed(items: int) -> bytes:
+    entries = "".join(
+        f"<item><title>Meeting note {i}</title><link>https://example.org/n/{i}</link>"
+        f"<pubDate>Tue, 10 Mar 2020 10:00:00 +0000</pubDate>"
+        f"<description>&lt;p&gt;Note {i}: the tenants of block {i} met about repair "
+        f"number {i * 13} and chose {i % 7 + 2} delegates.&lt;/p&gt;</description></item>"
+        for i in range(items)
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Tenant notes</title>'
+        f"<link>https://example.org/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+def _form_fields(html: str, action: str) -> dict[str, str]:
+    """The fields a browser would send from the form posting to `action` (text and
+    hidden inputs; buttons are added by the caller)."""
+    import re
+
+    form = html[html.index(f'action="{action}"') :]
+    form = form[: form.index("</form>")]
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
+
+
+def test_a_preview_of_1200_documents_can_be_corrected_and_confirmed(staff_client, settings):
+    """Django refuses a POST of more than 1,000 fields: each preview page's form sends
+    only its own documents' fields, and corrections are kept on the server."""
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS == 1000
+    upload = SimpleUploadedFile("notes.xml", _big_feed(1200))
+    staff_client.post(reverse("corpus_import:upload"), {"files": [upload]})
+    batch = ImportBatch.objects.get()
+    assert batch.report["totals"]["documents"] == 1200
+    preview = reverse("corpus_import:preview", args=[batch.pk])
+    confirm = reverse("corpus_import:confirm", args=[batch.pk])
+    html = staff_client.get(preview).content.decode()
+    fields = _form_fields(html, confirm)
+    assert 'name="f0-d0-title"' in html and 'name="f0-d50-title"' not in html
+    assert len(fields) < 200
+    # Correct the first document and go to the next page: the correction is kept.
+    fields["f0-d0-title"] = "Tenants of block zero"
+    response = staff_client.post(confirm, {**fields, "goto": "2"})
+    assert response.status_code == 302 and response["Location"] == f"{preview}?page=2"
+    html = staff_client.get(response["Location"]).content.decode()
+    assert 'name="f0-d50-title"' in html and "Meeting note 50" in html
+    assert "1 document has a saved correction." in html
+    fields = _form_fields(html, confirm)
+    fields["f0-d51-authors"] = "Rosa Quintero"
+    response = staff_client.post(confirm, {**fields, "action": "confirm"})
+    batch.refresh_from_db()
+    assert response["Location"] == reverse("corpus_import:batch", args=[batch.pk])
+    assert batch.created_count == 1200 and Document.objects.count() == 1200
+    assert Document.objects.filter(title="Tenants of block zero").exists()
+    corrected = Document.objects.get(title="Meeting note 51")
+    assert [a.name for a in corrected.ordered_authors] == ["Rosa Quintero"]
+
+
+def test_saving_a_correction_and_setting_it_back(staff_client):
+    upload = SimpleUploadedFile("page.txt", fixture_bytes("webpage.txt"))
+    staff_client.post(reverse("corpus_import:upload"), {"files": [upload]})
+    batch = ImportBatch.objects.get()
+    confirm = reverse("corpus_import:confirm", args=[batch.pk])
+    html = staff_client.get(reverse("corpus_import:preview", args=[batch.pk])).content.decode()
+    fields = _form_fields(html, confirm)
+    original = fields["f0-d0-title"]
+    response = staff_client.post(confirm, {**fields, "f0-d0-title": "Better", "action": "save"})
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.corrections["f0-d0"]["title"] == "Better" and batch.status == "preview"
+    page = staff_client.get(response["Location"])
+    assert 'value="Better"' in page.content.decode()
+    assert "Your corrections are saved." in page.content.decode()
+    staff_client.post(confirm, {**fields, "f0-d0-title": original, "action": "save"})
+    batch.refresh_from_db()
+    assert batch.corrections == {} and Document.objects.count() == 0
+    bad = staff_client.post(confirm, {**fields, "f0-d0-published": "someday"})
+    assert bad.status_code == 400 and Document.objects.count() == 0
+    assert "Write the date as" in bad.content.decode()
+
+
+def test_batch_page_links_to_its_documents_and_counts_in_words(staff_client):
+    upload = SimpleUploadedFile("page.txt", fixture_bytes("webpage.txt"))
+    staff_client.post(reverse("corpus_import:upload"), {"files": [upload]})
+    batch = ImportBatch.objects.get()
+    response = staff_client.post(reverse("corpus_import:confirm", args=[batch.pk]), follow=True)
+    html = response.content.decode()
+    [document] = Document.objects.all()
+    assert f'href="{document.get_absolute_url()}"' in html
+    assert "1 document found." in html and "1 documents" not in html
+    assert "1 file read." in html  # the confirmation message
+    document.delete()  # a document deleted since is listed without a link
+    html = staff_client.get(reverse("corpus_import:batch", args=[batch.pk])).content.decode()
+    assert document.title in html and f'href="{document.get_absolute_url()}"' not in html
+
+
+def test_import_pages_in_spanish(staff_client):
+    upload = SimpleUploadedFile("page.txt", fixture_bytes("webpage.txt"))
+    staff_client.post(reverse("corpus_import:upload"), {"files": [upload]})
+    batch = ImportBatch.objects.get()
+    es = {"HTTP_ACCEPT_LANGUAGE": "es"}
+    html = staff_client.get(reverse("corpus_import:preview", args=[batch.pk]), **es)
+    html = html.content.decode()
+    assert "Confirmar e importar" in html and "1 documento encontrado." in html
+    response = staff_client.post(
+        reverse("corpus_import:confirm", args=[batch.pk]), follow=True, **es
+    )
+    html = response.content.decode()
+    assert "Historial de importaciones" in html and "1 archivo leído." in html
+    upload_page = staff_client.get(reverse("corpus_import:upload"), **es).content.decode()
+    assert "Importar textos" in upload_page
