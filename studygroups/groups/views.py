@@ -113,6 +113,12 @@ def dashboard(request):
     context = selectors.dashboard(
         request.user, pending_token=request.session.get(PENDING_INVITATION)
     )
+    # Moderators see their groups' open reports here too (one query for all groups).
+    counts = moderation_selectors.open_report_counts(
+        m.group_id for m in context["memberships"] if m.can_facilitate
+    )
+    for m in context["memberships"]:
+        m.open_reports = counts.get(m.group_id, 0)
     return render(request, "groups/dashboard.html", context)
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.urls import reverse
 
 from studygroups.discussions.access import DiscussionContext
@@ -212,6 +213,21 @@ def open_report_count(group: Group) -> int:
     return Report.objects.filter(
         post__discussion__group=group, resolved_at__isnull=True, for_staff=False
     ).count()
+
+
+def open_report_counts(group_ids) -> dict[int, int]:
+    """Open reports in each group's own queue, for many groups in one query."""
+    ids = list(group_ids)
+    if not ids:
+        return {}
+    rows = (
+        Report.objects.filter(
+            post__discussion__group_id__in=ids, resolved_at__isnull=True, for_staff=False
+        )
+        .values_list("post__discussion__group_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def notices_for(user) -> list[Notice]:

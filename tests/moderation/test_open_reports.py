@@ -74,3 +74,30 @@ def test_the_discussion_page_stays_within_its_query_bound(
     # The reader's bound for members, and the one COUNT of open reports for moderators.
     with django_assert_max_num_queries(BOUND + 1):
         assert client.get(url).status_code == 200
+
+
+def test_the_dashboard_shows_each_moderated_groups_open_reports_in_constant_queries(
+    setup, client, django_assert_max_num_queries
+):
+    from studygroups.groups.models import Membership
+    from tests.factories import make_document, make_group
+
+    group, document, author, member, facilitator, p = setup
+    report_posts(group, document, 2)
+    client.force_login(facilitator)
+    url = reverse("groups:dashboard")
+    with django_assert_max_num_queries(40) as one_group:
+        html = client.get(url).content.decode()
+    assert reverse("moderation:queue", args=[group.slug]) in html
+    assert "2 open reports" in html
+    # Two more moderated groups with reports: the same number of queries.
+    for _ in range(2):
+        other = make_group(organizer=None)
+        add_member(other, user=facilitator, role=Membership.Role.FACILITATOR)
+        report_posts(other, make_document(), 1)
+    with django_assert_max_num_queries(len(one_group.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count("1 open report<") == 2
+    # A plain member of the group sees no count.
+    client.force_login(member)
+    assert "open report" not in client.get(url).content.decode()
