@@ -611,8 +611,10 @@ def kwargs_for(name: str, params, w) -> dict:
         "user_id": w["author"].pk,
         "action": "mute",
         "anchor": first_anchor(w["document"]),
+        # The importer's batch pages take a batch; its review pages (and the rest) a
+        # document. ("preview" is a batch page although its name contains "review".)
         "pk": w["batch"].pk
-        if namespace == "corpus_import" and "review" not in name
+        if namespace == "corpus_import" and not name.startswith("corpus_import:review")
         else w["document"].pk,
         "key": "not-a-real-key",
         "uidb36": "zz",
