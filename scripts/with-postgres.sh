@@ -34,8 +34,13 @@ cleanup() {
 }
 trap cleanup EXIT
 "${RUN[@]}" "$PGBIN/initdb" -D "$DATA/db" -U postgres --auth=trust -E UTF8 >/dev/null
-"${RUN[@]}" "$PGBIN/pg_ctl" -D "$DATA/db" -l "$DATA/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $DATA -c fsync=off -c full_page_writes=off" start >/dev/null
+if ! "${RUN[@]}" "$PGBIN/pg_ctl" -D "$DATA/db" -l "$DATA/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $DATA -c fsync=off -c full_page_writes=off" start >/dev/null; then
+  # Say why (a port in use, shared memory...) before the cleanup removes the log.
+  echo "PostgreSQL did not start on port $PGPORT (set PGPORT to use another); its log:" >&2
+  tail -n 30 "$DATA/log" >&2 || true
+  exit 1
+fi
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') running on 127.0.0.1:$PGPORT"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/studygroups"
 "$@"
