@@ -95,8 +95,8 @@ def test_a_spanish_speaking_member_joins_rsvps_reads_and_posts(
         page.goto(f"{live_server.url}{group.get_absolute_url()}")
         assert_spanish(page)
         check_a11y(page)
-        page.locator(f'form[action$="/groups/{group.slug}/join/"] button[type=submit]').click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f'form[action$="/groups/{group.slug}/join/"] button[type=submit]').click()
         assert Membership.objects.get(group=group, user=lucia).is_active
         assert_spanish(page)
 
