@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -292,12 +292,26 @@ def send_immediate_emails(*, post_id: int) -> int:
     followers told about this discussion within the quiet window (`send_pending` sends
     theirs later, together). Never raises for a mail failure: it is logged and retried
     by `send_pending`."""
-    send, drop = _deliverable(
-        list(_pending(frequency=Frequency.IMMEDIATELY).filter(post_id=post_id))
-    )
+    pending = _pending(frequency=Frequency.IMMEDIATELY).filter(post_id=post_id)
+    send, drop = _deliverable(list(pending.filter(~Q(kind=Notification.Kind.FOLLOWED) | ~_told())))
     _drop(drop)
     send, _later = _held_back(send)
     return _send_batch([(n.recipient, [n], _subject) for n in send])
+
+
+def _told() -> Exists:
+    """Whether a notification's recipient was e-mailed about its discussion within the
+    quiet window: `_held_back`'s rule as a subquery, so that posting in a busy discussion
+    does not load (with their posts, authors and groups) the notifications of followers
+    who will wait anyway, only to set them aside. One index probe per row
+    (`notification_emailed`)."""
+    return Exists(
+        Notification.objects.filter(
+            recipient_id=OuterRef("recipient_id"),
+            emailed_at__gte=timezone.now() - quiet_window(),
+            post__discussion_id=OuterRef("post__discussion_id"),
+        )
+    )
 
 
 def send_pending() -> int:
