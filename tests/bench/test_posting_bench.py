@@ -39,6 +39,7 @@ from tests.bench.support import (
     gunicorn,
     manage,
     record,
+    server_cpu_seconds,
     sessions,
     vendor,
     verdict,
@@ -148,12 +149,14 @@ def test_concurrent_posting(tmp_path, database):
             for email, count in zip(writers, share, strict=True)
         ]
         started = time.perf_counter()
+        server_before = server_cpu_seconds(base)
         client_cpu = resource.getrusage(resource.RUSAGE_SELF)
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        server_after = server_cpu_seconds(base)
         used = resource.getrusage(resource.RUSAGE_SELF)
         client_seconds = (used.ru_utime - client_cpu.ru_utime) + (
             used.ru_stime - client_cpu.ru_stime
@@ -179,6 +182,17 @@ def test_concurrent_posting(tmp_path, database):
         f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms"
     )
     share = client_seconds / elapsed
+    server_seconds = (
+        server_after - server_before if None not in (server_before, server_after) else None
+    )
+    per_post = server_seconds / len(sent) * 1000 if server_seconds and sent else None
+    if per_post:
+        # The workers' CPU per post (the post and the page it leads to), whatever the
+        # machine's load; the database's own CPU (PostgreSQL's backends) is not in it.
+        print(
+            f"  the server's 2 workers used {server_seconds:.1f} s of CPU: {per_post:.1f} ms per "
+            f"post and its page, so at most {2000 / per_post:.0f} posts/s on two idle cores"
+        )
     print(
         f"  the client (this process, {len(writers)} threads) used {client_seconds:.1f} s of CPU: "
         f"{share:.0%} of one core, {share / (os.cpu_count() or 1):.0%} of the machine; "
@@ -200,6 +214,8 @@ def test_concurrent_posting(tmp_path, database):
             "latency_p50_ms": round(p50),
             "latency_p95_ms": round(p95),
             "client_cpu_seconds": round(client_seconds, 1),
+            "server_cpu_seconds": round(server_seconds, 1) if server_seconds else None,
+            "server_cpu_ms_per_post": round(per_post, 1) if per_post else None,
             "client_cpu_share_of_one_core": round(client_seconds / elapsed, 2),
             "load_average": os.getloadavg()[0],
             "finished": finished,
