@@ -453,7 +453,27 @@ class PostgresBackend(Backend):
 
     # As on SQLite, ranking is exact among the CANDIDATES newest matching blocks and
     # posts: ts_rank over every match of a common word reads every matching vector.
-    def document_hits(self, query, filters, *, many: bool = False, newest: bool = True) -> Sql:
+    def count_documents(self, query, filters, *, cap):
+        """Capped, as on SQLite, also when the paragraphs counted from reached CANDIDATES:
+        the documents are then counted from some of their matching paragraphs only (a
+        lower bound, "349+"), and `many` tells `documents` that paragraphs are many —
+        349 documents can hold 38,000 matching paragraphs ("reading" at 10,000
+        documents), where walking the newest takes 5 ms and the bitmap 140 ms."""
+        inner = self.document_hits(query, filters, newest=False, candidates_column=True)
+        sql = Sql().add("SELECT count(*), max(c.candidates) FROM (").extend(inner)
+        sql.add(f"LIMIT {int(cap) + 1}) AS c")
+        count, candidates = self._fetch(sql)[0]
+        return Count(min(count, cap), count > cap or (candidates or 0) >= CANDIDATES)
+
+    def document_hits(
+        self,
+        query,
+        filters,
+        *,
+        many: bool = False,
+        newest: bool = True,
+        candidates_column: bool = False,
+    ) -> Sql:
         q = self._tsquery(query)
         filters_sql = self._document_filters(filters)
         sql = Sql().add("WITH meta AS MATERIALIZED (")
@@ -483,6 +503,7 @@ class PostgresBackend(Backend):
         sql.add(
             "SELECT h.document_id AS document_id, sum(h.score) AS score, "
             "max(h.block_id) AS block_id"
+            + (", (SELECT count(*) FROM candidates) AS candidates" if candidates_column else "")
         )
         sql.add("FROM hits h JOIN library_document d ON d.id = h.document_id WHERE true")
         sql.extend(filters_sql)

@@ -476,3 +476,21 @@ def test_a_phrase_finds_the_same_posts_whether_the_walk_finds_enough_or_not(
     results = search(user=anonymous, text='"night harbour"', kind="post")
     assert sorted(post_ids(results)) == sorted(p.pk for p in older + newer)
     assert results.post_count == 7
+
+
+def test_a_document_count_from_some_of_their_paragraphs_says_more_than(monkeypatch):
+    """Documents are counted from at most CANDIDATES matching paragraphs; when that many
+    matched, the count is a lower bound ("More than 2 documents"), on both databases —
+    and on PostgreSQL that is what tells the page to walk the newest paragraphs."""
+    from studygroups.search import backends
+
+    for n in range(2):
+        make_text(*[f"Ospreys nest here, {n}.{p}" for p in range(3)], title=f"Coast {n}")
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    results = search(user=anonymous, text="ospreys", kind="document")
+    assert results.capped["document"] is True
+    assert 1 <= results.document_count <= 2
+    monkeypatch.setattr(backends, "CANDIDATES", 100)
+    results = search(user=anonymous, text="ospreys", kind="document")
+    assert (results.document_count, results.capped["document"]) == (2, False)
+    assert sorted(titles(results)) == ["Coast 0", "Coast 1"]
