@@ -276,6 +276,45 @@ IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", 20 * 1024 * 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Caches. "default" is per process (rate limits, allauth). "fragments" holds rendered
+# parts of pages (the library list, the reader's text): per process too, which is right
+# because every key carries a data version read from the database on each request
+# (studygroups/core/versions.py), so all processes agree on what is current.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
+# Data versions (studygroups/core/versions.py): name -> {table: the row writes that give
+# it a new number}. "library" is everything the library list and reader show. New
+# paragraphs are left out (the importer inserts them by the thousand, and a row trigger
+# would double that cost): they come with a new or changed document row in the same
+# transaction, and the reader's key also carries its newest paragraph id and count.
+DATA_VERSIONS = {
+    "library": {
+        **dict.fromkeys(
+            (
+                "library_document",
+                "library_author",
+                "library_documentauthor",
+                "library_topic",
+                "library_document_topics",
+                "library_documentsource",
+                "library_section",
+                "library_note",
+                "library_blockalias",
+            ),
+            ("insert", "update", "delete"),
+        ),
+        "library_block": ("update", "delete"),
+    },
+}
+
 # Reading time is estimated at this many words per minute.
 READING_WORDS_PER_MINUTE = 230
 
