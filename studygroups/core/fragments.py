@@ -16,15 +16,20 @@ A key of None means "do not cache" (no version yet): the fragment is rendered ea
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
 from django.core.cache import caches
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
 
 ALIAS = "fragments"
+# Stands for the CSRF token in a cached fragment ({% fragment %} puts each request's own
+# back). Derived from SECRET_KEY: the same in every process, and no one can write it into
+# content to have a viewer's token put there.
+CSRF_PLACEHOLDER = "csrf:" + salted_hmac("core.fragments", "csrf placeholder").hexdigest()
 
 
 def cache():
@@ -51,8 +56,15 @@ def get_or_build(fragment_key: str | None, build: Callable[[], Any]) -> Any:
 
 
 def lazy_fields(build: Callable[[], Any], names: Iterable[str]) -> dict[str, Any]:
-    """A template context of `names`, each an attribute of what `build()` returns, built
-    once and only when a template reads one: a page whose fragments are all cached
+    """A template context of `names`, each a key or attribute of what `build()` returns,
+    built once and only when a template reads one: a page whose fragments are all cached
     reads none, and runs none of the queries behind them."""
-    whole = SimpleLazyObject(build)
-    return {name: SimpleLazyObject(partial(getattr, whole, name)) for name in names}
+    built: list = []
+
+    def field(name: str) -> Any:
+        if not built:
+            built.append(build())
+        whole = built[0]
+        return whole[name] if isinstance(whole, Mapping) else getattr(whole, name)
+
+    return {name: SimpleLazyObject(partial(field, name)) for name in names}

@@ -135,6 +135,19 @@ def current(name: str, connection: BaseDatabaseWrapper = default_connection) -> 
     return row[0] if row else None
 
 
+def current_many(*names: str) -> tuple[int, ...] | None:
+    """The numbers of several versions in one read; None if any has none yet."""
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, number FROM {TABLE} WHERE name IN ({', '.join(['%s'] * len(names))})",  # noqa: S608
+            list(names),
+        )
+        numbers = dict(cursor.fetchall())
+    if len(numbers) != len(names):
+        return None
+    return tuple(numbers[name] for name in names)
+
+
 def detach_before_migrate(sender, using="default", plan=None, **kwargs) -> None:
     """pre_migrate, when something will migrate: SQLite checks every trigger when Django
     rebuilds a table, and one naming a table being rebuilt would fail the rename."""

@@ -277,9 +277,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Caches. "default" is per process (rate limits, allauth). "fragments" holds rendered
-# parts of pages (the library list, the reader's text): per process too, which is right
-# because every key carries a data version read from the database on each request
-# (studygroups/core/versions.py), so all processes agree on what is current.
+# parts of pages (the library list, the reader's text, a member's dashboard): per process
+# too, which is right because every key carries a data version read from the database on
+# each request (studygroups/core/versions.py), so all processes agree on what is current.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "fragments": {
@@ -313,6 +313,29 @@ DATA_VERSIONS = {
         ),
         "library_block": ("update", "delete"),
     },
+    # What the dashboard shows besides documents: groups, sessions and their readings,
+    # RSVPs, attendance, reading progress, activity, invitations, series, open reports.
+    "groups": dict.fromkeys(
+        (
+            "groups_group",
+            "groups_membership",
+            "groups_session",
+            "groups_session_units",
+            "groups_sessionreading",
+            "groups_readingprogress",
+            "groups_rsvp",
+            "groups_attendance",
+            "groups_groupactivity",
+            "groups_invitation",
+            "curricula_curriculum",
+            "curricula_curriculum_owners",
+            "curricula_unit",
+            "curricula_reading",
+            "curricula_discussionquestion",
+            "moderation_report",
+        ),
+        ("insert", "update", "delete"),
+    ),
 }
 
 # Reading time is estimated at this many words per minute.

@@ -2,6 +2,7 @@
 (core.fragments.key) in the "fragments" cache; rendered every time when key is None."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from studygroups.core import fragments
 
@@ -19,7 +20,19 @@ class FragmentNode(template.Node):
         if key is None:
             return self.nodelist.render(context)
         name = self.name.resolve(context)
-        return fragments.get_or_build(f"{key}:{name}", lambda: self.nodelist.render(context))
+        # A form's CSRF token belongs to the request that rendered it: it is kept as a
+        # placeholder, and each request puts back its own.
+        token = context.get("csrf_token")
+        token = str(token) if token else ""
+
+        def build():
+            html = self.nodelist.render(context)
+            return html.replace(token, fragments.CSRF_PLACEHOLDER) if token else html
+
+        html = fragments.get_or_build(f"{key}:{name}", build)
+        if fragments.CSRF_PLACEHOLDER in html:
+            html = mark_safe(html.replace(fragments.CSRF_PLACEHOLDER, token))  # noqa: S308
+        return html
 
 
 @register.tag
