@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -44,14 +45,16 @@ def key(*parts: Any) -> str:
 
 def get_or_build(fragment_key: str | None, build: Callable[[], Any]) -> Any:
     """The cached value under `fragment_key`, else `build()` (kept when the key is not
-    None)."""
+    None and, for text, when it is not longer than settings.FRAGMENT_MAX_CHARS: the cache
+    counts entries, not bytes, so one enormous text must not hold a process's memory)."""
     if fragment_key is None:
         return build()
     missing = object()
     value = cache().get(fragment_key, missing)
     if value is missing:
         value = build()
-        cache().set(fragment_key, value)
+        if not isinstance(value, str) or len(value) <= settings.FRAGMENT_MAX_CHARS:
+            cache().set(fragment_key, value)
     return value
 
 

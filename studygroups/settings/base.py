@@ -286,9 +286,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
+# A fragment longer than this (a whole long text) is rendered each time instead: with
+# MAX_ENTRIES, a process holds at most about 500 x 512 KB of fragments.
+FRAGMENT_MAX_CHARS = 512 * 1024
 
 # Data versions (studygroups/core/versions.py): name -> {table: the row writes that give
 # it a new number}. "library" is everything the library list and reader show. New
