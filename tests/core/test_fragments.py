@@ -90,3 +90,35 @@ def test_lazy_fields_build_nothing_until_read():
     assert calls == []
     assert context["b"] == [2] and context["a"] == 1
     assert len(calls) == 1
+
+
+# ---------------------------------------------------------------- base.html's kept parts
+
+
+def switcher_token(body: str) -> str:
+    import re
+
+    form = body[body.index('class="language-switcher') :]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+def test_cached_footer_switcher_posts_from_any_browser(db):
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get("/library/")  # renders and keeps the footer
+    body = second.get("/library/").content.decode()  # another browser, another secret
+    response = second.post(
+        "/i18n/setlang/",
+        {"csrfmiddlewaretoken": switcher_token(body), "language": "es", "next": "/library/"},
+    )
+    assert response.status_code == 302
+
+
+def test_cached_footer_follows_the_language_and_the_address(client, db):
+    english = client.get("/library/").content.decode()
+    spanish = client.get("/library/?sort=title", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<option value="en" lang="en" selected>' in english
+    assert '<option value="es" lang="es" selected>' in spanish
+    assert 'name="next" value="/library/?sort=title"' in spanish
+    assert 'name="next" value="/library/"' in english
