@@ -13,10 +13,24 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from studygroups.core.markdown import markdown_to_plain
 from studygroups.curricula.models import DiscussionQuestion
@@ -29,7 +43,7 @@ from studygroups.library.selectors import PageData, Reader, reader
 from .access import DiscussionContext
 from .anchoring import block_for_anchor
 from .models import PATH_SEGMENT, Discussion, Follow, Notification, Post
-from .questions import answer_gate, questions_for
+from .questions import AnswerGate, answer_gate, questions_for
 from .rules import DiscussionActions, can_see_member, discussion_actions, post_actions
 from .threads import (
     DISPLAY_DEPTH,
@@ -225,6 +239,66 @@ class _Counted:
         return self.rows
 
 
+@dataclass
+class DiscussionFrame(PageData):
+    """What the discussion page needs whether or not its threads are rendered anew: the
+    viewer's flags, the curriculum's questions (the composer offers them), and what the
+    cached threads are keyed by (`page_cache.threads_key`), read fresh from the database:
+    the discussion's `version`, its latest post, and whether the viewer wrote in it."""
+
+    group: Group
+    document: Document
+    discussion: Discussion | None
+    locked: bool
+    can: DiscussionActions
+    questions: list[DiscussionQuestion]
+    gate: AnswerGate
+    following: bool = False
+    version: int | None = None
+    last_post_at: datetime | None = None
+    viewer_posted: bool = False
+
+
+def discussion_frame(user, ctx: DiscussionContext) -> DiscussionFrame:
+    """The page's frame in at most three queries (the questions, the viewer's answers,
+    and one row for the version, the latest post, authorship and following)."""
+    _share(ctx)
+    group, document, discussion = ctx.group, ctx.document, ctx.discussion
+    questions = questions_for(group, document)
+    frame = DiscussionFrame(
+        group=group,
+        document=document,
+        discussion=discussion,
+        locked=ctx.locked,
+        can=discussion_actions(user, group, locked=ctx.locked),
+        questions=questions,
+        gate=answer_gate(user, discussion, group),
+    )
+    if discussion is None:
+        return frame
+    posts = Post.objects.filter(discussion=OuterRef("pk"))
+    row = Discussion.objects.filter(pk=discussion.pk).annotate(
+        last_post_at=Subquery(posts.order_by("-created_at").values("created_at")[:1])
+    )
+    names = ["version", "last_post_at"]
+    if user.is_authenticated:
+        row = row.annotate(
+            viewer_posted=Exists(posts.filter(author_id=user.pk)),
+            following=Exists(
+                Follow.objects.filter(discussion=OuterRef("pk"), user_id=user.pk, following=True)
+            ),
+        )
+        names += ["viewer_posted", "following"]
+    values = row.values(*names).first()
+    if values is None:  # deleted since the access check: nothing is cached for it
+        return frame
+    frame.version = values["version"]
+    frame.last_post_at = values["last_post_at"]
+    frame.viewer_posted = bool(values.get("viewer_posted"))
+    frame.following = bool(values.get("following"))
+    return frame
+
+
 def discussion_page(
     user,
     ctx: DiscussionContext,
@@ -235,16 +309,16 @@ def discussion_page(
     focus: int | None = None,
     page_number=None,
     all_answers: int | None = None,
+    frame: DiscussionFrame | None = None,
 ) -> DiscussionPage:
     """What the page sends first: a page of THREADS_PER_PAGE threads and the first
     ANSWERS_SHOWN answers to each question (all to question `all_answers`), each thread
     with its first REPLIES_SHOWN replies (the thread holding post `focus` whole). A
     bounded number of rows from a constant number of queries, however long the
-    discussion."""
-    _share(ctx)
-    group, document, discussion = ctx.group, ctx.document, ctx.discussion
-    questions = questions_for(group, document)
-    gate = answer_gate(user, discussion, group)
+    discussion. `frame` is the page's `discussion_frame` when the view has it already."""
+    frame = frame or discussion_frame(user, ctx)
+    group, document, discussion = frame.group, frame.document, frame.discussion
+    questions, gate = frame.questions, frame.gate
     known = [q.pk for q in questions]
     ordering = {"sort": sort, "unread_only": unread_only, "seen_at": seen_at}
     side: dict[int, list[Post]] = {}
@@ -291,34 +365,61 @@ def discussion_page(
         )
         for q in questions
     ]
-    following = False
-    if discussion is not None and user.is_authenticated:
-        following = Follow.objects.filter(user=user, discussion=discussion, following=True).exists()
     page.object_list = [by_pk[p.pk] for p in page_roots]
     return DiscussionPage(
         group=group,
         document=document,
         discussion=discussion,
-        locked=ctx.locked,
-        can=discussion_actions(user, group, locked=ctx.locked),
+        locked=frame.locked,
+        can=frame.can,
         questions=questions,
         question_blocks=question_blocks,
         threads=page.object_list,
         page_obj=page,
-        following=following,
+        following=frame.following,
         detached_threads=[by_pk[p.pk] for p in detached_roots],
         detached_more=side_more.get(DETACHED, 0),
     )
 
 
+def _margin(ctx_or_discussion, anchor: str, number, counts: dict) -> dict:
+    """A paragraph's margin count as `_para_count.html` shows it: the count, how many
+    are new, the link to the paragraph's threads and the words a screen reader says.
+    Written here rather than in the template: the page has one per paragraph, and the
+    template's translation tags cost about ten times as much."""
+    total, new = counts.get("total", 0), counts.get("new", 0)
+    values = {"n": total, "number": number, "new": new}
+    if total and new:
+        label = ngettext(
+            "%(n)s post on paragraph %(number)s, %(new)s new",
+            "%(n)s posts on paragraph %(number)s, %(new)s new",
+            total,
+        )
+    elif total:
+        label = ngettext(
+            "%(n)s post on paragraph %(number)s", "%(n)s posts on paragraph %(number)s", total
+        )
+    else:
+        label = gettext("Discuss paragraph %(number)s")
+    url = reverse(
+        "discussions:paragraph",
+        kwargs={
+            "group_slug": ctx_or_discussion.group.slug,
+            "document_slug": ctx_or_discussion.document.slug,
+            "anchor": anchor,
+        },
+    )
+    return {"total": total, "new": new, "url": url, "label": label % values}
+
+
 def discussion_reader(user, ctx: DiscussionContext, *, seen_at: datetime | None) -> Reader:
     """The text of the discussion page, each numbered paragraph carrying its margin count
-    (`item.discussion` = {total, new})."""
+    (`item.discussion` = {total, new, url, label}, see `_margin`)."""
     text = reader(ctx.document)
     counts = anchor_counts(ctx.discussion, user=user, seen_at=seen_at)
     for part in text.parts:
         for item in part.numbered():
-            item.discussion = counts.get(item.anchor, {"total": 0, "new": 0})
+            item.discussion = _margin(ctx, item.anchor, item.number, counts.get(item.anchor, {}))
     return text
 
 
@@ -328,7 +429,7 @@ def margin_count(user, post: Post, *, number: int, seen_at: datetime | None) -> 
     return {
         "anchor": post.anchor,
         "number": number,
-        "discussion": counts.get(post.anchor, {"total": 0, "new": 0}),
+        "discussion": _margin(post.discussion, post.anchor, number, counts.get(post.anchor, {})),
     }
 
 
