@@ -39,6 +39,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
 from .selectors import DiscussionFrame
+from .threads import anchor_counts
 
 TEMPLATE = "discussions/_discussion_body.html"
 # Part of every key: change it when the template or its context change shape, so a
@@ -52,15 +53,41 @@ def _csrf_placeholder() -> str:
     return "csrf-" + salted_hmac("discussions.page_cache", "csrf placeholder").hexdigest()
 
 
+def _new_since(frame: DiscussionFrame, seen_at) -> str:
+    """What decides which posts are new to the viewer: their previous visit, when a post
+    came after it; else nothing is new ("-"), whenever they came."""
+    if seen_at is not None and frame.last_post_at is not None and seen_at < frame.last_post_at:
+        return seen_at.isoformat()
+    return "-"
+
+
+def margin_counts(request, frame: DiscussionFrame, *, seen_at) -> dict[str, dict]:
+    """The discussion's posts per paragraph and how many are new to the viewer
+    (`threads.anchor_counts`, one aggregate over the discussion), cached under the
+    discussion's version and what "new" means for this viewer: their previous visit when
+    a post came after it, and their id when they wrote here (their own posts are never
+    new to them)."""
+    if frame.discussion is None or frame.version is None:
+        return anchor_counts(frame.discussion, user=request.user, seen_at=seen_at)
+    new_since = _new_since(frame, seen_at)
+    author = request.user.pk if frame.viewer_posted and new_since != "-" else None
+    parts = (FORMAT, frame.discussion.pk, frame.version, new_since, author)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"discussions:margins:{frame.discussion.pk}:{digest}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = anchor_counts(frame.discussion, user=request.user, seen_at=seen_at)
+        cache.set(key, counts)
+    return counts
+
+
 def threads_key(request, frame: DiscussionFrame, *, seen_at, focus: int | None) -> str | None:
     """The cache key of the threads this request shows, or None when there is nothing
     worth keeping (no discussion yet: nothing to read, nothing to render)."""
     if frame.discussion is None or frame.version is None:
         return None
     user = request.user
-    new_since = "-"
-    if seen_at is not None and frame.last_post_at is not None and seen_at < frame.last_post_at:
-        new_since = seen_at.isoformat()
+    new_since = _new_since(frame, seen_at)
     parts = (
         FORMAT,
         frame.discussion.pk,

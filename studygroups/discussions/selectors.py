@@ -260,19 +260,23 @@ class DiscussionFrame(PageData):
 
 
 def discussion_frame(user, ctx: DiscussionContext) -> DiscussionFrame:
-    """The page's frame in at most three queries (the questions, the viewer's answers,
-    and one row for the version, the latest post, authorship and following)."""
+    """The page's frame in at most three queries: the questions (when the group follows
+    a reading series), one row for the version, the latest post, authorship and
+    following, and the viewer's answers (when they wrote in the discussion)."""
     _share(ctx)
     group, document, discussion = ctx.group, ctx.document, ctx.discussion
-    questions = questions_for(group, document)
     frame = DiscussionFrame(
         group=group,
         document=document,
         discussion=discussion,
         locked=ctx.locked,
         can=discussion_actions(user, group, locked=ctx.locked),
-        questions=questions,
-        gate=answer_gate(user, discussion, group),
+        questions=questions_for(group, document),
+        gate=AnswerGate(
+            user_id=user.pk if user.is_authenticated else None,
+            answered=set(),
+            sees_all=bool(user.is_authenticated and is_facilitator(user, group)),
+        ),
     )
     if discussion is None:
         return frame
@@ -296,6 +300,9 @@ def discussion_frame(user, ctx: DiscussionContext) -> DiscussionFrame:
     frame.last_post_at = values["last_post_at"]
     frame.viewer_posted = bool(values.get("viewer_posted"))
     frame.following = bool(values.get("following"))
+    if frame.viewer_posted and not frame.gate.sees_all:
+        # Only someone who wrote here can have answered (`questions.answer_gate`).
+        frame.gate = answer_gate(user, discussion, group)
     return frame
 
 
@@ -412,11 +419,15 @@ def _margin(ctx_or_discussion, anchor: str, number, counts: dict) -> dict:
     return {"total": total, "new": new, "url": url, "label": label % values}
 
 
-def discussion_reader(user, ctx: DiscussionContext, *, seen_at: datetime | None) -> Reader:
+def discussion_reader(
+    user, ctx: DiscussionContext, *, seen_at: datetime | None, counts: dict | None = None
+) -> Reader:
     """The text of the discussion page, each numbered paragraph carrying its margin count
-    (`item.discussion` = {total, new, url, label}, see `_margin`)."""
+    (`item.discussion` = {total, new, url, label}, see `_margin`). `counts` are the
+    discussion's `anchor_counts` for this viewer when the view has them already."""
     text = reader(ctx.document)
-    counts = anchor_counts(ctx.discussion, user=user, seen_at=seen_at)
+    if counts is None:
+        counts = anchor_counts(ctx.discussion, user=user, seen_at=seen_at)
     for part in text.parts:
         for item in part.numbered():
             item.discussion = _margin(ctx, item.anchor, item.number, counts.get(item.anchor, {}))

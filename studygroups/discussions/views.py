@@ -108,6 +108,7 @@ def _discussion_context(
         frame.as_context()
         | shared
         | {
+            "frame": frame,
             "discussion_body": page_cache.DiscussionBody(request, frame, key=key, build=build),
             "form": form,
             "preview": preview,
@@ -133,7 +134,9 @@ def document(request, group_slug, document_slug):
     context = _discussion_context(request, ctx, seen_at=seen_at)
     if not wants_partial(request):
         # htmx asks for the discussion alone; the whole page adds the text.
-        context |= selectors.discussion_reader(request.user, ctx, seen_at=seen_at).as_context()
+        counts = page_cache.margin_counts(request, context["frame"], seen_at=seen_at)
+        text = selectors.discussion_reader(request.user, ctx, seen_at=seen_at, counts=counts)
+        context |= text.as_context()
         context |= READER_MARGIN
     context["minutes_citing"] = minutes_citing(ctx.group, ctx.document)
     return render_page(request, "discussions/document.html", context, partial="discussion")
