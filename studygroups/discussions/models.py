@@ -186,12 +186,9 @@ class Post(models.Model):
             # The discussion's latest post (`selectors.discussion_frame`: is anything new
             # to the viewer?), one index step however long the discussion.
             models.Index(fields=["discussion", "created_at"], name="post_discussion_created"),
-            # Which questions a member has answered (the answer gate, on every page).
-            models.Index(
-                fields=["discussion", "author"],
-                condition=Q(question__isnull=False),
-                name="post_answers",
-            ),
+            # A member's posts in a discussion: whether they wrote there (the page's
+            # frame, on every visit) and which questions they answered (the answer gate).
+            models.Index(fields=["discussion", "author"], name="post_discussion_author"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -56,9 +56,7 @@ def _csrf_placeholder() -> str:
 def _new_since(frame: DiscussionFrame, seen_at) -> str:
     """What decides which posts are new to the viewer: their previous visit, when a post
     came after it; else nothing is new ("-"), whenever they came."""
-    if seen_at is not None and frame.last_post_at is not None and seen_at < frame.last_post_at:
-        return seen_at.isoformat()
-    return "-"
+    return seen_at.isoformat() if seen_at is not None and frame.posted_since_seen else "-"
 
 
 def margin_counts(request, frame: DiscussionFrame, *, seen_at) -> dict[str, dict]:

@@ -79,7 +79,7 @@ def _discussion_context(
     and come from the cache while nothing they show has changed (`page_cache`)."""
     filters = filters or DiscussionFilterForm(request.GET or None)
     sort, unread_only = filters.values()
-    frame = selectors.discussion_frame(request.user, ctx)
+    frame = selectors.discussion_frame(request.user, ctx, seen_at=seen_at)
     focus = focus if focus is not None else _int_param(request, "post")
     shared = {"filters": filters, "sort": sort, "unread_only": unread_only}
 

@@ -122,5 +122,13 @@ class Migration(migrations.Migration):
             model_name="post",
             index=models.Index(fields=["discussion", "created_at"], name="post_discussion_created"),
         ),
+        migrations.RemoveIndex(
+            model_name="post",
+            name="post_answers",
+        ),
+        migrations.AddIndex(
+            model_name="post",
+            index=models.Index(fields=["discussion", "author"], name="post_discussion_author"),
+        ),
         migrations.RunPython(create_triggers, drop_triggers),
     ]
