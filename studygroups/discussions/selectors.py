@@ -8,6 +8,7 @@ Every post they return carries `node.can`, the viewer's `PostActions`, computed 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -405,7 +406,25 @@ def discussion_page(
     )
 
 
-def _margin(ctx_or_discussion, anchor: str, number, counts: dict) -> dict:
+_PLAIN_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _paragraph_url(group_slug: str, document_slug: str):
+    """The paragraph-threads URL of any anchor of one document: reversed once, the anchor
+    put in its place (an anchor a URL writes as it is; anything else reversed on its
+    own), as the page has one per paragraph."""
+    kwargs = {"group_slug": group_slug, "document_slug": document_slug}
+    pattern = reverse("discussions:paragraph", kwargs=kwargs | {"anchor": "__anchor__"})
+
+    def url(anchor: str) -> str:
+        if _PLAIN_ANCHOR.fullmatch(anchor):
+            return pattern.replace("__anchor__", anchor)
+        return reverse("discussions:paragraph", kwargs=kwargs | {"anchor": anchor})
+
+    return url
+
+
+def _margin(url: str, number, counts: dict) -> dict:
     """A paragraph's margin count as `_para_count.html` shows it: the count, how many
     are new, the link to the paragraph's threads and the words a screen reader says.
     Written here rather than in the template: the page has one per paragraph, and the
@@ -424,14 +443,6 @@ def _margin(ctx_or_discussion, anchor: str, number, counts: dict) -> dict:
         )
     else:
         label = gettext("Discuss paragraph %(number)s")
-    url = reverse(
-        "discussions:paragraph",
-        kwargs={
-            "group_slug": ctx_or_discussion.group.slug,
-            "document_slug": ctx_or_discussion.document.slug,
-            "anchor": anchor,
-        },
-    )
     return {"total": total, "new": new, "url": url, "label": label % values}
 
 
@@ -444,9 +455,10 @@ def discussion_reader(
     text = reader(ctx.document)
     if counts is None:
         counts = anchor_counts(ctx.discussion, user=user, seen_at=seen_at)
+    url = _paragraph_url(ctx.group.slug, ctx.document.slug)
     for part in text.parts:
         for item in part.numbered():
-            item.discussion = _margin(ctx, item.anchor, item.number, counts.get(item.anchor, {}))
+            item.discussion = _margin(url(item.anchor), item.number, counts.get(item.anchor, {}))
     return text
 
 
@@ -456,7 +468,11 @@ def margin_count(user, post: Post, *, number: int, seen_at: datetime | None) -> 
     return {
         "anchor": post.anchor,
         "number": number,
-        "discussion": _margin(post.discussion, post.anchor, number, counts.get(post.anchor, {})),
+        "discussion": _margin(
+            _paragraph_url(post.discussion.group.slug, post.discussion.document.slug)(post.anchor),
+            number,
+            counts.get(post.anchor, {}),
+        ),
     }
 
 
