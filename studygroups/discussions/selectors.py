@@ -272,7 +272,7 @@ SELECT 0, d.version,
     )
 FROM {discussion} d WHERE d.id = %s
 UNION ALL
-SELECT DISTINCT 1, p.question_id, NULL, NULL, NULL FROM {post} p
+SELECT DISTINCT 1, p.question_id, FALSE, FALSE, FALSE FROM {post} p
 WHERE p.discussion_id = %s AND p.author_id = %s
     AND p.question_id IS NOT NULL AND p.deleted_at IS NULL
 """
