@@ -199,8 +199,11 @@ def _side_threads(discussion, user, gate, questions, *, sort, unread_only, seen_
 
 def _thread_page(roots, number, focus_key: str | None) -> Page:
     """The page of ordered `roots` numbered `number` (the one holding thread `focus_key`
-    when given; anything invalid: the first; past the end: the last). The page's rows and
-    the total come in one query (a window count), the usual case."""
+    when given; anything invalid: the first; past the end: the last). Two queries, the
+    usual case: the page's ids with the total (a window count over narrow rows), then
+    those rows whole. In one query the window made the database carry every root's
+    whole row (with its author and question) through the count and the sort: 18 ms at
+    5,000 posts, against a few for the two."""
     if focus_key is not None:
         keys = list(roots.values_list("path", flat=True))
         if focus_key in keys:
@@ -209,16 +212,18 @@ def _thread_page(roots, number, focus_key: str | None) -> Page:
         number = max(1, int(number))
     except (TypeError, ValueError):
         number = 1
-    counted = roots.annotate(total=Window(Count("pk")))
+    counted = roots.annotate(total=Window(Count("pk"))).values_list("pk", "total")
     offset = (number - 1) * THREADS_PER_PAGE
-    rows = list(counted[offset : offset + THREADS_PER_PAGE])
-    if rows or number == 1:
-        total = rows[0].total if rows else 0
+    head = list(counted[offset : offset + THREADS_PER_PAGE])
+    if head or number == 1:
+        total = head[0][1] if head else 0
     else:  # past the end: the last page
         total = roots.count()
         number = max(1, -(-total // THREADS_PER_PAGE))
         offset = (number - 1) * THREADS_PER_PAGE
-        rows = list(counted[offset : offset + THREADS_PER_PAGE])
+        head = list(counted[offset : offset + THREADS_PER_PAGE])
+    by_pk = roots.in_bulk([pk for pk, _total in head]) if head else {}
+    rows = [by_pk[pk] for pk, _total in head if pk in by_pk]  # gone since: left out
     return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number)
 
 
