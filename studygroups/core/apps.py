@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class CoreConfig(AppConfig):
@@ -6,4 +7,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from . import site_url  # noqa: F401 - registers the SITE_URL deploy check
+        # site_url registers the SITE_URL deploy check.
+        from . import site_url, versions  # noqa: F401
+
+        # Data versions' triggers (core/versions.py): down before a migration that will
+        # run, back (with new numbers) after every migrate.
+        pre_migrate.connect(versions.detach_before_migrate, sender=self)
+        post_migrate.connect(versions.install_after_migrate, sender=self)

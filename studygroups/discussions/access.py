@@ -62,14 +62,20 @@ def access_discussion(user, group_slug: str, document_slug: str) -> DiscussionCo
     """A group's discussion of a document, readable by `user`. The discussion itself may
     not exist yet (it is created with its first post)."""
     group = access_group(user, group_slug)
-    document = Document.objects.filter(slug=document_slug).first()
-    if document is None:
-        raise Http404("No such document.")
-    discussion = Discussion.objects.filter(group=group, document=document).first()
+    # The discussion with its document in one query; the document alone when the
+    # discussion has not started yet.
+    discussion = (
+        Discussion.objects.filter(group=group, document__slug=document_slug)
+        .select_related("document")
+        .first()
+    )
     if discussion is not None:
-        # Share the objects already loaded (the group carries the viewer's membership).
-        discussion.group = group
-        discussion.document = document
+        document = discussion.document
+        discussion.group = group  # it carries the viewer's membership
+    else:
+        document = Document.objects.filter(slug=document_slug).first()
+        if document is None:
+            raise Http404("No such document.")
     return DiscussionContext(group=group, document=document, discussion=discussion)
 
 

@@ -6,6 +6,7 @@ order (each reply under its parent, siblings oldest first) in one query, with no
 and no extra app.
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -37,8 +38,19 @@ class ThreadKey(models.Func):
         return self.as_sql(compiler, connection, function="SUBSTRING", **extra_context)
 
 
+def new_version() -> int:
+    return secrets.randbits(62)
+
+
 class Discussion(models.Model):
-    """One group's discussion of one document. Created when the first post is written."""
+    """One group's discussion of one document. Created when the first post is written.
+
+    `version` changes on every write to the discussion's posts (and when an author's
+    public name changes), by database triggers (migration 0007), so no writer can forget
+    it: it keys the discussion page's cached threads (`page_cache`). It is a random
+    number rather than a counter so that a key cached for an earlier database (a test
+    rolled back, a restored backup) can never match a new discussion with the same id.
+    """
 
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="discussions")
     document = models.ForeignKey(
@@ -51,6 +63,7 @@ class Discussion(models.Model):
         default=0, help_text="The least time between one member's posts here (0: no limit)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveBigIntegerField(default=new_version, editable=False)
 
     class Meta:
         ordering = ["group", "document"]
@@ -170,12 +183,12 @@ class Post(models.Model):
             # A thread's posts by their thread key (the root's path, the first segment of
             # every path in it): `threads.thread_nodes` reads a page's threads by it.
             models.Index(F("discussion"), ThreadKey(), name="post_thread"),
-            # Which questions a member has answered (the answer gate, on every page).
-            models.Index(
-                fields=["discussion", "author"],
-                condition=Q(question__isnull=False),
-                name="post_answers",
-            ),
+            # The discussion's latest post (`selectors.discussion_frame`: is anything new
+            # to the viewer?), one index step however long the discussion.
+            models.Index(fields=["discussion", "created_at"], name="post_discussion_created"),
+            # A member's posts in a discussion: whether they wrote there (the page's
+            # frame, on every visit) and which questions they answered (the answer gate).
+            models.Index(fields=["discussion", "author"], name="post_discussion_author"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -21,7 +21,7 @@ from studygroups.core.ratelimits import RATE
 from studygroups.library.reading import document_parts
 from studygroups.library.selectors import anchor_resolve
 
-from . import access, anchoring, export, fragments, posting, selectors
+from . import access, anchoring, export, fragments, page_cache, posting, selectors
 from . import notifications as notifying
 from .access import refusals
 from .anchoring import locate_quote
@@ -74,34 +74,46 @@ def _discussion_context(
     request, ctx, *, form=None, preview="", filters=None, seen_at=None, focus=None
 ) -> dict:
     """The general discussion (after the text) with its filters and composer. Shown: the
-    page of threads holding post `focus`, or the one in `?post=`, else `?page=`."""
+    page of threads holding post `focus`, or the one in `?post=`, else `?page=`. The
+    threads (`discussion_body`) are read and rendered only when the template shows them,
+    and come from the cache while nothing they show has changed (`page_cache`)."""
     filters = filters or DiscussionFilterForm(request.GET or None)
     sort, unread_only = filters.values()
-    page = selectors.discussion_page(
-        request.user,
-        ctx,
-        sort=sort,
-        unread_only=unread_only,
-        seen_at=seen_at,
-        focus=focus if focus is not None else _int_param(request, "post"),
-        page_number=request.GET.get("page"),
-        all_answers=_int_param(request, "answers"),
-    )
-    if form is None and page.can.write:
+    frame = selectors.discussion_frame(request.user, ctx, seen_at=seen_at)
+    focus = focus if focus is not None else _int_param(request, "post")
+    shared = {"filters": filters, "sort": sort, "unread_only": unread_only}
+
+    def build() -> dict:
+        page = selectors.discussion_page(
+            request.user,
+            ctx,
+            frame=frame,
+            sort=sort,
+            unread_only=unread_only,
+            seen_at=seen_at,
+            focus=focus,
+            page_number=request.GET.get("page"),
+            all_answers=_int_param(request, "answers"),
+        )
+        return page.as_context() | shared | {"sorts": SORTS, "shows": SHOW}
+
+    if form is None and frame.can.write:
         initial = {}
         question_id = _int_param(request, "question")
-        if question_id in {q.pk for q in page.questions}:
+        if question_id in {q.pk for q in frame.questions}:
             initial["question"] = question_id
-        form = NewPostForm(questions=page.questions, initial=initial)
-    return page.as_context() | {
-        "filters": filters,
-        "sort": sort,
-        "unread_only": unread_only,
-        "sorts": SORTS,
-        "shows": SHOW,
-        "form": form,
-        "preview": preview,
-    }
+        form = NewPostForm(questions=frame.questions, initial=initial)
+    key = page_cache.threads_key(request, frame, seen_at=seen_at, focus=focus)
+    return (
+        frame.as_context()
+        | shared
+        | {
+            "frame": frame,
+            "discussion_body": page_cache.DiscussionBody(request, frame, key=key, build=build),
+            "form": form,
+            "preview": preview,
+        }
+    )
 
 
 # The discussion's hooks in the shared reader (templates/library/reader.html).
@@ -122,7 +134,9 @@ def document(request, group_slug, document_slug):
     context = _discussion_context(request, ctx, seen_at=seen_at)
     if not wants_partial(request):
         # htmx asks for the discussion alone; the whole page adds the text.
-        context |= selectors.discussion_reader(request.user, ctx, seen_at=seen_at).as_context()
+        counts = page_cache.margin_counts(request, context["frame"], seen_at=seen_at)
+        text = selectors.discussion_reader(request.user, ctx, seen_at=seen_at, counts=counts)
+        context |= text.as_context()
         context |= READER_MARGIN
     context["minutes_citing"] = minutes_citing(ctx.group, ctx.document)
     return render_page(request, "discussions/document.html", context, partial="discussion")

@@ -1,5 +1,6 @@
 """Thin views: parse input, call access_*, call a service or a selector, render."""
 
+import time
 from copy import copy
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 from django_ratelimit.decorators import ratelimit
 
+from studygroups.core import fragments, versions
 from studygroups.core.htmx import render_page, wants_partial
 from studygroups.core.ratelimits import RATE
 from studygroups.library.models import reading_minutes_for
@@ -107,18 +109,39 @@ def group_create(request):
     return render(request, "groups/group_form.html", {"form": form, "group": None})
 
 
-@login_required
-@require_safe
-def dashboard(request):
-    context = selectors.dashboard(
-        request.user, pending_token=request.session.get(PENDING_INVITATION)
-    )
+def _dashboard_context(user, pending_token) -> dict:
+    context = selectors.dashboard(user, pending_token=pending_token)
     # Moderators see their groups' open reports here too (one query for all groups).
     counts = moderation_selectors.open_report_counts(
         m.group_id for m in context["memberships"] if m.can_facilitate
     )
     for m in context["memberships"]:
         m.open_reports = counts.get(m.group_id, 0)
+    return context
+
+
+# How long a member's cached dashboard may go on saying "5 minutes ago" or listing a
+# session that has just begun: it is rendered again in the next minute.
+DASHBOARD_CACHE_SECONDS = 60
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    """Cached for its member (templates/groups/dashboard.html) under the data versions
+    of everything it shows, and the minute; the queries run only when it is rendered."""
+    pending_token = request.session.get(PENDING_INVITATION)
+    numbers = versions.current_many("groups", "library")
+    minute = int(time.time() // DASHBOARD_CACHE_SECONDS)
+    context = fragments.lazy_fields(
+        lambda: _dashboard_context(request.user, pending_token),
+        ["memberships", "rows", "activity", "pending", "catch_up"],
+    )
+    context["fragment_key"] = (
+        fragments.key("dashboard", numbers, request.user.pk, minute, pending_token)
+        if numbers
+        else None
+    )
     return render(request, "groups/dashboard.html", context)
 
 

@@ -85,7 +85,8 @@ class LibraryFilterForm(forms.Form):
         ]
         # A filter with nothing to choose from is not offered at all.
         topics = self.fields["topic"]
-        topics.choices = list(topics.choices)
+        # iter(): list() would ask the choices' length first, a COUNT query of its own.
+        topics.choices = list(iter(topics.choices))
         if len(topics.choices) == 1:
             del self.fields["topic"]
 

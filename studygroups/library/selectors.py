@@ -3,13 +3,18 @@
 from dataclasses import dataclass, field, fields
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.http import Http404
+
+from studygroups.core import versions
 
 from .forms import LibraryFilterForm, language_name
 from .models import Author, Block, BlockAlias, Document, DocumentAuthor, Note, Section
 from .reading import AssignedRange, Part, assigned_range, document_parts
 
 PAGE_SIZE = 20
+# The data version that follows every table the library's pages show (settings.DATA_VERSIONS).
+LIBRARY_VERSION = "library"
 
 
 class PageData:
@@ -117,6 +122,37 @@ def library_reader(slug: str, *, start: str = "", end: str = "") -> LibraryReade
         assigned=assigned,
         highlight=assigned.anchors,
     )
+
+
+@dataclass(frozen=True)
+class DocumentStamp:
+    """What the library's reader of one document is rendered from, as a few numbers
+    that change whenever it does (see `document_stamp`)."""
+
+    document_id: int
+    library_version: int | None
+    newest_block_id: int | None
+    block_count: int
+
+
+def document_stamp(slug: str) -> DocumentStamp:
+    """One query: the document's id, the library's data version (every write to the
+    library's tables but paragraph inserts), and its newest paragraph id and paragraph
+    count (which any added paragraph changes: ids only grow). Http404 when there is no
+    such document, as for the reader itself."""
+    block = Block._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.id, (SELECT number FROM {versions.TABLE} WHERE name = %s), "  # noqa: S608
+            f"(SELECT MAX(b.id) FROM {block} b WHERE b.document_id = d.id), "
+            f"(SELECT COUNT(*) FROM {block} b WHERE b.document_id = d.id) "
+            f"FROM {Document._meta.db_table} d WHERE d.slug = %s",
+            [LIBRARY_VERSION, slug],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No such document.")
+    return DocumentStamp(*row)
 
 
 def anchor_resolve(document: Document, anchor: str) -> str | None:

@@ -281,6 +281,72 @@ IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", 20 * 1024 * 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Caches. "default" is per process (rate limits, allauth). "fragments" holds rendered
+# parts of pages (the library list, the reader's text, a member's dashboard): per process
+# too, which is right because every key carries a data version read from the database on
+# each request (studygroups/core/versions.py), so all processes agree on what is current.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+# A fragment longer than this (a whole long text) is rendered each time instead: with
+# MAX_ENTRIES, a process holds at most about 500 x 512 KB of fragments.
+FRAGMENT_MAX_CHARS = 512 * 1024
+
+# Data versions (studygroups/core/versions.py): name -> {table: the row writes that give
+# it a new number}. "library" is everything the library list and reader show. New
+# paragraphs are left out (the importer inserts them by the hundred thousand; a row
+# trigger added 2-12 µs to each, a third or more of a raw SQLite insert): they come with
+# a new or changed document row in the same transaction, and the reader's key also
+# carries the document's newest paragraph id and paragraph count.
+DATA_VERSIONS = {
+    "library": {
+        **dict.fromkeys(
+            (
+                "library_document",
+                "library_author",
+                "library_documentauthor",
+                "library_topic",
+                "library_document_topics",
+                "library_documentsource",
+                "library_section",
+                "library_note",
+                "library_blockalias",
+            ),
+            ("insert", "update", "delete"),
+        ),
+        "library_block": ("update", "delete"),
+    },
+    # What the dashboard shows besides documents: groups, sessions and their readings,
+    # RSVPs, attendance, reading progress, activity, invitations, series, open reports.
+    "groups": dict.fromkeys(
+        (
+            "groups_group",
+            "groups_membership",
+            "groups_session",
+            "groups_session_units",
+            "groups_sessionreading",
+            "groups_readingprogress",
+            "groups_rsvp",
+            "groups_attendance",
+            "groups_groupactivity",
+            "groups_invitation",
+            "curricula_curriculum",
+            "curricula_curriculum_owners",
+            "curricula_unit",
+            "curricula_reading",
+            "curricula_discussionquestion",
+            "moderation_report",
+        ),
+        ("insert", "update", "delete"),
+    ),
+}
+
 # Reading time is estimated at this many words per minute.
 READING_WORDS_PER_MINUTE = 230
 

@@ -10,3 +10,5 @@ from .base import *  # noqa: E402,F403
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Rendered fragments are not kept while developing: an edited template shows at once.
+CACHES = {**CACHES, "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405

@@ -14,6 +14,11 @@ from tests.factories import make_document, verified_user
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def saved_move(response) -> bool:
+    """The answer to the request that saves a unit's new place in the series."""
+    return response.request.method == "POST" and "/move" in response.url
+
+
 def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login, check_a11y):
     organizer = verified_user(display_name="Olive Organizer")
     for title in ("Alpha on mutual aid", "Beta on the press", "Gamma on meetings"):
@@ -38,19 +43,23 @@ def test_organizer_builds_a_series_and_prints_a_packet(page, live_server, login,
     expect(units.nth(1)).to_contain_text("Gamma on meetings")
     # Or drag a unit by its handle: Beta, now third, to the top.
     settled(page)
-    units.nth(2).locator("[data-drag-handle]").drag_to(units.nth(0))
+    # The rows move at once; the order is saved by the request sent when the drag ends,
+    # which may start after drag_to() returns: wait for its answer, not for idle htmx.
+    with page.expect_response(saved_move):
+        units.nth(2).locator("[data-drag-handle]").drag_to(units.nth(0))
     expect(units.nth(0)).to_contain_text("Beta on the press")
     expect(units.nth(1)).to_contain_text("Alpha on mutual aid")
-    settled(page)  # the rows move at once; the order is saved by the request after
+    settled(page)
     assert [u.title for u in Curriculum.objects.get().units.order_by("order")] == [
         "Beta on the press", "Alpha on mutual aid", "Gamma on meetings",
     ]  # fmt: skip
     settled(page)
     # Down past the middle of the next row: Beta back below Alpha.
     below = units.nth(1).bounding_box()
-    units.nth(0).locator("[data-drag-handle]").drag_to(
-        units.nth(1), target_position={"x": 20, "y": below["height"] - 4}
-    )
+    with page.expect_response(saved_move):
+        units.nth(0).locator("[data-drag-handle]").drag_to(
+            units.nth(1), target_position={"x": 20, "y": below["height"] - 4}
+        )
     expect(units.nth(0)).to_contain_text("Alpha on mutual aid")
     expect(units.nth(1)).to_contain_text("Beta on the press")
     # Let go outside the list: nothing moves, on the page or in the series.

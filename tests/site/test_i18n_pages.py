@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 from django.utils.translation import trans_real
 
+from studygroups.core import fragments
 from studygroups.groups.models import Membership
 from tests.factories import add_member, first_anchor, make_session, post, reply, verified_user
 
@@ -56,6 +57,8 @@ def pseudo_spanish():
         for key, value in catalog.items():
             if key != "" and isinstance(value, str) and value:
                 catalog[key] = f"{OPEN}{value}{CLOSE}"
+    # Fragments rendered from the real catalog (core/fragments.py) are not this one's.
+    fragments.cache().clear()
     try:
         with translation.override("es"):
             yield
@@ -63,6 +66,7 @@ def pseudo_spanish():
         for catalog, original in zip(catalogs, saved, strict=True):
             catalog.clear()
             catalog.update(original)
+        fragments.cache().clear()
 
 
 # ---------- the checker ---------------------------------------------------------------
