@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("discussions", "0006_post_thread_index"),
+        ("discussions", "0007_discussion_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
