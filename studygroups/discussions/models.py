@@ -324,7 +324,16 @@ class Notification(models.Model):
                 fields=["recipient", "post"], name="unique_notification_per_post"
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The quiet window's question, "was this member e-mailed lately?", asked for
+            # every follower at every post: only e-mailed rows, newest reachable first.
+            models.Index(
+                fields=["recipient", "emailed_at"],
+                condition=models.Q(emailed_at__isnull=False),
+                name="notification_emailed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.get_kind_display()} ({self.post_id})"

@@ -69,11 +69,19 @@ def _insert(post: Post, *, parent: Post | None) -> Post:
     return post
 
 
+def _membership(author, group: Group) -> Membership | None:
+    """The author's membership: the one `access_group` joined to the group when it is
+    the author's (`Group.objects.with_viewer`), else one query."""
+    if getattr(group, "viewer_id", None) == author.pk:
+        return group.viewer_membership
+    return Membership.objects.filter(group=group, user=author).first()
+
+
 def _check_standing(*, author, group: Group, discussion: Discussion | None) -> bool:
     """Refuse a muted member, or a post too soon in slow mode; return whether the post
     waits for approval (a new member's first posts in a pre-moderated group). The
     group's organizers and facilitators are exempt from slow mode and pre-moderation."""
-    membership = Membership.objects.filter(group=group, user=author).first()
+    membership = _membership(author, group)
     now = timezone.now()
     if membership is not None and membership.is_muted(now):
         until = date_format(timezone.localtime(membership.muted_until), "j M Y, H:i")
@@ -135,9 +143,12 @@ def post_create(
     quote_prefix: str = "",
     question: DiscussionQuestion | None = None,
     idempotency_key: uuid.UUID | None = None,
+    discussion: Discussion | None = None,
 ) -> tuple[Post, bool]:
     """A new top-level post. Returns (post, created); the same idempotency key from the
-    same author returns the first post instead of a second one."""
+    same author returns the first post instead of a second one. `discussion`, when the
+    caller has it already (`access_discussion`), is this group's discussion of this
+    document; without it, it is found or created."""
     existing = _existing(author, idempotency_key)
     if existing is not None:
         return existing, False
@@ -158,7 +169,11 @@ def post_create(
         raise ValidationError(
             {"question": _("That question is not part of this group’s reading of this text.")}
         )
-    discussion = discussion_get_or_create(group=group, document=document)
+    if discussion is None:
+        discussion = discussion_get_or_create(group=group, document=document)
+    elif (discussion.group_id, discussion.document_id) != (group.pk, document.pk):
+        raise ValueError("That discussion is not this group's discussion of this document.")
+    discussion.group, discussion.document = group, document  # for the post's address
     if discussion.is_locked:
         raise ValidationError(_("This discussion is locked by a moderator."))
     held = _check_standing(author=author, group=group, discussion=discussion)
@@ -180,7 +195,7 @@ def post_create(
     )
     if held:
         _hold_for_approval(post)
-    post.full_clean(exclude=["path", "discussion"])
+    _validate(post, exclude=["path", "discussion", "author", "question"])
     return _save_new(post, parent=None, mentioned=mentioned)
 
 
@@ -213,8 +228,18 @@ def post_reply(
     )
     if held:
         _hold_for_approval(post)
-    post.full_clean(exclude=["path", "discussion", "parent"])
+    _validate(post, exclude=["path", "discussion", "parent", "author"])
     return _save_new(post, parent=parent, mentioned=mentioned)
+
+
+def _validate(post: Post, *, exclude: list[str]) -> None:
+    """The field checks of `full_clean`, without the three that cost a query each and
+    are settled already: the author (the signed-in user), the question (one of
+    `questions_for`) and the parent exist; the idempotency key's uniqueness is checked
+    by `_existing` (and a race by `_save_new`); and the database itself enforces the
+    one check constraint (a question only on a top-level post), which the services
+    never break."""
+    post.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
 def _save_new(post: Post, *, parent: Post | None, mentioned: list) -> tuple[Post, bool]:
@@ -227,9 +252,16 @@ def _save_new(post: Post, *, parent: Post | None, mentioned: list) -> tuple[Post
         if existing is None:
             raise
         return existing, False
-    Follow.objects.get_or_create(user=post.author, discussion=post.discussion)
-    ReadState.objects.update_or_create(
-        user=post.author, discussion=post.discussion, defaults={"last_seen_at": timezone.now()}
+    # One statement each, safe against a concurrent post by the same author: follow
+    # (leaving an unfollow as it is) and record the visit (an upsert).
+    Follow.objects.bulk_create(
+        [Follow(user=post.author, discussion=post.discussion)], ignore_conflicts=True
+    )
+    ReadState.objects.bulk_create(
+        [ReadState(user=post.author, discussion=post.discussion, last_seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "discussion"],
+        update_fields=["last_seen_at"],
     )
     if not post.awaiting_approval:  # a held post notifies when it is approved
         notify(post, parent=parent, mentioned=mentioned)

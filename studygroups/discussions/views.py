@@ -239,6 +239,7 @@ def post_create(request, group_slug, document_slug):
                     quote_prefix=data["quote_prefix"],
                     question=data.get("question"),
                     idempotency_key=data["key"],
+                    discussion=ctx.discussion,
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)

@@ -333,6 +333,14 @@ PG_TRIGGERS = {
 }
 
 PG_REBUILD = [
+    # Statistics first: rows written in this transaction (generate_demo_data, the
+    # importer, a restore) have none yet, and without them the planner expects one row
+    # from each table and joins posts to discussions and documents with nested loops of
+    # sequential scans: a million posts x (20,000 discussions + 10,000 documents)
+    # comparisons, which did not finish in 30 minutes. ANALYZE samples the rows of the
+    # current transaction too; at a million posts it takes a few seconds and the joins
+    # become hash joins (EXPLAIN in BENCHMARKS.md).
+    "ANALYZE library_document, library_block, discussions_discussion, discussions_post",
     "TRUNCATE search_document, search_block, search_post",
     "SELECT search_document_refresh(id) FROM library_document",
     """INSERT INTO search_block (block_id, document_id, vector)

@@ -136,6 +136,11 @@ def database_from_env() -> dict:
                 "PRAGMA busy_timeout=20000;"
             ),
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: it compiles short queries whose estimates cross jit_above_cost (a
+        # member's search at 1M posts spent 49 ms of 120 compiling; see BENCHMARKS.md).
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c jit=off").strip()
     return config
 
 

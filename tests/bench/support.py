@@ -150,6 +150,40 @@ def sessions(env: dict, emails: list[str]) -> dict[str, str]:
 # ------------------------------------------------------------------------ the server
 
 
+SERVERS: dict[str, int] = {}  # base URL -> gunicorn master's pid, while it runs
+
+
+def _children(pid: int) -> list[int]:
+    """`pid`'s child processes (from /proc; empty where there is none)."""
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                found += [int(c) for c in children.read().split()]
+    except OSError:
+        return []
+    return found
+
+
+def server_cpu_seconds(base: str) -> float | None:
+    """CPU time (user + system) used so far by the workers of the gunicorn serving
+    `base`; None where /proc cannot tell. Compared before and after a run, it gives what
+    the server spent per request whatever else the machine was doing."""
+    pid = SERVERS.get(base)
+    if pid is None:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for child in _children(pid):
+        try:
+            with open(f"/proc/{child}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total if _children(pid) else None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -185,8 +219,10 @@ def gunicorn(env: dict, directory: Path, *, workers: int = 2, extra_env: dict | 
                         "gunicorn did not start:\n" + Path(log.name).read_text()[-3000:]
                     ) from None
                 time.sleep(0.3)
+        SERVERS[base] = process.pid
         yield base
     finally:
+        SERVERS.pop(base, None)
         process.terminate()
         try:
             process.wait(timeout=30)

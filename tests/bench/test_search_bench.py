@@ -94,6 +94,25 @@ def _ms(values):
     return f"median {median:6.1f} ms, p95 {p95:6.1f} ms"
 
 
+def _backend_cpu():
+    """A function giving the CPU seconds used so far by this connection's PostgreSQL
+    backend, when the server runs on this machine; else one that gives 0 (SQLite, or a
+    remote server), so that "cpu" is this process's alone."""
+    if connection.vendor != "postgresql":
+        return lambda: 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        path = f"/proc/{cursor.fetchone()[0]}/schedstat"
+    if not os.path.exists(path):
+        return lambda: 0.0
+
+    def seconds():
+        with open(path) as stat:
+            return int(stat.read().split()[0]) / 1e9  # time on a CPU, in nanoseconds
+
+    return seconds
+
+
 def test_search_at_scale(tmp_path):
     started = time.perf_counter()
     manifest, member = build(tmp_path)
@@ -115,9 +134,12 @@ def test_search_at_scale(tmp_path):
 
     # Wall time, and this process's CPU time: on this shared 2-core machine other jobs
     # inflate wall time; SQLite runs in-process, so its CPU time is what a search costs
-    # on an idle machine (PostgreSQL works in its own process: wall time only).
+    # on an idle machine. PostgreSQL works in its own process: its backend's CPU time is
+    # added when the server runs on this machine (/proc), as a second figure beside the
+    # wall time the target is judged on.
     wall = {"document": [], "post": [], "view": []}
     cpu = {"document": [], "post": []}
+    backend = _backend_cpu()
     per_query = {}
     for query in QUERIES:
         for viewer in (anonymous, member):  # warm caches once per query and viewer
@@ -127,10 +149,10 @@ def test_search_at_scale(tmp_path):
         for _ in range(REPEATS):
             for viewer in (anonymous, member):
                 for kind in ("document", "post"):
-                    t0, c0 = time.perf_counter(), time.process_time()
+                    t0, c0, b0 = time.perf_counter(), time.process_time(), backend()
                     results = search(user=viewer, text=query, kind=kind)
                     elapsed = time.perf_counter() - t0
-                    cpu[kind].append(time.process_time() - c0)
+                    cpu[kind].append(time.process_time() - c0 + backend() - b0)
                     wall[kind].append(elapsed)
                     mine.append(elapsed)
             t0 = time.perf_counter()
@@ -148,7 +170,12 @@ def test_search_at_scale(tmp_path):
     every_wall = wall["document"] + wall["post"]
     every_cpu = cpu["document"] + cpu["post"]
     print(
-        f"  ALL search() calls: wall {_ms(every_wall)}; cpu {_ms(every_cpu)} (target p95 < 50 ms)"
+        f"  ALL search() calls: wall {_ms(every_wall)}; cpu {_ms(every_cpu)} (target p95 < 50 ms"
+        + (
+            ", on wall time; cpu here is this process's plus the PostgreSQL backend's)"
+            if connection.vendor == "postgresql"
+            else ", on cpu time)"
+        )
     )
     measured = every_cpu if connection.vendor == "sqlite" else every_wall
     p95 = _percentile(measured, 0.95)

@@ -452,3 +452,45 @@ def test_newest_matches_walk_the_primary_key_only_for_common_words(monkeypatch, 
     assert len(results.page.items) == 20
     ids = post_ids(results)
     assert set(ids) <= set(public_group.discussions.get().posts.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("walk", [3, 1_000_000])
+def test_a_phrase_finds_the_same_posts_whether_the_walk_finds_enough_or_not(
+    monkeypatch, public_group, walk
+):
+    """A quoted phrase is looked for first among the newest PHRASE_WALK rows, then (only
+    if fewer than needed were found there) in the index among the older ones: the same
+    posts either way, and only those with the words in that order."""
+    from studygroups.search import backends
+
+    monkeypatch.setattr(backends, "PHRASE_WALK", walk)
+    document = make_text("A text.")
+    author = verified_user()
+    add_member(public_group, author)
+    older = [post(public_group, document, author, body=f"The night harbour {n}.") for n in range(5)]
+    for n in range(5):  # both words, not the phrase
+        post(public_group, document, author, body=f"A harbour at night {n}.")
+    newer = [
+        post(public_group, document, author, body=f"Again the night harbour {n}.") for n in range(2)
+    ]
+    results = search(user=anonymous, text='"night harbour"', kind="post")
+    assert sorted(post_ids(results)) == sorted(p.pk for p in older + newer)
+    assert results.post_count == 7
+
+
+def test_a_document_count_from_some_of_their_paragraphs_says_more_than(monkeypatch):
+    """Documents are counted from at most CANDIDATES matching paragraphs; when that many
+    matched, the count is a lower bound ("More than 2 documents"), on both databases —
+    and on PostgreSQL that is what tells the page to walk the newest paragraphs."""
+    from studygroups.search import backends
+
+    for n in range(2):
+        make_text(*[f"Ospreys nest here, {n}.{p}" for p in range(3)], title=f"Coast {n}")
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    results = search(user=anonymous, text="ospreys", kind="document")
+    assert results.capped["document"] is True
+    assert 1 <= results.document_count <= 2
+    monkeypatch.setattr(backends, "CANDIDATES", 100)
+    results = search(user=anonymous, text="ospreys", kind="document")
+    assert (results.document_count, results.capped["document"]) == (2, False)
+    assert sorted(titles(results)) == ["Coast 0", "Coast 1"]

@@ -598,7 +598,7 @@ def restore_index() -> None:
         schema.ensure(connection)
         return
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")  # each GIN built in memory
         cursor.execute("SET LOCAL work_mem = '128MB'")  # the rebuild's joins, in memory
         for name in PG_VECTOR_INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
