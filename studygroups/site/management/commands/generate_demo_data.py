@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from studygroups.discussions.models import PATH_SEGMENT, Discussion, Follow, Post
 from studygroups.groups.models import Group, Membership
-from studygroups.library.models import Author, Block, Document, DocumentAuthor
+from studygroups.library.models import Author, Block, Document, DocumentAuthor, reading_minutes_for
 from studygroups.search import schema
 
 BATCH = 5_000
@@ -315,7 +315,7 @@ class Generator:
             published = dt.date(1880 + self.rng.randrange(140), 1, 1)
             doc_rows.append(
                 (pk, self.words.title()[:300], "", f"{self.prefix}-{label}-{n}", False, "")
-                + (language, published, "year", "", "", words, max(1, round(words / 230)))
+                + (language, published, "year", "", "", words, reading_minutes_for(words, language))
                 + (hashlib.sha256(" ".join(texts).encode()).hexdigest(), changed, changed)
                 + (changed, 1)
             )
