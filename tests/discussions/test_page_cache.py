@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.middleware.csrf import _unmask_cipher_token
 from django.urls import reverse
 
+from studygroups.core import fragments
 from studygroups.discussions import page_cache, posting
 from studygroups.discussions.models import Discussion, Post
 from studygroups.groups.models import Membership
@@ -23,8 +24,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
+    fragments.cache().clear()
     yield
     cache.clear()
+    fragments.cache().clear()
 
 
 def url(group, document, query=""):
