@@ -2,15 +2,18 @@
 redrawn for htmx with its paragraph's margin count, or a message and a redirect.
 Also the member's last visit, which decides what is marked new."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib import messages
+from django.db import connection
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from studygroups.library.reading import paragraph_numbers
 
 from . import posting, selectors
-from .models import ReadState
+from .models import Post, ReadState
 
 
 def seen_at(request, discussion, *, update: bool):
@@ -18,13 +21,25 @@ def seen_at(request, discussion, *, update: bool):
 
     A visit (`update`) records itself and keeps the previous time in the session, so the
     requests that continue it (another page of threads, a sort or filter, a paragraph's
-    threads, the answer after posting) mark the same posts new as the page did."""
+    threads, the answer after posting) mark the same posts new as the page did.
+
+    A visit writes only when it changes something: when no post came after the previous
+    visit, recording this one would mark exactly the same posts new next time (those
+    written after it, which all come after the previous visit too), so the read state is
+    left as it is and the session, already holding that time, is not written either. A
+    visit that finds nothing new thus costs one read (`_state`) and no write."""
     if discussion is None or not request.user.is_authenticated:
         return None
     key = f"discussion-seen-before-{discussion.pk}"
     if update:
-        previous = posting.discussion_mark_seen(user=request.user, discussion=discussion)
-        request.session[key] = previous.isoformat() if previous else ""
+        state = _state(request.user, discussion)
+        if state is None or state[1]:  # a first visit, or posts came after the last one
+            previous = posting.discussion_mark_seen(user=request.user, discussion=discussion)
+        else:
+            previous = state[0]
+        stored = previous.isoformat() if previous else ""
+        if request.session.get(key) != stored:
+            request.session[key] = stored
         return previous
     if key in request.session:
         stored = request.session[key]
@@ -34,6 +49,31 @@ def seen_at(request, discussion, *, update: bool):
             pass
     state = ReadState.objects.filter(user=request.user, discussion=discussion).first()
     return state.last_seen_at if state else None
+
+
+_STATE_SQL = """
+SELECT r.last_seen_at, EXISTS (
+    SELECT 1 FROM {post} p WHERE p.discussion_id = r.discussion_id AND p.created_at > r.last_seen_at
+)
+FROM {read_state} r WHERE r.user_id = %s AND r.discussion_id = %s
+"""
+
+
+def _state(user, discussion) -> tuple[datetime, bool] | None:
+    """The viewer's last visit and whether any post was written after it, in one query
+    (the index `post_discussion_created`); None before their first visit."""
+    sql = _STATE_SQL.format(post=Post._meta.db_table, read_state=ReadState._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, discussion.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    last_seen = row[0]
+    if isinstance(last_seen, str):  # SQLite: the text Django wrote, in UTC
+        last_seen = parse_datetime(last_seen)
+    if timezone.is_naive(last_seen):
+        last_seen = timezone.make_aware(last_seen, UTC)
+    return last_seen, bool(row[1])
 
 
 def with_margin_count(request, response, post):

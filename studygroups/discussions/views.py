@@ -16,10 +16,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 from django_ratelimit.decorators import ratelimit
 
+from studygroups.core import fragments as fragments_cache
 from studygroups.core.htmx import render_page, wants_partial
 from studygroups.core.ratelimits import RATE
 from studygroups.library.reading import document_parts
-from studygroups.library.selectors import anchor_resolve
+from studygroups.library.selectors import anchor_resolve, document_stamp
 
 from . import access, anchoring, export, fragments, page_cache, posting, selectors
 from . import notifications as notifying
@@ -133,10 +134,15 @@ def document(request, group_slug, document_slug):
     seen_at = fragments.seen_at(request, ctx.discussion, update=visit)
     context = _discussion_context(request, ctx, seen_at=seen_at)
     if not wants_partial(request):
-        # htmx asks for the discussion alone; the whole page adds the text.
-        counts = page_cache.margin_counts(request, context["frame"], seen_at=seen_at)
-        text = selectors.discussion_reader(request.user, ctx, seen_at=seen_at, counts=counts)
-        context |= text.as_context()
+        # htmx asks for the discussion alone; the whole page adds the text, cached under
+        # the document's stamp and what its margin counts depend on (`page_cache`): the
+        # queries behind it run only when it is rendered anew.
+        stamp = document_stamp(ctx.document.slug)
+        context |= fragments_cache.lazy_fields(
+            lambda: selectors.discussion_reader(request.user, ctx, seen_at=seen_at),
+            ["authors", "parts", "sections", "notes"],
+        )
+        context["text_key"] = page_cache.text_key(request, context["frame"], stamp, seen_at=seen_at)
         context |= READER_MARGIN
     context["minutes_citing"] = minutes_citing(ctx.group, ctx.document)
     return render_page(request, "discussions/document.html", context, partial="discussion")
