@@ -272,7 +272,9 @@ globals().update(email_from_env())
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Study groups <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages ride in a signed cookie (falling back to the session when too long), so
+# showing "Your post is up." writes no session row on the POST or on the page after it.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Content-Security-Policy: no inline script anywhere; styles from our own files only.
 CONTENT_SECURITY_POLICY = (
