@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from .normalize import count_words, find_words
+from .normalize import casefolded_words
 
 NEAR_DUPLICATE_THRESHOLD = 0.7
 NUM_PERM = 128
@@ -40,18 +40,7 @@ _WORD_IDS_MAX = 500_000
 def _casefolded_words(texts: Iterable[str]) -> list[str]:
     # One pass over the joined text: a space can neither be part of a word nor join two,
     # so the words are those of the texts one by one.
-    joined = " ".join(texts)
-    if joined.isascii():
-        # ASCII casefolding is lowercasing and keeps every word boundary where it was.
-        return find_words(joined.lower())
-    # Elsewhere casefolding can change word boundaries ("İ" gains a combining dot), and
-    # stored signatures were made word by word. Folding never merges words, so when the
-    # folded text has as many words as the text, its words are the words folded one by
-    # one: one fold of the whole text instead of one call per word.
-    folded = find_words(joined.casefold())
-    if len(folded) == count_words(joined):
-        return folded
-    return list(map(str.casefold, find_words(joined)))
+    return casefolded_words(" ".join(texts))
 
 
 def shingle_hashes(texts: Iterable[str]) -> np.ndarray:

@@ -83,9 +83,32 @@ def _count_classes(classes: bytes) -> int:
     return words  # (none of the patterns can overlap itself, so count() is exact)
 
 
+# Western typographic text (accented letters, curly quotes, dashes): the punctuation is
+# replaced by ASCII characters of the same class (’ is a joiner like ', the others are
+# no word characters, like a space); what remains is then usually Latin-1, one byte per
+# character, and classed by `bytes.translate` like ASCII. Texts with other characters
+# (Greek, Cyrillic, œ, CJK…) take the numpy or regex path below.
+_LATIN1_CLASSES = bytes(ord(_class_of(chr(i))) for i in range(256))
+_SAME_CLASS_ASCII = (("’", "'"), ("“", " "), ("”", " "), ("‘", " "), ("—", " "), ("–", " "),
+                     ("…", " "), ("„", " "), ("•", " "))  # fmt: skip
+
+
+def _latin1_classes(text: str) -> bytes | None:
+    for char, same in _SAME_CLASS_ASCII:
+        if char in text:
+            text = text.replace(char, same)
+    try:
+        return text.encode("latin-1").translate(_LATIN1_CLASSES)
+    except UnicodeEncodeError:
+        return None
+
+
 def _count_uncached(text: str) -> int:
     if text.isascii():
         return _count_classes(text.encode("ascii").translate(_ASCII_CLASSES))
+    classes = _latin1_classes(text)
+    if classes is not None:
+        return _count_classes(classes)
     codes = _code_points(text) if len(text) >= _NUMPY_COUNT_FROM else None
     if codes is None:
         return len(WORD_RE.findall(text))
@@ -129,6 +152,22 @@ def find_words(text: str) -> list[str]:
     keep[1:-1] |= (classes[1:-1] == ord("j")) & keep[:-2] & keep[2:]
     blanked = np.where(keep, codes, np.uint32(ord(" "))).tobytes().decode("utf-32-le")
     return blanked.split()
+
+
+def casefolded_words(text: str) -> list[str]:
+    """`[w.casefold() for w in WORD_RE.findall(text)]`, with one fold of the whole text
+    where that gives the same words."""
+    if text.isascii():
+        # ASCII casefolding is lowercasing and keeps every word boundary where it was.
+        return find_words(text.lower())
+    # Elsewhere casefolding can change word boundaries ("İ" gains a combining dot), and
+    # stored signatures were made word by word. Folding never merges words, so when the
+    # folded text has as many words as the text, its words are the words folded one by
+    # one: one fold of the whole text instead of one call per word.
+    folded = find_words(text.casefold())
+    if len(folded) == count_words(text):
+        return folded
+    return list(map(str.casefold, find_words(text)))
 
 
 _BINARY_MAGIC = {
