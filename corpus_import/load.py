@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studygroups.discussions.anchoring import posts_follow_text
-from studygroups.library.models import Block, Document, DocumentSource, Section
+from studygroups.library.models import Block, Document, DocumentAuthor, DocumentSource, Section
+from studygroups.library.names import person_key
 from studygroups.library.services import (
     BlockInput,
     NewDocument,
@@ -88,6 +89,7 @@ class _Known:
     score: int
     files: set[str]
     needs_review: bool = True
+    authors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -200,6 +202,14 @@ class _ReadAhead:
                 queued_bytes -= len(done.data) if result else 0
                 yield done, result
         yield from queue
+
+
+def bylines_agree(these: list[str], those: list[str]) -> bool:
+    """Whether two bylines can be one work's: either is empty, or they share a person,
+    whatever the forms of the names ("Petr" and "Peter Kropotkin": `names.person_key`)."""
+    if not these or not those:
+        return True
+    return bool({person_key(a) for a in these} & {person_key(a) for a in those} - {""})
 
 
 def location_for(draft: DraftDocument, result: FileResult) -> str:
@@ -354,7 +364,12 @@ class Importer:
         files = set(
             DocumentSource.objects.filter(document_id=pk).values_list("file_name", flat=True)
         )
-        return _Known(doc.title, score, files, doc.needs_review)
+        authors = list(
+            DocumentAuthor.objects.filter(document_id=pk)
+            .order_by("order")
+            .values_list("author__name", flat=True)
+        )
+        return _Known(doc.title, score, files, doc.needs_review, authors)
 
     # -- running -------------------------------------------------------------------
     def run(self, inputs: Iterable[FileInput], total: int | None = None) -> BatchReport:
@@ -527,6 +542,18 @@ class Importer:
         if match_key is not None:
             known = self._known(match_key)
             same_file = result.name in known.files
+            if not same_file and not bylines_agree(draft.authors, known.authors):
+                draft.warnings.append(
+                    _(
+                        "The text is the same as “%(title)s”, but the byline names someone "
+                        "else (%(these)s, there %(those)s): check that it is the same work."
+                    )
+                    % {
+                        "title": known.title,
+                        "these": ", ".join(draft.authors),
+                        "those": ", ".join(known.authors),
+                    }
+                )
             doc_pk = int(match_key.split(":", 1)[1]) if match_key.startswith("doc:") else None
             if exact and (same_file or draft.structure_score <= known.score):
                 # The same text (paragraphing aside) and no better structured.
@@ -553,12 +580,18 @@ class Importer:
         elif status == CREATED:
             if self.dry_run:
                 key = f"new:{len(self.virtual)}"
-                self.virtual[key] = _Known(draft.title, draft.structure_score, {result.name})
+                self.virtual[key] = _Known(
+                    draft.title, draft.structure_score, {result.name}, authors=list(draft.authors)
+                )
             else:
                 self._pending_seq += 1
                 key = f"pending:{self._pending_seq}"
                 self.virtual[key] = _Known(
-                    draft.title, draft.structure_score, {result.name}, draft.needs_review
+                    draft.title,
+                    draft.structure_score,
+                    {result.name},
+                    draft.needs_review,
+                    list(draft.authors),
                 )
                 new = NewDocument(
                     title=draft.title,

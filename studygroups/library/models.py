@@ -35,6 +35,11 @@ class Author(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
+    # Every form of this person's name has this key ("Pyotr Kropotkin", "Kropotkin,
+    # Peter", "PETER KROPOTKIN"): `names.person_key`, set on save; the importer finds an
+    # author by it (services.authors_get_or_create). Recompute it in a data migration
+    # when the rule in names.py changes.
+    name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -43,6 +48,14 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        from .names import person_key
+
+        self.name_key = person_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class Topic(models.Model):

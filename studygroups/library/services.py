@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
@@ -35,6 +36,7 @@ from .models import (
     count_words,
     reading_minutes_for,
 )
+from .names import person_key
 
 
 @dataclass(frozen=True)
@@ -200,34 +202,46 @@ def _database_upper(values: Sequence[str]) -> list[str]:
 
 
 def authors_get_or_create(name_lists: Sequence[Sequence[str]]) -> list[list[Author]]:
-    """The authors named in each list, found case-insensitively or created: four small
-    queries however many names (none without names). Blank names are skipped; a name
-    given twice (in any case) is one author."""
+    """The authors named in each list, found by person or created: a few small queries
+    however many names (none without names). Blank names are skipped.
+
+    Two forms of one person's name are one author (`names.person_key`: case, accents,
+    transliteration, "Surname, Given" order, titles and patronymics aside: "Pyotr
+    Kropotkin", "PETER KROPOTKIN" and "Kropotkin, Peter"), in the table and within the
+    batch; the first form stored is the one shown. Rows written without `save()` (a
+    bulk load) have no key yet: they are still found by their name, ignoring case, as
+    before keys existed."""
     cleaned = [[" ".join(n.split()) for n in names if n.strip()] for names in name_lists]
     distinct = list(dict.fromkeys(name for names in cleaned for name in names))
     if not distinct:
         return [[] for _ in cleaned]
-    # One folding decides every match, the database's UPPER(), whether the other name is
-    # in the table or in this same batch; the lookup goes through the index on
-    # UPPER(name) (`name__iexact` is a LIKE on SQLite, which reads the whole table).
-    # SQLite's UPPER() folds ASCII letters only, as Python does: there only the other
-    # names need the database's own folding (PostgreSQL folds by its locale: all do).
+    key_of = {name: person_key(name) or f"={name.casefold()}" for name in distinct}
+    # Keyless rows are matched by the database's UPPER() through the index on
+    # UPPER(name) (SQLite folds ASCII letters only, as Python does: there only the other
+    # names need the database's own folding; PostgreSQL folds by its locale).
     sqlite = connection.vendor == "sqlite"
     others = [name for name in distinct if not (sqlite and name.isascii())]
-    key_of = {name: name.upper() for name in distinct if sqlite and name.isascii()}
-    key_of.update(zip(others, _database_upper(others), strict=True))
+    upper_of = {name: name.upper() for name in distinct if sqlite and name.isascii()}
+    upper_of.update(zip(others, _database_upper(others), strict=True))
+    key_of_upper = {upper_of[name]: key_of[name] for name in distinct}
     found: dict[str, Author] = {}
     rows = (
         Author.objects.annotate(upper_name=Upper("name"))
-        .filter(upper_name__in=set(key_of.values()))
+        .filter(
+            Q(name_key__in=set(key_of.values()))
+            | Q(name_key="", upper_name__in=set(upper_of.values()))
+        )
         .order_by("pk")
     )
     for author in rows:
-        found.setdefault(author.upper_name, author)
+        key = author.name_key or key_of_upper.get(author.upper_name)
+        if key:
+            found.setdefault(key, author)
     new: dict[str, Author] = {}
     for name in distinct:
-        if key_of[name] not in found and key_of[name] not in new:
-            new[key_of[name]] = Author(name=name)
+        key = key_of[name]
+        if key not in found and key not in new:
+            new[key] = Author(name=name, name_key=key[:200])
     if new:
         slugs = unique_slugs(Author, [a.name for a in new.values()], max_length=220)
         for author, slug in zip(new.values(), slugs, strict=True):
