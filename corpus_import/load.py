@@ -26,7 +26,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studygroups.discussions.anchoring import posts_follow_text
-from studygroups.library.models import Block, Document, DocumentAuthor, DocumentSource, Section
+from studygroups.library.models import (
+    Block,
+    Document,
+    DocumentAuthor,
+    DocumentSource,
+    Section,
+    reading_minutes_for,
+)
 from studygroups.library.names import person_key
 from studygroups.library.services import (
     BlockInput,
@@ -677,6 +684,8 @@ class Importer:
             fields["organization"] = draft.organization[:200]
         if draft.language and (same_file or document.needs_review):
             fields["language"] = draft.language
+            # Reading time is stored at the speed of the text's language.
+            fields["reading_minutes"] = reading_minutes_for(document.word_count, draft.language)
         if fields:
             Document.objects.filter(pk=pk).update(**fields)
         if draft.notes or same_file:

@@ -163,6 +163,15 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Derived, so no path can leave it stale: the text's words at the speed of its
+        # language (services set it too, where they write without save()).
+        self.reading_minutes = reading_minutes_for(self.word_count, self.language)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"word_count", "language"} & set(fields):
+            kwargs["update_fields"] = {*fields, "reading_minutes"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("library:document", kwargs={"slug": self.slug})
 

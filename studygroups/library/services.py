@@ -281,22 +281,23 @@ def _block_counts(sections: Sequence[SectionInput]) -> list[int]:
 
 
 def _derived_from_inputs(
-    sections: Sequence[SectionInput], counts: Sequence[int], text_hash: str = ""
+    sections: Sequence[SectionInput], counts: Sequence[int], language: str, text_hash: str = ""
 ) -> dict:
     if text_hash:  # the caller's text_hash_for(sections)
         words = sum(counts)
         return {
             "word_count": words,
-            "reading_minutes": reading_minutes_for(words),
+            "reading_minutes": reading_minutes_for(words, language),
             "text_hash": text_hash,
         }
-    return _derived_counts([b.text for s in sections for b in s.blocks], sum(counts))
+    return _derived_counts([b.text for s in sections for b in s.blocks], sum(counts), language)
 
 
-def _derived_counts(texts: Sequence[str], words: int) -> dict:
+def _derived_counts(texts: Sequence[str], words: int, language: str) -> dict:
+    """Word count, reading time at the speed of the text's language, and text hash."""
     return {
         "word_count": words,
-        "reading_minutes": reading_minutes_for(words),
+        "reading_minutes": reading_minutes_for(words, language),
         "text_hash": hashlib.sha256(normalized_text(texts).encode()).hexdigest(),
     }
 
@@ -304,7 +305,9 @@ def _derived_counts(texts: Sequence[str], words: int) -> dict:
 def document_recount(*, document: Document) -> Document:
     """Recompute the stored word count, reading time and text hash from the blocks."""
     rows = list(document.blocks.order_by("order").values_list("text", "word_count"))
-    derived = _derived_counts([text for text, _ in rows], sum(words for _, words in rows))
+    derived = _derived_counts(
+        [text for text, _ in rows], sum(words for _, words in rows), document.language
+    )
     for name, value in derived.items():
         setattr(document, name, value)
     Document.objects.filter(pk=document.pk).update(**derived)
@@ -498,7 +501,7 @@ def documents_create(items: Sequence[NewDocument]) -> list[Document]:
             needs_review=item.needs_review,
             review_note=item.review_note[:500],
             text_changed_at=timezone.now(),
-            **_derived_from_inputs(item.sections, counts, item.text_hash),
+            **_derived_from_inputs(item.sections, counts, item.language or "en", item.text_hash),
         )
         if bool(document.published) != bool(document.date_precision):
             raise ValidationError("A publication date needs a precision, and a precision a date.")
@@ -615,7 +618,7 @@ def document_replace_text(
     _write_structure(document=document, sections=sections, counts=counts, anchors=alignment.anchors)
     document.text_revision += 1
     document.text_changed_at = timezone.now()
-    for name, value in _derived_from_inputs(sections, counts).items():
+    for name, value in _derived_from_inputs(sections, counts, document.language).items():
         setattr(document, name, value)
     derived_fields = ["word_count", "reading_minutes", "text_hash"]
     document.save(update_fields=["text_changed_at", "text_revision", "updated_at", *derived_fields])
