@@ -19,8 +19,8 @@ The rule, in order:
    (a middle word ending in -ovich, -evich, -ich, -ovna, -evna, -ichna).
 3. Every remaining word is spelled in one way (``_spelling``): the differences between
    the English, French, German and Spanish transliterations of Russian (tsch/sch/tz/w/j,
-   ks/x, kh/h, ph/th, French ou and final -ine, y/i before a vowel, yo/io/ie/e, the
-   endings -y/-i/-ii/-iy/-ij, doubled letters).
+   ks/x, kh/h, ph/th, French tch, gu, ou and final -ine, y/i before a vowel,
+   yo/io/ie/e, the endings -y/-i/-ii/-iy/-ij, doubled letters).
 4. Given names are then taken to their family in ``GIVEN_NAMES``: the forms one given
    name takes across languages and transliterations (Peter = Pyotr = Pierre = Pedro…).
    A given name not in the table stands for itself.
@@ -30,7 +30,9 @@ What stays distinct, on purpose: different given names with one surname ("Leo" a
 "Alexei Tolstoy", "Peter" and "Alexander Kropotkin"); a name with initials and the same
 name written out ("P. Kropotkin" and "Peter Kropotkin": the initial could be anyone's);
 an extra middle name ("George W. Bush" and "George Bush"); a surname alone ("Lenin").
-Spanish double surnames and German "ch" for Russian "kh" are not recognised. A rule of
+Not recognised: Spanish double surnames; German "ch" and Spanish "j" for Russian
+"kh" (Bucharin, Chejov), French "ch" for "sh" (Pouchkine), Russian "G" for "H"
+(Gertsen), and romanizations of Chinese (Mao Zedong, Mao Tse-tung). A rule of
 spelling can, rarely, join two names that differ only in that spelling (w/v, a
 doubled letter): both would have to carry the same given names as well.
 
@@ -119,8 +121,9 @@ def _fold(name: str) -> str:
 
 
 _SPELLING = [
-    (re.compile(r"tsch"), "ch"),
-    (re.compile(r"sch"), "sh"),
+    (re.compile(r"t?sch"), lambda m: "ch" if m.group(0) == "tsch" else "sh"),
+    (re.compile(r"tch"), "ch"),  # French Tchekhov, Zassoulitch
+    (re.compile(r"gu(?=[ei])"), "g"),  # French Tourguéniev
     (re.compile(r"tz"), "ts"),
     (re.compile(r"ks"), "x"),
     (re.compile(r"kh"), "h"),
