@@ -396,6 +396,11 @@ def split_sentences(text: str) -> list[str]:
 
 def undouble(text: str) -> str | None:
     """If the line is one phrase written twice ('X X', a web caption artefact), return X."""
+    # Cheap refusal first (most paragraphs): a phrase written twice has its first word
+    # at least twice.
+    first = text.split(None, 1)
+    if len(first) < 2 or first[1].find(first[0]) < 0:
+        return None
     words = text.split()
     n = len(words)
     if n >= 4 and n % 2 == 0 and words[: n // 2] == words[n // 2 :]:
