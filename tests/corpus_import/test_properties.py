@@ -134,3 +134,24 @@ def test_signature_matches_reference(texts):
     if len(hashes):
         expected = ((np.outer(hashes, dedupe._A) + dedupe._B) >> np.uint64(32)).min(axis=0)
     assert (dedupe.signature(texts).hashvalues == expected).all()
+
+
+def _undouble_reference(text):
+    words = text.split()
+    n = len(words)
+    if n >= 4 and n % 2 == 0 and words[: n // 2] == words[n // 2 :]:
+        return " ".join(words[: n // 2])
+    return None
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "ab", "ba", "’", "x-y", "é"]), max_size=10),
+    st.booleans(),
+    st.sampled_from([" ", "  ", "\n", " \t"]),
+)
+def test_undouble_matches_its_definition(words, doubled, space):
+    """The quick refusal in `undouble` never refuses a phrase written twice."""
+    from corpus_import.normalize import undouble
+
+    text = space.join(words + words if doubled else words)
+    assert undouble(text) == _undouble_reference(text)
