@@ -154,19 +154,41 @@ def find_words(text: str) -> list[str]:
     return blanked.split()
 
 
+@cache
+def _fold_breaks_words() -> re.Pattern:
+    """Characters whose casefolding is not the same words: a word character folded into
+    anything but word characters ("İ" gains a combining dot, which is none), a joiner or
+    another character folded into something of another class. Taken from the Basic
+    Multilingual Plane; any character beyond it is treated as one of them."""
+    table = _plane_classes()
+    breaking = []
+    for code in range(0x10000):
+        char = chr(code)
+        folded = char.casefold()
+        if folded == char or 0xD800 <= code <= 0xDFFF:
+            continue
+        own = table[code]
+        joiner = own == ord("j")
+        if any(ord(f) > 0xFFFF or table[ord(f)] != own for f in folded) or (
+            joiner and len(folded) != 1
+        ):
+            breaking.append(char)
+    return re.compile("[" + "".join(map(re.escape, breaking)) + "\U00010000-\U0010ffff]")
+
+
 def casefolded_words(text: str) -> list[str]:
     """`[w.casefold() for w in WORD_RE.findall(text)]`, with one fold of the whole text
     where that gives the same words."""
     if text.isascii():
         # ASCII casefolding is lowercasing and keeps every word boundary where it was.
         return find_words(text.lower())
-    # Elsewhere casefolding can change word boundaries ("İ" gains a combining dot), and
-    # stored signatures were made word by word. Folding never merges words, so when the
-    # folded text has as many words as the text, its words are the words folded one by
-    # one: one fold of the whole text instead of one call per word.
-    folded = find_words(text.casefold())
-    if len(folded) == count_words(text):
-        return folded
+    # Elsewhere casefolding can change words ("İ" gains a combining dot, which is no
+    # word character), and stored signatures were made word by word. Where every
+    # character folds into characters of its own class (a joiner into itself), the folded
+    # text's words are the words folded one by one: one fold of the whole text instead of
+    # one call per word. One scan for the few characters that do not says which.
+    if _fold_breaks_words().search(text) is None:
+        return find_words(text.casefold())
     return list(map(str.casefold, find_words(text)))
 
 
