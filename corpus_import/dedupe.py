@@ -32,8 +32,22 @@ _MAX_HASH = np.uint64((1 << 32) - 1)
 _rng = np.random.RandomState(1)
 _A = _rng.randint(1, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
 _B = _rng.randint(0, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
-# CRC-32 of words already seen (process-wide; cleared when it grows past the cap).
-_WORD_IDS: dict[str, int] = {}
+
+
+class _WordIds(dict):
+    """CRC-32 of the UTF-8 word, by word; a word not seen yet is hashed on its look-up.
+    A look-up of a known word stays in C (`dict.__getitem__` calls `__missing__` only
+    on a miss), so a document's words are mapped in one pass, without first building
+    the set of its words to find the new ones (most are known: a vocabulary is small
+    next to a corpus)."""
+
+    def __missing__(self, word: str) -> int:
+        value = self[word] = zlib.crc32(word.encode())
+        return value
+
+
+# Word ids already computed (process-wide; cleared when it grows past the cap).
+_WORD_IDS = _WordIds()
 _WORD_IDS_MAX = 500_000
 
 
@@ -49,12 +63,8 @@ def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
         return np.zeros(0, dtype=np.uint64)
     # Word ids must stay CRC-32 of the UTF-8 word: signatures are stored in the database.
     # Words repeat (a vocabulary is small next to a corpus): each is hashed once.
-    new = set(words).difference(_WORD_IDS)
-    if new:
-        if len(_WORD_IDS) > _WORD_IDS_MAX:
-            _WORD_IDS.clear()
-            new = set(words)
-        _WORD_IDS.update(zip(new, map(zlib.crc32, map(str.encode, new)), strict=True))
+    if len(_WORD_IDS) > _WORD_IDS_MAX:
+        _WORD_IDS.clear()
     ids = np.fromiter(map(_WORD_IDS.__getitem__, words), dtype=np.uint64, count=len(words))
     if len(ids) < SHINGLE:
         combined = ids

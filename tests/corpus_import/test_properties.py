@@ -136,6 +136,52 @@ def test_signature_matches_reference(texts):
     assert (dedupe.signature(texts).hashvalues == expected).all()
 
 
+def _shingle_reference(texts):
+    """Shingle hashes as first defined (stored signatures depend on them): CRC-32 of the
+    UTF-8 of each casefolded WORD_RE word, five in a row combined, distinct, sampled."""
+    import zlib
+
+    import numpy as np
+
+    from corpus_import import dedupe
+    from studygroups.library.models import WORD_RE
+
+    words = [w.casefold() for w in WORD_RE.findall(" ".join(texts))]
+    ids = [zlib.crc32(w.encode()) for w in words]
+    mask = (1 << 32) - 1
+    if len(ids) < dedupe.SHINGLE:
+        values = set(ids)
+    else:
+        values = set()
+        for i in range(len(ids) - dedupe.SHINGLE + 1):
+            h = 0
+            for k in range(dedupe.SHINGLE):
+                h = (h * 1000003 + ids[i + k]) % (1 << 64)
+            values.add((h ^ (h >> 29)) & mask)
+    values = sorted(values)
+    if len(values) > dedupe.SAMPLE_ABOVE:
+        values = [v for v in values if v % 4 == 0]
+    return np.array(values, dtype=np.uint64)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(list("abcéİß’“ -'")), max_size=60), max_size=8),
+    st.booleans(),
+)
+# A long text: the 1-in-4 sample of shingles.
+@example([" ".join(f"w{i % 997}é{i % 13}" for i in range(3000))], False)
+def test_shingle_hashes_match_their_definition(texts, clear):
+    """Word ids are looked up in a process-wide cache: with or without it, the hashes are
+    those of the definition (signatures are stored: they must never change)."""
+    from corpus_import import dedupe
+
+    if clear:
+        dedupe._WORD_IDS.clear()
+    assert dedupe.shingle_hashes(texts).tolist() == _shingle_reference(texts).tolist()
+    assert dedupe.shingle_hashes(texts).tolist() == _shingle_reference(texts).tolist()
+
+
 def _undouble_reference(text):
     words = text.split()
     n = len(words)
