@@ -74,9 +74,18 @@ _MONTH_YEAR = re.compile(
 _KNOWN_CHROME_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in KNOWN_CHROME), re.I)
 
 
+def collapse_whitespace(text: str) -> str:
+    """`" ".join(text.split())`, without splitting a text that has nothing to collapse:
+    printable (so no whitespace but the ASCII space: tabs, newlines and the other Unicode
+    spaces are not printable), no two spaces in a row, none at either end. Nearly every
+    paragraph, so no list of its words is made for nothing."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def is_known_chrome(text: str) -> bool:
-    t = " ".join(text.split())
-    return _KNOWN_CHROME_ANY.match(t) is not None
+    return _KNOWN_CHROME_ANY.match(collapse_whitespace(text)) is not None
 
 
 def strip_known(doc: RawDocument, ledger: Ledger) -> None:

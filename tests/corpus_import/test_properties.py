@@ -182,6 +182,18 @@ def test_shingle_hashes_match_their_definition(texts, clear):
     assert dedupe.shingle_hashes(texts).tolist() == _shingle_reference(texts).tolist()
 
 
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u2028\u3000")),
+        max_size=12,
+    )
+)
+def test_collapse_whitespace_is_split_and_join(text):
+    from corpus_import.chrome import collapse_whitespace
+
+    assert collapse_whitespace(text) == " ".join(text.split())
+
+
 def _undouble_reference(text):
     words = text.split()
     n = len(words)
