@@ -58,7 +58,12 @@ def _casefolded_words(texts: Iterable[str]) -> list[str]:
 
 
 def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
-    words = _casefolded_words(texts)
+    return shingle_hashes_of_words(_casefolded_words(texts))
+
+
+def shingle_hashes_of_words(words: list[str]) -> np.ndarray:
+    """Shingle hashes of the texts' casefolded words (`normalize.casefolded_words` of the
+    texts joined by spaces), for a caller that has them already."""
     if not words:
         return np.zeros(0, dtype=np.uint64)
     # Word ids must stay CRC-32 of the UTF-8 word: signatures are stored in the database.
@@ -83,7 +88,12 @@ def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
 
 
 def signature(texts: Iterable[str]) -> LeanMinHash:
-    hashes = shingle_hashes(texts)
+    return signature_of_words(_casefolded_words(texts))
+
+
+def signature_of_words(words: list[str]) -> LeanMinHash:
+    """`signature(texts)` from the texts' casefolded words."""
+    hashes = shingle_hashes_of_words(words)
     if not len(hashes):
         values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
         return LeanMinHash(seed=1, hashvalues=values, scheme="legacy")

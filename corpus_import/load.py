@@ -146,7 +146,12 @@ def _worker_run(
     # Each document's signature, word count and proposed reading units (the preview's),
     # computed here rather than in the writer.
     extras = [
-        (signature(b.text for b in d.blocks), d.word_count, units_for(d)) for d in result.documents
+        (
+            d.signature if d.signature is not None else signature(b.text for b in d.blocks),
+            d.word_count,
+            units_for(d),
+        )
+        for d in result.documents
     ]
     for d in result.documents:
         # The duplicate check's hash and each paragraph's anchor digest, here in parallel
@@ -509,6 +514,8 @@ class Importer:
         sections = sections_for(draft)
         text_hash = draft.text_hash or text_hash_for(sections)
         sig = self._signatures.pop(draft.index, None)
+        if sig is None:
+            sig = draft.signature
         if sig is None:
             sig = signature(b.text for b in draft.blocks)
         location = location_for(draft, result)

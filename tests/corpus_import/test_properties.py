@@ -194,6 +194,32 @@ def test_collapse_whitespace_is_split_and_join(text):
     assert collapse_whitespace(text) == " ".join(text.split())
 
 
+@given(
+    st.lists(
+        st.lists(st.text(alphabet=st.sampled_from(list("abİß’- é")), max_size=15), max_size=4),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(min_value=0, max_value=60),
+    st.integers(min_value=1, max_value=3),
+)
+def test_language_sample_words_are_those_of_the_sample(texts, limit, blocks):
+    """The language sample's words taken from the body's words are the sample's own."""
+    from corpus_import import pipeline
+    from corpus_import.data import DraftBlock, DraftSection
+    from corpus_import.normalize import casefolded_words
+
+    sections = [DraftSection("", [DraftBlock(t) for t in ts]) for ts in texts]
+    folded = casefolded_words(" ".join(b.text for s in sections for b in s.blocks))
+    old, pipeline.LANGUAGE_BLOCKS = pipeline.LANGUAGE_BLOCKS, blocks
+    try:
+        sample = " ".join(b.text for s in sections for b in s.blocks[:blocks])[:limit]
+        got = pipeline.language_sample_words(sections, folded, limit=limit)
+    finally:
+        pipeline.LANGUAGE_BLOCKS = old
+    assert got == casefolded_words(sample)
+
+
 def _undouble_reference(text):
     words = text.split()
     n = len(words)
