@@ -25,7 +25,6 @@ import pytest
 from django.db import transaction
 
 from corpus_import.chrome import ChromeMemory
-from corpus_import.dedupe import signature
 from corpus_import.load import import_paths
 from corpus_import.pipeline import run_file
 from corpus_import.sources import collect
@@ -196,9 +195,10 @@ def test_pipeline_50mb(corpus):
         memory = ChromeMemory()
         start = time.perf_counter()
         for item in collect([root]):
+            # run_file makes each document's MinHash signature (from the words it finds
+            # for language detection), as the importer uses it.
             result = run_file(item.name, item.data, memory=memory)
-            for draft in result.documents:
-                signature(b.text for b in draft.blocks)
+            assert all(draft.signature is not None for draft in result.documents)
         seconds.append(time.perf_counter() - start)
     rate = mb / statistics.median(seconds)
     print(
