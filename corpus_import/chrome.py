@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 
 from .data import Ledger, Para, RawDocument
-from .normalize import count_words, key_for, undouble
+from .normalize import collapse_whitespace, count_words, key_for, undouble
 
 KNOWN_CHROME = [
     re.compile(p, re.I)
@@ -72,16 +72,6 @@ _MONTH_YEAR = re.compile(
 # One alternation tried in a single regex call: the same matches as trying each pattern
 # in turn, without a Python-level loop for every paragraph of every file.
 _KNOWN_CHROME_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in KNOWN_CHROME), re.I)
-
-
-def collapse_whitespace(text: str) -> str:
-    """`" ".join(text.split())`, without splitting a text that has nothing to collapse:
-    printable (so no whitespace but the ASCII space: tabs, newlines and the other Unicode
-    spaces are not printable), no two spaces in a row, none at either end. Nearly every
-    paragraph, so no list of its words is made for nothing."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return " ".join(text.split())
 
 
 def is_known_chrome(text: str) -> bool:

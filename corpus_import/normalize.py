@@ -433,6 +433,16 @@ def undouble(text: str) -> str | None:
 _SPACES = re.compile(r"[ \t]+")
 
 
+def collapse_whitespace(text: str) -> str:
+    """`" ".join(text.split())`, without splitting a text that has nothing to collapse:
+    printable (so no whitespace but the ASCII space: tabs, newlines and the other Unicode
+    spaces are not printable), no two spaces in a row, none at either end. Nearly every
+    paragraph, so no list of its words is made for nothing."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def collapse_spaces(text: str) -> str:
     if "\t" not in text and "  " not in text:
         return text.strip()  # the common case, nothing to collapse: skip the regex

@@ -189,7 +189,7 @@ def test_shingle_hashes_match_their_definition(texts, clear):
     )
 )
 def test_collapse_whitespace_is_split_and_join(text):
-    from corpus_import.chrome import collapse_whitespace
+    from corpus_import.normalize import collapse_whitespace
 
     assert collapse_whitespace(text) == " ".join(text.split())
 
