@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -46,7 +47,6 @@ from studygroups.library.services import (
     document_set_authors,
     document_set_notes,
     documents_create,
-    normalized_text,
     paragraph_anchor_base,
     text_hash_for,
 )
@@ -57,7 +57,7 @@ from .data import DraftDocument, FileInput, FileResult
 from .dedupe import DedupeIndex, signature, signature_bytes, signature_from_bytes
 from .metadata import parse_date_input
 from .models import ImportBatch, ImportedDocument, ImportFile
-from .normalize import count_words
+from .normalize import collapse_whitespace, count_words
 from .pipeline import run_file
 from .sources import collect, max_file_bytes
 
@@ -158,12 +158,19 @@ def _worker_run(
         # with the writer (NFKC and casefolding are a large share of the writer's time
         # otherwise). Both come from each paragraph's normalized text: joined by spaces
         # they are the normalized text of the whole (a space composes with nothing).
-        normalized = [normalized_text([b.text]) for b in d.blocks]
+        normalized = [normalized_paragraph(b.text) for b in d.blocks]
         for b, norm in zip(d.blocks, normalized, strict=True):
             b.anchor_base = paragraph_anchor_base(b.text, norm)
         whole = " ".join(n for n in normalized if n)
         d.text_hash = hashlib.sha256(whole.encode()).hexdigest()
     return result, extras
+
+
+def normalized_paragraph(text: str) -> str:
+    """`library.services.normalized_text([text])` (NFKC, casefolded, whitespace
+    collapsed), without splitting and joining a paragraph that has no whitespace to
+    collapse (nearly every one)."""
+    return collapse_whitespace(unicodedata.normalize("NFKC", text).casefold())
 
 
 class _ReadAhead:

@@ -220,6 +220,15 @@ def test_language_sample_words_are_those_of_the_sample(texts, limit, blocks):
     assert got == casefolded_words(sample)
 
 
+@given(st.text(alphabet=st.sampled_from(list("aB \t\nİß\u00a0\u2003ﬁ①Ⅻ’")), max_size=12))
+def test_normalized_paragraph_is_the_library_normalized_text(text):
+    """The worker's paragraph normalization is the library's (anchors are compared)."""
+    from corpus_import.load import normalized_paragraph
+    from studygroups.library.services import normalized_text
+
+    assert normalized_paragraph(text) == normalized_text([text])
+
+
 def _undouble_reference(text):
     words = text.split()
     n = len(words)
