@@ -123,6 +123,7 @@ class _Pending:
 # ~5.7), but never more than READ_AHEAD_BYTES of input beyond the file being saved, which
 # bounds the memory the waiting results hold (a file's structures take several times its
 # size).
+FILE_ROWS_AT_ONCE = 25
 READ_AHEAD_AFTER = 8
 READ_AHEAD = 4
 READ_AHEAD_BYTES = 8 * 1024 * 1024
@@ -321,6 +322,7 @@ class Importer:
         # New documents of the current file, written together (see `_create_pending`).
         self._pending: list[_Pending] = []
         self._pending_seq = 0
+        self._file_rows: list[ImportFile] = []  # see `_write_file_rows`
 
     # -- the library's near-duplicate index, loaded on first use ---------------------
     @property
@@ -399,11 +401,20 @@ class Importer:
             )
         # Only the command line reads ahead: a web worker process must never fork.
         read_ahead = self.method == DocumentSource.Method.COMMAND
-        with _ReadAhead(self.memory, enabled=read_ahead) as ahead:
-            for n, (item, pending) in enumerate(ahead.iterate(inputs, self._wants_pipeline), 1):
-                if self.progress:
-                    self.progress(n, total, item.name)
-                self.files.append(self._import_file(item, pending))
+        try:
+            with _ReadAhead(self.memory, enabled=read_ahead) as ahead:
+                for n, (item, pending) in enumerate(ahead.iterate(inputs, self._wants_pipeline), 1):
+                    if self.progress:
+                        self.progress(n, total, item.name)
+                    self.files.append(self._import_file(item, pending))
+        except BaseException:
+            # The files saved so far keep their rows (the batch page lists them).
+            try:
+                self._write_file_rows()
+            except Exception:
+                logger.exception("Recording the files of import batch failed")
+            raise
+        self._write_file_rows()
         return self._finish(started)
 
     def _wants_pipeline(self, item: FileInput) -> bool:
@@ -757,22 +768,33 @@ class Importer:
     def _record_file(self, entry: dict) -> dict:
         if self.batch is not None and not self.dry_run:
             words = entry["words"]
-            ImportFile.objects.create(
-                batch=self.batch,
-                name=entry["file"][:500],
-                sha256=entry["sha256"],
-                size=entry["bytes"],
-                format=entry["format"],
-                status=entry["status"],
-                errors=entry["errors"],
-                documents=len(entry["documents"]),
-                words_read=words["read"],
-                words_kept=words["kept"],
-                words_chrome=words["chrome"],
-                words_metadata=words["metadata"],
+            self._file_rows.append(
+                ImportFile(
+                    batch=self.batch,
+                    name=entry["file"][:500],
+                    sha256=entry["sha256"],
+                    size=entry["bytes"],
+                    format=entry["format"],
+                    status=entry["status"],
+                    errors=entry["errors"],
+                    documents=len(entry["documents"]),
+                    words_read=words["read"],
+                    words_kept=words["kept"],
+                    words_chrome=words["chrome"],
+                    words_metadata=words["metadata"],
+                )
             )
+            if len(self._file_rows) >= FILE_ROWS_AT_ONCE:
+                self._write_file_rows()
         self.lines.append(summary_line(entry))
         return entry
+
+    def _write_file_rows(self) -> None:
+        """The batch's per-file rows, written FILE_ROWS_AT_ONCE at a time (one insert
+        instead of a model save per file) and at the end of the batch."""
+        rows, self._file_rows = self._file_rows, []
+        if rows:
+            ImportFile.objects.bulk_create(rows)
 
     def _finish(self, started) -> BatchReport:
         docs = [d for f in self.files for d in f["documents"]]
