@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 
 from .data import Ledger, Para, RawDocument
-from .normalize import count_words, key_for, undouble
+from .normalize import collapse_whitespace, count_words, key_for, undouble
 
 KNOWN_CHROME = [
     re.compile(p, re.I)
@@ -75,8 +75,7 @@ _KNOWN_CHROME_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in KNOWN_CHROME
 
 
 def is_known_chrome(text: str) -> bool:
-    t = " ".join(text.split())
-    return _KNOWN_CHROME_ANY.match(t) is not None
+    return _KNOWN_CHROME_ANY.match(collapse_whitespace(text)) is not None
 
 
 def strip_known(doc: RawDocument, ledger: Ledger) -> None:

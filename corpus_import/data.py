@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 WORD_RE_PATTERN = r"\w+(?:[’'\-]\w+)*"
 
@@ -142,6 +146,9 @@ class DraftDocument:
     notes: list[DraftNote] = field(default_factory=list)
     # The library's text hash of the blocks, when computed off the writer's process.
     text_hash: str = ""
+    # The MinHash signature of the blocks (dedupe.signature), made by the pipeline from
+    # the casefolded words it finds for language detection anyway.
+    signature: LeanMinHash | None = field(default=None, repr=False, compare=False)
 
     @property
     def blocks(self) -> list[DraftBlock]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from .normalize import count_words, find_words
+from .normalize import casefolded_words
 
 NEAR_DUPLICATE_THRESHOLD = 0.7
 NUM_PERM = 128
@@ -32,40 +32,44 @@ _MAX_HASH = np.uint64((1 << 32) - 1)
 _rng = np.random.RandomState(1)
 _A = _rng.randint(1, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
 _B = _rng.randint(0, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
-# CRC-32 of words already seen (process-wide; cleared when it grows past the cap).
-_WORD_IDS: dict[str, int] = {}
+
+
+class _WordIds(dict):
+    """CRC-32 of the UTF-8 word, by word; a word not seen yet is hashed on its look-up.
+    A look-up of a known word stays in C (`dict.__getitem__` calls `__missing__` only
+    on a miss), so a document's words are mapped in one pass, without first building
+    the set of its words to find the new ones (most are known: a vocabulary is small
+    next to a corpus)."""
+
+    def __missing__(self, word: str) -> int:
+        value = self[word] = zlib.crc32(word.encode())
+        return value
+
+
+# Word ids already computed (process-wide; cleared when it grows past the cap).
+_WORD_IDS = _WordIds()
 _WORD_IDS_MAX = 500_000
 
 
 def _casefolded_words(texts: Iterable[str]) -> list[str]:
     # One pass over the joined text: a space can neither be part of a word nor join two,
     # so the words are those of the texts one by one.
-    joined = " ".join(texts)
-    if joined.isascii():
-        # ASCII casefolding is lowercasing and keeps every word boundary where it was.
-        return find_words(joined.lower())
-    # Elsewhere casefolding can change word boundaries ("İ" gains a combining dot), and
-    # stored signatures were made word by word. Folding never merges words, so when the
-    # folded text has as many words as the text, its words are the words folded one by
-    # one: one fold of the whole text instead of one call per word.
-    folded = find_words(joined.casefold())
-    if len(folded) == count_words(joined):
-        return folded
-    return list(map(str.casefold, find_words(joined)))
+    return casefolded_words(" ".join(texts))
 
 
 def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
-    words = _casefolded_words(texts)
+    return shingle_hashes_of_words(_casefolded_words(texts))
+
+
+def shingle_hashes_of_words(words: list[str]) -> np.ndarray:
+    """Shingle hashes of the texts' casefolded words (`normalize.casefolded_words` of the
+    texts joined by spaces), for a caller that has them already."""
     if not words:
         return np.zeros(0, dtype=np.uint64)
     # Word ids must stay CRC-32 of the UTF-8 word: signatures are stored in the database.
     # Words repeat (a vocabulary is small next to a corpus): each is hashed once.
-    new = set(words).difference(_WORD_IDS)
-    if new:
-        if len(_WORD_IDS) > _WORD_IDS_MAX:
-            _WORD_IDS.clear()
-            new = set(words)
-        _WORD_IDS.update(zip(new, map(zlib.crc32, map(str.encode, new)), strict=True))
+    if len(_WORD_IDS) > _WORD_IDS_MAX:
+        _WORD_IDS.clear()
     ids = np.fromiter(map(_WORD_IDS.__getitem__, words), dtype=np.uint64, count=len(words))
     if len(ids) < SHINGLE:
         combined = ids
@@ -84,7 +88,12 @@ def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
 
 
 def signature(texts: Iterable[str]) -> LeanMinHash:
-    hashes = shingle_hashes(texts)
+    return signature_of_words(_casefolded_words(texts))
+
+
+def signature_of_words(words: list[str]) -> LeanMinHash:
+    """`signature(texts)` from the texts' casefolded words."""
+    hashes = shingle_hashes_of_words(words)
     if not len(hashes):
         values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
         return LeanMinHash(seed=1, hashvalues=values, scheme="legacy")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,7 +27,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studygroups.discussions.anchoring import posts_follow_text
-from studygroups.library.models import Block, Document, DocumentSource, Section
+from studygroups.library.models import (
+    Block,
+    Document,
+    DocumentAuthor,
+    DocumentSource,
+    Section,
+    reading_minutes_for,
+)
+from studygroups.library.names import person_key
 from studygroups.library.services import (
     BlockInput,
     NewDocument,
@@ -38,7 +47,6 @@ from studygroups.library.services import (
     document_set_authors,
     document_set_notes,
     documents_create,
-    normalized_text,
     paragraph_anchor_base,
     text_hash_for,
 )
@@ -49,7 +57,7 @@ from .data import DraftDocument, FileInput, FileResult
 from .dedupe import DedupeIndex, signature, signature_bytes, signature_from_bytes
 from .metadata import parse_date_input
 from .models import ImportBatch, ImportedDocument, ImportFile
-from .normalize import count_words
+from .normalize import collapse_whitespace, count_words
 from .pipeline import run_file
 from .sources import collect, max_file_bytes
 
@@ -88,6 +96,7 @@ class _Known:
     score: int
     files: set[str]
     needs_review: bool = True
+    authors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +123,7 @@ class _Pending:
 # ~5.7), but never more than READ_AHEAD_BYTES of input beyond the file being saved, which
 # bounds the memory the waiting results hold (a file's structures take several times its
 # size).
+FILE_ROWS_AT_ONCE = 25
 READ_AHEAD_AFTER = 8
 READ_AHEAD = 4
 READ_AHEAD_BYTES = 8 * 1024 * 1024
@@ -137,19 +147,31 @@ def _worker_run(
     # Each document's signature, word count and proposed reading units (the preview's),
     # computed here rather than in the writer.
     extras = [
-        (signature(b.text for b in d.blocks), d.word_count, units_for(d)) for d in result.documents
+        (
+            d.signature if d.signature is not None else signature(b.text for b in d.blocks),
+            d.word_count,
+            units_for(d),
+        )
+        for d in result.documents
     ]
     for d in result.documents:
         # The duplicate check's hash and each paragraph's anchor digest, here in parallel
         # with the writer (NFKC and casefolding are a large share of the writer's time
         # otherwise). Both come from each paragraph's normalized text: joined by spaces
         # they are the normalized text of the whole (a space composes with nothing).
-        normalized = [normalized_text([b.text]) for b in d.blocks]
+        normalized = [normalized_paragraph(b.text) for b in d.blocks]
         for b, norm in zip(d.blocks, normalized, strict=True):
             b.anchor_base = paragraph_anchor_base(b.text, norm)
         whole = " ".join(n for n in normalized if n)
         d.text_hash = hashlib.sha256(whole.encode()).hexdigest()
     return result, extras
+
+
+def normalized_paragraph(text: str) -> str:
+    """`library.services.normalized_text([text])` (NFKC, casefolded, whitespace
+    collapsed), without splitting and joining a paragraph that has no whitespace to
+    collapse (nearly every one)."""
+    return collapse_whitespace(unicodedata.normalize("NFKC", text).casefold())
 
 
 class _ReadAhead:
@@ -200,6 +222,14 @@ class _ReadAhead:
                 queued_bytes -= len(done.data) if result else 0
                 yield done, result
         yield from queue
+
+
+def bylines_agree(these: list[str], those: list[str]) -> bool:
+    """Whether two bylines can be one work's: either is empty, or they share a person,
+    whatever the forms of the names ("Petr" and "Peter Kropotkin": `names.person_key`)."""
+    if not these or not those:
+        return True
+    return bool({person_key(a) for a in these} & {person_key(a) for a in those} - {""})
 
 
 def location_for(draft: DraftDocument, result: FileResult) -> str:
@@ -292,6 +322,7 @@ class Importer:
         # New documents of the current file, written together (see `_create_pending`).
         self._pending: list[_Pending] = []
         self._pending_seq = 0
+        self._file_rows: list[ImportFile] = []  # see `_write_file_rows`
 
     # -- the library's near-duplicate index, loaded on first use ---------------------
     @property
@@ -354,7 +385,12 @@ class Importer:
         files = set(
             DocumentSource.objects.filter(document_id=pk).values_list("file_name", flat=True)
         )
-        return _Known(doc.title, score, files, doc.needs_review)
+        authors = list(
+            DocumentAuthor.objects.filter(document_id=pk)
+            .order_by("order")
+            .values_list("author__name", flat=True)
+        )
+        return _Known(doc.title, score, files, doc.needs_review, authors)
 
     # -- running -------------------------------------------------------------------
     def run(self, inputs: Iterable[FileInput], total: int | None = None) -> BatchReport:
@@ -365,11 +401,20 @@ class Importer:
             )
         # Only the command line reads ahead: a web worker process must never fork.
         read_ahead = self.method == DocumentSource.Method.COMMAND
-        with _ReadAhead(self.memory, enabled=read_ahead) as ahead:
-            for n, (item, pending) in enumerate(ahead.iterate(inputs, self._wants_pipeline), 1):
-                if self.progress:
-                    self.progress(n, total, item.name)
-                self.files.append(self._import_file(item, pending))
+        try:
+            with _ReadAhead(self.memory, enabled=read_ahead) as ahead:
+                for n, (item, pending) in enumerate(ahead.iterate(inputs, self._wants_pipeline), 1):
+                    if self.progress:
+                        self.progress(n, total, item.name)
+                    self.files.append(self._import_file(item, pending))
+        except BaseException:
+            # The files saved so far keep their rows (the batch page lists them).
+            try:
+                self._write_file_rows()
+            except Exception:
+                logger.exception("Recording the files of import batch failed")
+            raise
+        self._write_file_rows()
         return self._finish(started)
 
     def _wants_pipeline(self, item: FileInput) -> bool:
@@ -488,6 +533,8 @@ class Importer:
         text_hash = draft.text_hash or text_hash_for(sections)
         sig = self._signatures.pop(draft.index, None)
         if sig is None:
+            sig = draft.signature
+        if sig is None:
             sig = signature(b.text for b in draft.blocks)
         location = location_for(draft, result)
         source = SourceInput(
@@ -527,6 +574,18 @@ class Importer:
         if match_key is not None:
             known = self._known(match_key)
             same_file = result.name in known.files
+            if not same_file and not bylines_agree(draft.authors, known.authors):
+                draft.warnings.append(
+                    _(
+                        "The text is the same as “%(title)s”, but the byline names someone "
+                        "else (%(these)s, there %(those)s): check that it is the same work."
+                    )
+                    % {
+                        "title": known.title,
+                        "these": ", ".join(draft.authors),
+                        "those": ", ".join(known.authors),
+                    }
+                )
             doc_pk = int(match_key.split(":", 1)[1]) if match_key.startswith("doc:") else None
             if exact and (same_file or draft.structure_score <= known.score):
                 # The same text (paragraphing aside) and no better structured.
@@ -553,12 +612,18 @@ class Importer:
         elif status == CREATED:
             if self.dry_run:
                 key = f"new:{len(self.virtual)}"
-                self.virtual[key] = _Known(draft.title, draft.structure_score, {result.name})
+                self.virtual[key] = _Known(
+                    draft.title, draft.structure_score, {result.name}, authors=list(draft.authors)
+                )
             else:
                 self._pending_seq += 1
                 key = f"pending:{self._pending_seq}"
                 self.virtual[key] = _Known(
-                    draft.title, draft.structure_score, {result.name}, draft.needs_review
+                    draft.title,
+                    draft.structure_score,
+                    {result.name},
+                    draft.needs_review,
+                    list(draft.authors),
                 )
                 new = NewDocument(
                     title=draft.title,
@@ -644,6 +709,8 @@ class Importer:
             fields["organization"] = draft.organization[:200]
         if draft.language and (same_file or document.needs_review):
             fields["language"] = draft.language
+            # Reading time is stored at the speed of the text's language.
+            fields["reading_minutes"] = reading_minutes_for(document.word_count, draft.language)
         if fields:
             Document.objects.filter(pk=pk).update(**fields)
         if draft.notes or same_file:
@@ -701,22 +768,33 @@ class Importer:
     def _record_file(self, entry: dict) -> dict:
         if self.batch is not None and not self.dry_run:
             words = entry["words"]
-            ImportFile.objects.create(
-                batch=self.batch,
-                name=entry["file"][:500],
-                sha256=entry["sha256"],
-                size=entry["bytes"],
-                format=entry["format"],
-                status=entry["status"],
-                errors=entry["errors"],
-                documents=len(entry["documents"]),
-                words_read=words["read"],
-                words_kept=words["kept"],
-                words_chrome=words["chrome"],
-                words_metadata=words["metadata"],
+            self._file_rows.append(
+                ImportFile(
+                    batch=self.batch,
+                    name=entry["file"][:500],
+                    sha256=entry["sha256"],
+                    size=entry["bytes"],
+                    format=entry["format"],
+                    status=entry["status"],
+                    errors=entry["errors"],
+                    documents=len(entry["documents"]),
+                    words_read=words["read"],
+                    words_kept=words["kept"],
+                    words_chrome=words["chrome"],
+                    words_metadata=words["metadata"],
+                )
             )
+            if len(self._file_rows) >= FILE_ROWS_AT_ONCE:
+                self._write_file_rows()
         self.lines.append(summary_line(entry))
         return entry
+
+    def _write_file_rows(self) -> None:
+        """The batch's per-file rows, written FILE_ROWS_AT_ONCE at a time (one insert
+        instead of a model save per file) and at the end of the batch."""
+        rows, self._file_rows = self._file_rows, []
+        if rows:
+            ImportFile.objects.bulk_create(rows)
 
     def _finish(self, started) -> BatchReport:
         docs = [d for f in self.files for d in f["documents"]]

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from datetime import date
 
-from .normalize import WORD_RE, count_words, find_words, split_sentences
+from .normalize import WORD_RE, casefolded_words, count_words, split_sentences
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
@@ -522,20 +522,20 @@ def _script_language(sample: str) -> str:
     return ""
 
 
-def detect_language(text: str, default: str = "en") -> str:
-    """Language by stop-word frequency (ISO 639-1); `default` when the text is too short."""
-    sample = text[:20000]
+LANGUAGE_SAMPLE = 20000  # characters: the start of the text that detect_language reads
+
+
+def detect_language(text: str, default: str = "en", words: list[str] | None = None) -> str:
+    """Language by stop-word frequency (ISO 639-1); `default` when the text is too short.
+    `words`: `casefolded_words(text[:LANGUAGE_SAMPLE])`, when the caller has them."""
+    sample = text[:LANGUAGE_SAMPLE]
     script = _script_language(sample)
     if script:
         return script
-    # Lowercasing ASCII keeps every word boundary and is its casefolding; elsewhere each
-    # word is folded as found. Only stop words are counted: nothing else is scored.
-    if sample.isascii():
-        words = find_words(sample.lower())
-        counts = Counter(filter(_ALL_STOPS.__contains__, words))
-    else:
-        words = find_words(sample)
-        counts = Counter(filter(_ALL_STOPS.__contains__, map(str.casefold, words)))
+    # Only stop words are counted: nothing else is scored.
+    if words is None:
+        words = casefolded_words(sample)
+    counts = Counter(filter(_ALL_STOPS.__contains__, words))
     if len(words) < 8:
         return default
     scores = {

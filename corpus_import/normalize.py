@@ -83,9 +83,32 @@ def _count_classes(classes: bytes) -> int:
     return words  # (none of the patterns can overlap itself, so count() is exact)
 
 
+# Western typographic text (accented letters, curly quotes, dashes): the punctuation is
+# replaced by ASCII characters of the same class (’ is a joiner like ', the others are
+# no word characters, like a space); what remains is then usually Latin-1, one byte per
+# character, and classed by `bytes.translate` like ASCII. Texts with other characters
+# (Greek, Cyrillic, œ, CJK…) take the numpy or regex path below.
+_LATIN1_CLASSES = bytes(ord(_class_of(chr(i))) for i in range(256))
+_SAME_CLASS_ASCII = (("’", "'"), ("“", " "), ("”", " "), ("‘", " "), ("—", " "), ("–", " "),
+                     ("…", " "), ("„", " "), ("•", " "))  # fmt: skip
+
+
+def _latin1_classes(text: str) -> bytes | None:
+    for char, same in _SAME_CLASS_ASCII:
+        if char in text:
+            text = text.replace(char, same)
+    try:
+        return text.encode("latin-1").translate(_LATIN1_CLASSES)
+    except UnicodeEncodeError:
+        return None
+
+
 def _count_uncached(text: str) -> int:
     if text.isascii():
         return _count_classes(text.encode("ascii").translate(_ASCII_CLASSES))
+    classes = _latin1_classes(text)
+    if classes is not None:
+        return _count_classes(classes)
     codes = _code_points(text) if len(text) >= _NUMPY_COUNT_FROM else None
     if codes is None:
         return len(WORD_RE.findall(text))
@@ -129,6 +152,44 @@ def find_words(text: str) -> list[str]:
     keep[1:-1] |= (classes[1:-1] == ord("j")) & keep[:-2] & keep[2:]
     blanked = np.where(keep, codes, np.uint32(ord(" "))).tobytes().decode("utf-32-le")
     return blanked.split()
+
+
+@cache
+def _fold_breaks_words() -> re.Pattern:
+    """Characters whose casefolding is not the same words: a word character folded into
+    anything but word characters ("İ" gains a combining dot, which is none), a joiner or
+    another character folded into something of another class. Taken from the Basic
+    Multilingual Plane; any character beyond it is treated as one of them."""
+    table = _plane_classes()
+    breaking = []
+    for code in range(0x10000):
+        char = chr(code)
+        folded = char.casefold()
+        if folded == char or 0xD800 <= code <= 0xDFFF:
+            continue
+        own = table[code]
+        joiner = own == ord("j")
+        if any(ord(f) > 0xFFFF or table[ord(f)] != own for f in folded) or (
+            joiner and len(folded) != 1
+        ):
+            breaking.append(char)
+    return re.compile("[" + "".join(map(re.escape, breaking)) + "\U00010000-\U0010ffff]")
+
+
+def casefolded_words(text: str) -> list[str]:
+    """`[w.casefold() for w in WORD_RE.findall(text)]`, with one fold of the whole text
+    where that gives the same words."""
+    if text.isascii():
+        # ASCII casefolding is lowercasing and keeps every word boundary where it was.
+        return find_words(text.lower())
+    # Elsewhere casefolding can change words ("İ" gains a combining dot, which is no
+    # word character), and stored signatures were made word by word. Where every
+    # character folds into characters of its own class (a joiner into itself), the folded
+    # text's words are the words folded one by one: one fold of the whole text instead of
+    # one call per word. One scan for the few characters that do not says which.
+    if _fold_breaks_words().search(text) is None:
+        return find_words(text.casefold())
+    return list(map(str.casefold, find_words(text)))
 
 
 _BINARY_MAGIC = {
@@ -357,6 +418,11 @@ def split_sentences(text: str) -> list[str]:
 
 def undouble(text: str) -> str | None:
     """If the line is one phrase written twice ('X X', a web caption artefact), return X."""
+    # Cheap refusal first (most paragraphs): a phrase written twice has its first word
+    # at least twice.
+    first = text.split(None, 1)
+    if len(first) < 2 or first[1].find(first[0]) < 0:
+        return None
     words = text.split()
     n = len(words)
     if n >= 4 and n % 2 == 0 and words[: n // 2] == words[n // 2 :]:
@@ -365,6 +431,16 @@ def undouble(text: str) -> str | None:
 
 
 _SPACES = re.compile(r"[ \t]+")
+
+
+def collapse_whitespace(text: str) -> str:
+    """`" ".join(text.split())`, without splitting a text that has nothing to collapse:
+    printable (so no whitespace but the ASCII space: tabs, newlines and the other Unicode
+    spaces are not printable), no two spaces in a row, none at either end. Nearly every
+    paragraph, so no list of its words is made for nothing."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def collapse_spaces(text: str) -> str:

@@ -12,8 +12,10 @@ import hashlib
 import re
 
 from .chrome import ChromeMemory, strip_known
-from .data import DraftDocument, FileResult, Hints, Ledger, Para, RawDocument
+from .data import DraftDocument, DraftSection, FileResult, Hints, Ledger, Para, RawDocument
+from .dedupe import signature_of_words
 from .metadata import (
+    LANGUAGE_SAMPLE,
     detect_language,
     is_file_date,
     looks_like_byline,
@@ -23,7 +25,7 @@ from .metadata import (
     provisional_title,
     same_title,
 )
-from .normalize import DecodeError, clean_text, count_words, decode_bytes
+from .normalize import DecodeError, casefolded_words, clean_text, count_words, decode_bytes
 from .pages import strip_page_furniture
 from .readers import choose_reader
 from .readers.epub import EpubError, is_epub, read_epub
@@ -41,6 +43,9 @@ DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ .,'()-]{2,60}),\s+"
     r"(?P<when>(?:[^—–-]|(?<=\d)-(?=\d)){3,40}?)\s*[—–-](?!\d)"
 )
+# Language detection reads the first blocks of each section (then the first
+# LANGUAGE_SAMPLE characters of them).
+LANGUAGE_BLOCKS = 40
 BY_LINE = re.compile(r"^(by|por)\s+\S", re.I)
 DATE_LABEL = re.compile(r"^(date|published|posted on|fecha)\s*:\s*(.+)$", re.I)
 
@@ -264,8 +269,13 @@ def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
             ledger.drop(hints.title)
         return None
     body_words = sum(count_words(b.text) for s in sections for b in s.blocks)
-    body_text = " ".join(b.text for s in sections for b in s.blocks[:40])
-    language = detect_language(body_text, default=hints.language or "en")
+    body_text = " ".join(b.text for s in sections for b in s.blocks[:LANGUAGE_BLOCKS])
+    # The body's casefolded words, found once: language detection reads those of its
+    # sample, and the document's MinHash signature is made of all of them.
+    folded = casefolded_words(" ".join(b.text for s in sections for b in s.blocks))
+    language = detect_language(
+        body_text, default=hints.language or "en", words=language_sample_words(sections, folded)
+    )
     warnings = raw.warnings + warnings
     if hints.language and language != hints.language and body_words >= 30:
         warnings.append(
@@ -299,7 +309,34 @@ def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
         line_end=raw.line_end,
         resegmented=resegmented_words > body_words / 2,
         notes=list(raw.notes),
+        signature=signature_of_words(folded),
     )
+
+
+def language_sample_words(
+    sections: list[DraftSection], folded: list[str], limit: int = LANGUAGE_SAMPLE
+) -> list[str]:
+    """`casefolded_words(body_text[:limit])`, where body_text joins the first
+    LANGUAGE_BLOCKS blocks of each section with spaces, taken from `folded`, the casefolded
+    words of all the blocks joined with spaces: a space joins no words, so each block's
+    words are its own run of them, as many as `count_words` says. Only a block cut by the
+    limit is read again."""
+    words: list[str] = []
+    start = 0  # where the block's words begin in `folded`
+    used = -1  # characters of the sample so far, less the space before the next block
+    for s in sections:
+        for i, b in enumerate(s.blocks):
+            n = count_words(b.text)
+            if i < LANGUAGE_BLOCKS:
+                room = limit - (used + 1)
+                if len(b.text) > room:
+                    if room > 0:
+                        words.extend(casefolded_words(b.text[:room]))
+                    return words
+                words.extend(folded[start : start + n])
+                used += 1 + len(b.text)
+            start += n
+    return words
 
 
 def paras_of(texts: list[str]) -> list[Para]:

@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 
 from .data import DraftBlock, DraftSection, Ledger, Para
-from .normalize import CLOSERS, count_words, ends_sentence, key_for, split_sentences
+from .normalize import (
+    CLOSERS,
+    collapse_whitespace,
+    count_words,
+    ends_sentence,
+    key_for,
+    split_sentences,
+)
 
 LIST_NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(\S.*)$", re.S)
 LIST_BULLET = re.compile(r"^\s*[-*+•·‣◦▪]\s+(\S.*)$", re.S)
@@ -203,7 +210,7 @@ def build_sections(paras: list[Para]) -> list[DraftSection]:
                 sections.append(DraftSection(heading="", level=2))
             continue
         if para.kind == "heading":
-            sections.append(DraftSection(heading=" ".join(para.text.split()), level=para.level))
+            sections.append(DraftSection(heading=collapse_whitespace(para.text), level=para.level))
             continue
         if para.kind == "code":
             # Code keeps its lines and indentation: one block per listing.
@@ -211,7 +218,7 @@ def build_sections(paras: list[Para]) -> list[DraftSection]:
                 sections[-1].blocks.append(DraftBlock(para.text.rstrip(), "code"))
             continue
         kind = para.kind if para.kind in ("list_item", "quotation", "caption") else "paragraph"
-        text = " ".join(para.text.split())
+        text = collapse_whitespace(para.text)
         if text:
             sections[-1].blocks.append(DraftBlock(text, kind, para.list_number))
     return [s for s in sections if s.heading or s.blocks]

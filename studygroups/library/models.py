@@ -35,6 +35,11 @@ class Author(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
+    # Every form of this person's name has this key ("Pyotr Kropotkin", "Kropotkin,
+    # Peter", "PETER KROPOTKIN"): `names.person_key`, set on save; the importer finds an
+    # author by it (services.authors_get_or_create). Recompute it in a data migration
+    # when the rule in names.py changes.
+    name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -43,6 +48,14 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        from .names import person_key
+
+        self.name_key = person_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class Topic(models.Model):
@@ -149,6 +162,15 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Derived, so no path can leave it stale: the text's words at the speed of its
+        # language (services set it too, where they write without save()).
+        self.reading_minutes = reading_minutes_for(self.word_count, self.language)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"word_count", "language"} & set(fields):
+            kwargs["update_fields"] = {*fields, "reading_minutes"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("library:document", kwargs={"slug": self.slug})

@@ -318,3 +318,33 @@ def test_count_inputs_matches_collect_without_reading(tmp_path):
     (tmp_path / "broken.zip").write_bytes(b"not a zip")
     paths = [FIXTURES, tmp_path]
     assert count_inputs(paths) == len(list(collect(paths)))
+
+
+def test_file_rows_written_in_groups_and_kept_when_the_batch_stops(monkeypatch):
+    """Per-file rows are written a few files at a time; files saved before a batch stops
+    keep theirs, in order."""
+    from corpus_import.models import ImportBatch, ImportFile
+
+    monkeypatch.setattr(load, "FILE_ROWS_AT_ONCE", 2)
+    inputs = [
+        FileInput(f"f{i}.txt", article([f"{p} Copy {i} of {n}." for n, p in enumerate(PARAS)]))
+        for i in range(5)
+    ]
+    report = import_inputs(inputs)
+    assert [f.name for f in report.batch.files.all()] == [f"f{i}.txt" for i in range(5)]
+    assert report.batch.files_total == 5
+
+    def stop(n, total, name):
+        if n == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_inputs(
+            inputs[:1] + [FileInput(f"g{i}.txt", b"Short text.") for i in range(4)], progress=stop
+        )
+    stopped = ImportBatch.objects.exclude(pk=report.batch.pk).get()
+    assert [f.name for f in ImportFile.objects.filter(batch=stopped)] == [
+        "f0.txt",
+        "g0.txt",
+        "g1.txt",
+    ]

@@ -134,3 +134,117 @@ def test_signature_matches_reference(texts):
     if len(hashes):
         expected = ((np.outer(hashes, dedupe._A) + dedupe._B) >> np.uint64(32)).min(axis=0)
     assert (dedupe.signature(texts).hashvalues == expected).all()
+
+
+def _shingle_reference(texts):
+    """Shingle hashes as first defined (stored signatures depend on them): CRC-32 of the
+    UTF-8 of each casefolded WORD_RE word, five in a row combined, distinct, sampled."""
+    import zlib
+
+    import numpy as np
+
+    from corpus_import import dedupe
+    from studygroups.library.models import WORD_RE
+
+    words = [w.casefold() for w in WORD_RE.findall(" ".join(texts))]
+    ids = [zlib.crc32(w.encode()) for w in words]
+    mask = (1 << 32) - 1
+    if len(ids) < dedupe.SHINGLE:
+        values = set(ids)
+    else:
+        values = set()
+        for i in range(len(ids) - dedupe.SHINGLE + 1):
+            h = 0
+            for k in range(dedupe.SHINGLE):
+                h = (h * 1000003 + ids[i + k]) % (1 << 64)
+            values.add((h ^ (h >> 29)) & mask)
+    values = sorted(values)
+    if len(values) > dedupe.SAMPLE_ABOVE:
+        values = [v for v in values if v % 4 == 0]
+    return np.array(values, dtype=np.uint64)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(list("abcéİß’“ -'")), max_size=60), max_size=8),
+    st.booleans(),
+)
+# A long text: the 1-in-4 sample of shingles.
+@example([" ".join(f"w{i % 997}é{i % 13}" for i in range(3000))], False)
+def test_shingle_hashes_match_their_definition(texts, clear):
+    """Word ids are looked up in a process-wide cache: with or without it, the hashes are
+    those of the definition (signatures are stored: they must never change)."""
+    from corpus_import import dedupe
+
+    if clear:
+        dedupe._WORD_IDS.clear()
+    assert dedupe.shingle_hashes(texts).tolist() == _shingle_reference(texts).tolist()
+    assert dedupe.shingle_hashes(texts).tolist() == _shingle_reference(texts).tolist()
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u2028\u3000")),
+        max_size=12,
+    )
+)
+def test_collapse_whitespace_is_split_and_join(text):
+    from corpus_import.normalize import collapse_whitespace
+
+    assert collapse_whitespace(text) == " ".join(text.split())
+
+
+@given(
+    st.lists(
+        st.lists(st.text(alphabet=st.sampled_from(list("abİß’- é")), max_size=15), max_size=4),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(min_value=0, max_value=60),
+    st.integers(min_value=1, max_value=3),
+)
+def test_language_sample_words_are_those_of_the_sample(texts, limit, blocks):
+    """The language sample's words taken from the body's words are the sample's own."""
+    from corpus_import import pipeline
+    from corpus_import.data import DraftBlock, DraftSection
+    from corpus_import.normalize import casefolded_words
+
+    sections = [DraftSection("", [DraftBlock(t) for t in ts]) for ts in texts]
+    folded = casefolded_words(" ".join(b.text for s in sections for b in s.blocks))
+    old, pipeline.LANGUAGE_BLOCKS = pipeline.LANGUAGE_BLOCKS, blocks
+    try:
+        sample = " ".join(b.text for s in sections for b in s.blocks[:blocks])[:limit]
+        got = pipeline.language_sample_words(sections, folded, limit=limit)
+    finally:
+        pipeline.LANGUAGE_BLOCKS = old
+    assert got == casefolded_words(sample)
+
+
+@given(st.text(alphabet=st.sampled_from(list("aB \t\nİß\u00a0\u2003ﬁ①Ⅻ’")), max_size=12))
+def test_normalized_paragraph_is_the_library_normalized_text(text):
+    """The worker's paragraph normalization is the library's (anchors are compared)."""
+    from corpus_import.load import normalized_paragraph
+    from studygroups.library.services import normalized_text
+
+    assert normalized_paragraph(text) == normalized_text([text])
+
+
+def _undouble_reference(text):
+    words = text.split()
+    n = len(words)
+    if n >= 4 and n % 2 == 0 and words[: n // 2] == words[n // 2 :]:
+        return " ".join(words[: n // 2])
+    return None
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "ab", "ba", "’", "x-y", "é"]), max_size=10),
+    st.booleans(),
+    st.sampled_from([" ", "  ", "\n", " \t"]),
+)
+def test_undouble_matches_its_definition(words, doubled, space):
+    """The quick refusal in `undouble` never refuses a phrase written twice."""
+    from corpus_import.normalize import undouble
+
+    text = space.join(words + words if doubled else words)
+    assert undouble(text) == _undouble_reference(text)

@@ -103,3 +103,35 @@ def test_queries_do_not_grow_with_the_documents():
         return len(captured)
 
     assert queries(30, 0) == queries(3, 100)
+
+
+def test_forms_of_one_persons_name_are_one_author():
+    """Transliterations, translations, catalogue order and titles of one name resolve to
+    the author first stored, in the table and within a batch; namesakes do not."""
+    stored = Author.objects.create(name="Peter Kropotkin", slug="peter-kropotkin")
+    (a, b), (c,), (d,) = authors_get_or_create(
+        [["Pyotr Kropotkin", "Lev Tolstoy"], ["Kropotkin, Peter"], ["Leo Tolstoy"]]
+    )
+    assert a == c == stored and a.name == "Peter Kropotkin"
+    assert b == d and b.name == "Lev Tolstoy"
+    (brother,), (other_tolstoy,) = authors_get_or_create(
+        [["Alexander Kropotkin"], ["Alexei Tolstoy"]]
+    )
+    assert brother != stored and other_tolstoy != b
+    assert Author.objects.count() == 4
+    assert Author.objects.get(pk=b.pk).name_key == "leo|tolstoi"
+
+
+def test_authors_written_without_save_are_still_found_by_name():
+    """A bulk load (the demo data) writes authors without their key: they are still found
+    by their name, ignoring case, and not created again."""
+    Author.objects.bulk_create([Author(name="Clara Zetkin", slug="clara-zetkin")])
+    (found,) = authors_get_or_create([["CLARA ZETKIN"]])[0]
+    assert found.slug == "clara-zetkin" and Author.objects.count() == 1
+
+
+def test_renaming_an_author_updates_the_key():
+    author = Author.objects.create(name="Mikhail Bakunin", slug="bakunin")
+    author.name = "Emma Goldman"
+    author.save(update_fields=["name"])
+    assert Author.objects.get(pk=author.pk).name_key == "ema|goldman"
