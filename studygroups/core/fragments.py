@@ -27,10 +27,19 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
 
 ALIAS = "fragments"
+
+
 # Stands for the CSRF token in a cached fragment ({% fragment %} puts each request's own
 # back). Derived from SECRET_KEY: the same in every process, and no one can write it into
 # content to have a viewer's token put there.
-CSRF_PLACEHOLDER = "csrf:" + salted_hmac("core.fragments", "csrf placeholder").hexdigest()
+def placeholder(name: str) -> str:
+    """What stands for a value of each request's own (`name`) in a cached fragment.
+    Derived from SECRET_KEY: the same in every process, and no one can write it into
+    content to have a viewer's value put there."""
+    return f"{name}:" + salted_hmac("core.fragments", f"{name} placeholder").hexdigest()
+
+
+CSRF_PLACEHOLDER = placeholder("csrf")
 
 
 def cache():

@@ -119,6 +119,45 @@ def threads_key(request, frame: DiscussionFrame, *, seen_at, focus: int | None) 
     )
 
 
+# Stands for the composer's one-time key (`PostForm.key`, which makes a post sent twice one
+# post) in the cached composer: each page gets its own.
+FORM_KEY_PLACEHOLDER = fragments.placeholder("post-form-key")
+
+
+def composer_key(request, frame: DiscussionFrame, form, *, preview: str) -> str | None:
+    """The cache key of the page's composer (`discussions/document.html#composer`), or
+    None when the form is not a blank one (what was typed, errors, a preview).
+
+    It shows, by the viewer's standing (`can`, the lock): nothing, the muted notice, the
+    new-post form with the curriculum's questions (and the one asked for in `?question=`),
+    a non-member's notice or the log-in link back to this page."""
+    if form is not None and (form.is_bound or set(form.initial) - {"key", "question"}):
+        return None
+    if preview:
+        return None
+    group = frame.group
+    return fragments.key(
+        "discussion-composer",
+        FORMAT,
+        group.pk,
+        group.slug,
+        group.name,
+        frame.document.slug,
+        request.path,
+        request.user.is_authenticated,
+        astuple(frame.can),
+        frame.locked,
+        form is not None,
+        form.initial.get("question") if form is not None else None,
+        [(q.pk, q.text) for q in frame.questions] if form is not None else None,
+    )
+
+
+def composer_fresh(form) -> dict[str, str]:
+    """The composer's values of this request's own (`{% fragment … fresh %}`)."""
+    return {FORM_KEY_PLACEHOLDER: str(form.initial["key"])} if form is not None else {}
+
+
 class DiscussionBody:
     """The threads' HTML for the page's template, rendered only when the template asks
     for it (`{{ discussion_body }}`: the composer's fragment does not), from the cache

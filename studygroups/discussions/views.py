@@ -113,6 +113,8 @@ def _discussion_context(
             "discussion_body": page_cache.DiscussionBody(request, frame, key=key, build=build),
             "form": form,
             "preview": preview,
+            "composer_key": page_cache.composer_key(request, frame, form, preview=preview),
+            "composer_fresh": page_cache.composer_fresh(form),
         }
     )
 

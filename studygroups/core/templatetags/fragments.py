@@ -1,5 +1,11 @@
 """{% fragment "name" key %}…{% endfragment %}: the enclosed output, cached under `key`
-(core.fragments.key) in the "fragments" cache; rendered every time when key is None."""
+(core.fragments.key) in the "fragments" cache; rendered every time when key is None (or
+empty: a variable the view did not set).
+
+{% fragment "name" key fresh %}: `fresh` maps placeholders (core.fragments.placeholder) to
+this request's own values (a form's one-time key): each value is stored as its
+placeholder, and each request's value put back. When a value is not found in what was
+rendered, the fragment is not kept (it would serve one request's value to every other)."""
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -10,39 +16,58 @@ register = template.Library()
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, key):
+    def __init__(self, nodelist, name, key, fresh=None):
         self.nodelist = nodelist
         self.name = name
         self.key = key
+        self.fresh = fresh
 
     def render(self, context):
         key = self.key.resolve(context)
-        if key is None:
+        if not key:
             return self.nodelist.render(context)
         name = self.name.resolve(context)
+        fresh = (
+            {p: str(v) for p, v in (self.fresh.resolve(context) or {}).items()}
+            if self.fresh
+            else {}
+        )
         # A form's CSRF token belongs to the request that rendered it: it is kept as a
         # placeholder, and each request puts back its own.
         token = context.get("csrf_token")
         token = str(token) if token else ""
+        cache_key = f"{key}:{name}"
+        missed = []
 
         def build():
             html = self.nodelist.render(context)
+            for stand_in, value in fresh.items():
+                if not value or value not in html:
+                    missed.append(stand_in)
+                html = html.replace(value, stand_in) if value else html
             return html.replace(token, fragments.CSRF_PLACEHOLDER) if token else html
 
-        html = fragments.get_or_build(f"{key}:{name}", build)
-        if fragments.CSRF_PLACEHOLDER in html:
-            html = mark_safe(html.replace(fragments.CSRF_PLACEHOLDER, token))  # noqa: S308
+        html = fragments.get_or_build(cache_key, build)
+        if missed:
+            fragments.cache().delete(cache_key)
+        replacements = [(fragments.CSRF_PLACEHOLDER, token), *fresh.items()]
+        for stand_in, value in replacements:
+            if stand_in in html:
+                html = mark_safe(html.replace(stand_in, value))  # noqa: S308
         return html
 
 
 @register.tag
 def fragment(parser, token):
     bits = token.split_contents()
-    if len(bits) != 3:
-        raise template.TemplateSyntaxError(f"{bits[0]} takes a name and a key.")
+    if len(bits) not in (3, 4):
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes a name, a key and, optionally, a request's own values."
+        )
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2]))
+    compiled = [parser.compile_filter(bit) for bit in bits[1:]]
+    return FragmentNode(nodelist, *compiled)
 
 
 class CaptureNode(template.Node):
