@@ -52,17 +52,23 @@ def key(*parts: Any) -> str:
     return "frag:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def get_or_build(fragment_key: str | None, build: Callable[[], Any]) -> Any:
+def get_or_build(
+    fragment_key: str | None,
+    build: Callable[[], Any],
+    keep: Callable[[Any], bool] | None = None,
+) -> Any:
     """The cached value under `fragment_key`, else `build()` (kept when the key is not
-    None and, for text, when it is not longer than settings.FRAGMENT_MAX_CHARS: the cache
-    counts entries, not bytes, so one enormous text must not hold a process's memory)."""
+    None, when `keep(value)` says so, and, for text, when it is not longer than
+    settings.FRAGMENT_MAX_CHARS: the cache counts entries, not bytes, so one enormous
+    text must not hold a process's memory)."""
     if fragment_key is None:
         return build()
     missing = object()
     value = cache().get(fragment_key, missing)
     if value is missing:
         value = build()
-        if not isinstance(value, str) or len(value) <= settings.FRAGMENT_MAX_CHARS:
+        small = not isinstance(value, str) or len(value) <= settings.FRAGMENT_MAX_CHARS
+        if small and (keep is None or keep(value)):
             cache().set(fragment_key, value)
     return value
 

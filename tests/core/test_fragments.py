@@ -122,3 +122,26 @@ def test_cached_footer_follows_the_language_and_the_address(client, db):
     assert '<option value="es" lang="es" selected>' in spanish
     assert 'name="next" value="/library/?sort=title"' in spanish
     assert 'name="next" value="/library/"' in english
+
+
+def test_a_request_value_is_put_back_and_a_rendering_without_it_is_not_kept():
+    stand_in = fragments.placeholder("test-value")
+    key = fragments.key("test-fresh", object.__repr__(object()))
+    shown = Template(
+        '{% load fragments %}{% fragment "f" key fresh %}<i>{{ value }}</i>{% endfragment %}'
+    )
+
+    def render(value, written):
+        return shown.render(Context({"key": key, "fresh": {stand_in: value}, "value": written}))
+
+    # Each request gets its own value back from one cached rendering.
+    assert render("one", "one") == "<i>one</i>"
+    assert render("two", "other text") == "<i>two</i>"
+    # A value the output does not contain is not stored: the next request renders afresh.
+    other = fragments.key("test-fresh-missing", object.__repr__(object()))
+    rendered = Template(
+        '{% load fragments %}{% fragment "f" key fresh %}<i>{{ n }}</i>{% endfragment %}'
+    )
+    for n in (1, 2):
+        context = Context({"key": other, "fresh": {stand_in: "absent"}, "n": n})
+        assert rendered.render(context) == f"<i>{n}</i>"

@@ -36,20 +36,19 @@ class FragmentNode(template.Node):
         # placeholder, and each request puts back its own.
         token = context.get("csrf_token")
         token = str(token) if token else ""
-        cache_key = f"{key}:{name}"
-        missed = []
 
         def build():
             html = self.nodelist.render(context)
             for stand_in, value in fresh.items():
-                if not value or value not in html:
-                    missed.append(stand_in)
                 html = html.replace(value, stand_in) if value else html
             return html.replace(token, fragments.CSRF_PLACEHOLDER) if token else html
 
-        html = fragments.get_or_build(cache_key, build)
-        if missed:
-            fragments.cache().delete(cache_key)
+        def every_value_found(html) -> bool:
+            # A value missing from the output (empty, or written differently) would be
+            # served as it is to every later request: such a rendering is not kept.
+            return all(stand_in in html for stand_in in fresh)
+
+        html = fragments.get_or_build(f"{key}:{name}", build, keep=every_value_found)
         replacements = [(fragments.CSRF_PLACEHOLDER, token), *fresh.items()]
         for stand_in, value in replacements:
             if stand_in in html:
