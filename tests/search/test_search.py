@@ -432,7 +432,8 @@ def test_rebuild_command(planted):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics")
 def test_newest_matches_walk_the_primary_key_only_for_common_words(monkeypatch, public_group):
     """The walk reads CANDIDATES x rows / matches rows, the GIN index every match: the
-    backend walks only when matches exceed sqrt(CANDIDATES x rows)."""
+    backend walks (a bounded walk, then the index) only when matches exceed
+    sqrt(CANDIDATES x rows); either way the same posts."""
     from studygroups.search import backends
     from studygroups.search.query import parse
 
@@ -443,15 +444,28 @@ def test_newest_matches_walk_the_primary_key_only_for_common_words(monkeypatch, 
         post(public_group, document, author, body=f"Kestrel number {n}.")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_post")
-    backend = backends.backend_for(connection)
-    assert backend._walk_is_cheaper("search_post", parse("kestrel")) is False
-    monkeypatch.setattr(backends, "CANDIDATES", 1)  # 30 matches of 30 rows: 30² > 1 x 30
-    assert backends.backend_for(connection)._walk_is_cheaper("search_post", parse("kestrel"))
-    monkeypatch.undo()
-    results = search(user=anonymous, text="kestrel", kind="post")
-    assert len(results.page.items) == 20
-    ids = post_ids(results)
-    assert set(ids) <= set(public_group.discussions.get().posts.values_list("pk", flat=True))
+
+    def newest_sql(limit):
+        backend = backends.backend_for(connection)
+        where = backend._post_where(
+            parse("kestrel"), backends.Filters(), backends.Scope(), vector=False
+        )
+        return backend._newest(where, "search_post", "s.post_id", limit, query=parse("kestrel")).sql
+
+    assert "walked" not in newest_sql(1000)  # 30 matches of 30 rows: 30² < 1000 x 30
+    assert "walked" in newest_sql(1)  # 30² > 1 x 30
+    expected = None
+    for candidates in (1000, 1):
+        monkeypatch.setattr(backends, "CANDIDATES", candidates)
+        results = search(user=anonymous, text="kestrel", kind="post")
+        assert (results.post_count, results.capped["post"]) == (30, False)
+        ids = post_ids(results)
+        if candidates == 1000:
+            assert len(ids) == 20
+            expected = ids
+        else:  # ranked among the newest one only
+            assert len(ids) == 1
+            assert ids[0] == max(expected)
 
 
 @pytest.mark.parametrize("walk", [3, 1_000_000])
