@@ -241,15 +241,26 @@ def search_posts(*, user, text: str, filters: Filters | None = None, page: int =
     return search(user=user, text=text, filters=filters, kind=POSTS, page=page)
 
 
+class ParagraphHits(list):
+    """The first matching paragraphs of a document; `more`: others match after them."""
+
+    more: bool = False
+
+
 def search_in_document(
     *, document: Document, text: str, limit: int = IN_DOCUMENT_LIMIT
-) -> list[ParagraphHit]:
-    """The paragraphs of `document` that match `text`, in reading order. One query."""
+) -> ParagraphHits:
+    """The first `limit` paragraphs of `document` that match `text`, in reading order.
+    One query (one row more than shown, to tell whether more match)."""
+    hits = ParagraphHits()
     query = parse(text)
     if not query:
-        return []
+        return hits
     url = document.get_absolute_url()
-    return [
+    rows = backend_for().paragraph_hits(query, document.pk, limit + 1)
+    hits.extend(
         ParagraphHit(anchor=anchor, snippet_html=snippets.to_html(marked), url=f"{url}#{anchor}")
-        for anchor, marked in backend_for().paragraph_hits(query, document.pk, limit)
-    ]
+        for anchor, marked in rows[:limit]
+    )
+    hits.more = len(rows) > limit
+    return hits

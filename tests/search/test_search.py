@@ -508,3 +508,79 @@ def test_a_document_count_from_some_of_their_paragraphs_says_more_than(monkeypat
     results = search(user=anonymous, text="ospreys", kind="document")
     assert (results.document_count, results.capped["document"]) == (2, False)
     assert sorted(titles(results)) == ["Coast 0", "Coast 1"]
+
+
+@pytest.mark.parametrize("kind", ["document", "post"])
+def test_counts_say_more_than_exactly_when_there_are_more(monkeypatch, public_group, kind):
+    """Each count stops at COUNT_CAP: "more than N" when, and only when, more than N
+    match, whether the count came with the page (the kind shown) or alone (the other)."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    author = verified_user()
+    add_member(public_group, author)
+    document = make_text("A text.")
+
+    def add():
+        make_text("Of cormorants.", title="Cormorants")
+        post(public_group, document, author, body="Cormorants again.")
+
+    for _ in range(4):
+        add()
+    results = search(user=anonymous, text="cormorants", kind=kind)
+    assert (results.document_count, results.post_count) == (4, 4)
+    assert results.capped == {"document": False, "post": False}
+    add()  # exactly the cap: all of them, not "more than"
+    results = search(user=anonymous, text="cormorants", kind=kind)
+    assert (results.document_count, results.post_count) == (5, 5)
+    assert results.capped == {"document": False, "post": False}
+    assert (results.page.count, results.page.capped) == (5, False)
+    assert len(results.page.items) == 5
+    add()  # one more than the cap
+    results = search(user=anonymous, text="cormorants", kind=kind)
+    assert (results.document_count, results.post_count) == (5, 5)
+    assert results.capped == {"document": True, "post": True}
+    assert (results.page.count, results.page.capped) == (5, True)
+
+
+def test_a_private_groups_posts_do_not_count_for_outsiders(planted, member, private_group):
+    """The capped count is taken with the page, over the same readable posts only."""
+    for _ in range(3):
+        post(private_group, planted["document"], member, body="Zanzibarite minutes.")
+    for viewer in (anonymous, verified_user()):
+        for kind in ("post", "document", ""):
+            results = search(user=viewer, text="zanzibarite", kind=kind)
+            assert (results.post_count, results.capped["post"]) == (0, False)
+            assert results.page.items == [] or kind == "document"
+    results = search(user=member, text="zanzibarite", kind="post")
+    assert (results.post_count, len(results.page.items)) == (4, 4)
+
+
+@pytest.mark.parametrize("kind", ["document", "post"])
+def test_a_page_past_the_last_still_gives_the_counts(public_group, kind):
+    author = verified_user()
+    add_member(public_group, author)
+    document = make_text("A text.")
+    for n in range(3):
+        make_text(f"Herons {n}.", title=f"Herons {n}")
+        post(public_group, document, author, body=f"Herons {n}.")
+    results = search(user=anonymous, text="herons", kind=kind, page=2)
+    assert results.page.items == []
+    assert (results.document_count, results.post_count) == (3, 3)
+    assert results.page.number == 2 and not results.page.has_next
+
+
+def test_the_default_kind_shows_posts_only_when_no_document_matches(planted, member):
+    results = search(user=member, text="zanzibarite")
+    assert results.kind == "post" and len(results.page.items) == 1
+    results = search(user=anonymous, text="zanzibarite")  # nothing it may read
+    assert results.kind == "document" and results.total == 0
+    results = search(user=anonymous, text="committees")
+    assert results.kind == "document" and len(results.page.items) == 1
+
+
+def test_search_in_document_says_whether_more_paragraphs_match():
+    document = make_text(*[f"Paragraph {n} about puffins." for n in range(4)], "No birds.")
+    hits = search_in_document(document=document, text="puffins", limit=4)
+    assert (len(hits), hits.more) == (4, False)
+    hits = search_in_document(document=document, text="puffins", limit=3)
+    assert (len(hits), hits.more) == (3, True)
+    assert [hit.anchor for hit in hits] == [b.anchor for b in document.blocks.order_by("order")[:3]]
