@@ -87,6 +87,15 @@ def _ids(values) -> str:
     return ", ".join(str(int(v)) for v in values)
 
 
+def _rowids(ids) -> str:
+    """FTS5: `rowid` among `ids`, as one scan of the MATCH over their range. FTS5 reads a
+    term's whole doclist for each `rowid =` it is given, so `rowid IN (20 ids)` cost 20
+    such reads (~18 ms for the snippets of a phrase of common words at 1M posts, 0.7 ms
+    this way); `+` keeps the IN from being handed to FTS5."""
+    ids = [int(v) for v in ids]
+    return f"rowid >= {min(ids)} AND rowid <= {max(ids)} AND +rowid IN ({_ids(ids)})"
+
+
 class Backend:
     vendor = ""
 
@@ -367,7 +376,7 @@ class SQLiteBackend(Backend):
                     f"SELECT rowid, highlight(search_document_fts, 0, '{START}', '{STOP}'), "
                     f"highlight(search_document_fts, 2, '{START}', '{STOP}') "
                     "FROM search_document_fts WHERE search_document_fts MATCH %s "
-                    f"AND rowid IN ({_ids(document_ids)})",
+                    f"AND {_rowids(document_ids)}",
                     match,
                 )
             )
@@ -377,7 +386,7 @@ class SQLiteBackend(Backend):
                 Sql().add(
                     f"SELECT rowid, snippet(search_block_fts, 0, '{START}', '{STOP}', '…', 40) "
                     "FROM search_block_fts WHERE search_block_fts MATCH %s "
-                    f"AND rowid IN ({_ids(block_ids)})",
+                    f"AND {_rowids(block_ids)}",
                     match,
                 )
             )
@@ -392,7 +401,7 @@ class SQLiteBackend(Backend):
                 Sql().add(
                     f"SELECT rowid, snippet(search_post_fts, 0, '{START}', '{STOP}', '…', 40) "
                     "FROM search_post_fts WHERE search_post_fts MATCH %s "
-                    f"AND rowid IN ({_ids(post_ids)})",
+                    f"AND {_rowids(post_ids)}",
                     f"body : ( {query.fts5()} )",
                 )
             )
