@@ -207,6 +207,7 @@ def search(
     backend = backend_for()
     scope = scope_for(user)
     number = max(1, min(int(page or 1), MAX_PAGE))
+    backend.prepare(query, filters, scope)
     # The kind shown: its page and its count in one statement; the other kind: its count.
     # With no kind asked for, documents are shown unless only posts match.
     if kind == POSTS:

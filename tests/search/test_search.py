@@ -584,3 +584,24 @@ def test_search_in_document_says_whether_more_paragraphs_match():
     hits = search_in_document(document=document, text="puffins", limit=3)
     assert (len(hits), hits.more) == (3, True)
     assert [hit.anchor for hit in hits] == [b.anchor for b in document.blocks.order_by("order")[:3]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics")
+def test_one_explain_gives_both_kinds_estimates(planted, member):
+    """`prepare` asks the planner about paragraphs and posts in one EXPLAIN; its figures
+    are those each would get from an EXPLAIN of its own."""
+    from studygroups.search import backends
+    from studygroups.search.query import parse
+
+    query, filters = parse("quorum committees"), Filters(language="en")
+    scope = selectors.scope_for(member)
+    prepared = backends.backend_for(connection)
+    prepared.prepare(query, filters, scope)
+    alone = backends.backend_for(connection)
+    for table, where in (
+        ("search_block", alone._block_where(query, filters, vector=True)),
+        ("search_post", alone._post_where(query, filters, scope, vector=True)),
+    ):
+        key = prepared._where_key(where, table)
+        assert key in prepared._estimates
+        assert prepared._estimates[key] == alone._estimate(where, table)[0]
