@@ -1,8 +1,9 @@
 """The search page's reads: `search()` over documents and posts, `search_in_document()`.
 
 Both return plain dataclasses ready to render. Query count is constant: the viewer's
-memberships (one query), the kind shown's page of ids with its capped count (one
-statement), the other kind's capped count, its snippets and the rows to show them.
+memberships (one query), on PostgreSQL the words parsed and the planner's estimates (two),
+the kind shown's page of ids with its capped count (one statement), the other kind's
+capped count, its snippets and the rows to show them.
 """
 
 from __future__ import annotations
