@@ -174,11 +174,18 @@ def test_gated_answers_are_left_out_except_for_facilitators(public_group, member
 
     document = make_text("Text.")
     question = make_question(public_group, document, gated=True)
-    post(public_group, document, member, body="My answer mentions the axolotl.", question=question)
-    assert search(user=anonymous, text="axolotl").post_count == 0
+    answer = post(
+        public_group, document, member, body="My answer mentions the axolotl.", question=question
+    )
+    reply(reply(answer, member, body="An axolotl, again."), member, body="Axolotl, deeper.")
+    post(public_group, document, member, body="An open thread: axolotl.")  # a root, no question
+    assert search(user=anonymous, text="axolotl").post_count == 1
+    assert search(user=member, text="axolotl", kind="post").post_count == 1
     facilitator = verified_user()
     add_member(public_group, facilitator, role=Membership.Role.FACILITATOR)
-    assert search(user=facilitator, text="axolotl").post_count == 1
+    assert search(user=facilitator, text="axolotl").post_count == 4
+    results = search(user=facilitator, text="axolotl", kind="post")
+    assert len(results.page.items) == 4
 
 
 # --------------------------------------------------------------------------------- sync
