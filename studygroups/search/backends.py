@@ -3,7 +3,9 @@
 Each backend answers in ids, scores and marked snippets (see snippets.py); selectors.py
 turns them into results ready to render. Scores are "higher is better" on both. Ranking
 is exact among the CANDIDATES newest matches of each kind; counts stop at the caller's
-cap (the page shows "1,000+").
+cap (the page shows "1,000+"). The kind being shown is read in one statement per search:
+its page and its capped count come from the same newest matches (`document_page`,
+`post_page`), so its index is scanned once; the other kind is only counted.
 
 Who may read which posts is given as a `Scope` (computed once per request by
 selectors.scope_for from the groups' rules): posts of non-private groups, and of the
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 
 from django.db import connection as default_connection
@@ -27,7 +30,7 @@ from .snippets import START, STOP
 
 TITLE_BOOST = 10.0  # a match in the title, an author or the organization comes first
 CANDIDATES = 1000  # the newest matches ranked per kind, so a common word costs what a rare one does
-# A quoted phrase is first looked for by walking this many newest rows (PostgreSQL; see
+# The newest rows are first walked this far, then looked up in the index (PostgreSQL; see
 # `PostgresBackend._newest`): ~20 ms at most, found there if in one row of fifty.
 PHRASE_WALK = 50 * CANDIDATES
 
@@ -84,6 +87,15 @@ def _ids(values) -> str:
     return ", ".join(str(int(v)) for v in values)
 
 
+def _rowids(ids) -> str:
+    """FTS5: `rowid` among `ids`, as one scan of the MATCH over their range. FTS5 reads a
+    term's whole doclist for each `rowid =` it is given, so `rowid IN (20 ids)` cost 20
+    such reads (~18 ms for the snippets of a phrase of common words at 1M posts, 0.7 ms
+    this way); `+` keeps the IN from being handed to FTS5."""
+    ids = [int(v) for v in ids]
+    return f"rowid >= {min(ids)} AND rowid <= {max(ids)} AND +rowid IN ({_ids(ids)})"
+
+
 class Backend:
     vendor = ""
 
@@ -98,11 +110,18 @@ class Backend:
         raise NotImplementedError
 
     def _readable(self, scope) -> str:
-        """Live, and not in a thread answering a question its author must answer first."""
+        """Live, and not in a thread answering a question its author must answer first.
+
+        Only a thread's root answers a question (a constraint on Post): a root is checked
+        by its own question, with no lookup when it has none; a reply by its root's. The
+        root's lookup cost ~2 µs a row, and four posts in ten are roots."""
         gate = (
-            "NOT EXISTS (SELECT 1 FROM discussions_post r "
+            "CASE WHEN p.parent_id IS NULL THEN (p.question_id IS NULL OR NOT EXISTS ("
+            "SELECT 1 FROM curricula_discussionquestion q "
+            "WHERE q.id = p.question_id AND q.answer_before_seeing)) "
+            "ELSE NOT EXISTS (SELECT 1 FROM discussions_post r "
             "JOIN curricula_discussionquestion q ON q.id = r.question_id "
-            f"WHERE r.id = {self._root_id()} AND q.answer_before_seeing)"
+            f"WHERE r.id = {self._root_id()} AND q.answer_before_seeing) END"
         )
         if scope.facilitated_group_ids:
             gate += (
@@ -112,12 +131,6 @@ class Backend:
         return f"p.deleted_at IS NULL AND p.hidden_at IS NULL AND ({gate})"
 
     def _root_id(self) -> str:
-        raise NotImplementedError
-
-    def document_hits(
-        self, query: ParsedQuery, filters: Filters, *, many: bool = False, newest: bool = True
-    ) -> Sql:
-        """SELECT document_id, score, block_id ... (one row per matching document)."""
         raise NotImplementedError
 
     def document_snippets(self, query, document_ids, block_ids) -> tuple[dict, dict]:
@@ -158,28 +171,24 @@ class Backend:
             cursor.execute(sql.sql, sql.params)
             return cursor.fetchall()
 
-    def _count(self, inner: Sql, cap: int) -> Count:
-        sql = Sql().add("SELECT count(*) FROM (").extend(inner).add(f"LIMIT {int(cap) + 1}) AS c")
-        count = self._fetch(sql)[0][0]
-        return Count(min(count, cap), count > cap)
-
     # -- the interface
-    def count_documents(self, query: ParsedQuery, filters: Filters, *, cap: int) -> Count:
-        return self._count(self.document_hits(query, filters, newest=False), cap)
+    def prepare(self, query: ParsedQuery, filters: Filters, scope: Scope) -> None:
+        """Called once before a search's statements, with everything they will need."""
 
-    def documents(
-        self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int, many=False
-    ) -> list[DocumentRow]:
-        """One page of documents, best first; `many`: the count was capped."""
-        sql = self.document_hits(query, filters, many=many).add(
-            f"ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)}"
-        )
-        return [DocumentRow(int(d), float(s), b) for d, s, b in self._fetch(sql)]
+    def count_documents(self, query: ParsedQuery, filters: Filters, *, cap: int) -> Count:
+        raise NotImplementedError
+
+    def document_page(
+        self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int, cap: int
+    ) -> tuple[list[DocumentRow], Count]:
+        """One page of documents, best first, and their count capped at `cap` (the same
+        count as `count_documents`), from one statement."""
+        raise NotImplementedError
 
     def count_posts(self, query: ParsedQuery, filters: Filters, scope: Scope, *, cap: int) -> Count:
         raise NotImplementedError
 
-    def posts(
+    def post_page(
         self,
         query: ParsedQuery,
         filters: Filters,
@@ -187,10 +196,20 @@ class Backend:
         *,
         offset: int,
         limit: int,
-        many: bool = False,
-    ) -> list[tuple[int, float]]:
-        """(post id, score) of one page, best first; `many`: the count was capped."""
+        cap: int,
+    ) -> tuple[list[tuple[int, float]], Count]:
+        """(post id, score) of one page, best first, and the posts' count capped at `cap`
+        (the same count as `count_posts`), from one statement."""
         raise NotImplementedError
+
+    @staticmethod
+    def _page_and_count(rows, cap: int) -> tuple[list[tuple], Count]:
+        """Rows of `SELECT <count>, <more>, <page columns...> FROM (one row of counts)
+        LEFT JOIN page ON true`: the page (no rows past its end) and the count capped at
+        `cap`, capped too when `more` says the count is a lower bound."""
+        count, more = rows[0][0], bool(rows[0][1])
+        page = [row[2:] for row in rows if len(row) > 2 and row[2] is not None]
+        return page, Count(min(count, cap), count > cap or more)
 
 
 class SQLiteBackend(Backend):
@@ -267,20 +286,27 @@ class SQLiteBackend(Backend):
         sql.add(")")
         return sql
 
-    def count_documents(self, query, filters, *, cap):
-        sql = self._document_ctes(query, filters, score=False).add(
-            f"SELECT (SELECT count(*) FROM (SELECT 1 FROM grouped LIMIT {int(cap) + 1})), "
-            "(SELECT count(*) FROM body)"
+    def _document_counts(self) -> str:
+        """The documents found (`grouped`), and whether that is a lower bound: they were
+        gathered from the newest CANDIDATES matching paragraphs, and more may match."""
+        return (
+            "SELECT (SELECT count(*) FROM grouped) AS total, "
+            f"(SELECT count(*) FROM candidates) >= {CANDIDATES} AS more"
         )
-        count, body = self._fetch(sql)[0]
-        return Count(min(count, cap), count > cap or body >= CANDIDATES)
 
-    def documents(self, query, filters, *, offset, limit, many=False):
-        sql = self._document_ctes(query, filters).add(
-            "SELECT document_id, score, block_id FROM grouped "
-            f"ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)}"
-        )
-        return [DocumentRow(int(d), float(s), b) for d, s, b in self._fetch(sql)]
+    def count_documents(self, query, filters, *, cap):
+        sql = self._document_ctes(query, filters, score=False).add(self._document_counts())
+        return self._page_and_count(self._fetch(sql), cap)[1]
+
+    def document_page(self, query, filters, *, offset, limit, cap):
+        sql = self._document_ctes(query, filters)
+        sql.add(", page AS (SELECT document_id, score, block_id FROM grouped")
+        sql.add(f"  ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)})")
+        sql.add("SELECT t.total, t.more, page.document_id, page.score, page.block_id")
+        sql.add(f"FROM ({self._document_counts()}) AS t LEFT JOIN page ON 1")
+        sql.add("ORDER BY page.score DESC, page.document_id")
+        page, count = self._page_and_count(self._fetch(sql), cap)
+        return [DocumentRow(int(d), float(s), b) for d, s, b in page], count
 
     def _post_candidates(self, query, filters, scope, *, limit: int) -> Sql:
         """Ids of live posts the scope may read, newest first: permissions and the group
@@ -322,14 +348,18 @@ class SQLiteBackend(Backend):
         count = self._fetch(Sql().add("SELECT count(*) FROM (").extend(inner).add(")"))[0][0]
         return Count(min(count, cap), count > cap)
 
-    def posts(self, query, filters, scope, *, offset, limit, many=False):
-        # bm25 is computed by a second MATCH on the body's words alone, over the
-        # candidates' rowid range: bm25 weighs each phrase of its MATCH by first finding
-        # it in every row, which for the scope tokens meant every post of every open
-        # group (~50 ms at 1M posts) and for a quoted phrase every position of its words.
-        inner = self._post_candidates(query, filters, scope, limit=CANDIDATES)
-        sql = Sql().add("WITH candidates AS MATERIALIZED (").extend(inner).add(")")
-        sql.add(", ranked AS MATERIALIZED (")
+    def post_page(self, query, filters, scope, *, offset, limit, cap):
+        # The newest max(cap + 1, CANDIDATES) readable matches give the count; the newest
+        # CANDIDATES of them are ranked. bm25 is computed by a second MATCH on the body's
+        # words alone, over the candidates' rowid range: bm25 weighs each phrase of its
+        # MATCH by first finding it in every row, which for the scope tokens meant every
+        # post of every open group (~50 ms at 1M posts) and for a quoted phrase every
+        # position of its words.
+        inner = self._post_candidates(query, filters, scope, limit=max(cap + 1, CANDIDATES))
+        sql = Sql().add("WITH newest AS MATERIALIZED (").extend(inner).add(")")
+        sql.add(", candidates AS MATERIALIZED (")
+        sql.add(f"  SELECT id FROM newest ORDER BY id DESC LIMIT {CANDIDATES}")
+        sql.add("), ranked AS MATERIALIZED (")
         sql.add("  SELECT rowid AS id, -bm25(search_post_fts, 1.0, 0.0) AS score")
         sql.add(
             "  FROM search_post_fts WHERE search_post_fts MATCH %s",
@@ -337,12 +367,15 @@ class SQLiteBackend(Backend):
         )
         sql.add("  AND rowid >= (SELECT min(id) FROM candidates)")
         sql.add("  AND rowid <= (SELECT max(id) FROM candidates)")
+        sql.add("), page AS (")
+        sql.add("  SELECT r.id, r.score FROM ranked r JOIN candidates c ON c.id = r.id")
+        sql.add(f"  ORDER BY r.score DESC, r.id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
         sql.add(")")
-        sql.add(
-            "SELECT r.id, r.score FROM ranked r JOIN candidates c ON c.id = r.id "
-            f"ORDER BY r.score DESC, r.id DESC LIMIT {int(limit)} OFFSET {int(offset)}"
-        )
-        return [(int(pk), float(score)) for pk, score in self._fetch(sql)]
+        sql.add("SELECT t.total, 0, page.id, page.score")
+        sql.add("FROM (SELECT count(*) AS total FROM newest) AS t LEFT JOIN page ON 1")
+        sql.add("ORDER BY page.score DESC, page.id DESC")
+        page, count = self._page_and_count(self._fetch(sql), cap)
+        return [(int(pk), float(score)) for pk, score in page], count
 
     def document_snippets(self, query, document_ids, block_ids):
         titles, snippets = {}, {}
@@ -353,7 +386,7 @@ class SQLiteBackend(Backend):
                     f"SELECT rowid, highlight(search_document_fts, 0, '{START}', '{STOP}'), "
                     f"highlight(search_document_fts, 2, '{START}', '{STOP}') "
                     "FROM search_document_fts WHERE search_document_fts MATCH %s "
-                    f"AND rowid IN ({_ids(document_ids)})",
+                    f"AND {_rowids(document_ids)}",
                     match,
                 )
             )
@@ -363,7 +396,7 @@ class SQLiteBackend(Backend):
                 Sql().add(
                     f"SELECT rowid, snippet(search_block_fts, 0, '{START}', '{STOP}', '…', 40) "
                     "FROM search_block_fts WHERE search_block_fts MATCH %s "
-                    f"AND rowid IN ({_ids(block_ids)})",
+                    f"AND {_rowids(block_ids)}",
                     match,
                 )
             )
@@ -378,7 +411,7 @@ class SQLiteBackend(Backend):
                 Sql().add(
                     f"SELECT rowid, snippet(search_post_fts, 0, '{START}', '{STOP}', '…', 40) "
                     "FROM search_post_fts WHERE search_post_fts MATCH %s "
-                    f"AND rowid IN ({_ids(post_ids)})",
+                    f"AND {_rowids(post_ids)}",
                     f"body : ( {query.fts5()} )",
                 )
             )
@@ -442,80 +475,105 @@ class PostgresBackend(Backend):
         return Sql(["(" + " && ".join(pieces.parts) + ")"], pieces.params)
 
     def _distinct_tsqueries(self, query: ParsedQuery) -> tuple[str, ...]:
+        """Also reads the index tables' sizes for `_estimate`, in the same statement."""
         cache = self.__dict__.setdefault("_parsed", {})
         if query not in cache:
             inner = self._tsquery_sql(query, "cfg")
-            sql = Sql().add("SELECT DISTINCT q::text FROM (SELECT ").extend(inner)
+            sql = Sql().add("SELECT ARRAY(SELECT DISTINCT q::text FROM (SELECT ").extend(inner)
             sql.add("AS q FROM unnest(%s::regconfig[]) AS cfg) AS parsed", list(PG_CONFIGS))
-            sql.add("WHERE q::text <> '' ORDER BY 1")
-            cache[query] = tuple(row[0] for row in self._fetch(sql))
+            sql.add("WHERE q::text <> '' ORDER BY 1)")
+            for table in ("search_block", "search_post"):
+                sql.add(
+                    ", (SELECT greatest(reltuples, 0) FROM pg_class "
+                    f"WHERE oid = '{table}'::regclass)"
+                )
+            texts, blocks, posts = self._fetch(sql)[0]
+            cache[query] = tuple(texts)
+            self.__dict__["_rows"] = {"search_block": float(blocks), "search_post": float(posts)}
         return cache[query]
 
     # As on SQLite, ranking is exact among the CANDIDATES newest matching blocks and
     # posts: ts_rank over every match of a common word reads every matching vector.
-    def count_documents(self, query, filters, *, cap):
-        """Capped, as on SQLite, also when the paragraphs counted from reached CANDIDATES:
-        the documents are then counted from some of their matching paragraphs only (a
-        lower bound, "349+"), and `many` tells `documents` that paragraphs are many —
-        349 documents can hold 38,000 matching paragraphs ("reading" at 10,000
-        documents), where walking the newest takes 5 ms and the bitmap 140 ms."""
-        inner = self.document_hits(query, filters, newest=False, candidates_column=True)
-        sql = Sql().add("SELECT count(*), max(c.candidates) FROM (").extend(inner)
-        sql.add(f"LIMIT {int(cap) + 1}) AS c")
-        count, candidates = self._fetch(sql)[0]
-        return Count(min(count, cap), count > cap or (candidates or 0) >= CANDIDATES)
-
-    def document_hits(
-        self,
-        query,
-        filters,
-        *,
-        many: bool = False,
-        newest: bool = True,
-        candidates_column: bool = False,
-    ) -> Sql:
+    def _document_ctes(self, query, filters, *, score: bool = True) -> Sql:
+        """meta (title, authors), candidates (the newest CANDIDATES matching paragraphs),
+        body (each document's best of them), grouped (one row per document, filtered).
+        Counted "more than" when the paragraphs reached CANDIDATES: the documents are
+        then counted from some of their matching paragraphs only (a lower bound, "349+";
+        349 documents can hold 38,000 matching paragraphs, "reading" at 10,000 documents)."""
         q = self._tsquery(query)
         filters_sql = self._document_filters(filters)
         sql = Sql().add("WITH meta AS MATERIALIZED (")
-        sql.add(f"  SELECT document_id, {TITLE_BOOST} + 10 * ts_rank(vector, ").extend(q)
-        sql.add("  ) AS score, NULL::bigint AS block_id FROM search_document WHERE vector @@ (")
-        sql.extend(q).add(")")
+        if score:
+            sql.add(f"  SELECT document_id, {TITLE_BOOST} + 10 * ts_rank(vector, ").extend(q)
+            sql.add("  ) AS score,")
+        else:
+            sql.add("  SELECT document_id, 0 AS score,")
+        sql.add("  NULL::bigint AS block_id FROM search_document WHERE vector @@ (").extend(q)
+        sql.add(")")
         sql.add("), candidates AS MATERIALIZED (")
-        where = Sql().add("SELECT s.document_id, s.block_id, s.vector FROM search_block s")
-        if filters_sql.parts:
-            where.add("JOIN library_document d ON d.id = s.document_id")
-        where.add("WHERE s.vector @@ (").extend(q).add(")").extend(filters_sql)
-        if newest:
-            many = many and self._walk_is_cheaper("search_block", query)
-            sql.extend(self._newest(where, "s.block_id", CANDIDATES, many, query=query))
-        elif query.phrases:  # counting: any CANDIDATES of them, the newest found soonest
-            sql.extend(self._phrase_newest(where, "s.block_id", CANDIDATES))
-        else:  # counting: any CANDIDATES of them
-            sql.extend(where).add(f"LIMIT {CANDIDATES}")
+        where = self._block_where(query, filters, vector=score)
+        sql.extend(self._newest(where, "search_block", "s.block_id", CANDIDATES, query=query))
         sql.add("), body AS MATERIALIZED (")
-        sql.add("  SELECT DISTINCT ON (document_id) document_id, block_id, 10 * ts_rank(vector, ")
-        sql.extend(q).add(") AS score FROM candidates")
-        sql.add("  ORDER BY document_id, score DESC, block_id")
+        if score:
+            sql.add("  SELECT DISTINCT ON (document_id) document_id, block_id, 10 * ts_rank(")
+            sql.add("  vector, ").extend(q).add(") AS score FROM candidates")
+            sql.add("  ORDER BY document_id, score DESC, block_id")
+        else:
+            sql.add("  SELECT DISTINCT document_id, NULL::bigint AS block_id, 0 AS score")
+            sql.add("  FROM candidates")
         sql.add("), hits AS (")
         sql.add("  SELECT document_id, score, block_id FROM meta")
         sql.add("  UNION ALL SELECT document_id, score, block_id FROM body")
-        sql.add(")")
+        sql.add("), grouped AS MATERIALIZED (")
         sql.add(
-            "SELECT h.document_id AS document_id, sum(h.score) AS score, "
+            "  SELECT h.document_id AS document_id, sum(h.score) AS score, "
             "max(h.block_id) AS block_id"
-            + (", (SELECT count(*) FROM candidates) AS candidates" if candidates_column else "")
         )
-        sql.add("FROM hits h JOIN library_document d ON d.id = h.document_id WHERE true")
+        sql.add("  FROM hits h JOIN library_document d ON d.id = h.document_id WHERE true")
         sql.extend(filters_sql)
-        sql.add("GROUP BY h.document_id")
+        sql.add("  GROUP BY h.document_id")
+        sql.add(")")
         return sql
 
-    def _post_candidates(
-        self, query, filters, scope, *, limit: int, vector: bool, newest: bool = True, many=False
-    ) -> Sql:
-        """Newest matching posts the scope may read (search_post carries group, document
-        and date, so only the group's visibility needs a join); any `limit` of them when
-        not `newest` (counting)."""
+    def _block_where(self, query, filters, *, vector: bool) -> Sql:
+        """Matching paragraphs of documents that pass the filters."""
+        filters_sql = self._document_filters(filters)
+        where = Sql().add(
+            "SELECT s.document_id, s.block_id"
+            + (", s.vector" if vector else "")
+            + " FROM search_block s"
+        )
+        if filters_sql.parts:
+            where.add("JOIN library_document d ON d.id = s.document_id")
+        where.add("WHERE s.vector @@ (").extend(self._tsquery(query)).add(")")
+        return where.extend(filters_sql)
+
+    def _document_counts(self) -> str:
+        return (
+            "SELECT (SELECT count(*) FROM grouped) AS total, "
+            f"(SELECT count(*) FROM candidates) >= {CANDIDATES} AS more"
+        )
+
+    def count_documents(self, query, filters, *, cap):
+        """The same count as `document_page`'s (the same newest paragraphs), so the tab's
+        "349+" does not change with the tab shown; without ranking."""
+        sql = self._document_ctes(query, filters, score=False).add(self._document_counts())
+        return self._page_and_count(self._fetch(sql), cap)[1]
+
+    def document_page(self, query, filters, *, offset, limit, cap):
+        sql = self._document_ctes(query, filters)
+        sql.add(", page AS (SELECT document_id, score, block_id FROM grouped")
+        sql.add(f"  ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)})")
+        sql.add("SELECT t.total, t.more, page.document_id, page.score, page.block_id")
+        sql.add(f"FROM ({self._document_counts()}) AS t LEFT JOIN page ON true")
+        sql.add("ORDER BY page.score DESC, page.document_id")
+        page, count = self._page_and_count(self._fetch(sql), cap)
+        return [DocumentRow(int(d), float(s), b) for d, s, b in page], count
+
+    def _post_where(self, query, filters, scope, *, vector: bool) -> Sql:
+        """Matching posts the scope may read (search_post carries group, document and
+        date, so only the group's visibility needs a join); live and not gated is checked
+        after (`_readable`), on the few rows kept."""
         sql = Sql().add(
             "SELECT s.post_id" + (", s.vector" if vector else "") + " FROM search_post s "
             "JOIN groups_group g ON g.id = s.group_id"
@@ -541,96 +599,157 @@ class PostgresBackend(Backend):
             sql.add("AND s.created_at >= %s", self._day_start(filters.since))
         if filters.until:
             sql.add("AND s.created_at < %s", self._day_start(filters.until + dt.timedelta(days=1)))
-        if not newest:  # counting: any `limit` of them (a phrase's newest found soonest)
-            if query.phrases:
-                return self._phrase_newest(sql, "s.post_id", limit)
-            return sql.add(f"LIMIT {int(limit)}")
-        return self._newest(sql, "s.post_id", limit, many, query=query)
+        return sql
 
     def _newest(
-        self, where: Sql, id_column: str, limit: int, many: bool, *, query: ParsedQuery
+        self,
+        where: Sql,
+        table: str,
+        id_column: str,
+        limit: int,
+        *,
+        query: ParsedQuery,
+        any_when_indexed: bool = False,
     ) -> Sql:
         """`where`'s newest `limit` rows.
 
-        Two ways, and the cheaper one depends on how common the words are: walking the
+        Two ways, and the cheaper one depends on how common the matches are: walking the
         primary key backwards and testing every row reads about `limit` × rows ÷ matches
         rows (~40 ms for a word in every tenth of 1M posts, seconds for a rare word); a
         bitmap scan of the GIN index reads every match (a millisecond for a rare word, a
-        second for a word in every tenth post). `many` says the walk is the cheaper (see
-        `_walk_is_cheaper`); `+ 0` rules the walk out, since the planner's estimates for
-        our OR-ed tsqueries are too poor for it to choose.
-        """
-        order = f"{id_column} DESC" if many else f"{id_column} + 0 DESC"
-        if many or not query.phrases:
-            return Sql().extend(where).add(f"ORDER BY {order} LIMIT {int(limit)}")
-        return self._phrase_newest(where, id_column, limit)
+        second for a word in every tenth post). The walk is cheaper when matches exceed
+        √(limit × rows); both figures are the planner's (`_estimate`), for `where` with
+        its filters. `+ 0` rules the walk out, since the planner's estimates for our
+        OR-ed tsqueries are too poor for it to choose.
 
-    def _phrase_newest(self, where: Sql, id_column: str, limit: int) -> Sql:
-        """`where`'s newest `limit` rows for a query with a quoted phrase: first by
-        walking the newest PHRASE_WALK rows, then, only if fewer were found there, from
-        the GIN index among the older rows. The same rows as either way alone.
+        The walk is bounded (`_walk_then_index`): an estimate too high (or a filter the
+        planner misjudges) costs at most the bounded walk, never a walk of the whole
+        table. A quoted phrase is always walked first: the planner estimates a phrase
+        from its words as if independent (12,942 expected where 58,696 of 1M posts hold
+        "reading together"), and the index's bitmap of the words' rows must be checked
+        row by row for the phrase (~300 ms for a phrase of common words).
 
-        The planner cannot estimate a phrase (it multiplies its words' frequencies as if
-        independent: 12,942 expected where 58,696 of 1M posts hold "reading together"),
-        so `_walk_is_cheaper` picks the index, whose bitmap of the words' posts must
-        then be checked row by row for the phrase: ~300 ms for a phrase of common words.
-        A common phrase is found by the bounded walk in a few milliseconds; a rare one
-        costs the walk (~20 ms at most) on top of the index, as before."""
-        alias, column = id_column.split(".")
-        table = {"s.post_id": "search_post", "s.block_id": "search_block"}[id_column]
-        floor = f"(SELECT coalesce(max({column}), 0) - {PHRASE_WALK} FROM {table})"
+        `any_when_indexed` (counting): where the index is the cheaper, any `limit` of
+        them, in the order the planner likes (it stops at `limit`, where the newest must
+        collect every match to sort them)."""
+        matches, rows = self._estimate(where, table)
+        walk = matches * matches > limit * rows
+        if not walk and not query.phrases:
+            if any_when_indexed:
+                return Sql().extend(where).add(f"LIMIT {int(limit)}")
+            return Sql().extend(where).add(f"ORDER BY {id_column} + 0 DESC LIMIT {int(limit)}")
+        span = PHRASE_WALK
+        if walk:  # twice the rows it should take to find `limit`
+            span = max(span, math.ceil(2 * limit * rows / max(matches, 1)))
+        return self._walk_then_index(where, table, id_column, limit, span)
+
+    def _walk_then_index(
+        self, where: Sql, table: str, id_column: str, limit: int, span: int
+    ) -> Sql:
+        """`where`'s newest `limit` rows: first by walking the newest `span` rows, then,
+        only if fewer were found there, from the GIN index among the older rows. The
+        same rows as either way alone."""
+        column = id_column.split(".")[1]
+        floor = f"(SELECT coalesce(max({column}), 0) - {int(span)} FROM {table})"
         sql = Sql().add("WITH walked AS MATERIALIZED (").extend(where)
         sql.add(f"AND {id_column} > {floor} ORDER BY {id_column} DESC LIMIT {int(limit)}")
-        sql.add(") SELECT * FROM (SELECT * FROM walked UNION ALL (").extend(where)
-        sql.add(f"AND {id_column} <= {floor} AND (SELECT count(*) FROM walked) < {int(limit)}")
-        sql.add(f"ORDER BY {id_column} + 0 DESC LIMIT {int(limit)})) AS newest")
+        sql.add(") SELECT * FROM (SELECT * FROM walked UNION ALL SELECT * FROM (").extend(where)
+        sql.add(f"AND {id_column} <= {floor} ORDER BY {id_column} + 0 DESC LIMIT {int(limit)}")
+        # The gate stands above the older rows' LIMIT, so that nothing under it starts
+        # when the walk found enough: below it, a parallel plan launched its workers
+        # (~10 ms) only to find the gate closed.
+        sql.add(f") AS older WHERE (SELECT count(*) FROM walked) < {int(limit)}) AS newest")
         return sql.add(f"ORDER BY newest.{column} DESC LIMIT {int(limit)}")
 
-    def _walk_is_cheaper(self, table: str, query: ParsedQuery) -> bool:
-        """Whether walking `table`'s primary key backwards finds the newest CANDIDATES
-        matches sooner than collecting every match from the GIN index: the walk reads
-        about CANDIDATES × rows ÷ matches rows, the index every match, so the walk wins
-        when matches > √(CANDIDATES × rows). Both figures are the planner's statistics
-        (an EXPLAIN, no rows read). A word found in more than the count's cap but far
-        from that threshold (a word in one post of a hundred at 1M posts) made the walk
-        read 100,000 rows: ~0.4 s where the index takes ~20 ms."""
-        cache = self.__dict__.setdefault("_walks", {})
-        key = (table, query)
+    def prepare(self, query, filters, scope):
+        """The planner's estimates for both kinds' matches in one EXPLAIN (each an
+        InitPlan of its own), so that choosing how to find the newest costs one round
+        trip per search, not one per kind."""
+        wheres = {
+            "search_block": self._block_where(query, filters, vector=False),
+            "search_post": self._post_where(query, filters, scope, vector=False),
+        }
+        sql = Sql().add("EXPLAIN (FORMAT JSON) SELECT")
+        for n, where in enumerate(wheres.values()):
+            sql.add(", ARRAY(SELECT 1 FROM (" if n else "ARRAY(SELECT 1 FROM (")
+            sql.extend(where).add(") AS w)")
+        plan = self._fetch(sql)[0][0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        initplans = [node for node in plan[0]["Plan"].get("Plans", ()) if "Subplan Name" in node]
+        if len(initplans) != len(wheres):  # not the plan's expected shape: ask one by one
+            return
+        cache = self.__dict__.setdefault("_estimates", {})
+        for (table, where), node in zip(wheres.items(), initplans, strict=True):
+            cache[self._where_key(where, table)] = float(node["Plan Rows"])
+
+    @staticmethod
+    def _where_key(where: Sql, table: str) -> tuple:
+        """The same for a `where` whatever columns it selects (its first part)."""
+        return (table, tuple(where.parts[1:]), tuple(map(str, where.params)))
+
+    def _estimate(self, where: Sql, table: str) -> tuple[float, float]:
+        """The planner's figures, no rows read: how many rows `where` gives (from
+        `prepare`, else an EXPLAIN of its own), and how many `table` holds
+        (pg_class.reltuples, read with the parsed query, which `where` holds). Cached
+        for the request."""
+        cache = self.__dict__.setdefault("_estimates", {})
+        key = self._where_key(where, table)
         if key not in cache:
-            sql = Sql().add(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} s WHERE s.vector @@ (")
-            sql.extend(self._tsquery(query)).add(")")
-            plan = self._fetch(sql)[0][0]
+            plan = self._fetch(Sql().add("EXPLAIN (FORMAT JSON)").extend(where))[0][0]
             if isinstance(plan, str):
                 plan = json.loads(plan)
-            matches = float(plan[0]["Plan"]["Plan Rows"])
-            rows = self._fetch(
-                Sql().add(
-                    "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", table
-                )
-            )[0][0]
-            cache[key] = matches * matches > CANDIDATES * float(rows or 0)
-        return cache[key]
+            cache[key] = float(plan[0]["Plan"]["Plan Rows"])
+        return cache[key], self.__dict__["_rows"][table]
+
+    def _readable_counts(self, scope, cap: int, *, vector: bool) -> Sql:
+        """`newest` (matches in scope) and `readable` (those live and not gated) as CTEs,
+        then `counts`: how many are readable, and whether there are more than `cap` in
+        scope — then the readable count is a lower bound ("more than"), even if a few of
+        them were left out by `_readable`."""
+        sql = Sql().add(", readable AS MATERIALIZED (")
+        sql.add("  SELECT n.post_id" + (", n.vector" if vector else ""))
+        sql.add("  FROM newest n JOIN discussions_post p ON p.id = n.post_id")
+        sql.add("  WHERE " + self._readable(scope))
+        sql.add("), counts AS (")
+        sql.add("  SELECT (SELECT count(*) FROM readable) AS total,")
+        sql.add(f"  (SELECT count(*) FROM newest) > {int(cap)} AS more")
+        return sql.add(")")
 
     def count_posts(self, query, filters, scope, *, cap):
-        inner = self._post_candidates(
-            query, filters, scope, limit=cap + 1, vector=False, newest=False
+        """The newest `cap` + 1 where they are found by walking (common words, phrases),
+        else any `cap` + 1 of them; then the readable. Not any of a common word's: the
+        planner reads those from the oldest pages on, whose posts then cost ~3 times as
+        much to check as the newest (14 ms against 4 ms for "reading" at 1M posts)."""
+        where = self._post_where(query, filters, scope, vector=False)
+        inner = self._newest(
+            where, "search_post", "s.post_id", cap + 1, query=query, any_when_indexed=True
         )
-        sql = Sql().add("SELECT count(*) FROM (").extend(inner).add(") c")
-        sql.add("JOIN discussions_post p ON p.id = c.post_id WHERE " + self._readable(scope))
-        count = self._fetch(sql)[0][0]
-        return Count(min(count, cap), count > cap)
+        sql = Sql().add("WITH newest AS MATERIALIZED (").extend(inner).add(")")
+        sql.extend(self._readable_counts(scope, cap, vector=False))
+        sql.add("SELECT total, more FROM counts")
+        return self._page_and_count(self._fetch(sql), cap)[1]
 
-    def posts(self, query, filters, scope, *, offset, limit, many=False):
-        many = many and self._walk_is_cheaper("search_post", query)
-        inner = self._post_candidates(
-            query, filters, scope, limit=CANDIDATES, vector=True, many=many
+    def post_page(self, query, filters, scope, *, offset, limit, cap):
+        """The newest max(cap + 1, CANDIDATES) matches in scope give the count; the
+        newest CANDIDATES readable of them are ranked."""
+        q = self._tsquery(query)
+        where = self._post_where(query, filters, scope, vector=True)
+        newest = self._newest(
+            where, "search_post", "s.post_id", max(cap + 1, CANDIDATES), query=query
         )
-        sql = Sql().add("WITH candidates AS MATERIALIZED (").extend(inner).add(")")
-        sql.add("SELECT c.post_id, ts_rank(c.vector, ").extend(self._tsquery(query))
-        sql.add(") AS score FROM candidates c JOIN discussions_post p ON p.id = c.post_id")
-        sql.add("WHERE " + self._readable(scope))
-        sql.add(f"ORDER BY score DESC, c.post_id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
-        return [(int(pk), float(score)) for pk, score in self._fetch(sql)]
+        sql = Sql().add("WITH newest AS MATERIALIZED (").extend(newest).add(")")
+        sql.extend(self._readable_counts(scope, cap, vector=True))
+        sql.add(", page AS (")
+        sql.add("  SELECT post_id, ts_rank(vector, ").extend(q).add(") AS score FROM (")
+        sql.add(f"    SELECT * FROM readable ORDER BY post_id DESC LIMIT {CANDIDATES}")
+        sql.add("  ) AS candidates")
+        sql.add(f"  ORDER BY score DESC, post_id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
+        sql.add(")")
+        sql.add("SELECT counts.total, counts.more, page.post_id, page.score")
+        sql.add("FROM counts LEFT JOIN page ON true ORDER BY page.score DESC, page.post_id DESC")
+        page, count = self._page_and_count(self._fetch(sql), cap)
+        return [(int(pk), float(score)) for pk, score in page], count
 
     def document_snippets(self, query, document_ids, block_ids):
         titles, snippets = {}, {}

@@ -1,8 +1,9 @@
 """The search page's reads: `search()` over documents and posts, `search_in_document()`.
 
 Both return plain dataclasses ready to render. Query count is constant: the viewer's
-memberships (one query), two capped counts, one page of ids, its snippets and the rows
-to show them.
+memberships (one query), on PostgreSQL the words parsed and the planner's estimates (two),
+the kind shown's page of ids with its capped count (one statement), the other kind's
+capped count, its snippets and the rows to show them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from studygroups.groups.models import Group, Membership
 from studygroups.library.models import Block, Document, DocumentAuthor
 
 from . import snippets
-from .backends import Filters, Scope, backend_for
+from .backends import Count, Filters, Scope, backend_for
 from .query import ParsedQuery, parse
 
 PAGE_SIZE = 20
@@ -120,10 +121,14 @@ def scope_for(user) -> Scope:
     return Scope(frozenset(private), frozenset(facilitated))
 
 
-def _document_page(backend, query, filters, number, many) -> list[DocumentResult]:
-    rows = backend.documents(
-        query, filters, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, many=many
+def _document_page(backend, query, filters, number) -> tuple[list[DocumentResult], Count]:
+    rows, count = backend.document_page(
+        query, filters, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, cap=COUNT_CAP
     )
+    return _document_results(backend, query, rows), count
+
+
+def _document_results(backend, query, rows) -> list[DocumentResult]:
     if not rows:
         return []
     ids = [row.document_id for row in rows]
@@ -158,10 +163,14 @@ def _document_page(backend, query, filters, number, many) -> list[DocumentResult
     return results
 
 
-def _post_page(backend, query, filters, scope, number, many) -> list[PostResult]:
-    rows = backend.posts(
-        query, filters, scope, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, many=many
+def _post_page(backend, query, filters, scope, number) -> tuple[list[PostResult], Count]:
+    rows, count = backend.post_page(
+        query, filters, scope, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, cap=COUNT_CAP
     )
+    return _post_results(backend, query, rows), count
+
+
+def _post_results(backend, query, rows) -> list[PostResult]:
     if not rows:
         return []
     ids = [pk for pk, _ in rows]
@@ -198,22 +207,22 @@ def search(
         return SearchResults(query=query, kind=kind or DOCUMENTS, document_count=0, post_count=0)
     backend = backend_for()
     scope = scope_for(user)
-    documents = backend.count_documents(query, filters, cap=COUNT_CAP)
-    posts = backend.count_posts(query, filters, scope, cap=COUNT_CAP)
-    if kind not in KINDS:
-        kind = POSTS if not documents.value and posts.value else DOCUMENTS
-    count = documents if kind == DOCUMENTS else posts
     number = max(1, min(int(page or 1), MAX_PAGE))
-    if kind == DOCUMENTS:
-        items = (
-            _document_page(backend, query, filters, number, documents.capped)
-            if documents.value
-            else []
-        )
+    backend.prepare(query, filters, scope)
+    # The kind shown: its page and its count in one statement; the other kind: its count.
+    # With no kind asked for, documents are shown unless only posts match.
+    if kind == POSTS:
+        items, posts = _post_page(backend, query, filters, scope, number)
+        documents = backend.count_documents(query, filters, cap=COUNT_CAP)
     else:
-        items = (
-            _post_page(backend, query, filters, scope, number, posts.capped) if posts.value else []
-        )
+        items, documents = _document_page(backend, query, filters, number)
+        if kind != DOCUMENTS and not documents.value:
+            items, posts = _post_page(backend, query, filters, scope, number)
+            kind = POSTS if posts.value else DOCUMENTS
+        else:
+            posts = backend.count_posts(query, filters, scope, cap=COUNT_CAP)
+            kind = DOCUMENTS
+    count = documents if kind == DOCUMENTS else posts
     return SearchResults(
         query=query,
         kind=kind,
@@ -234,15 +243,26 @@ def search_posts(*, user, text: str, filters: Filters | None = None, page: int =
     return search(user=user, text=text, filters=filters, kind=POSTS, page=page)
 
 
+class ParagraphHits(list):
+    """The first matching paragraphs of a document; `more`: others match after them."""
+
+    more: bool = False
+
+
 def search_in_document(
     *, document: Document, text: str, limit: int = IN_DOCUMENT_LIMIT
-) -> list[ParagraphHit]:
-    """The paragraphs of `document` that match `text`, in reading order. One query."""
+) -> ParagraphHits:
+    """The first `limit` paragraphs of `document` that match `text`, in reading order.
+    One query (one row more than shown, to tell whether more match)."""
+    hits = ParagraphHits()
     query = parse(text)
     if not query:
-        return []
+        return hits
     url = document.get_absolute_url()
-    return [
+    rows = backend_for().paragraph_hits(query, document.pk, limit + 1)
+    hits.extend(
         ParagraphHit(anchor=anchor, snippet_html=snippets.to_html(marked), url=f"{url}#{anchor}")
-        for anchor, marked in backend_for().paragraph_hits(query, document.pk, limit)
-    ]
+        for anchor, marked in rows[:limit]
+    )
+    hits.more = len(rows) > limit
+    return hits

@@ -10,8 +10,9 @@ distributed words with real words at chosen ranks, so the queries below find wha
 library of that size would. Sizes can be lowered for a quick look: BENCH_SEARCH_DOCS,
 BENCH_SEARCH_POSTS, BENCH_SEARCH_BLOCKS (per document), BENCH_REPEATS.
 
-Figures are in-process: `selectors.search()` (what the view calls: memberships, two
-capped counts, a page of 20 ids, snippets and the rows to show them) and the whole view
+Figures are in-process: `selectors.search()` (what the view calls: memberships, the
+kind shown's page of 20 ids with its capped count, the other kind's capped count,
+snippets and the rows to show them) and the whole view
 through Django's test client (adds middleware and template rendering). A trivial ORM
 query is timed in the same run as a baseline, since absolute times vary on this shared
 machine.

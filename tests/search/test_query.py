@@ -77,3 +77,31 @@ def test_snippet_marks_are_always_balanced(marked):
     html = snippets.to_html(marked)
     assert html.count("<mark>") == html.count("</mark>")
     assert "<" not in html.replace("<mark>", "").replace("</mark>", "")
+
+
+def _to_html_reference(marked):
+    """The plain character loop to_html replaced: the same output, character by character."""
+    from django.utils.html import escape
+
+    out, buffer, open_ = [], [], False
+    for ch in marked:
+        if ch in (snippets.START, snippets.STOP):
+            out.append(escape("".join(buffer)))
+            buffer = []
+            if ch == snippets.START and not open_:
+                out.append("<mark>")
+                open_ = True
+            elif ch == snippets.STOP and open_:
+                out.append("</mark>")
+                open_ = False
+        else:
+            buffer.append(ch)
+    out.append(escape("".join(buffer)))
+    if open_:
+        out.append("</mark>")
+    return "".join(out)
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", "<", "&", "'", snippets.START, snippets.STOP])))
+def test_snippet_html_is_the_character_loops(marked):
+    assert snippets.to_html(marked) == _to_html_reference(marked)

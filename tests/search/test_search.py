@@ -174,11 +174,18 @@ def test_gated_answers_are_left_out_except_for_facilitators(public_group, member
 
     document = make_text("Text.")
     question = make_question(public_group, document, gated=True)
-    post(public_group, document, member, body="My answer mentions the axolotl.", question=question)
-    assert search(user=anonymous, text="axolotl").post_count == 0
+    answer = post(
+        public_group, document, member, body="My answer mentions the axolotl.", question=question
+    )
+    reply(reply(answer, member, body="An axolotl, again."), member, body="Axolotl, deeper.")
+    post(public_group, document, member, body="An open thread: axolotl.")  # a root, no question
+    assert search(user=anonymous, text="axolotl").post_count == 1
+    assert search(user=member, text="axolotl", kind="post").post_count == 1
     facilitator = verified_user()
     add_member(public_group, facilitator, role=Membership.Role.FACILITATOR)
-    assert search(user=facilitator, text="axolotl").post_count == 1
+    assert search(user=facilitator, text="axolotl").post_count == 4
+    results = search(user=facilitator, text="axolotl", kind="post")
+    assert len(results.page.items) == 4
 
 
 # --------------------------------------------------------------------------------- sync
@@ -432,7 +439,8 @@ def test_rebuild_command(planted):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics")
 def test_newest_matches_walk_the_primary_key_only_for_common_words(monkeypatch, public_group):
     """The walk reads CANDIDATES x rows / matches rows, the GIN index every match: the
-    backend walks only when matches exceed sqrt(CANDIDATES x rows)."""
+    backend walks (a bounded walk, then the index) only when matches exceed
+    sqrt(CANDIDATES x rows); either way the same posts."""
     from studygroups.search import backends
     from studygroups.search.query import parse
 
@@ -443,15 +451,28 @@ def test_newest_matches_walk_the_primary_key_only_for_common_words(monkeypatch, 
         post(public_group, document, author, body=f"Kestrel number {n}.")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_post")
-    backend = backends.backend_for(connection)
-    assert backend._walk_is_cheaper("search_post", parse("kestrel")) is False
-    monkeypatch.setattr(backends, "CANDIDATES", 1)  # 30 matches of 30 rows: 30² > 1 x 30
-    assert backends.backend_for(connection)._walk_is_cheaper("search_post", parse("kestrel"))
-    monkeypatch.undo()
-    results = search(user=anonymous, text="kestrel", kind="post")
-    assert len(results.page.items) == 20
-    ids = post_ids(results)
-    assert set(ids) <= set(public_group.discussions.get().posts.values_list("pk", flat=True))
+
+    def newest_sql(limit):
+        backend = backends.backend_for(connection)
+        where = backend._post_where(
+            parse("kestrel"), backends.Filters(), backends.Scope(), vector=False
+        )
+        return backend._newest(where, "search_post", "s.post_id", limit, query=parse("kestrel")).sql
+
+    assert "walked" not in newest_sql(1000)  # 30 matches of 30 rows: 30² < 1000 x 30
+    assert "walked" in newest_sql(1)  # 30² > 1 x 30
+    expected = None
+    for candidates in (1000, 1):
+        monkeypatch.setattr(backends, "CANDIDATES", candidates)
+        results = search(user=anonymous, text="kestrel", kind="post")
+        assert (results.post_count, results.capped["post"]) == (30, False)
+        ids = post_ids(results)
+        if candidates == 1000:
+            assert len(ids) == 20
+            expected = ids
+        else:  # ranked among the newest one only
+            assert len(ids) == 1
+            assert ids[0] == max(expected)
 
 
 @pytest.mark.parametrize("walk", [3, 1_000_000])
@@ -494,3 +515,100 @@ def test_a_document_count_from_some_of_their_paragraphs_says_more_than(monkeypat
     results = search(user=anonymous, text="ospreys", kind="document")
     assert (results.document_count, results.capped["document"]) == (2, False)
     assert sorted(titles(results)) == ["Coast 0", "Coast 1"]
+
+
+@pytest.mark.parametrize("kind", ["document", "post"])
+def test_counts_say_more_than_exactly_when_there_are_more(monkeypatch, public_group, kind):
+    """Each count stops at COUNT_CAP: "more than N" when, and only when, more than N
+    match, whether the count came with the page (the kind shown) or alone (the other)."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    author = verified_user()
+    add_member(public_group, author)
+    document = make_text("A text.")
+
+    def add():
+        make_text("Of cormorants.", title="Cormorants")
+        post(public_group, document, author, body="Cormorants again.")
+
+    for _ in range(4):
+        add()
+    results = search(user=anonymous, text="cormorants", kind=kind)
+    assert (results.document_count, results.post_count) == (4, 4)
+    assert results.capped == {"document": False, "post": False}
+    add()  # exactly the cap: all of them, not "more than"
+    results = search(user=anonymous, text="cormorants", kind=kind)
+    assert (results.document_count, results.post_count) == (5, 5)
+    assert results.capped == {"document": False, "post": False}
+    assert (results.page.count, results.page.capped) == (5, False)
+    assert len(results.page.items) == 5
+    add()  # one more than the cap
+    results = search(user=anonymous, text="cormorants", kind=kind)
+    assert (results.document_count, results.post_count) == (5, 5)
+    assert results.capped == {"document": True, "post": True}
+    assert (results.page.count, results.page.capped) == (5, True)
+
+
+def test_a_private_groups_posts_do_not_count_for_outsiders(planted, member, private_group):
+    """The capped count is taken with the page, over the same readable posts only."""
+    for _ in range(3):
+        post(private_group, planted["document"], member, body="Zanzibarite minutes.")
+    for viewer in (anonymous, verified_user()):
+        for kind in ("post", "document", ""):
+            results = search(user=viewer, text="zanzibarite", kind=kind)
+            assert (results.post_count, results.capped["post"]) == (0, False)
+            assert results.page.items == [] or kind == "document"
+    results = search(user=member, text="zanzibarite", kind="post")
+    assert (results.post_count, len(results.page.items)) == (4, 4)
+
+
+@pytest.mark.parametrize("kind", ["document", "post"])
+def test_a_page_past_the_last_still_gives_the_counts(public_group, kind):
+    author = verified_user()
+    add_member(public_group, author)
+    document = make_text("A text.")
+    for n in range(3):
+        make_text(f"Herons {n}.", title=f"Herons {n}")
+        post(public_group, document, author, body=f"Herons {n}.")
+    results = search(user=anonymous, text="herons", kind=kind, page=2)
+    assert results.page.items == []
+    assert (results.document_count, results.post_count) == (3, 3)
+    assert results.page.number == 2 and not results.page.has_next
+
+
+def test_the_default_kind_shows_posts_only_when_no_document_matches(planted, member):
+    results = search(user=member, text="zanzibarite")
+    assert results.kind == "post" and len(results.page.items) == 1
+    results = search(user=anonymous, text="zanzibarite")  # nothing it may read
+    assert results.kind == "document" and results.total == 0
+    results = search(user=anonymous, text="committees")
+    assert results.kind == "document" and len(results.page.items) == 1
+
+
+def test_search_in_document_says_whether_more_paragraphs_match():
+    document = make_text(*[f"Paragraph {n} about puffins." for n in range(4)], "No birds.")
+    hits = search_in_document(document=document, text="puffins", limit=4)
+    assert (len(hits), hits.more) == (4, False)
+    hits = search_in_document(document=document, text="puffins", limit=3)
+    assert (len(hits), hits.more) == (3, True)
+    assert [hit.anchor for hit in hits] == [b.anchor for b in document.blocks.order_by("order")[:3]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics")
+def test_one_explain_gives_both_kinds_estimates(planted, member):
+    """`prepare` asks the planner about paragraphs and posts in one EXPLAIN; its figures
+    are those each would get from an EXPLAIN of its own."""
+    from studygroups.search import backends
+    from studygroups.search.query import parse
+
+    query, filters = parse("quorum committees"), Filters(language="en")
+    scope = selectors.scope_for(member)
+    prepared = backends.backend_for(connection)
+    prepared.prepare(query, filters, scope)
+    alone = backends.backend_for(connection)
+    for table, where in (
+        ("search_block", alone._block_where(query, filters, vector=True)),
+        ("search_post", alone._post_where(query, filters, scope, vector=True)),
+    ):
+        key = prepared._where_key(where, table)
+        assert key in prepared._estimates
+        assert prepared._estimates[key] == alone._estimate(where, table)[0]

@@ -194,6 +194,18 @@ def test_document_search_unknown_document_is_404(client):
     assert client.get(reverse("search:document", args=["nope"]), {"q": "x"}).status_code == 404
 
 
+@pytest.mark.parametrize("paragraphs", [50, 51])
+def test_document_search_says_more_than_only_when_more_match(client, paragraphs):
+    document = make_text(*[f"Paragraph {n} about terns." for n in range(paragraphs)])
+    url = reverse("search:document", args=[document.slug])
+    html = client.get(url, {"q": "terns"}).content.decode()
+    assert html.count('class="document-search__hit"') == 50
+    if paragraphs == 50:
+        assert "50 paragraphs match" in html and "More than" not in html
+    else:
+        assert "More than 50 paragraphs match" in html
+
+
 def test_document_search_query_count(client, django_assert_max_num_queries):
     document = make_text(*[f"Paragraph {n} about larches." for n in range(60)], title="Larches")
     url = reverse("search:document", args=[document.slug])
