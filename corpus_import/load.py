@@ -10,14 +10,16 @@ Entry points:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -147,6 +149,27 @@ _worker_memory: ChromeMemory | None = None
 def _worker_init(memory: ChromeMemory) -> None:
     global _worker_memory
     _worker_memory = memory
+    # What the worker inherited from the writer (Django, the library's index…) is never
+    # garbage here: the collector leaves it alone instead of scanning it again at every
+    # full collection (and copying its pages by writing to it).
+    gc.freeze()
+
+
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """The process's objects so far set aside from the garbage collector for the
+    import: its full collections then scan only what the import made, not all of
+    Django's objects again (measured: 0.10 CPU-s per full collection in the bench's
+    process). Where something else froze objects already (a server's pre-fork freeze),
+    nothing is changed."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _worker_run(
@@ -416,7 +439,7 @@ class Importer:
         # Only the command line reads ahead: a web worker process must never fork.
         read_ahead = self.method == DocumentSource.Method.COMMAND
         try:
-            with _ReadAhead(self.memory, enabled=read_ahead) as ahead:
+            with _collector_spared(), _ReadAhead(self.memory, enabled=read_ahead) as ahead:
                 self._import_all(ahead.iterate(inputs, self._wants_pipeline), total)
         except BaseException:
             # The files saved so far keep their rows (the batch page lists them).

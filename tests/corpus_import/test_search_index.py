@@ -189,7 +189,9 @@ def test_a_file_replacing_a_text_of_its_own_group(grouped):
     inputs = [
         FileInput("other.txt", letters("zanthoxylum")),
         FileInput("notes.txt", letters("marrowfat")),
-        FileInput("notes.txt", letters("marrowfat").replace(b"Letter 3 on", b"Letter 3 hornbeam on")),
+        FileInput(
+            "notes.txt", letters("marrowfat").replace(b"Letter 3 on", b"Letter 3 hornbeam on")
+        ),
     ]
     report = grouped.import_inputs(inputs)
     statuses = [d["status"] for f in report.report["files"] for d in f["documents"]]
@@ -215,7 +217,9 @@ def test_a_failed_file_of_a_group_leaves_nothing_and_the_others_are_found(groupe
         FileInput("a.txt", letters("zanthoxylum")),
         FileInput("notes.txt", letters("marrowfat")),
         # A new version of notes.txt: its update fails after the replaced text was written.
-        FileInput("notes.txt", letters("marrowfat").replace(b"Letter 3 on", b"Letter 3 hornbeam on")),
+        FileInput(
+            "notes.txt", letters("marrowfat").replace(b"Letter 3 on", b"Letter 3 hornbeam on")
+        ),
         FileInput("b.txt", letters("quillwort")),
     ]
     report = grouped.import_inputs(inputs)
@@ -227,7 +231,12 @@ def test_a_failed_file_of_a_group_leaves_nothing_and_the_others_are_found(groupe
     assert schema.block_index_mismatches(connection) == 0
     assert schema.missing_triggers(connection) == set()
     monkeypatch.setattr(ImportedDocument.objects, "update_or_create", real)
-    assert [f.name for f in report.batch.files.all()] == ["a.txt", "notes.txt", "notes.txt", "b.txt"]
+    assert [f.name for f in report.batch.files.all()] == [
+        "a.txt",
+        "notes.txt",
+        "notes.txt",
+        "b.txt",
+    ]
 
 
 def test_a_stopped_import_keeps_the_finished_files_of_its_group(grouped):
@@ -255,9 +264,7 @@ def test_a_stopped_import_keeps_the_finished_files_of_its_group(grouped):
 def test_a_run_that_fails_leaves_the_trigger_and_the_index_as_they_were():
     ids: list[int] = []
     with pytest.raises(RuntimeError), schema.blocks_indexed_at_end(connection):
-        document_create(
-            title="Gone", sections=[SectionInput("", [BlockInput("Sphagnum words.")])]
-        )
+        document_create(title="Gone", sections=[SectionInput("", [BlockInput("Sphagnum words.")])])
         raise RuntimeError("boom")
     assert schema.missing_triggers(connection) == set()
     assert not Document.objects.exists() and found("sphagnum") == 0
