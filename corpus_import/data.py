@@ -109,6 +109,12 @@ class DraftBlock:
     words: int | None = None  # count_words(text), set where the count is cached
     anchor_base: str = ""  # the library's anchor digest of the text, where computed ahead
 
+    def __reduce__(self):
+        # Pickled as the constructor's arguments (the read-ahead worker sends every block
+        # to the writer): half the pickling time of the default, which writes each
+        # block's attribute dictionary with its keys.
+        return (DraftBlock, (self.text, self.kind, self.list_number, self.words, self.anchor_base))
+
 
 @dataclass
 class DraftNote:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -39,8 +40,11 @@ from .models import (
 from .names import person_key
 
 
-@dataclass(frozen=True)
-class BlockInput:
+class BlockInput(NamedTuple):
+    """A block of a text to write. A named tuple rather than a frozen dataclass: an import
+    makes one per paragraph, and a tuple is made in a third of the time (a frozen
+    dataclass sets each field through `object.__setattr__`)."""
+
     text: str
     kind: str = Block.Kind.PARAGRAPH
     list_number: int | None = None
