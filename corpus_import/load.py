@@ -177,10 +177,7 @@ def _worker_run(
 ) -> tuple[FileResult, list[tuple[LeanMinHash, int, list[dict]]]]:
     """The pipeline for one file, plus each document's signature and word count (counted
     here, where the paragraphs' counts are still cached, not again in the writer)."""
-    result = run_file(name, data, memory=_worker_memory)
-    for d in result.documents:
-        for b in d.blocks:
-            b.words = count_words(b.text)  # cached here; the writer passes it on
+    result = run_file(name, data, memory=_worker_memory)  # blocks come with their counts
     # Each document's signature, word count and proposed reading units (the preview's),
     # computed here rather than in the writer.
     extras = [

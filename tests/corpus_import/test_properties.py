@@ -25,6 +25,10 @@ def test_pipeline_never_raises_and_balances(lines, sep):
     result = run_file("x.txt", data)
     ledger = result.ledger
     assert ledger.read == ledger.kept + ledger.chrome + ledger.metadata, ledger.as_dict()
+    # Every block comes with its own word count (the later stages read it).
+    from corpus_import.normalize import count_words
+
+    assert all(b.words == count_words(b.text) for d in result.documents for b in d.blocks)
 
 
 @settings(max_examples=100, deadline=None)
