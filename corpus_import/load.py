@@ -160,11 +160,14 @@ def _collector_spared() -> Iterator[None]:
     """The process's objects so far set aside from the garbage collector for the
     import: its full collections then scan only what the import made, not all of
     Django's objects again (measured: 0.10 CPU-s per full collection in the bench's
-    process). Where something else froze objects already (a server's pre-fork freeze),
-    nothing is changed."""
+    process). The garbage left so far is collected first, so none of it is kept for the
+    length of the import (measured: a second import in one process peaked 41 MB higher
+    without it). Where something else froze objects already (a server's pre-fork
+    freeze), nothing is changed."""
     if gc.get_freeze_count():
         yield
         return
+    gc.collect()
     gc.freeze()
     try:
         yield

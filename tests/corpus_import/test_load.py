@@ -355,6 +355,7 @@ def test_the_import_spares_the_collector_and_gives_it_back(tmp_path, monkeypatch
     it runs (full collections would scan all of Django again), and thawed after it; a
     freeze made by someone else (a server's pre-fork freeze) is left as it was."""
     import gc
+    import weakref
 
     seen = []
     real = load.Importer._import_file
@@ -368,6 +369,29 @@ def test_the_import_spares_the_collector_and_gives_it_back(tmp_path, monkeypatch
     assert gc.get_freeze_count() == 0
     import_paths([tmp_path / "a.txt"])
     assert seen[-1] > 0 and gc.get_freeze_count() == 0
+
+    # Garbage left before the import is collected, not frozen with the rest for its
+    # length (automatic collection off, so only the import's own collection can free it).
+    class Cycle:
+        pass
+
+    gc.disable()
+    try:
+        cycle = Cycle()
+        cycle.itself = cycle
+        alive = weakref.ref(cycle)
+        del cycle
+        freed = []
+
+        def check(self, item, pending=None):
+            freed.append(alive() is None)
+            return real(self, item, pending)
+
+        monkeypatch.setattr(load.Importer, "_import_file", check)
+        import_paths([tmp_path / "a.txt"])
+        assert freed == [True]
+    finally:
+        gc.enable()
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
