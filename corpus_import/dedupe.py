@@ -29,6 +29,9 @@ SHINGLE = 5
 SAMPLE_ABOVE = 2000  # shingles; longer texts use the 1-in-4 consistent sample
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
+# Where each permutation's minimum starts (`np.iinfo` is built anew on every call: 4 us,
+# once per document).
+_HIGHEST = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
 _rng = np.random.RandomState(1)
 _A = _rng.randint(1, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
 _B = _rng.randint(0, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
@@ -100,7 +103,7 @@ def signature_of_words(words: list[str]) -> LeanMinHash:
     # Multiply-shift hashing (wrapping uint64 arithmetic): no slow modulo. The shift is
     # monotonic, so the minimum of the shifted values is the shifted minimum: it is done
     # once at the end, and the products are made in place, in cache-sized chunks.
-    lowest = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    lowest = _HIGHEST.copy()
     for start in range(0, len(hashes), 2048):
         permuted = np.multiply.outer(hashes[start : start + 2048], _A)
         permuted += _B

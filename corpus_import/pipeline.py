@@ -144,7 +144,7 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
 def _kept_words(doc: DraftDocument) -> int:
     words = sum(count_words(s.heading) for s in doc.sections)
     for block in doc.blocks:
-        words += count_words(block.text)
+        words += block.words if block.words is not None else count_words(block.text)
         if block.list_number is not None:
             words += 1  # the item's number, kept as list_number
     return words
@@ -268,7 +268,12 @@ def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
             ledger.metadata -= count_words(hints.title)
             ledger.drop(hints.title)
         return None
-    body_words = sum(count_words(b.text) for s in sections for b in s.blocks)
+    # Each block's word count, counted once here: the later stages (the balance, the
+    # language sample, the worker's report, the writer) read it instead of counting again.
+    for s in sections:
+        for b in s.blocks:
+            b.words = count_words(b.text)
+    body_words = sum(b.words for s in sections for b in s.blocks)
     body_text = " ".join(b.text for s in sections for b in s.blocks[:LANGUAGE_BLOCKS])
     # The body's casefolded words, found once: language detection reads those of its
     # sample, and the document's MinHash signature is made of all of them.
@@ -326,7 +331,7 @@ def language_sample_words(
     used = -1  # characters of the sample so far, less the space before the next block
     for s in sections:
         for i, b in enumerate(s.blocks):
-            n = count_words(b.text)
+            n = b.words if b.words is not None else count_words(b.text)
             if i < LANGUAGE_BLOCKS:
                 room = limit - (used + 1)
                 if len(b.text) > room:

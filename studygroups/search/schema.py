@@ -23,6 +23,10 @@ block-insert trigger off for the blocks of new documents, inside the caller's
 transaction, and indexes them afterwards with one statement per 500 documents (on
 SQLite the per-row trigger was about 80% of the cost of inserting a block). Nothing
 outside the transaction ever sees the trigger missing, and a rollback restores it.
+`blocks_indexed_at_end(connection)` does the same for a run of such inserts (the
+importer's group of files, one transaction): they are indexed in one statement when the
+run ends (SQLite's FTS5 writes one index segment per transaction or savepoint, and
+merging them cost nearly as much as the indexing itself).
 """
 
 from __future__ import annotations
@@ -481,6 +485,11 @@ def blocks_indexed_in_bulk(
     if connection.vendor not in ("sqlite", "postgresql"):
         yield
         return
+    if getattr(connection, "_search_block_run", False):
+        # Inside `blocks_indexed_at_end`: these documents are indexed when the run ends.
+        yield
+        _pend(connection, document_ids)
+        return
     outer = getattr(connection, "_search_bulk_blocks", None)
     if outer is not None:  # nested: the outermost one indexes these documents too
         outer.append(document_ids)
@@ -528,6 +537,118 @@ def _bulk_blocks(connection: BaseDatabaseWrapper, lists: list[list[int]]) -> Ite
             yield
             cursor.execute("SELECT set_config('search.bulk_blocks', 'off', true)")
             _index_blocks_of(cursor, "postgresql", _all_ids(lists))
+
+
+# The documents whose blocks a run (`blocks_indexed_at_end`) has yet to index: a
+# temporary table (this connection's own), so that rolling back a savepoint of the run
+# (a failed file) also takes back what it added, and what an index statement inside it
+# took off (`blocks_index_pending`).
+_PENDING = "search_block_pending"
+_PENDING_CREATE = {
+    "sqlite": f"CREATE TEMP TABLE IF NOT EXISTS {_PENDING} (document_id INTEGER PRIMARY KEY)",
+    "postgresql": f"CREATE TEMP TABLE IF NOT EXISTS {_PENDING} (document_id bigint PRIMARY KEY)",
+}
+_PENDING_INDEX = {
+    "sqlite": (
+        "INSERT INTO search_block_fts(rowid, text) SELECT id, text FROM library_block "
+        f"WHERE document_id IN (SELECT document_id FROM {_PENDING})"
+    ),
+    "postgresql": f"""
+        INSERT INTO search_block (block_id, document_id, vector)
+        SELECT b.id, b.document_id, search_vector(d.language, b.text)
+        FROM library_block b JOIN library_document d ON d.id = b.document_id
+        WHERE b.document_id IN (SELECT document_id FROM {_PENDING})
+        ON CONFLICT (block_id) DO UPDATE
+          SET document_id = EXCLUDED.document_id, vector = EXCLUDED.vector""",
+}
+
+
+def _pend(connection: BaseDatabaseWrapper, document_ids: Sequence[int]) -> None:
+    ids = list(dict.fromkeys(int(pk) for pk in document_ids))
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(
+                f"INSERT INTO {_PENDING} (document_id) "  # noqa: S608 - a constant name
+                f"VALUES {', '.join(['(%s)'] * len(chunk))} ON CONFLICT DO NOTHING",
+                chunk,
+            )
+
+
+def blocks_index_pending(connection: BaseDatabaseWrapper) -> None:
+    """Inside `blocks_indexed_at_end`: index the blocks inserted so far now. Needed before
+    any update or deletion of blocks in the run (the index must hold a block before its
+    deletion can be indexed); `library.services.document_replace_text` calls it. Does
+    nothing outside a run."""
+    if not getattr(connection, "_search_block_run", False):
+        return
+    with connection.cursor() as cursor:
+        _index_pending(cursor, connection.vendor)
+
+
+def _index_pending(cursor, vendor: str) -> None:
+    cursor.execute(_PENDING_INDEX[vendor])
+    cursor.execute(f"DELETE FROM {_PENDING}")  # noqa: S608 - a constant name
+
+
+@contextmanager
+def blocks_indexed_at_end(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """A run of bulk inserts of new documents' blocks (each through
+    `blocks_indexed_in_bulk`, e.g. `documents_create`), indexed together when the run
+    ends instead of one statement each: the importer's group of files.
+
+    The whole run is one savepoint of the caller's transaction; the per-row insert
+    trigger is off in it, as in `blocks_indexed_in_bulk`. The documents to index are kept
+    in a temporary table, so a savepoint rolled back inside the run (a failed file)
+    forgets its own documents and nothing else. If the run itself fails, the trigger and
+    the index are as they were. Blocks inserted in the run must not be updated or
+    deleted before `blocks_index_pending` (the delete trigger would take out of the
+    index rows that are not in it). Where the index is not installed, or already inside
+    a run or a `blocks_indexed_in_bulk` body, the body just runs."""
+    if (
+        connection.vendor not in ("sqlite", "postgresql")
+        or getattr(connection, "_search_block_run", False)
+        or getattr(connection, "_search_bulk_blocks", None) is not None
+    ):
+        yield
+        return
+    vendor = connection.vendor
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                [_SQLITE_BLOCK_INSERT],
+            )
+            row = cursor.fetchone()
+            if row is None:  # the index is not installed
+                yield
+                return
+            trigger_sql = row[0]
+        else:
+            cursor.execute(
+                "SELECT prosrc LIKE '%%search.bulk_blocks%%' FROM pg_proc WHERE proname = %s",
+                [_PG_BLOCK_TRIGGER],
+            )
+            row = cursor.fetchone()
+            if row is None or not row[0]:  # not installed, or installed before the switch
+                yield
+                return
+        cursor.execute(_PENDING_CREATE[vendor])
+        cursor.execute(f"DELETE FROM {_PENDING}")  # noqa: S608 - a constant name
+        if vendor == "sqlite":
+            cursor.execute(f"DROP TRIGGER {_SQLITE_BLOCK_INSERT}")
+        else:
+            cursor.execute("SELECT set_config('search.bulk_blocks', 'on', true)")
+        connection._search_block_run = True
+        try:
+            yield
+        finally:
+            connection._search_block_run = False
+        _index_pending(cursor, vendor)
+        if vendor == "sqlite":
+            cursor.execute(trigger_sql)
+        else:
+            cursor.execute("SELECT set_config('search.bulk_blocks', 'off', true)")
 
 
 def block_index_mismatches(connection: BaseDatabaseWrapper) -> int:

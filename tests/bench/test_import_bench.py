@@ -137,6 +137,13 @@ def _cpu_split() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
+def _system_split() -> tuple[float, float]:
+    """The kernel's part of `_cpu_split` (page faults after the fork, pipes, files)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_stime, kids.ru_stime
+
+
 def _cpu_seconds() -> float:
     """CPU seconds used so far by this process and its (joined) read-ahead workers: on a
     shared machine under load, wall-clock time measures the neighbours as much as us."""
@@ -209,7 +216,37 @@ def test_pipeline_50mb(corpus):
 
 
 _CPU: list[float] = []  # CPU seconds of each run of the last _timed_imports
+_GC: list[float] = []  # CPU seconds of this process's garbage collections in each run
+
+
+class _GcTimer:
+    """CPU time this process spends in the garbage collector (a full collection scans
+    every object of the process, Django's included)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.process_time()
+        else:
+            self.seconds += time.process_time() - self._start
+
+    def __enter__(self):
+        import gc
+
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import gc
+
+        gc.callbacks.remove(self)
+
+
 _SPLIT: list[tuple[float, float]] = []  # (this process, read-ahead worker) of each run
+_SYSTEM: list[tuple[float, float]] = []  # the kernel's part of _SPLIT
 _BASELINES: list[float] = []  # the reference pass made right before each run
 
 
@@ -220,17 +257,23 @@ def _timed_imports(root):
     seconds = []
     _CPU.clear()
     _SPLIT.clear()
+    _SYSTEM.clear()
+    _GC.clear()
     _BASELINES.clear()
     for _ in range(REPEATS):
         _BASELINES.append(reference_pass(root))
         # Each run starts from an empty library: the run is rolled back afterwards, so a
         # later run does not just find every document unchanged.
-        with transaction.atomic():
+        with transaction.atomic(), _GcTimer() as collector:
             own, kids = _cpu_split()
+            own_system, kids_system = _system_split()
             start = time.perf_counter()
             result = import_paths([root])
             seconds.append(time.perf_counter() - start)
             own_after, kids_after = _cpu_split()
+            own_system_after, kids_system_after = _system_split()
+            _SYSTEM.append((own_system_after - own_system, kids_system_after - kids_system))
+            _GC.append(collector.seconds)
             _SPLIT.append((own_after - own, kids_after - kids))
             _CPU.append(sum(_SPLIT[-1]))
             created = Document.objects.count()
@@ -245,9 +288,13 @@ def _split_line(mb: float) -> str:
     idle cores the slower of the two bounds the rate."""
     own = statistics.median(s[0] for s in _SPLIT)
     kids = statistics.median(s[1] for s in _SPLIT)
+    own_system = statistics.median(s[0] for s in _SYSTEM)
+    kids_system = statistics.median(s[1] for s in _SYSTEM)
     return (
-        f"CPU per side (median): writer {own:.2f} s ({mb / own:.1f} MB/s), "
-        f"read-ahead worker {kids:.2f} s ({mb / max(kids, 1e-9):.1f} MB/s)"
+        f"CPU per side (median): writer {own:.2f} s ({mb / own:.1f} MB/s; of it "
+        f"{statistics.median(_GC):.2f} s collecting garbage, {own_system:.2f} s in the "
+        f"kernel), read-ahead worker {kids:.2f} s ({mb / max(kids, 1e-9):.1f} MB/s; "
+        f"{kids_system:.2f} s in the kernel)"
     )
 
 

@@ -348,3 +348,55 @@ def test_file_rows_written_in_groups_and_kept_when_the_batch_stops(monkeypatch):
         "g0.txt",
         "g1.txt",
     ]
+
+
+def test_the_import_spares_the_collector_and_gives_it_back(tmp_path, monkeypatch):
+    """Objects that exist before the import are frozen out of garbage collection while
+    it runs (full collections would scan all of Django again), and thawed after it; a
+    freeze made by someone else (a server's pre-fork freeze) is left as it was."""
+    import gc
+    import weakref
+
+    seen = []
+    real = load.Importer._import_file
+
+    def spy(self, item, pending=None):
+        seen.append(gc.get_freeze_count())
+        return real(self, item, pending)
+
+    monkeypatch.setattr(load.Importer, "_import_file", spy)
+    (tmp_path / "a.txt").write_bytes(article())
+    assert gc.get_freeze_count() == 0
+    import_paths([tmp_path / "a.txt"])
+    assert seen[-1] > 0 and gc.get_freeze_count() == 0
+
+    # Garbage left before the import is collected, not frozen with the rest for its
+    # length (automatic collection off, so only the import's own collection can free it).
+    class Cycle:
+        pass
+
+    gc.disable()
+    try:
+        cycle = Cycle()
+        cycle.itself = cycle
+        alive = weakref.ref(cycle)
+        del cycle
+        freed = []
+
+        def check(self, item, pending=None):
+            freed.append(alive() is None)
+            return real(self, item, pending)
+
+        monkeypatch.setattr(load.Importer, "_import_file", check)
+        import_paths([tmp_path / "a.txt"])
+        assert freed == [True]
+    finally:
+        gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        import_paths([tmp_path / "a.txt"])
+        # Still frozen (less the few frozen objects freed meanwhile), not thawed.
+        assert gc.get_freeze_count() > frozen // 2
+    finally:
+        gc.unfreeze()

@@ -25,6 +25,10 @@ def test_pipeline_never_raises_and_balances(lines, sep):
     result = run_file("x.txt", data)
     ledger = result.ledger
     assert ledger.read == ledger.kept + ledger.chrome + ledger.metadata, ledger.as_dict()
+    # Every block comes with its own word count (the later stages read it).
+    from corpus_import.normalize import count_words
+
+    assert all(b.words == count_words(b.text) for d in result.documents for b in d.blocks)
 
 
 @settings(max_examples=100, deadline=None)
@@ -248,3 +252,32 @@ def test_undouble_matches_its_definition(words, doubled, space):
 
     text = space.join(words + words if doubled else words)
     assert undouble(text) == _undouble_reference(text)
+
+
+@given(
+    st.text(max_size=20),
+    st.sampled_from(["paragraph", "heading", "list_item"]),
+    st.none() | st.integers(min_value=0, max_value=99),
+    st.none() | st.integers(min_value=0, max_value=99),
+    st.text(max_size=8),
+)
+def test_a_block_comes_back_from_the_worker_as_it_was(text, kind, number, words, anchor):
+    """Blocks cross from the read-ahead worker pickled as their constructor's arguments:
+    every field comes back, and so do copies."""
+    import copy
+    import pickle
+    from dataclasses import fields
+
+    from corpus_import.data import DraftBlock
+
+    # A new field must be added to DraftBlock.__reduce__ too.
+    assert [f.name for f in fields(DraftBlock)] == [
+        "text",
+        "kind",
+        "list_number",
+        "words",
+        "anchor_base",
+    ]
+    block = DraftBlock(text, kind, number, words=words, anchor_base=anchor)
+    assert pickle.loads(pickle.dumps(block)) == block  # noqa: S301 - our own bytes
+    assert copy.deepcopy(block) == block and copy.copy(block) == block

@@ -125,3 +125,153 @@ def test_mismatch_check_sees_a_stale_index():
     assert schema.block_index_mismatches(connection) > 0
     stray.delete()
     assert document.blocks.count() == 1
+
+
+# -- groups of files (files read ahead are saved a group per transaction) ----------------
+
+
+def letters(word: str, n: int = 8) -> bytes:
+    """A text of its own for each word (no near-duplicate of another word's)."""
+    import random
+
+    rng = random.Random(word)
+    vocabulary = ["harbour", "tolls", "fisher", "river", "clerk", "ledger", "family", "north"]
+    text = "\n\n".join(
+        f"Letter {i} on the {word}: "
+        + " ".join(f"{rng.choice(vocabulary)}{rng.randint(1, 999)}" for _ in range(25))
+        + "."
+        for i in range(n)
+    )
+    return f"Harbour Tolls\n\n{text}".encode()
+
+
+@pytest.fixture
+def grouped(monkeypatch):
+    """Every file read ahead (so saved in groups), a group of about three small files."""
+    from corpus_import import load
+
+    monkeypatch.setattr(load, "READ_AHEAD_AFTER", 0)
+    monkeypatch.setattr(load, "GROUP_BYTES", 5000)
+    monkeypatch.setattr(load, "GROUP_SECONDS", 3600)
+    return load
+
+
+WORDS = ["zanthoxylum", "quillwort", "marrowfat", "gallimaufry", "hornbeam", "xerophyte"]
+
+
+def test_grouped_files_are_found_and_the_index_is_exact(grouped):
+    before = document_create(
+        title="Older text",
+        sections=[SectionInput(heading="", blocks=[BlockInput("A quarrelsome older text.")])],
+    )
+    inputs = [FileInput(f"{w}.txt", letters(w)) for w in WORDS[:3]]
+    inputs += [FileInput("feed.xml", feed(WORDS[3]))]
+    inputs += [FileInput(f"{w}.txt", letters(w)) for w in WORDS[4:]]
+    report = grouped.import_inputs(inputs)
+    assert report.ok and report.totals["created"] == 5 + 3
+    for word in WORDS:
+        assert found(word) == (3 if word == WORDS[3] else 1), word
+    assert found("quarrelsome") == 1
+    assert schema.block_index_mismatches(connection) == 0
+    assert schema.missing_triggers(connection) == set()
+    # Not left inside a run: a later write is indexed by the trigger as before.
+    assert not getattr(connection, "_search_block_run", False)
+    later = Block.objects.create(document=before, order=5, text="A lycopodium later.")
+    assert found("lycopodium") == 1
+    later.delete()
+    assert schema.block_index_mismatches(connection) == 0
+
+
+def test_a_file_replacing_a_text_of_its_own_group(grouped):
+    """The second "notes.txt" is a new version of the first, saved in the same group
+    (before the group's paragraphs are indexed): the old paragraphs leave the index,
+    the new ones enter it, and the group's other files stay searchable."""
+    inputs = [
+        FileInput("other.txt", letters("zanthoxylum")),
+        FileInput("notes.txt", letters("marrowfat")),
+        FileInput(
+            "notes.txt", letters("marrowfat").replace(b"Letter 3 on", b"Letter 3 hornbeam on")
+        ),
+    ]
+    report = grouped.import_inputs(inputs)
+    statuses = [d["status"] for f in report.report["files"] for d in f["documents"]]
+    assert report.ok and statuses == ["created", "created", "updated"]
+    assert found("hornbeam") == 1 and found("marrowfat") == 1 and found("zanthoxylum") == 1
+    assert schema.block_index_mismatches(connection) == 0
+    assert schema.missing_triggers(connection) == set()
+
+
+def test_a_failed_file_of_a_group_leaves_nothing_and_the_others_are_found(grouped, monkeypatch):
+    """A file that fails after its update indexed its group's earlier files (inside its
+    own savepoint) leaves nothing; the earlier files are still indexed when the group
+    commits, and the later ones as well."""
+    from corpus_import.models import ImportedDocument
+
+    real = ImportedDocument.objects.update_or_create
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ImportedDocument.objects, "update_or_create", failing)
+    inputs = [
+        FileInput("a.txt", letters("zanthoxylum")),
+        FileInput("notes.txt", letters("marrowfat")),
+        # A new version of notes.txt: its update fails after the replaced text was written.
+        FileInput(
+            "notes.txt", letters("marrowfat").replace(b"Letter 3 on", b"Letter 3 hornbeam on")
+        ),
+        FileInput("b.txt", letters("quillwort")),
+    ]
+    report = grouped.import_inputs(inputs)
+    files = report.report["files"]
+    assert [f["status"] for f in files] == ["imported", "imported", "failed", "imported"]
+    assert "nothing was written" in files[2]["errors"][0]
+    assert found("zanthoxylum") == 1 and found("marrowfat") == 1 and found("quillwort") == 1
+    assert found("hornbeam") == 0
+    assert schema.block_index_mismatches(connection) == 0
+    assert schema.missing_triggers(connection) == set()
+    monkeypatch.setattr(ImportedDocument.objects, "update_or_create", real)
+    assert [f.name for f in report.batch.files.all()] == [
+        "a.txt",
+        "notes.txt",
+        "notes.txt",
+        "b.txt",
+    ]
+
+
+def test_a_stopped_import_keeps_the_finished_files_of_its_group(grouped):
+    """Interrupted in the middle of a group: the group's finished files are saved,
+    recorded and searchable; nothing of the file being read when it stopped."""
+    from corpus_import.models import ImportBatch, ImportFile
+
+    def stop(n, total, name):
+        if n == 3:
+            raise KeyboardInterrupt
+
+    inputs = [FileInput(f"{w}.txt", letters(w)) for w in WORDS]
+    with pytest.raises(KeyboardInterrupt):
+        grouped.import_inputs(inputs, progress=stop)
+    batch = ImportBatch.objects.get()
+    assert [f.name for f in ImportFile.objects.filter(batch=batch)] == [
+        f"{w}.txt" for w in WORDS[:2]
+    ]
+    assert [found(w) for w in WORDS] == [1, 1, 0, 0, 0, 0]
+    assert Document.objects.count() == 2
+    assert schema.block_index_mismatches(connection) == 0
+    assert schema.missing_triggers(connection) == set()
+
+
+def test_a_run_that_fails_leaves_the_trigger_and_the_index_as_they_were():
+    ids: list[int] = []
+    with pytest.raises(RuntimeError), schema.blocks_indexed_at_end(connection):
+        document_create(title="Gone", sections=[SectionInput("", [BlockInput("Sphagnum words.")])])
+        raise RuntimeError("boom")
+    assert schema.missing_triggers(connection) == set()
+    assert not Document.objects.exists() and found("sphagnum") == 0
+    with schema.blocks_indexed_at_end(connection):
+        with schema.blocks_indexed_in_bulk(connection, ids):
+            document_create(title="Kept", sections=[SectionInput("", [BlockInput("Fern.")])])
+        # Inside the run nothing is indexed yet.
+        assert found("fern") == 0
+    assert found("fern") == 1
+    assert schema.block_index_mismatches(connection) == 0
