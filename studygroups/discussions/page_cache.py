@@ -36,17 +36,21 @@ page is served: a token never travels from one visitor's page to another's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import astuple
+from html import unescape
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.formats import localize
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from studygroups.core import fragments
 from studygroups.library.selectors import DocumentStamp
 
-from .selectors import DiscussionFrame
+from .selectors import DiscussionFrame, margin, paragraph_url
 
 TEMPLATE = "discussions/_discussion_body.html"
 # Part of every key: change it when a template or its context change shape, so a
@@ -60,19 +64,15 @@ def _new_since(frame: DiscussionFrame, seen_at) -> str:
     return seen_at.isoformat() if seen_at is not None and frame.posted_since_seen else "-"
 
 
-def text_key(request, frame: DiscussionFrame, stamp: DocumentStamp, *, seen_at) -> str | None:
+def text_key(request, frame: DiscussionFrame, stamp: DocumentStamp) -> str | None:
     """The cache key of the page's text (`{% block text %}` of library/reader.html as
     discussions/document.html fills it: crumbs, title block, contents, paragraphs with
-    their margin counts), or None when it cannot be cached (no library version yet).
-
-    The counts (`threads.anchor_counts`) are the same for every viewer but for what is
-    new: the previous visit when a post came after it, and the viewer's id then (their
-    own posts are never new to them)."""
+    a slot for each margin count), or None when it cannot be cached (no library version
+    yet). Not the discussion: its posts show only in the margin counts, which each
+    request puts into the slots (`MarginCounts`)."""
     if stamp.library_version is None or stamp.document_id != frame.document.pk:
         return None
     group = frame.group
-    new_since = _new_since(frame, seen_at)
-    author = request.user.pk if frame.viewer_posted and new_since != "-" else None
     return fragments.key(
         "discussion-text",
         FORMAT,
@@ -81,14 +81,56 @@ def text_key(request, frame: DiscussionFrame, stamp: DocumentStamp, *, seen_at) 
         group.slug,
         group.name,
         frame.document.slug,
-        frame.discussion.pk if frame.discussion else None,
-        frame.version,
         request.user.is_authenticated,
         astuple(frame.can),
         frame.locked,
-        new_since,
-        author,
     )
+
+
+# Stands for a paragraph's margin count in the cached text: the slot template
+# (`discussions/_para_count_slot.html`) writes SLOT number ":" anchor SLOT.
+MARGIN_SLOT = fragments.placeholder("margin-count")
+_SLOT = re.compile(re.escape(MARGIN_SLOT) + r"(\d+):(.*?)" + re.escape(MARGIN_SLOT))
+
+
+def margin_html(anchor: str, count: dict, *, oob: bool = False) -> str:
+    """A paragraph's margin count, exactly as `discussions/_para_count.html` writes it
+    (the htmx answers about one post use the template; the page, with one count per
+    paragraph, this), from `selectors.margin`'s {total, new, url, label}."""
+    total, new = count["total"], count["new"]
+    anchor, url, label = escape(anchor), escape(count["url"]), escape(count["label"])
+    swap = ' hx-swap-oob="outerHTML"' if oob else ""
+    classes = "para-count" + (" para-count--has" if total else "") + (
+        " para-count--new" if new else ""
+    )
+    shown = localize(total) if total else "+"
+    return (
+        f'<a id="count-{anchor}"{swap} class="{classes}" href="{url}" hx-get="{url}"'
+        f' hx-target="#threads-{anchor}" hx-swap="innerHTML" data-para-count>'
+        f'<span aria-hidden="true">{shown}</span>'
+        f'<span class="visually-hidden">{label}</span></a>'
+    )
+
+
+class MarginCounts:
+    """Fills the cached text's slots with this request's margin counts
+    (`{% fragment "text" text_key margin_counts %}`): the counts read in the frame's
+    statement (`frame.anchor_counts`: posts per paragraph, and how many are new to this
+    viewer)."""
+
+    do_not_call_in_templates = True  # the template hands it to {% fragment %} uncalled
+
+    def __init__(self, frame: DiscussionFrame):
+        self.counts = frame.anchor_counts or {}
+        self.url = paragraph_url(frame.group.slug, frame.document.slug)
+
+    def __call__(self, html: str) -> str:
+        return _SLOT.sub(self._count, html)
+
+    def _count(self, match) -> str:
+        number, anchor = int(match[1]), unescape(match[2])
+        count = margin(self.url(anchor), number, self.counts.get(anchor, {}))
+        return margin_html(anchor, count)
 
 
 def threads_key(request, frame: DiscussionFrame, *, seen_at, focus: int | None) -> str | None:

@@ -262,32 +262,56 @@ class DiscussionFrame(PageData):
     version: int | None = None
     posted_since_seen: bool = False
     viewer_posted: bool = False
+    # Posts per paragraph and how many are new to the viewer (`threads.anchor_counts`),
+    # when the page shows the text: its margin counts, put into the cached text per request.
+    anchor_counts: dict[str, dict] | None = None
 
 
 # Part 0: the discussion's row (version, anything newer than the viewer's previous visit,
 # did they write here, do they follow). Part 1: the questions they answered here, as
-# `questions.answered_question_ids` reads them (the answer gate).
+# `questions.answered_question_ids` reads them (the answer gate). Part 2, when asked for:
+# the posts on each paragraph and how many are new to the viewer, as
+# `threads.anchor_counts` counts them (the text's margin). One column type per column on
+# every database: flags as 0/1, the paragraph's anchor last.
 _FRAME_SQL = """
 SELECT 0, d.version,
-    EXISTS (SELECT 1 FROM {post} p WHERE p.discussion_id = d.id AND p.created_at > %s),
-    EXISTS (SELECT 1 FROM {post} p WHERE p.discussion_id = d.id AND p.author_id = %s),
-    EXISTS (
+    CASE WHEN EXISTS (
+        SELECT 1 FROM {post} p WHERE p.discussion_id = d.id AND p.created_at > %s
+    ) THEN 1 ELSE 0 END,
+    CASE WHEN EXISTS (
+        SELECT 1 FROM {post} p WHERE p.discussion_id = d.id AND p.author_id = %s
+    ) THEN 1 ELSE 0 END,
+    CASE WHEN EXISTS (
         SELECT 1 FROM {follow} f
         WHERE f.discussion_id = d.id AND f.user_id = %s AND f.following
-    )
+    ) THEN 1 ELSE 0 END,
+    ''
 FROM {discussion} d WHERE d.id = %s
 UNION ALL
-SELECT DISTINCT 1, p.question_id, FALSE, FALSE, FALSE FROM {post} p
+SELECT DISTINCT 1, p.question_id, 0, 0, 0, '' FROM {post} p
 WHERE p.discussion_id = %s AND p.author_id = %s
     AND p.question_id IS NOT NULL AND p.deleted_at IS NULL
 """
+_COUNTS_SQL = """
+UNION ALL
+SELECT 2, COUNT(*),
+    SUM(CASE WHEN p.created_at > %s AND (p.author_id IS NULL OR p.author_id <> %s)
+        THEN 1 ELSE 0 END),
+    0, 0, p.anchor
+FROM {post} p
+WHERE p.discussion_id = %s AND p.anchor <> '' AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+GROUP BY p.anchor
+"""
 
 
-def discussion_frame(user, ctx: DiscussionContext, *, seen_at: datetime | None) -> DiscussionFrame:
+def discussion_frame(
+    user, ctx: DiscussionContext, *, seen_at: datetime | None, counts: bool = False
+) -> DiscussionFrame:
     """The page's frame in at most two queries, whoever the viewer and however long the
     discussion: the questions (when the group follows a reading series), and ONE
     statement for the version, whether a post came after `seen_at` (the viewer's
-    previous visit), authorship, following and the questions the viewer answered.
+    previous visit), authorship, following, the questions the viewer answered and, with
+    `counts`, the margin's counts per paragraph (`anchor_counts`).
 
     That statement is written as SQL (EXISTS on the indexes `post_discussion_created`,
     `post_discussion_author` and the follow's unique pair): built with the ORM (a
@@ -305,24 +329,34 @@ def discussion_frame(user, ctx: DiscussionContext, *, seen_at: datetime | None) 
         can=discussion_actions(user, group, locked=ctx.locked),
         questions=questions_for(group, document),
         gate=AnswerGate(user_id=user_id, answered=set(), sees_all=sees_all),
+        anchor_counts={} if counts else None,
     )
     if discussion is None:
         return frame
-    sql = _FRAME_SQL.format(
-        post=Post._meta.db_table,
-        follow=Follow._meta.db_table,
-        discussion=Discussion._meta.db_table,
-    )
+    tables = {
+        "post": Post._meta.db_table,
+        "follow": Follow._meta.db_table,
+        "discussion": Discussion._meta.db_table,
+    }
     since = connection.ops.adapt_datetimefield_value(seen_at)  # NULL: nothing is newer
+    sql = _FRAME_SQL.format(**tables)
+    params = [since, user_id, user_id, discussion.pk, discussion.pk, user_id]
+    if counts:
+        sql += _COUNTS_SQL.format(**tables)
+        params += [since if user_id is not None else None, user_id, discussion.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, user_id, user_id, discussion.pk, discussion.pk, user_id])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     answered = {row[1] for row in rows if row[0] == 1}
     row = next((row for row in rows if row[0] == 0), None)
     if row is None:  # deleted since the access check: nothing is cached for it
         return frame
     frame.version = row[1]
-    frame.posted_since_seen, frame.viewer_posted, frame.following = map(bool, row[2:])
+    frame.posted_since_seen, frame.viewer_posted, frame.following = map(bool, row[2:5])
+    if counts:
+        frame.anchor_counts = {
+            row[5]: {"total": int(row[1]), "new": int(row[2] or 0)} for row in rows if row[0] == 2
+        }
     if not sees_all:
         frame.gate.answered = answered
     return frame
@@ -414,7 +448,7 @@ def discussion_page(
 _PLAIN_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def _paragraph_url(group_slug: str, document_slug: str):
+def paragraph_url(group_slug: str, document_slug: str):
     """The paragraph-threads URL of any anchor of one document: reversed once, the anchor
     put in its place (an anchor a URL writes as it is; anything else reversed on its
     own), as the page has one per paragraph."""
@@ -429,7 +463,7 @@ def _paragraph_url(group_slug: str, document_slug: str):
     return url
 
 
-def _margin(url: str, number, counts: dict) -> dict:
+def margin(url: str, number, counts: dict) -> dict:
     """A paragraph's margin count as `_para_count.html` shows it: the count, how many
     are new, the link to the paragraph's threads and the words a screen reader says.
     Written here rather than in the template: the page has one per paragraph, and the
@@ -451,20 +485,11 @@ def _margin(url: str, number, counts: dict) -> dict:
     return {"total": total, "new": new, "url": url, "label": label % values}
 
 
-def discussion_reader(
-    user, ctx: DiscussionContext, *, seen_at: datetime | None, counts: dict | None = None
-) -> Reader:
-    """The text of the discussion page, each numbered paragraph carrying its margin count
-    (`item.discussion` = {total, new, url, label}, see `_margin`). `counts` are the
-    discussion's `anchor_counts` for this viewer when the view has them already."""
-    text = reader(ctx.document)
-    if counts is None:
-        counts = anchor_counts(ctx.discussion, user=user, seen_at=seen_at)
-    url = _paragraph_url(ctx.group.slug, ctx.document.slug)
-    for part in text.parts:
-        for item in part.numbered():
-            item.discussion = _margin(url(item.anchor), item.number, counts.get(item.anchor, {}))
-    return text
+def discussion_reader(ctx: DiscussionContext) -> Reader:
+    """The text of the discussion page. Its margin counts are not part of it: the page
+    caches the text with a slot per paragraph (`discussions/_para_count_slot.html`) and
+    fills the slots with each request's own counts (`page_cache.MarginCounts`)."""
+    return reader(ctx.document)
 
 
 def margin_count(user, post: Post, *, number: int, seen_at: datetime | None) -> dict:
@@ -473,8 +498,8 @@ def margin_count(user, post: Post, *, number: int, seen_at: datetime | None) -> 
     return {
         "anchor": post.anchor,
         "number": number,
-        "discussion": _margin(
-            _paragraph_url(post.discussion.group.slug, post.discussion.document.slug)(post.anchor),
+        "discussion": margin(
+            paragraph_url(post.discussion.group.slug, post.discussion.document.slug)(post.anchor),
             number,
             counts.get(post.anchor, {}),
         ),

@@ -72,15 +72,16 @@ def _int_param(request, name: str) -> int | None:
 
 
 def _discussion_context(
-    request, ctx, *, form=None, preview="", filters=None, seen_at=None, focus=None
+    request, ctx, *, form=None, preview="", filters=None, seen_at=None, focus=None, counts=False
 ) -> dict:
     """The general discussion (after the text) with its filters and composer. Shown: the
     page of threads holding post `focus`, or the one in `?post=`, else `?page=`. The
     threads (`discussion_body`) are read and rendered only when the template shows them,
-    and come from the cache while nothing they show has changed (`page_cache`)."""
+    and come from the cache while nothing they show has changed (`page_cache`). With
+    `counts` the frame reads the text's margin counts too."""
     filters = filters or DiscussionFilterForm(request.GET or None)
     sort, unread_only = filters.values()
-    frame = selectors.discussion_frame(request.user, ctx, seen_at=seen_at)
+    frame = selectors.discussion_frame(request.user, ctx, seen_at=seen_at, counts=counts)
     focus = focus if focus is not None else _int_param(request, "post")
     shared = {"filters": filters, "sort": sort, "unread_only": unread_only}
 
@@ -119,10 +120,12 @@ def _discussion_context(
     )
 
 
-# The discussion's hooks in the shared reader (templates/library/reader.html).
+# The discussion's hooks in the shared reader (templates/library/reader.html): a slot for
+# each paragraph's margin count in the cached text (filled per request), its threads' slot.
 READER_MARGIN = {
-    "block_margin": "discussions/_para_count.html",
+    "block_margin": "discussions/_para_count_slot.html",
     "block_after": "discussions/_para_threads.html",
+    "margin_slot": page_cache.MARGIN_SLOT,
 }
 
 
@@ -134,17 +137,19 @@ def document(request, group_slug, document_slug):
     # JavaScript), which continues the visit it came from.
     visit = not request.htmx and (_int_param(request, "page") or 1) <= 1
     seen_at = fragments.seen_at(request, ctx.discussion, update=visit)
-    context = _discussion_context(request, ctx, seen_at=seen_at)
-    if not wants_partial(request):
+    whole = not wants_partial(request)
+    context = _discussion_context(request, ctx, seen_at=seen_at, counts=whole)
+    if whole:
         # htmx asks for the discussion alone; the whole page adds the text, cached under
-        # the document's stamp and what its margin counts depend on (`page_cache`): the
-        # queries behind it run only when it is rendered anew.
+        # the document's stamp (`page_cache.text_key`): the queries behind it run only
+        # when it is rendered anew. Its margin counts, read with the frame, are put into
+        # it on every request (`page_cache.MarginCounts`).
         stamp = document_stamp(ctx.document.slug)
         context |= fragments_cache.lazy_fields(
-            lambda: selectors.discussion_reader(request.user, ctx, seen_at=seen_at),
-            ["authors", "parts", "sections", "notes"],
+            lambda: selectors.discussion_reader(ctx), ["authors", "parts", "sections", "notes"]
         )
-        context["text_key"] = page_cache.text_key(request, context["frame"], stamp, seen_at=seen_at)
+        context["text_key"] = page_cache.text_key(request, context["frame"], stamp)
+        context["margin_counts"] = page_cache.MarginCounts(context["frame"])
         context |= READER_MARGIN
     context["minutes_citing"] = minutes_citing(ctx.group, ctx.document)
     return render_page(request, "discussions/document.html", context, partial="discussion")
