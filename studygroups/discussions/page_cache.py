@@ -42,7 +42,7 @@ from dataclasses import astuple
 from html import unescape
 
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -50,7 +50,9 @@ from django.utils.safestring import SafeString, mark_safe
 from studygroups.core import fragments
 from studygroups.library.selectors import DocumentStamp
 
+from .models import Post
 from .selectors import DiscussionFrame, margin, paragraph_url
+from .threads import Node
 
 TEMPLATE = "discussions/_discussion_body.html"
 # Part of every key: change it when a template or its context change shape, so a
@@ -161,6 +163,81 @@ def threads_key(request, frame: DiscussionFrame, *, seen_at, focus: int | None) 
     )
 
 
+# Every column of a post: what a thread's item shows of its posts is drawn from these
+# (and the author's public name), so a thread's key names them all.
+_POST_COLUMNS = tuple(f.attname for f in Post._meta.concrete_fields)
+THREAD_ITEM = "discussions/_thread_item.html"
+
+
+def _thread_shape(node: Node) -> list:
+    """Everything a thread's item (`_thread_item.html`, `_post.html`) is rendered from,
+    post by post in display order: the post's every column and its author's public name,
+    and the node's flags for this viewer: what they may do with it (`PostActions`, which
+    says whether it is their own), whether it is new to them, the counts and where the
+    thread is cut."""
+    shape, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        post = current.post
+        shape.append(
+            (
+                current.level,
+                current.is_new,
+                current.reply_count,
+                current.continue_here,
+                current.more,
+                current.more_new,
+                current.partial,
+                astuple(current.can) if current.can is not None else None,
+                len(current.children),
+                post.author_name,
+                tuple(getattr(post, name) for name in _POST_COLUMNS),
+            )
+        )
+        stack.extend(reversed(current.children))
+    return shape
+
+
+def thread_key(frame: DiscussionFrame, node: Node) -> str:
+    """The cache key of one thread's item as the page shows it: what it is rendered
+    from (`_thread_shape`: its posts as read, the viewer's flags on each) and the page's
+    flags and links (the viewer's standing, the lock, the group and the document). Not
+    the discussion's version: a post re-renders only the thread it is in."""
+    group = frame.group
+    return fragments.key(
+        "discussion-thread",
+        FORMAT,
+        group.pk,
+        group.slug,
+        frame.document.pk,
+        frame.document.slug,
+        astuple(frame.can),
+        frame.locked,
+        _thread_shape(node),
+    )
+
+
+def thread_items(frame: DiscussionFrame, roots: list[Node]) -> None:
+    """Give each of `roots` its rendered item (`node.html`), from the cache when a thread
+    with the same key was rendered before, its forms' CSRF token as a placeholder."""
+    template = None
+    context = {
+        "group": frame.group,
+        "document": frame.document,
+        "can": frame.can,
+        "locked": frame.locked,
+        "csrf_token": fragments.CSRF_PLACEHOLDER,
+    }
+    for node in roots:
+
+        def render(node=node) -> str:
+            nonlocal template
+            template = template or get_template(THREAD_ITEM)
+            return template.render(context | {"node": node})
+
+        node.html = mark_safe(fragments.get_or_build(thread_key(frame, node), render))  # noqa: S308
+
+
 # Stands for the composer's one-time key (`PostForm.key`, which makes a post sent twice one
 # post) in the cached composer: each page gets its own.
 FORM_KEY_PLACEHOLDER = fragments.placeholder("post-form-key")
@@ -226,6 +303,8 @@ class DiscussionBody:
 
         def render() -> str:
             context = self.build() | {"csrf_token": placeholder}
+            answers = [node for block in context["question_blocks"] for node in block.answers]
+            thread_items(self.frame, answers + list(context["threads"]))
             return render_to_string(TEMPLATE, context, request=self.request)
 
         html = fragments.get_or_build(self.key, render)

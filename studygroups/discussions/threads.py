@@ -51,6 +51,9 @@ class Node:
     more: int = 0
     more_new: int = 0
     partial: bool = False  # in a thread shown in part: its reply_count may be short
+    # A thread's root whose item the page took from the cache (`page_cache.thread_items`):
+    # `_thread.html` shows it as it is.
+    html: str = ""
 
 
 SORTS = {
