@@ -102,8 +102,8 @@ def margin_html(anchor: str, count: dict, *, oob: bool = False) -> str:
     total, new = count["total"], count["new"]
     anchor, url, label = escape(anchor), escape(count["url"]), escape(count["label"])
     swap = ' hx-swap-oob="outerHTML"' if oob else ""
-    classes = "para-count" + (" para-count--has" if total else "") + (
-        " para-count--new" if new else ""
+    classes = (
+        "para-count" + (" para-count--has" if total else "") + (" para-count--new" if new else "")
     )
     shown = localize(total) if total else "+"
     return (
