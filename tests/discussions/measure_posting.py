@@ -8,7 +8,7 @@ Not a test (pytest collects only test_*.py): run it by hand, before and after a 
 
 It builds the data as tests/bench/test_posting_bench.py does (`generate_demo_data --size
 tiny --seed 41 --discussion-posts 20`) in a scratch SQLite file, with the benchmark's
-production settings (tests.bench.settings), and has 10 members post in turn into the
+production settings (tests.bench.settings), and has 10 members (MEASURE_WRITERS) post in turn into the
 discussion, each following the redirect with its cookies. It prints the median
 `time.process_time` of the POST and of the page over POSTS posts (after WARM), and the
 statements each ran. MEASURE_ROOT measures another checkout with this script.
@@ -37,6 +37,7 @@ os.environ.setdefault("RATELIMIT_ENABLE", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 POSTS = int(os.environ.get("MEASURE_POSTS", "60"))
+WRITERS = int(os.environ.get("MEASURE_WRITERS", "10"))
 WARM = 10
 PROFILE = "--profile" in sys.argv
 
@@ -67,7 +68,7 @@ def main() -> None:
     del reset_queries
     circle = manifest["circle"]
     page = circle["discussions"]["20"]
-    users = get_user_model().objects.filter(email__in=circle["members"][:10])
+    users = get_user_model().objects.filter(email__in=circle["members"][:WRITERS])
     clients = []
     for user in users:
         client = Client(enforce_csrf_checks=False)
