@@ -1,34 +1,51 @@
-"""The discussion page's two expensive parts, rendered once and reused while nothing
-they show changes: the text with its margin counts, and the threads.
+"""The discussion page's expensive parts, rendered once and reused while nothing they
+show changes: the text, the page of threads, each thread, and the composer.
 
 Rendering a page of threads (the questions' answers, up to 25 threads with their first
 replies, the threads on passages no longer in the text: 100–150 posts) is most of what
 the discussion page costs; reading them is most of the rest. The text (title block,
-contents, every paragraph with its margin count) is the reader's, plus one aggregate over
-the discussion for the counts. Both are kept in the `fragments` cache
+contents, every paragraph) is the reader's. All are kept in the `fragments` cache
 (`studygroups.core.fragments`: one alias for every rendered part of a page, its size
 bounded in one place, the language and time zone always in the key) under keys that name
-everything they depend on:
+everything they depend on. What each is keyed on:
 
-- the discussion and its `version`, which database triggers change on every write to
-  its posts (a post, a reply, an edit, a deletion, hiding, restoring, approving,
-  pinning, re-attaching…) and when an author's public name changes
-  (`models.Discussion`); it is read from the database on every request
-  (`selectors.discussion_frame`), so a cache per process is as correct as a shared one;
-- the group (its slug is in every link, its name in the text's crumbs) and the document;
-  for the text, the document's stamp (`library.selectors.document_stamp`: the library's
-  data version, its newest paragraph and paragraph count), as the library's reader;
-- the viewer's standing (`DiscussionActions`: member, muted, moderator, organizer; the
-  lock), which decides every control; for the threads, the viewer's own id when they
-  wrote in this discussion (their posts carry Edit and Delete, their held and hidden
-  posts show to them alone, their answers open gated questions), so a page with
-  someone's own posts is never shown to anyone else; the answers they may see
-  (`AnswerGate`) and the curriculum's questions;
-- what is new to the viewer: the time of their previous visit, when a post came after
-  it (and then, since their own posts are never new to them, their id when they wrote
-  here);
-- for the threads, the request's query string (sort, filter, page, answers shown) and
-  the post in focus.
+- **The text** (`text_key`): the document's stamp (`library.selectors.document_stamp`:
+  the library's data version, its newest paragraph and paragraph count, as the library's
+  reader), the group (its slug is in every link, its name in the crumbs), the document's
+  slug, and the viewer's standing (`DiscussionActions` and the lock: the title block's
+  hint and the text's "discuss" attribute; and whether they are logged in). NOT the discussion: a post
+  does not render the text again. Its margin counts are not in it: the cached text has a
+  slot per paragraph (`_para_count_slot.html`, a SECRET_KEY-derived placeholder with the
+  paragraph's number and anchor) and each request fills every slot (`MarginCounts`)
+  from the counts read in the frame's one statement (`selectors.discussion_frame`,
+  `counts=True`: posts per paragraph and how many are new to THIS viewer), so a post on
+  a paragraph shows in its count at once and each viewer's "new" is their own.
+- **The page of threads** (`threads_key`, in front): the discussion and its `version`,
+  which database triggers change on every write to its posts (a post, a reply, an edit,
+  a deletion, hiding, restoring, approving, pinning, re-attaching…) and when an author's
+  public name changes (`models.Discussion`), read from the database on every request,
+  so a cache per process is as correct as a shared one; the group and document; the
+  viewer's standing; the viewer's own id when they wrote in this discussion (their
+  posts carry Edit and Delete, their held and hidden posts show to them alone, their
+  answers open gated questions); the answers they may see (`AnswerGate`) and the
+  curriculum's questions; what is new to them (their previous visit, when a post came
+  after it); the query string (sort, filter, page, answers shown) and the post in
+  focus. A repeated view with nothing written is one cache hit.
+- **Each thread** (`thread_key`), used when the page of threads is rendered anew (after
+  any write, or for a new viewer, sort or page): what the thread's item is rendered
+  from, post by post (`_thread_shape`: every column of each post shown and its author's
+  public name; the viewer's flags on each post, `PostActions`, which say whether it is
+  their own and what they may do; whether it is new to them; the reply counts, "more"
+  counts and where the thread is cut), and the page's flags and links (the viewer's
+  standing, the lock, group and document). NOT the discussion's version, nor the
+  viewer's id or the time of their visit: a post renders only the thread it is in (a
+  new thread: only itself), and viewers with the same flags on a thread share its
+  rendering. The posts are read on every render of the page of threads (a constant
+  number of statements), so whatever changes a post, by any path, changes the key.
+  Private content cannot travel: a held or hidden post shows in full only where the
+  viewer's flags on it say it is theirs or they moderate, and those flags are in the key.
+- **The composer** (`composer_key`): the viewer's standing, the group and document, the
+  questions; its one-time post key put back per request.
 
 Forms' CSRF tokens are stored as a placeholder and the viewer's own token put in when the
 page is served: a token never travels from one visitor's page to another's.
