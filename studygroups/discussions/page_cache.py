@@ -13,13 +13,14 @@ everything they depend on. What each is keyed on:
   the library's data version, its newest paragraph and paragraph count, as the library's
   reader), the group (its slug is in every link, its name in the crumbs), the document's
   slug, and the viewer's standing (`DiscussionActions` and the lock: the title block's
-  hint and the text's "discuss" attribute; and whether they are logged in). NOT the discussion: a post
-  does not render the text again. Its margin counts are not in it: the cached text has a
-  slot per paragraph (`_para_count_slot.html`, a SECRET_KEY-derived placeholder with the
-  paragraph's number and anchor) and each request fills every slot (`MarginCounts`)
-  from the counts read in the frame's one statement (`selectors.discussion_frame`,
-  `counts=True`: posts per paragraph and how many are new to THIS viewer), so a post on
-  a paragraph shows in its count at once and each viewer's "new" is their own.
+  hint and the text's "discuss" attribute; and whether they are logged in). NOT the
+  discussion: a post does not render the text again. Its margin counts are not in it:
+  the cached text has a slot per paragraph (`_para_count_slot.html`, a SECRET_KEY-derived
+  placeholder with the paragraph's number and anchor) and each request fills every slot
+  (`MarginCounts`) from the counts read in the frame's one statement
+  (`selectors.discussion_frame`, `counts=True`: posts per paragraph and how many are new
+  to THIS viewer), so a post on a paragraph shows in its count at once and each
+  viewer's "new" is their own.
 - **The page of threads** (`threads_key`, in front): the discussion and its `version`,
   which database triggers change on every write to its posts (a post, a reply, an edit,
   a deletion, hiding, restoring, approving, pinning, re-attaching…) and when an author's
@@ -35,8 +36,8 @@ everything they depend on. What each is keyed on:
   any write, or for a new viewer, sort or page): what the thread's item is rendered
   from, post by post (`_thread_shape`: every column of each post shown and its author's
   public name; the viewer's flags on each post, `PostActions`, which say whether it is
-  their own and what they may do; whether it is new to them; the reply counts, "more"
-  counts and where the thread is cut), and the page's flags and links (the viewer's
+  their own and what they may do; whether it is new to them; the "more" counts of a
+  thread shown in part), and the page's flags and links (the viewer's
   standing, the lock, group and document). NOT the discussion's version, nor the
   viewer's id or the time of their visit: a post renders only the thread it is in (a
   new thread: only itself), and viewers with the same flags on a thread share its
@@ -188,25 +189,23 @@ THREAD_ITEM = "discussions/_thread_item.html"
 
 def _thread_shape(node: Node) -> list:
     """Everything a thread's item (`_thread_item.html`, `_post.html`) is rendered from,
-    post by post in display order: the post's every column and its author's public name,
-    and the node's flags for this viewer: what they may do with it (`PostActions`, which
-    says whether it is their own), whether it is new to them, the counts and where the
-    thread is cut."""
+    post by post in display order: the post's every column (its place in the tree, its
+    text, its state) and its author's public name, and what the viewer's visit decides:
+    their flags on it (`PostActions`, which say whether it is their own and what they may
+    do), whether it is new to them, and on a root shown in part, how many replies are
+    not shown and how many of those are new. (What the template reads besides, each
+    node's level, reply count and where the thread is cut, follows from the posts
+    listed.)"""
     shape, stack = [], [node]
     while stack:
         current = stack.pop()
         post = current.post
         shape.append(
             (
-                current.level,
                 current.is_new,
-                current.reply_count,
-                current.continue_here,
                 current.more,
                 current.more_new,
-                current.partial,
                 astuple(current.can) if current.can is not None else None,
-                len(current.children),
                 post.author_name,
                 tuple(getattr(post, name) for name in _POST_COLUMNS),
             )

@@ -185,9 +185,18 @@ WRITES = {
         s.group, s.document, s.member, "My answer", question=s.question
     ),
     "lock": lambda s: moderation.discussion_lock(actor=s.moderator, discussion=s.discussion),
+    "reply beyond the first five": lambda s: reply(s.root, s.author, "One more, not shown"),
 }
+
+
+def _five_more_replies(scene):
+    for i in range(5):
+        reply(scene.root, scene.member, f"Reply {i}")
+
+
 PREPARE = {
     "restore": lambda s: moderation.post_hide(actor=s.moderator, post=s.other, reason="Rude"),
+    "reply beyond the first five": _five_more_replies,
 }
 
 
@@ -215,7 +224,7 @@ def test_the_focused_post_and_other_pages_of_threads_are_fresh_too(scene):
 
 
 def test_new_markers_are_the_viewers_own(scene):
-    client = dict((u, c) for u, c in scene.clients if u is not None)
+    client = {u: c for u, c in scene.clients if u is not None}
     scene.get(client[scene.member])  # the member's visit: nothing after it is new
     scene.get(client[scene.moderator])
     fresh = post(scene.group, scene.document, scene.author, "Written after their visits")
@@ -228,6 +237,19 @@ def test_new_markers_are_the_viewers_own(scene):
     # in the cache, is not served to them).
     again = scene.get(client[scene.member])
     assert "post--new" not in again.split(item)[0].rsplit("<article", 1)[1]
+
+
+def test_replies_not_shown_count_what_is_new_to_the_viewer(scene):
+    _five_more_replies(scene)  # the thread shows its first five replies
+    lurker = add_member(scene.group).user
+    client = Client()
+    client.force_login(lurker)
+    scene.get(client)
+    reply(scene.root, scene.author, "Sixth")
+    reply(scene.root, scene.author, "Seventh")
+    assert "Show 3 more replies (2 new)" in scene.get(client)
+    again = scene.get(client)  # nothing written since: nothing is new any more
+    assert "Show 3 more replies" in again and "(2 new)" not in again
 
 
 # ------------------------------------------------------- only what changed renders
@@ -317,7 +339,7 @@ def test_a_thread_is_never_served_in_another_language(scene):
 
 
 def test_an_authors_controls_never_reach_another_member_through_a_thread(scene):
-    clients = dict((u, c) for u, c in scene.clients if u is not None)
+    clients = {u: c for u, c in scene.clients if u is not None}
     edit = f"/posts/{scene.root.pk}/edit/"
     assert edit in scene.get(clients[scene.author])
     post(scene.group, scene.document, scene.author, "A new thread, so the page renders anew")
