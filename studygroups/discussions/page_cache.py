@@ -54,9 +54,9 @@ page is served: a token never travels from one visitor's page to another's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import astuple
+from html import escape as quote
 from html import unescape
 
 from django.middleware.csrf import get_token
@@ -64,6 +64,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from studygroups.core import fragments
 from studygroups.library.selectors import DocumentStamp
@@ -110,7 +111,6 @@ def text_key(request, frame: DiscussionFrame, stamp: DocumentStamp) -> str | Non
 # Stands for a paragraph's margin count in the cached text: the slot template
 # (`discussions/_para_count_slot.html`) writes SLOT number ":" anchor SLOT.
 MARGIN_SLOT = fragments.placeholder("margin-count")
-_SLOT = re.compile(re.escape(MARGIN_SLOT) + r"(\d+):(.*?)" + re.escape(MARGIN_SLOT))
 
 
 def margin_html(anchor: str, count: dict, *, oob: bool = False) -> str:
@@ -136,7 +136,8 @@ class MarginCounts:
     """Fills the cached text's slots with this request's margin counts
     (`{% fragment "text" text_key margin_counts %}`): the counts read in the frame's
     statement (`frame.anchor_counts`: posts per paragraph, and how many are new to this
-    viewer)."""
+    viewer). Most paragraphs have no post: theirs ("+", "Discuss paragraph N") is put
+    together from strings made once per request, as a long text has thousands."""
 
     do_not_call_in_templates = True  # the template hands it to {% fragment %} uncalled
 
@@ -145,12 +146,26 @@ class MarginCounts:
         self.url = paragraph_url(frame.group.slug, frame.document.slug)
 
     def __call__(self, html: str) -> str:
-        return _SLOT.sub(self._count, html)
-
-    def _count(self, match) -> str:
-        number, anchor = int(match[1]), unescape(match[2])
-        count = margin(self.url(anchor), number, self.counts.get(anchor, {}))
-        return margin_html(anchor, count)
+        parts = html.split(MARGIN_SLOT)
+        if len(parts) < 3:
+            return html
+        template = gettext("Discuss paragraph %(number)s")
+        for i in range(1, len(parts), 2):
+            number, _, written = parts[i].partition(":")  # the anchor as the template wrote it
+            anchor = unescape(written) if "&" in written else written
+            count = self.counts.get(anchor)
+            if count:
+                parts[i] = margin_html(anchor, margin(self.url(anchor), int(number), count))
+            else:  # the same text as margin_html's, without its per-call overhead
+                url = quote(self.url(anchor))
+                label = quote(template % {"number": number})
+                parts[i] = (
+                    f'<a id="count-{written}" class="para-count" href="{url}" hx-get="{url}"'
+                    f' hx-target="#threads-{written}" hx-swap="innerHTML" data-para-count>'
+                    f'<span aria-hidden="true">+</span>'
+                    f'<span class="visually-hidden">{label}</span></a>'
+                )
+        return "".join(parts)
 
 
 def threads_key(request, frame: DiscussionFrame, *, seen_at, focus: int | None) -> str | None:

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from studygroups.core import fragments
 from studygroups.curricula.services import question_update
@@ -367,6 +368,31 @@ def test_a_margin_count_is_written_as_its_template_writes_it(total, new, oob):
     entry = {"anchor": "p-1&x", "number": 7, "discussion": count}
     template = render_to_string("discussions/_para_count.html", {"entry": entry, "oob": oob})
     assert page_cache.margin_html("p-1&x", count, oob=oob) + "\n" == template
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_filled_slots_are_what_the_template_writes(scene, language):
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    frame = SimpleNamespace(
+        group=scene.group, document=scene.document, anchor_counts={"b": {"total": 2, "new": 1}}
+    )
+    entries = [("a", 1, {}), ("b", 2, {"total": 2, "new": 1}), ("c&d<e>", 3, {})]
+    slot = page_cache.MARGIN_SLOT
+    with translation.override(language):
+        slots = "|".join(f"{slot}{n}:{escape(anchor)}{slot}" for anchor, n, _ in entries)
+        filled = page_cache.MarginCounts(frame)(slots)
+        url = page_cache.paragraph_url(scene.group.slug, scene.document.slug)
+        expected = "|".join(
+            render_to_string(
+                "discussions/_para_count.html",
+                {"entry": {"anchor": a, "number": n, "discussion": margin(url(a), n, c)}},
+            ).rstrip("\n")
+            for a, n, c in entries
+        )
+    assert filled == expected
 
 
 def test_every_margin_slot_is_filled(scene):
