@@ -37,8 +37,9 @@ everything they depend on. What each is keyed on:
   from, post by post (`_thread_shape`: every column of each post shown and its author's
   public name; the viewer's flags on each post, `PostActions`, which say whether it is
   their own and what they may do; whether it is new to them; the "more" counts of a
-  thread shown in part), and the page's flags and links (the viewer's
-  standing, the lock, group and document). NOT the discussion's version, nor the
+  thread shown in part), and the page's flags and links (the viewer's standing: a
+  moderator sees that a removed post had been hidden; group and document; the lock acts
+  through each post's flags). NOT the discussion's version, nor the
   viewer's id or the time of their visit: a post renders only the thread it is in (a
   new thread: only itself), and viewers with the same flags on a thread share its
   rendering. The posts are read on every render of the page of threads (a constant
@@ -232,8 +233,9 @@ def _thread_shape(node: Node) -> list:
 def thread_key(frame: DiscussionFrame, node: Node) -> str:
     """The cache key of one thread's item as the page shows it: what it is rendered
     from (`_thread_shape`: its posts as read, the viewer's flags on each) and the page's
-    flags and links (the viewer's standing, the lock, the group and the document). Not
-    the discussion's version: a post re-renders only the thread it is in."""
+    flags and links (the viewer's standing, the group and the document; the lock shows
+    through the posts' flags). Not the discussion's version: a post re-renders only the
+    thread it is in."""
     group = frame.group
     return fragments.key(
         "discussion-thread",
@@ -243,7 +245,6 @@ def thread_key(frame: DiscussionFrame, node: Node) -> str:
         frame.document.pk,
         frame.document.slug,
         astuple(frame.can),
-        frame.locked,
         _thread_shape(node),
     )
 

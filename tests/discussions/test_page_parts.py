@@ -187,7 +187,14 @@ WRITES = {
     ),
     "lock": lambda s: moderation.discussion_lock(actor=s.moderator, discussion=s.discussion),
     "reply beyond the first five": lambda s: reply(s.root, s.author, "One more, not shown"),
+    # A moderator sees that a removed post had been hidden; its flags (none: it is
+    # deleted) are the same for every viewer, the page's standing is not.
+    "delete a hidden post": lambda s: posting.post_delete(actor=s.member, post=s.other),
 }
+
+
+def _hide_the_members_thread(scene):
+    moderation.post_hide(actor=scene.moderator, post=scene.other, reason="Rude")
 
 
 def _five_more_replies(scene):
@@ -196,8 +203,9 @@ def _five_more_replies(scene):
 
 
 PREPARE = {
-    "restore": lambda s: moderation.post_hide(actor=s.moderator, post=s.other, reason="Rude"),
+    "restore": _hide_the_members_thread,
     "reply beyond the first five": _five_more_replies,
+    "delete a hidden post": _hide_the_members_thread,
 }
 
 
