@@ -158,6 +158,11 @@ def _restore(scene):
     moderation.post_unhide(actor=scene.moderator, post=scene.other)
 
 
+def _group_renamed(scene):
+    scene.group.name, scene.group.slug = "Evening readers", "evening-readers"
+    scene.group.save()
+
+
 def _rename(scene):
     scene.author.display_name = "Ada Renamed"
     scene.author.save()
@@ -178,6 +183,7 @@ WRITES = {
     "pin": lambda s: moderation.post_pin(actor=s.moderator, post=s.other, pinned=True),
     "re-anchor": lambda s: anchoring.post_reattach(post=s.other, anchor=s.anchor),
     "author rename": _rename,
+    "group renamed": _group_renamed,
     "question edit": lambda s: question_update(
         question=s.question, text="What is claimed, really?", answer_before_seeing=True
     ),
