@@ -17,10 +17,11 @@ everything they depend on. What each is keyed on:
   discussion: a post does not render the text again. Its margin counts are not in it:
   the cached text has a slot per paragraph (`_para_count_slot.html`, a SECRET_KEY-derived
   placeholder with the paragraph's number and anchor) and each request fills every slot
-  (`MarginCounts`) from the counts read in the frame's one statement
-  (`selectors.discussion_frame`, `counts=True`: posts per paragraph and how many are new
-  to THIS viewer), so a post on a paragraph shows in its count at once and each
-  viewer's "new" is their own.
+  (`MarginCounts`) with the counts of THIS viewer (`margin_counts`: posts per paragraph
+  and how many are new to them, one aggregate statement, itself kept under the
+  discussion's version and what is new to the viewer, so a visit without a write reads
+  none), so a post on a paragraph shows in its count at once and each viewer's "new" is
+  their own.
 - **The page of threads** (`threads_key`, in front): the discussion and its `version`,
   which database triggers change on every write to its posts (a post, a reply, an edit,
   a deletion, hiding, restoring, approving, pinning, re-attaching…) and when an author's
@@ -70,6 +71,7 @@ from django.utils.translation import gettext
 from studygroups.core import fragments
 from studygroups.library.selectors import DocumentStamp
 
+from . import selectors
 from .models import Post
 from .selectors import DiscussionFrame, margin, paragraph_url
 from .threads import Node
@@ -133,17 +135,35 @@ def margin_html(anchor: str, count: dict, *, oob: bool = False) -> str:
     )
 
 
+def margin_counts(request, frame: DiscussionFrame, *, seen_at) -> dict[str, dict]:
+    """The margin's counts for this viewer (`selectors.margin_counts`), kept under the
+    discussion's version and what is new to the viewer (their previous visit when a post
+    came after it, and then their id: their own posts are never new to them), so a
+    visit without a write reads none; a small dict, shared by every viewer for whom
+    nothing is new."""
+    if frame.discussion is None or frame.version is None:
+        return {}
+    new_since = _new_since(frame, seen_at)
+    author = request.user.pk if frame.viewer_posted and new_since != "-" else None
+    key = fragments.key(
+        "discussion-margin-counts", FORMAT, frame.discussion.pk, frame.version, new_since, author
+    )
+    return fragments.get_or_build(
+        key, lambda: selectors.margin_counts(request.user, frame.discussion, seen_at=seen_at)
+    )
+
+
 class MarginCounts:
     """Fills the cached text's slots with this request's margin counts
-    (`{% fragment "text" text_key margin_counts %}`): the counts read in the frame's
-    statement (`frame.anchor_counts`: posts per paragraph, and how many are new to this
-    viewer). Most paragraphs have no post: theirs ("+", "Discuss paragraph N") is put
-    together from strings made once per request, as a long text has thousands."""
+    (`{% fragment "text" text_key margin_counts %}`): `counts`, posts per paragraph and
+    how many are new to this viewer (`margin_counts`). Most paragraphs have no post:
+    theirs ("+", "Discuss paragraph N") is put together from strings made once per
+    request, as a long text has thousands."""
 
     do_not_call_in_templates = True  # the template hands it to {% fragment %} uncalled
 
-    def __init__(self, frame: DiscussionFrame):
-        self.counts = frame.anchor_counts or {}
+    def __init__(self, frame: DiscussionFrame, counts: dict[str, dict]):
+        self.counts = counts
         self.url = paragraph_url(frame.group.slug, frame.document.slug)
 
     def __call__(self, html: str) -> str:

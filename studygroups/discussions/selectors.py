@@ -272,56 +272,32 @@ class DiscussionFrame(PageData):
     version: int | None = None
     posted_since_seen: bool = False
     viewer_posted: bool = False
-    # Posts per paragraph and how many are new to the viewer (`threads.anchor_counts`),
-    # when the page shows the text: its margin counts, put into the cached text per request.
-    anchor_counts: dict[str, dict] | None = None
 
 
 # Part 0: the discussion's row (version, anything newer than the viewer's previous visit,
 # did they write here, do they follow). Part 1: the questions they answered here, as
-# `questions.answered_question_ids` reads them (the answer gate). Part 2, when asked for:
-# the posts on each paragraph and how many are new to the viewer, as
-# `threads.anchor_counts` counts them (the text's margin). One column type per column on
-# every database: flags as 0/1, the paragraph's anchor last.
+# `questions.answered_question_ids` reads them (the answer gate).
 _FRAME_SQL = """
 SELECT 0, d.version,
-    CASE WHEN EXISTS (
-        SELECT 1 FROM {post} p WHERE p.discussion_id = d.id AND p.created_at > %s
-    ) THEN 1 ELSE 0 END,
-    CASE WHEN EXISTS (
-        SELECT 1 FROM {post} p WHERE p.discussion_id = d.id AND p.author_id = %s
-    ) THEN 1 ELSE 0 END,
-    CASE WHEN EXISTS (
+    EXISTS (SELECT 1 FROM {post} p WHERE p.discussion_id = d.id AND p.created_at > %s),
+    EXISTS (SELECT 1 FROM {post} p WHERE p.discussion_id = d.id AND p.author_id = %s),
+    EXISTS (
         SELECT 1 FROM {follow} f
         WHERE f.discussion_id = d.id AND f.user_id = %s AND f.following
-    ) THEN 1 ELSE 0 END,
-    ''
+    )
 FROM {discussion} d WHERE d.id = %s
 UNION ALL
-SELECT DISTINCT 1, p.question_id, 0, 0, 0, '' FROM {post} p
+SELECT DISTINCT 1, p.question_id, FALSE, FALSE, FALSE FROM {post} p
 WHERE p.discussion_id = %s AND p.author_id = %s
     AND p.question_id IS NOT NULL AND p.deleted_at IS NULL
 """
-_COUNTS_SQL = """
-UNION ALL
-SELECT 2, COUNT(*),
-    SUM(CASE WHEN p.created_at > %s AND (p.author_id IS NULL OR p.author_id <> %s)
-        THEN 1 ELSE 0 END),
-    0, 0, p.anchor
-FROM {post} p
-WHERE p.discussion_id = %s AND p.anchor <> '' AND p.deleted_at IS NULL AND p.hidden_at IS NULL
-GROUP BY p.anchor
-"""
 
 
-def discussion_frame(
-    user, ctx: DiscussionContext, *, seen_at: datetime | None, counts: bool = False
-) -> DiscussionFrame:
+def discussion_frame(user, ctx: DiscussionContext, *, seen_at: datetime | None) -> DiscussionFrame:
     """The page's frame in at most two queries, whoever the viewer and however long the
     discussion: the questions (when the group follows a reading series), and ONE
     statement for the version, whether a post came after `seen_at` (the viewer's
-    previous visit), authorship, following, the questions the viewer answered and, with
-    `counts`, the margin's counts per paragraph (`anchor_counts`).
+    previous visit), authorship, following and the questions the viewer answered.
 
     That statement is written as SQL (EXISTS on the indexes `post_discussion_created`,
     `post_discussion_author` and the follow's unique pair): built with the ORM (a
@@ -339,37 +315,55 @@ def discussion_frame(
         can=discussion_actions(user, group, locked=ctx.locked),
         questions=questions_for(group, document),
         gate=AnswerGate(user_id=user_id, answered=set(), sees_all=sees_all),
-        anchor_counts={} if counts else None,
     )
     if discussion is None:
         return frame
-    tables = {
-        "post": Post._meta.db_table,
-        "follow": Follow._meta.db_table,
-        "discussion": Discussion._meta.db_table,
-    }
+    sql = _FRAME_SQL.format(
+        post=Post._meta.db_table,
+        follow=Follow._meta.db_table,
+        discussion=Discussion._meta.db_table,
+    )
     since = connection.ops.adapt_datetimefield_value(seen_at)  # NULL: nothing is newer
-    sql = _FRAME_SQL.format(**tables)
-    params = [since, user_id, user_id, discussion.pk, discussion.pk, user_id]
-    if counts:
-        sql += _COUNTS_SQL.format(**tables)
-        params += [since if user_id is not None else None, user_id, discussion.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [since, user_id, user_id, discussion.pk, discussion.pk, user_id])
         rows = cursor.fetchall()
     answered = {row[1] for row in rows if row[0] == 1}
     row = next((row for row in rows if row[0] == 0), None)
     if row is None:  # deleted since the access check: nothing is cached for it
         return frame
     frame.version = row[1]
-    frame.posted_since_seen, frame.viewer_posted, frame.following = map(bool, row[2:5])
-    if counts:
-        frame.anchor_counts = {
-            row[5]: {"total": int(row[1]), "new": int(row[2] or 0)} for row in rows if row[0] == 2
-        }
+    frame.posted_since_seen, frame.viewer_posted, frame.following = map(bool, row[2:])
     if not sees_all:
         frame.gate.answered = answered
     return frame
+
+
+# The margin's counts: the posts on each paragraph and how many are new to the viewer,
+# as `threads.anchor_counts` counts them, as one plain statement (the page asks for them
+# after every write, and the ORM's aggregate cost more to build than to run).
+_COUNTS_SQL = """
+SELECT p.anchor, COUNT(*),
+    SUM(CASE WHEN p.created_at > %s AND (p.author_id IS NULL OR p.author_id <> %s)
+        THEN 1 ELSE 0 END)
+FROM {post} p
+WHERE p.discussion_id = %s AND p.anchor <> '' AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+GROUP BY p.anchor
+"""
+
+
+def margin_counts(user, discussion: Discussion | None, *, seen_at) -> dict[str, dict]:
+    """Posts per paragraph and how many are new to `user` (after `seen_at`, not theirs),
+    as `threads.anchor_counts` returns them, in one statement."""
+    if discussion is None:
+        return {}
+    user_id = user.pk if user.is_authenticated else None
+    since = connection.ops.adapt_datetimefield_value(seen_at if user_id is not None else None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COUNTS_SQL.format(post=Post._meta.db_table), [since, user_id, discussion.pk]
+        )
+        rows = cursor.fetchall()
+    return {anchor: {"total": int(total), "new": int(new or 0)} for anchor, total, new in rows}
 
 
 def discussion_page(

@@ -72,16 +72,15 @@ def _int_param(request, name: str) -> int | None:
 
 
 def _discussion_context(
-    request, ctx, *, form=None, preview="", filters=None, seen_at=None, focus=None, counts=False
+    request, ctx, *, form=None, preview="", filters=None, seen_at=None, focus=None
 ) -> dict:
     """The general discussion (after the text) with its filters and composer. Shown: the
     page of threads holding post `focus`, or the one in `?post=`, else `?page=`. The
     threads (`discussion_body`) are read and rendered only when the template shows them,
-    and come from the cache while nothing they show has changed (`page_cache`). With
-    `counts` the frame reads the text's margin counts too."""
+    and come from the cache while nothing they show has changed (`page_cache`)."""
     filters = filters or DiscussionFilterForm(request.GET or None)
     sort, unread_only = filters.values()
-    frame = selectors.discussion_frame(request.user, ctx, seen_at=seen_at, counts=counts)
+    frame = selectors.discussion_frame(request.user, ctx, seen_at=seen_at)
     focus = focus if focus is not None else _int_param(request, "post")
     shared = {"filters": filters, "sort": sort, "unread_only": unread_only}
 
@@ -138,18 +137,20 @@ def document(request, group_slug, document_slug):
     visit = not request.htmx and (_int_param(request, "page") or 1) <= 1
     seen_at = fragments.seen_at(request, ctx.discussion, update=visit)
     whole = not wants_partial(request)
-    context = _discussion_context(request, ctx, seen_at=seen_at, counts=whole)
+    context = _discussion_context(request, ctx, seen_at=seen_at)
     if whole:
         # htmx asks for the discussion alone; the whole page adds the text, cached under
         # the document's stamp (`page_cache.text_key`): the queries behind it run only
-        # when it is rendered anew. Its margin counts, read with the frame, are put into
-        # it on every request (`page_cache.MarginCounts`).
+        # when it is rendered anew. Its margin counts are put into it on every request
+        # (`page_cache.MarginCounts`), read again only after a write.
         stamp = document_stamp(ctx.document.slug)
         context |= fragments_cache.lazy_fields(
             lambda: selectors.discussion_reader(ctx), ["authors", "parts", "sections", "notes"]
         )
         context["text_key"] = page_cache.text_key(request, context["frame"], stamp)
-        context["margin_counts"] = page_cache.MarginCounts(context["frame"])
+        frame = context["frame"]
+        counts = page_cache.margin_counts(request, frame, seen_at=seen_at)
+        context["margin_counts"] = page_cache.MarginCounts(frame, counts)
         context |= READER_MARGIN
     context["minutes_citing"] = minutes_citing(ctx.group, ctx.document)
     return render_page(request, "discussions/document.html", context, partial="discussion")

@@ -390,14 +390,13 @@ def test_the_filled_slots_are_what_the_template_writes(scene, language):
 
     from django.utils import translation
 
-    frame = SimpleNamespace(
-        group=scene.group, document=scene.document, anchor_counts={"b": {"total": 2, "new": 1}}
-    )
+    frame = SimpleNamespace(group=scene.group, document=scene.document)
     entries = [("a", 1, {}), ("b", 2, {"total": 2, "new": 1}), ("c&d<e>", 3, {})]
     slot = page_cache.MARGIN_SLOT
     with translation.override(language):
         slots = "|".join(f"{slot}{n}:{escape(anchor)}{slot}" for anchor, n, _ in entries)
-        filled = page_cache.MarginCounts(frame)(slots)
+        counts = {"b": {"total": 2, "new": 1}}
+        filled = page_cache.MarginCounts(frame, counts)(slots)
         url = page_cache.paragraph_url(scene.group.slug, scene.document.slug)
         expected = "|".join(
             render_to_string(
