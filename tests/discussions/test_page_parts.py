@@ -267,6 +267,26 @@ def test_replies_not_shown_count_what_is_new_to_the_viewer(scene):
     assert "Show 3 more replies" in again and "(2 new)" not in again
 
 
+def test_margin_counts_of_two_viewers_who_came_at_the_same_moment_are_their_own(scene):
+    from django.utils import timezone
+
+    clients = {u: c for u, c in scene.clients if u is not None}
+    for user in (scene.author, scene.member):
+        scene.get(clients[user])
+    moment = timezone.now()
+    for body in ("Mine", "Mine again"):
+        post(scene.group, scene.document, scene.author, body, anchor=scene.anchor)
+    # Both last came at the same moment, before the author's posts (posting records the
+    # author's visit; a post written another way, an import, would not).
+    ReadState.objects.filter(discussion=scene.discussion).update(last_seen_at=moment)
+
+    def count(html):
+        return re.search(rf'<a id="count-{scene.anchor}"[^>]*>', html).group(0)
+
+    assert "para-count--new" not in count(scene.get(clients[scene.author]))  # their own
+    assert "para-count--new" in count(scene.get(clients[scene.member]))
+
+
 # ------------------------------------------------------- only what changed renders
 
 
