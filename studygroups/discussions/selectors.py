@@ -47,7 +47,6 @@ from .rules import DiscussionActions, can_see_member, discussion_actions, post_a
 from .threads import (
     DISPLAY_DEPTH,
     Node,
-    anchor_counts,
     build_threads,
     ordered_roots,
     readable,
@@ -338,9 +337,9 @@ def discussion_frame(user, ctx: DiscussionContext, *, seen_at: datetime | None) 
     return frame
 
 
-# The margin's counts: the posts on each paragraph and how many are new to the viewer,
-# as `threads.anchor_counts` counts them, as one plain statement (the page asks for them
-# after every write, and the ORM's aggregate cost more to build than to run).
+# The margin's counts: the live posts on each paragraph and how many are new to the
+# viewer (written after their previous visit, not by them), as one plain statement (the
+# page asks for them after every write; the ORM's aggregate cost more to build than run).
 _COUNTS_SQL = """
 SELECT p.anchor, COUNT(*),
     SUM(CASE WHEN p.created_at > %s AND (p.author_id IS NULL OR p.author_id <> %s)
@@ -352,8 +351,8 @@ GROUP BY p.anchor
 
 
 def margin_counts(user, discussion: Discussion | None, *, seen_at) -> dict[str, dict]:
-    """Posts per paragraph and how many are new to `user` (after `seen_at`, not theirs),
-    as `threads.anchor_counts` returns them, in one statement."""
+    """{anchor: {"total", "new"}}: the live posts on each paragraph and how many are new
+    to `user` (after `seen_at`, not theirs), in one statement."""
     if discussion is None:
         return {}
     user_id = user.pk if user.is_authenticated else None
@@ -498,7 +497,7 @@ def discussion_reader(ctx: DiscussionContext) -> Reader:
 
 def margin_count(user, post: Post, *, number: int, seen_at: datetime | None) -> dict:
     """The margin count of the paragraph `post` is on (numbered `number`)."""
-    counts = anchor_counts(post.discussion, user=user, seen_at=seen_at)
+    counts = margin_counts(user, post.discussion, seen_at=seen_at)
     return {
         "anchor": post.anchor,
         "number": number,

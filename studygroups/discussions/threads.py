@@ -1,5 +1,5 @@
-"""Thread trees: posts in path order turned into nested nodes, and the per-paragraph
-post counts of the reader's margin."""
+"""Thread trees: posts in path order turned into nested nodes, and reading only the
+threads and replies a page shows. (The reader's margin counts: `selectors.margin_counts`.)"""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from studygroups.curricula.models import DiscussionQuestion
 from studygroups.groups.access import RowReader
 
-from .models import PATH_SEGMENT, Discussion, Post, ThreadKey
+from .models import PATH_SEGMENT, Post, ThreadKey
 from .questions import AnswerGate
 from .rules import PostActions
 
@@ -136,24 +136,6 @@ def subtree(root: Post) -> list[Post]:
         .select_related("author", "question")
         .order_by("path")
     )
-
-
-def anchor_counts(discussion: Discussion | None, *, user=None, seen_at=None) -> dict[str, dict]:
-    """Posts per paragraph (and how many are new to `user`), in ONE aggregate query."""
-    if discussion is None:
-        return {}
-    new_filter = Q(pk__in=[])
-    if seen_at is not None and user is not None and user.is_authenticated:
-        new_filter = Q(created_at__gt=seen_at) & ~Q(author=user)
-    rows = (
-        Post.objects.filter(discussion=discussion)
-        .live()
-        .exclude(anchor="")
-        .values("anchor")
-        .annotate(total=Count("pk"), new=Count("pk", filter=new_filter))
-        .order_by()
-    )
-    return {row["anchor"]: {"total": row["total"], "new": row["new"]} for row in rows}
 
 
 # ------------------------------------------------------- reading only what is shown
