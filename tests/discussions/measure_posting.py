@@ -8,10 +8,11 @@ Not a test (pytest collects only test_*.py): run it by hand, before and after a 
 
 It builds the data as tests/bench/test_posting_bench.py does (`generate_demo_data --size
 tiny --seed 41 --discussion-posts 20`) in a scratch SQLite file, with the benchmark's
-production settings (tests.bench.settings), and has 10 members (MEASURE_WRITERS) post in turn into the
-discussion, each following the redirect with its cookies. It prints the median
-`time.process_time` of the POST and of the page over POSTS posts (after WARM), and the
-statements each ran. MEASURE_ROOT measures another checkout with this script.
+production settings (tests.bench.settings), and has 10 members (MEASURE_WRITERS; the
+bench has 50) post in turn into the discussion, each following the redirect with its
+cookies. It prints the median `time.process_time` of the POST and of the page over
+MEASURE_POSTS posts (after WARM), and the statements each ran. MEASURE_ROOT measures
+another checkout with this script; MEASURE_PROFILE_OUT keeps the profile.
 """
 
 import cProfile
