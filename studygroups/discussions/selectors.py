@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Case,
     Count,
@@ -47,7 +47,6 @@ from .rules import DiscussionActions, can_see_member, discussion_actions, post_a
 from .threads import (
     DISPLAY_DEPTH,
     Node,
-    anchor_counts,
     build_threads,
     ordered_roots,
     readable,
@@ -199,32 +198,58 @@ def _side_threads(discussion, user, gate, questions, *, sort, unread_only, seen_
 
 def _thread_page(roots, number, focus_key: str | None) -> Page:
     """The page of ordered `roots` numbered `number` (the one holding thread `focus_key`
-    when given; anything invalid: the first; past the end: the last). Two queries, the
-    usual case: the page's ids with the total (a window count over narrow rows), then
-    those rows whole. In one query the window made the database carry every root's
+    when given, `_focus_page`; anything invalid: the first; past the end: the last). Two
+    queries, the usual case: the page's ids with the total (a window count over narrow
+    rows), then those rows whole. In one query the window made the database carry every root's
     whole row (with its author and question) through the count and the sort: 18 ms at
     5,000 posts, against a few for the two."""
-    if focus_key is not None:
-        keys = list(roots.values_list("path", flat=True))
-        if focus_key in keys:
-            number = keys.index(focus_key) // THREADS_PER_PAGE + 1
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
-    counted = roots.annotate(total=Window(Count("pk"))).values_list("pk", "total")
-    offset = (number - 1) * THREADS_PER_PAGE
-    head = list(counted[offset : offset + THREADS_PER_PAGE])
-    if head or number == 1:
-        total = head[0][1] if head else 0
-    else:  # past the end: the last page
-        total = roots.count()
-        number = max(1, -(-total // THREADS_PER_PAGE))
+    head = _focus_page(roots, focus_key) if focus_key is not None else None
+    if head:  # the page holding the focused thread, numbered and counted in one statement
+        number, total = head[0][2], head[0][1]
+    else:
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        counted = roots.annotate(total=Window(Count("pk"))).values_list("pk", "total")
         offset = (number - 1) * THREADS_PER_PAGE
         head = list(counted[offset : offset + THREADS_PER_PAGE])
-    by_pk = roots.in_bulk([pk for pk, _total in head]) if head else {}
-    rows = [by_pk[pk] for pk, _total in head if pk in by_pk]  # gone since: left out
+        if head or number == 1:
+            total = head[0][1] if head else 0
+        else:  # past the end: the last page
+            total = roots.count()
+            number = max(1, -(-total // THREADS_PER_PAGE))
+            offset = (number - 1) * THREADS_PER_PAGE
+            head = list(counted[offset : offset + THREADS_PER_PAGE])
+    by_pk = roots.in_bulk([row[0] for row in head]) if head else {}
+    rows = [by_pk[row[0]] for row in head if row[0] in by_pk]  # gone since: left out
     return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number)
+
+
+# The ordered roots numbered by the database; the rows of the page that holds the root
+# whose path is given, with the total and that page's number. The filter on the path
+# must come after the numbering, hence the ORM's statement as a subquery.
+_FOCUS_PAGE_SQL = """
+WITH numbered AS ({sql})
+SELECT n.id, n.total, (n.place - 1) / {size} + 1 FROM numbered n
+WHERE (n.place - 1) / {size} = (SELECT (f.place - 1) / {size} FROM numbered f WHERE f.path = %s)
+ORDER BY n.place
+"""
+
+
+def _focus_page(roots, focus_key: str) -> list[tuple[int, int, int]]:
+    """[(id, total, page number)] of the page of ordered `roots` that holds the thread
+    `focus_key`, in ONE statement whatever the number of threads; empty when no root
+    has that path (the caller then shows the page asked for)."""
+    ordering = [_expression(key) for key in roots.query.order_by]
+    numbered = roots.annotate(
+        place=Window(RowNumber(), order_by=ordering), total=Window(Count("pk"))
+    ).values("id", "path", "place", "total")
+    sql, params = numbered.query.sql_with_params()
+    statement = _FOCUS_PAGE_SQL.format(sql=sql, size=THREADS_PER_PAGE)
+    with connections[roots.db].cursor() as cursor:
+        cursor.execute(statement, [*params, focus_key])
+        return [(pk, int(total), int(number)) for pk, total, number in cursor.fetchall()]
 
 
 class _Counted:
@@ -328,6 +353,34 @@ def discussion_frame(user, ctx: DiscussionContext, *, seen_at: datetime | None) 
     return frame
 
 
+# The margin's counts: the live posts on each paragraph and how many are new to the
+# viewer (written after their previous visit, not by them), as one plain statement (the
+# page asks for them after every write; the ORM's aggregate cost more to build than run).
+_COUNTS_SQL = """
+SELECT p.anchor, COUNT(*),
+    SUM(CASE WHEN p.created_at > %s AND (p.author_id IS NULL OR p.author_id <> %s)
+        THEN 1 ELSE 0 END)
+FROM {post} p
+WHERE p.discussion_id = %s AND p.anchor <> '' AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+GROUP BY p.anchor
+"""
+
+
+def margin_counts(user, discussion: Discussion | None, *, seen_at) -> dict[str, dict]:
+    """{anchor: {"total", "new"}}: the live posts on each paragraph and how many are new
+    to `user` (after `seen_at`, not theirs), in one statement."""
+    if discussion is None:
+        return {}
+    user_id = user.pk if user.is_authenticated else None
+    since = connection.ops.adapt_datetimefield_value(seen_at if user_id is not None else None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COUNTS_SQL.format(post=Post._meta.db_table), [since, user_id, discussion.pk]
+        )
+        rows = cursor.fetchall()
+    return {anchor: {"total": int(total), "new": int(new or 0)} for anchor, total, new in rows}
+
+
 def discussion_page(
     user,
     ctx: DiscussionContext,
@@ -414,7 +467,7 @@ def discussion_page(
 _PLAIN_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def _paragraph_url(group_slug: str, document_slug: str):
+def paragraph_url(group_slug: str, document_slug: str):
     """The paragraph-threads URL of any anchor of one document: reversed once, the anchor
     put in its place (an anchor a URL writes as it is; anything else reversed on its
     own), as the page has one per paragraph."""
@@ -429,7 +482,7 @@ def _paragraph_url(group_slug: str, document_slug: str):
     return url
 
 
-def _margin(url: str, number, counts: dict) -> dict:
+def margin(url: str, number, counts: dict) -> dict:
     """A paragraph's margin count as `_para_count.html` shows it: the count, how many
     are new, the link to the paragraph's threads and the words a screen reader says.
     Written here rather than in the template: the page has one per paragraph, and the
@@ -451,30 +504,21 @@ def _margin(url: str, number, counts: dict) -> dict:
     return {"total": total, "new": new, "url": url, "label": label % values}
 
 
-def discussion_reader(
-    user, ctx: DiscussionContext, *, seen_at: datetime | None, counts: dict | None = None
-) -> Reader:
-    """The text of the discussion page, each numbered paragraph carrying its margin count
-    (`item.discussion` = {total, new, url, label}, see `_margin`). `counts` are the
-    discussion's `anchor_counts` for this viewer when the view has them already."""
-    text = reader(ctx.document)
-    if counts is None:
-        counts = anchor_counts(ctx.discussion, user=user, seen_at=seen_at)
-    url = _paragraph_url(ctx.group.slug, ctx.document.slug)
-    for part in text.parts:
-        for item in part.numbered():
-            item.discussion = _margin(url(item.anchor), item.number, counts.get(item.anchor, {}))
-    return text
+def discussion_reader(ctx: DiscussionContext) -> Reader:
+    """The text of the discussion page. Its margin counts are not part of it: the page
+    caches the text with a slot per paragraph (`discussions/_para_count_slot.html`) and
+    fills the slots with each request's own counts (`page_cache.MarginCounts`)."""
+    return reader(ctx.document)
 
 
 def margin_count(user, post: Post, *, number: int, seen_at: datetime | None) -> dict:
     """The margin count of the paragraph `post` is on (numbered `number`)."""
-    counts = anchor_counts(post.discussion, user=user, seen_at=seen_at)
+    counts = margin_counts(user, post.discussion, seen_at=seen_at)
     return {
         "anchor": post.anchor,
         "number": number,
-        "discussion": _margin(
-            _paragraph_url(post.discussion.group.slug, post.discussion.document.slug)(post.anchor),
+        "discussion": margin(
+            paragraph_url(post.discussion.group.slug, post.discussion.document.slug)(post.anchor),
             number,
             counts.get(post.anchor, {}),
         ),

@@ -1,12 +1,15 @@
-"""Thread trees: posts in path order turned into nested nodes, and the per-paragraph
-post counts of the reader's margin."""
+"""Thread trees: posts in path order turned into nested nodes, and reading only the
+threads and replies a page shows. (The reader's margin counts: `selectors.margin_counts`.)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
+from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -16,15 +19,16 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
-from .models import Discussion, Post, ThreadKey
+from studygroups.curricula.models import DiscussionQuestion
+from studygroups.groups.access import RowReader
+
+from .models import PATH_SEGMENT, Post, ThreadKey
 from .questions import AnswerGate
 from .rules import PostActions
 
@@ -51,6 +55,9 @@ class Node:
     more: int = 0
     more_new: int = 0
     partial: bool = False  # in a thread shown in part: its reply_count may be short
+    # A thread's root whose item the page took from the cache (`page_cache.thread_items`):
+    # `_thread.html` shows it as it is.
+    html: str = ""
 
 
 SORTS = {
@@ -129,24 +136,6 @@ def subtree(root: Post) -> list[Post]:
         .select_related("author", "question")
         .order_by("path")
     )
-
-
-def anchor_counts(discussion: Discussion | None, *, user=None, seen_at=None) -> dict[str, dict]:
-    """Posts per paragraph (and how many are new to `user`), in ONE aggregate query."""
-    if discussion is None:
-        return {}
-    new_filter = Q(pk__in=[])
-    if seen_at is not None and user is not None and user.is_authenticated:
-        new_filter = Q(created_at__gt=seen_at) & ~Q(author=user)
-    rows = (
-        Post.objects.filter(discussion=discussion)
-        .live()
-        .exclude(anchor="")
-        .values("anchor")
-        .annotate(total=Count("pk"), new=Count("pk", filter=new_filter))
-        .order_by()
-    )
-    return {row["anchor"]: {"total": row["total"], "new": row["new"]} for row in rows}
 
 
 # ------------------------------------------------------- reading only what is shown
@@ -231,6 +220,71 @@ def ordered_roots(roots, *, discussion, user, sort="oldest", unread_only=False, 
     return roots.order_by("pin", "path")
 
 
+# The replies of a page's threads: every column of the reply, its author and its
+# question (as `select_related` reads them), the thread it is in, its rank in the thread
+# and the thread's count of replies and of new ones. Written as SQL: built with the ORM
+# (three windows over an expression, two joins, a wrapping query to filter on the rank)
+# it cost more CPU to compile on every page than the database took to run it.
+_REPLIES_SQL = """
+SELECT * FROM (
+    SELECT {columns}, {thread} AS thread,
+        ROW_NUMBER() OVER (PARTITION BY {thread} ORDER BY p.path) AS shown_rank,
+        COUNT(*) OVER (PARTITION BY {thread}) AS thread_total,
+        SUM(CASE WHEN p.created_at > %s AND p.deleted_at IS NULL
+            AND (p.author_id IS NULL OR p.author_id <> %s) THEN 1 ELSE 0 END)
+            OVER (PARTITION BY {thread}) AS thread_new
+    FROM {post} p
+    LEFT JOIN {user} u ON u.id = p.author_id
+    LEFT JOIN {question} q ON q.id = p.question_id
+    WHERE p.discussion_id = %s AND p.parent_id IS NOT NULL AND {thread} IN ({keys})
+        AND (NOT p.awaiting_approval OR p.author_id = %s)
+) w
+WHERE w.shown_rank <= %s OR w.thread IN ({whole})
+"""
+
+
+@cache
+def _replies_reader(using: str) -> RowReader:
+    return RowReader(using, (Post, "p"), (get_user_model(), "u"), (DiscussionQuestion, "q"))
+
+
+def _replies(discussion, user, seen_at, keys: list[str], whole_keys: list[str], shown: int):
+    """The first `shown` replies of each thread of `keys` (all of those in `whole_keys`)
+    that `user` may read (`readable`), each with `thread`, and, but in whole threads,
+    `total` and `new_total` (replies new to `user`, as `_new_q` says), in ONE statement."""
+    using = router.db_for_read(Post)
+    connection = connections[using]
+    reader = _replies_reader(using)
+    qn = connection.ops.quote_name
+    function = "SUBSTRING" if connection.vendor == "postgresql" else "SUBSTR"
+    sql = _REPLIES_SQL.format(
+        columns=reader.columns,
+        thread=f"{function}(p.path, 1, {PATH_SEGMENT})",
+        post=qn(Post._meta.db_table),
+        user=qn(get_user_model()._meta.db_table),
+        question=qn(DiscussionQuestion._meta.db_table),
+        keys=", ".join(["%s"] * len(keys)),
+        whole=", ".join(["%s"] * len(whole_keys)) or "NULL",
+    )
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    since = connection.ops.adapt_datetimefield_value(seen_at if user_id is not None else None)
+    params = [since, user_id, discussion.pk, *keys, user_id, shown, *whole_keys]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    width = sum(len(names) for _model, names, _converters in reader.parts)
+    posts = []
+    for row in rows:
+        post, author, question = reader.instances(row[:width])
+        Post.author.field.set_cached_value(post, author)
+        Post.question.field.set_cached_value(post, question)
+        post.thread = row[width]
+        if post.thread not in whole_keys:
+            post.total, post.new_total = row[width + 2], row[width + 3] or 0
+        posts.append(post)
+    return posts
+
+
 def thread_nodes(
     roots: list[Post],
     *,
@@ -241,32 +295,17 @@ def thread_nodes(
     whole: set[int] | frozenset = frozenset(),
 ) -> list[Node]:
     """The threads of `roots` (in that order) with the first `shown` replies of each in
-    display order, in ONE query (a window per thread), two when some threads are asked
-    `whole` (root ids shown with every reply). Each root node's `more` counts the rest."""
+    display order, in ONE query (a window per thread; threads asked `whole`, root ids,
+    with every reply). Each root node's `more` counts the rest."""
     if not roots:
         return []
     keys = [root.path for root in roots]
     whole_keys = [root.path for root in roots if root.pk in whole]
-    replies = _thread_posts(discussion, user).filter(parent__isnull=False)
-    windowed = replies.filter(thread__in=[k for k in keys if k not in whole_keys]).annotate(
-        rank=Window(RowNumber(), partition_by=[F("thread")], order_by=F("path").asc()),
-        total=Window(Count("pk"), partition_by=[F("thread")]),
-    )
-    new = _new_q(user, seen_at)
-    if new is not None:
-        windowed = windowed.annotate(
-            new_total=Window(
-                Sum(Case(When(new, then=Value(1)), default=Value(0))),
-                partition_by=[F("thread")],
-            )
-        )
-    rows = list(windowed.filter(rank__lte=shown).select_related("author", "question"))
-    if whole_keys:
-        rows += list(replies.filter(thread__in=whole_keys).select_related("author", "question"))
+    rows = _replies(discussion, user, seen_at, keys, whole_keys, shown)
     totals: dict[str, tuple[int, int]] = {}
     for row in rows:
         if hasattr(row, "total"):
-            totals[row.thread] = (row.total, getattr(row, "new_total", 0) or 0)
+            totals[row.thread] = (row.total, row.new_total)
     posts = sorted([*roots, *rows], key=lambda p: p.path)
     order = {root.pk: i for i, root in enumerate(roots)}
     nodes = build_threads(posts, seen_at=seen_at, user_id=getattr(user, "pk", None))

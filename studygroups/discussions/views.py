@@ -119,10 +119,12 @@ def _discussion_context(
     )
 
 
-# The discussion's hooks in the shared reader (templates/library/reader.html).
+# The discussion's hooks in the shared reader (templates/library/reader.html): a slot for
+# each paragraph's margin count in the cached text (filled per request), its threads' slot.
 READER_MARGIN = {
-    "block_margin": "discussions/_para_count.html",
+    "block_margin": "discussions/_para_count_slot.html",
     "block_after": "discussions/_para_threads.html",
+    "margin_slot": page_cache.MARGIN_SLOT,
 }
 
 
@@ -134,17 +136,21 @@ def document(request, group_slug, document_slug):
     # JavaScript), which continues the visit it came from.
     visit = not request.htmx and (_int_param(request, "page") or 1) <= 1
     seen_at = fragments.seen_at(request, ctx.discussion, update=visit)
+    whole = not wants_partial(request)
     context = _discussion_context(request, ctx, seen_at=seen_at)
-    if not wants_partial(request):
+    if whole:
         # htmx asks for the discussion alone; the whole page adds the text, cached under
-        # the document's stamp and what its margin counts depend on (`page_cache`): the
-        # queries behind it run only when it is rendered anew.
+        # the document's stamp (`page_cache.text_key`): the queries behind it run only
+        # when it is rendered anew. Its margin counts are put into it on every request
+        # (`page_cache.MarginCounts`), read again only after a write.
         stamp = document_stamp(ctx.document.slug)
         context |= fragments_cache.lazy_fields(
-            lambda: selectors.discussion_reader(request.user, ctx, seen_at=seen_at),
-            ["authors", "parts", "sections", "notes"],
+            lambda: selectors.discussion_reader(ctx), ["authors", "parts", "sections", "notes"]
         )
-        context["text_key"] = page_cache.text_key(request, context["frame"], stamp, seen_at=seen_at)
+        context["text_key"] = page_cache.text_key(request, context["frame"], stamp)
+        frame = context["frame"]
+        counts = page_cache.margin_counts(request, frame, seen_at=seen_at)
+        context["margin_counts"] = page_cache.MarginCounts(frame, counts)
         context |= READER_MARGIN
     context["minutes_citing"] = minutes_citing(ctx.group, ctx.document)
     return render_page(request, "discussions/document.html", context, partial="discussion")

@@ -5,7 +5,10 @@ empty: a variable the view did not set).
 {% fragment "name" key fresh %}: `fresh` maps placeholders (core.fragments.placeholder) to
 this request's own values (a form's one-time key): each value is stored as its
 placeholder, and each request's value put back. When a value is not found in what was
-rendered, the fragment is not kept (it would serve one request's value to every other)."""
+rendered, the fragment is not kept (it would serve one request's value to every other).
+`fresh` may instead be a callable (marked `do_not_call_in_templates`) that takes the
+cached output and returns it with this request's own values filled in (slots that the
+enclosed template wrote as placeholders)."""
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -24,14 +27,15 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         key = self.key.resolve(context)
+        fresh = self.fresh.resolve(context) if self.fresh else None
+        if callable(fresh):
+            return mark_safe(fresh(self._render(context, key, {})))  # noqa: S308
+        return self._render(context, key, {p: str(v) for p, v in (fresh or {}).items()})
+
+    def _render(self, context, key, fresh: dict[str, str]):
         if not key:
             return self.nodelist.render(context)
         name = self.name.resolve(context)
-        fresh = (
-            {p: str(v) for p, v in (self.fresh.resolve(context) or {}).items()}
-            if self.fresh
-            else {}
-        )
         # A form's CSRF token belongs to the request that rendered it: it is kept as a
         # placeholder, and each request puts back its own.
         token = context.get("csrf_token")

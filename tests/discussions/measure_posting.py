@@ -1,0 +1,125 @@
+"""Measure a post as a browser without JavaScript makes it, in process: the POST and the
+discussion page its redirect leads to, in CPU time, on the posting benchmark's data.
+
+Not a test (pytest collects only test_*.py): run it by hand, before and after a change,
+
+    .venv/bin/python tests/discussions/measure_posting.py            # CPU per POST / page
+    .venv/bin/python tests/discussions/measure_posting.py --profile  # + cProfile of pages
+
+It builds the data as tests/bench/test_posting_bench.py does (`generate_demo_data --size
+tiny --seed 41 --discussion-posts 20`) in a scratch SQLite file, with the benchmark's
+production settings (tests.bench.settings), and has 10 members (MEASURE_WRITERS; the
+bench has 50) post in turn into the discussion, each following the redirect with its
+cookies. It prints the median `time.process_time` of the POST and of the page over
+MEASURE_POSTS posts (after WARM), and the statements each ran. MEASURE_ROOT measures
+another checkout with this script; MEASURE_PROFILE_OUT keeps the profile.
+"""
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(os.environ.get("MEASURE_ROOT") or Path(__file__).resolve().parents[2])
+sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)
+TMP = Path(tempfile.mkdtemp(prefix="measure-posting-"))
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.bench.settings"
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/posting.sqlite3"
+os.environ.setdefault("RATELIMIT_ENABLE", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+POSTS = int(os.environ.get("MEASURE_POSTS", "60"))
+WRITERS = int(os.environ.get("MEASURE_WRITERS", "10"))
+WARM = 10
+PROFILE = "--profile" in sys.argv
+
+
+def build() -> dict:
+    python = str(ROOT / ".venv/bin/python")
+    run = {"cwd": ROOT, "env": os.environ, "check": True, "capture_output": True}
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], **run)
+    manifest = TMP / "manifest.json"
+    subprocess.run(
+        [python, "manage.py", "generate_demo_data", "--size", "tiny", "--seed", "41"]
+        + ["--discussion-posts", "20", "--manifest", str(manifest)],
+        **run,
+    )
+    return json.loads(manifest.read_text())
+
+
+def main() -> None:
+    manifest = build()
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    del reset_queries
+    circle = manifest["circle"]
+    page = circle["discussions"]["20"]
+    users = get_user_model().objects.filter(email__in=circle["members"][:WRITERS])
+    clients = []
+    for user in users:
+        client = Client(enforce_csrf_checks=False)
+        client.force_login(user)
+        clients.append(client)
+    post_cpu, page_cpu, post_sql, page_sql = [], [], [], []
+    profile = cProfile.Profile() if PROFILE else None
+    for i in range(WARM + POSTS):
+        client = clients[i % len(clients)]
+        body = {"body": f"Post {i} of a writer: reading together, at once.", "key": uuid.uuid4()}
+        with CaptureQueriesContext(connection) as q1:
+            t0 = time.process_time()
+            response = client.post(page + "posts/", body)
+            t1 = time.process_time()
+        assert response.status_code == 302, response.status_code
+        location = response["Location"]
+        with CaptureQueriesContext(connection) as q2:
+            if profile is not None and i >= WARM:
+                profile.enable()
+            t2 = time.process_time()
+            shown = client.get(location.split("#")[0])
+            t3 = time.process_time()
+            if profile is not None and i >= WARM:
+                profile.disable()
+        assert shown.status_code == 200
+        assert f'id="{location.split("#")[1]}"'.encode() in shown.content
+        if i >= WARM:
+            post_cpu.append(t1 - t0)
+            page_cpu.append(t3 - t2)
+            post_sql.append(len(q1))
+            page_sql.append(len(q2))
+    print(f"load average {os.getloadavg()}")
+    print(
+        f"POST  median {statistics.median(post_cpu) * 1000:.1f} ms CPU, "
+        f"{statistics.median(post_sql)} statements"
+    )
+    print(
+        f"page  median {statistics.median(page_cpu) * 1000:.1f} ms CPU, "
+        f"{statistics.median(page_sql)} statements, {len(shown.content)} bytes"
+    )
+    both = [a + b for a, b in zip(post_cpu, page_cpu, strict=True)]
+    print(f"both  median {statistics.median(both) * 1000:.1f} ms CPU ({POSTS} posts)")
+    if profile is not None:
+        out = io.StringIO()
+        stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
+        stats.print_stats(60)
+        if os.environ.get("MEASURE_PROFILE_OUT"):
+            stats.dump_stats(os.environ["MEASURE_PROFILE_OUT"])
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
