@@ -247,6 +247,24 @@ def test_read_ahead_worker_gives_the_same_report(monkeypatch):
     assert saved.ok and saved.totals["created"] == in_process.totals["created"]
 
 
+def test_a_batch_known_to_be_large_reads_ahead_from_its_first_file(monkeypatch):
+    """With the number of files known (the command counts them first), a batch of more
+    than READ_AHEAD_AFTER files sends its first file to the worker; unknown, the first
+    READ_AHEAD_AFTER stay in this process; a small batch never forks."""
+    from corpus_import.chrome import ChromeMemory
+
+    monkeypatch.setattr(load, "READ_AHEAD_AFTER", 3)
+    inputs = [FileInput(f"f{i}.txt", article(PARAS[:2])) for i in range(6)]
+
+    def sent_ahead(items, total):
+        with load._ReadAhead(ChromeMemory()) as ahead:
+            return [pending is not None for _item, pending in ahead.iterate(items, bool, total)]
+
+    assert sent_ahead(inputs, 6) == [True] * 6
+    assert sent_ahead(inputs, None) == [False] * 3 + [True] * 3
+    assert sent_ahead(inputs[:3], 3) == [False] * 3
+
+
 def test_reimport_after_read_ahead_is_unchanged(monkeypatch):
     monkeypatch.setattr(load, "READ_AHEAD_AFTER", 2)
     import_paths([FIXTURES])
