@@ -196,7 +196,7 @@ def _side_threads(discussion, user, gate, questions, *, sort, unread_only, seen_
     return roots, more
 
 
-def _thread_page(roots, number, focus_key: str | None) -> Page:
+def _thread_page(roots, number, focus_key: str | None, *, discussion: Discussion) -> Page:
     """The page of ordered `roots` numbered `number` (the one holding thread `focus_key`
     when given, `_focus_page`; anything invalid: the first; past the end: the last). Two
     queries, the usual case: the page's ids with the total (a window count over narrow
@@ -221,7 +221,12 @@ def _thread_page(roots, number, focus_key: str | None) -> Page:
             number = max(1, -(-total // THREADS_PER_PAGE))
             offset = (number - 1) * THREADS_PER_PAGE
             head = list(counted[offset : offset + THREADS_PER_PAGE])
-    by_pk = roots.in_bulk([row[0] for row in head]) if head else {}
+    # The page's rows whole, by id. The ids were chosen under every filter of `roots`
+    # (readable, the answer gate, unread only) and its order: reading the rows through
+    # `roots` again compiled all of it (the sort's per-thread subqueries included), which
+    # cost more than reading them. Only the discussion is asked again.
+    rows_by_id = Post.objects.filter(discussion=discussion).select_related("author", "question")
+    by_pk = rows_by_id.in_bulk([row[0] for row in head]) if head else {}
     rows = [by_pk[row[0]] for row in head if row[0] in by_pk]  # gone since: left out
     return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number)
 
@@ -418,7 +423,7 @@ def discussion_page(
             **ordering,
         )
         focus_key = _focus_root(discussion, focus)
-        page = _thread_page(general, page_number, focus_key)
+        page = _thread_page(general, page_number, focus_key, discussion=discussion)
         # Threads leave the text only when it is corrected (a revision after the first):
         # with no questions either, there is nothing beside the general threads to read.
         if questions or document.text_revision > 1:
@@ -576,7 +581,7 @@ def paragraph_page(
             user=user,
         )
         focus_key = _focus_root(ctx.discussion, focus)
-        page = _thread_page(roots, page_number, focus_key)
+        page = _thread_page(roots, page_number, focus_key, discussion=ctx.discussion)
         page_roots = list(page.object_list)
         threads = thread_nodes(
             page_roots,

@@ -5,6 +5,7 @@ Not a test (pytest collects only test_*.py): run it by hand, before and after a 
 
     .venv/bin/python tests/discussions/measure_posting.py            # CPU per POST / page
     .venv/bin/python tests/discussions/measure_posting.py --profile  # + cProfile of pages
+    .venv/bin/python tests/discussions/measure_posting.py --profile-post  # ... of the POSTs
 
 It builds the data as tests/bench/test_posting_bench.py does (`generate_demo_data --size
 tiny --seed 41 --discussion-posts 20`) in a scratch SQLite file, with the benchmark's
@@ -39,8 +40,13 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 POSTS = int(os.environ.get("MEASURE_POSTS", "60"))
 WRITERS = int(os.environ.get("MEASURE_WRITERS", "10"))
-WARM = 10
-PROFILE = "--profile" in sys.argv
+# The discussion's size before the posts (the bench starts at 20 and ends past 5,000).
+START = int(os.environ.get("MEASURE_START_POSTS", "20"))
+# Every writer's first request is left out: each test Client loads the middleware on its
+# first request (WhiteNoise scans the static files, ~25 ms), which a server does once.
+WARM = max(10, WRITERS)
+PROFILE = "--profile" in sys.argv or "--profile-post" in sys.argv
+PROFILE_POST = "--profile-post" in sys.argv  # the POST's profile instead of the page's
 
 
 def build() -> dict:
@@ -50,7 +56,7 @@ def build() -> dict:
     manifest = TMP / "manifest.json"
     subprocess.run(
         [python, "manage.py", "generate_demo_data", "--size", "tiny", "--seed", "41"]
-        + ["--discussion-posts", "20", "--manifest", str(manifest)],
+        + ["--discussion-posts", str(START), "--manifest", str(manifest)],
         **run,
     )
     return json.loads(manifest.read_text())
@@ -68,7 +74,7 @@ def main() -> None:
 
     del reset_queries
     circle = manifest["circle"]
-    page = circle["discussions"]["20"]
+    page = circle["discussions"][str(START)]
     users = get_user_model().objects.filter(email__in=circle["members"][:WRITERS])
     clients = []
     for user in users:
@@ -81,18 +87,22 @@ def main() -> None:
         client = clients[i % len(clients)]
         body = {"body": f"Post {i} of a writer: reading together, at once.", "key": uuid.uuid4()}
         with CaptureQueriesContext(connection) as q1:
+            if PROFILE_POST and i >= WARM:
+                profile.enable()
             t0 = time.process_time()
             response = client.post(page + "posts/", body)
             t1 = time.process_time()
+            if PROFILE_POST and i >= WARM:
+                profile.disable()
         assert response.status_code == 302, response.status_code
         location = response["Location"]
         with CaptureQueriesContext(connection) as q2:
-            if profile is not None and i >= WARM:
+            if profile is not None and not PROFILE_POST and i >= WARM:
                 profile.enable()
             t2 = time.process_time()
             shown = client.get(location.split("#")[0])
             t3 = time.process_time()
-            if profile is not None and i >= WARM:
+            if profile is not None and not PROFILE_POST and i >= WARM:
                 profile.disable()
         assert shown.status_code == 200
         assert f'id="{location.split("#")[1]}"'.encode() in shown.content
