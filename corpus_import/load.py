@@ -18,7 +18,7 @@ import time
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -135,7 +135,8 @@ FILE_ROWS_AT_ONCE = 25
 # commits (`search.schema.blocks_indexed_at_end`): SQLite's FTS5 index makes a segment
 # per transaction and merges them, which cost about as much again as the indexing
 # (measured on 10 MB: 0.40 CPU-s file by file, 0.20 s in groups). A group ends after
-# GROUP_BYTES of input or GROUP_SECONDS, so the write lock other writers wait for is
+# GROUP_BYTES of input or GROUP_SECONDS, or before a file the worker has not finished
+# (a group never waits for the worker), so the write lock other writers wait for is
 # never held long, and every file of a group becomes visible, searchable and recorded
 # (its ImportFile row) at the same moment. An import that stops mid-way keeps the groups
 # committed before; a process killed mid-group leaves that group out, whole.
@@ -474,6 +475,10 @@ class Importer:
                 item = next(queue, None)
                 continue
             stop: BaseException | None = None
+            # A group opens a write transaction (on SQLite, the database's write lock):
+            # it never waits for the worker inside one. It starts once its first file
+            # is ready, and ends before a file the worker has not finished.
+            wait([item[1]])
             with transaction.atomic(), blocks_indexed_at_end(connection):
                 started, size, full = time.monotonic(), 0, False
                 try:
@@ -482,10 +487,10 @@ class Importer:
                         self._import_one(n, total, *item)
                         size += len(item[0].data)
                         full = size >= GROUP_BYTES or time.monotonic() - started >= GROUP_SECONDS
-                        if full:  # committed before waiting for the next file
+                        if full:  # committed before taking the next file
                             break
                         item = next(queue, None)
-                        if item is None or item[1] is None:
+                        if item is None or item[1] is None or not item[1].done():
                             break
                 except BaseException as exc:  # noqa: BLE001 - re-raised below
                     # Stopped (interrupted, or a failure outside any file's own

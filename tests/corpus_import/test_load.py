@@ -2,7 +2,9 @@
 
 import io
 import json
+import time
 import zipfile
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -263,6 +265,50 @@ def test_a_batch_known_to_be_large_reads_ahead_from_its_first_file(monkeypatch):
     assert sent_ahead(inputs, 6) == [True] * 6
     assert sent_ahead(inputs, None) == [False] * 3 + [True] * 3
     assert sent_ahead(inputs[:3], 3) == [False] * 3
+
+
+_WORKER_RUN = load._worker_run
+
+
+def _slow_worker_run(name, data):
+    """The read-ahead worker, slower than the writer (module level: the worker unpickles
+    it by name)."""
+    time.sleep(0.15)
+    return _WORKER_RUN(name, data)
+
+
+def test_a_group_never_waits_for_the_worker_inside_its_transaction(monkeypatch):
+    """A group of files is one write transaction (on SQLite, the database's write lock):
+    each file it takes is one the worker has finished, so web requests never wait on
+    the worker's pace."""
+    monkeypatch.setattr(load, "READ_AHEAD_AFTER", 2)
+    monkeypatch.setattr(load, "_worker_run", _slow_worker_run)
+    in_group = []
+    waited_inside = []
+    real_group = load.blocks_indexed_at_end
+
+    @contextmanager
+    def group(connection):
+        with real_group(connection):
+            in_group.append(True)
+            try:
+                yield
+            finally:
+                in_group.pop()
+
+    real_import_file = load.Importer._import_file
+
+    def import_file(self, item, pending=None):
+        if in_group and pending is not None and not pending.done():
+            waited_inside.append(item.name)
+        return real_import_file(self, item, pending)
+
+    monkeypatch.setattr(load, "blocks_indexed_at_end", group)
+    monkeypatch.setattr(load.Importer, "_import_file", import_file)
+    inputs = [FileInput(f"f{i}.txt", article([f"{p} Copy {i}." for p in PARAS])) for i in range(6)]
+    result = import_inputs(inputs, total=len(inputs))
+    assert result.ok and result.totals["created"] == 6
+    assert waited_inside == []
 
 
 def test_reimport_after_read_ahead_is_unchanged(monkeypatch):
