@@ -168,8 +168,10 @@
     }
   });
 
-  // Mark the paragraph whose threads are open, and focus a form htmx just inserted.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // Mark the paragraph whose threads are open, and focus a form htmx just inserted:
+  // once it has settled, when htmx has bound the form's handlers (on afterSwap a quick
+  // Enter in the focused form could still send it as a plain page load).
+  document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (target && target.classList && target.classList.contains("reply-slot")) {
       var field = target.querySelector("textarea");
