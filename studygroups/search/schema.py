@@ -23,9 +23,9 @@ block-insert trigger off for the blocks of new documents, inside the caller's
 transaction, and indexes them afterwards with one statement per 500 documents (on
 SQLite the per-row trigger was about 80% of the cost of inserting a block). Nothing
 outside the transaction ever sees the trigger missing, and a rollback restores it.
-`blocks_indexed_at_end(connection)` does the same for a run of such inserts (the
-importer's group of files, one transaction): they are indexed in one statement when the
-run ends (SQLite's FTS5 writes one index segment per transaction or savepoint, and
+`blocks_indexed_at_end(connection)` does the same, on SQLite, for a run of such inserts
+(the importer's group of files, one transaction): they are indexed in one statement when
+the run ends (SQLite's FTS5 writes one index segment per transaction or savepoint, and
 merging them cost nearly as much as the indexing itself).
 """
 
@@ -544,23 +544,11 @@ def _bulk_blocks(connection: BaseDatabaseWrapper, lists: list[list[int]]) -> Ite
 # (a failed file) also takes back what it added, and what an index statement inside it
 # took off (`blocks_index_pending`).
 _PENDING = "search_block_pending"
-_PENDING_CREATE = {
-    "sqlite": f"CREATE TEMP TABLE IF NOT EXISTS {_PENDING} (document_id INTEGER PRIMARY KEY)",
-    "postgresql": f"CREATE TEMP TABLE IF NOT EXISTS {_PENDING} (document_id bigint PRIMARY KEY)",
-}
-_PENDING_INDEX = {
-    "sqlite": (
-        "INSERT INTO search_block_fts(rowid, text) SELECT id, text FROM library_block "
-        f"WHERE document_id IN (SELECT document_id FROM {_PENDING})"
-    ),
-    "postgresql": f"""
-        INSERT INTO search_block (block_id, document_id, vector)
-        SELECT b.id, b.document_id, search_vector(d.language, b.text)
-        FROM library_block b JOIN library_document d ON d.id = b.document_id
-        WHERE b.document_id IN (SELECT document_id FROM {_PENDING})
-        ON CONFLICT (block_id) DO UPDATE
-          SET document_id = EXCLUDED.document_id, vector = EXCLUDED.vector""",
-}
+_PENDING_CREATE = f"CREATE TEMP TABLE IF NOT EXISTS {_PENDING} (document_id INTEGER PRIMARY KEY)"
+_PENDING_INDEX = (
+    "INSERT INTO search_block_fts(rowid, text) SELECT id, text FROM library_block "
+    f"WHERE document_id IN (SELECT document_id FROM {_PENDING})"
+)
 
 
 def _pend(connection: BaseDatabaseWrapper, document_ids: Sequence[int]) -> None:
@@ -583,11 +571,11 @@ def blocks_index_pending(connection: BaseDatabaseWrapper) -> None:
     if not getattr(connection, "_search_block_run", False):
         return
     with connection.cursor() as cursor:
-        _index_pending(cursor, connection.vendor)
+        _index_pending(cursor)
 
 
-def _index_pending(cursor, vendor: str) -> None:
-    cursor.execute(_PENDING_INDEX[vendor])
+def _index_pending(cursor) -> None:
+    cursor.execute(_PENDING_INDEX)
     cursor.execute(f"DELETE FROM {_PENDING}")  # noqa: S608 - a constant name
 
 
@@ -604,51 +592,40 @@ def blocks_indexed_at_end(connection: BaseDatabaseWrapper) -> Iterator[None]:
     the index are as they were. Blocks inserted in the run must not be updated or
     deleted before `blocks_index_pending` (the delete trigger would take out of the
     index rows that are not in it). Where the index is not installed, or already inside
-    a run or a `blocks_indexed_in_bulk` body, the body just runs."""
+    a run or a `blocks_indexed_in_bulk` body, the body just runs (in its savepoint).
+
+    SQLite only: what it saves is FTS5's index segment per file. On PostgreSQL each file's
+    blocks keep being indexed in their own statement, inside the file's savepoint, so a
+    block the index refuses (a `tsvector` over its 1 MB limit) fails that file alone,
+    not its whole group."""
     if (
-        connection.vendor not in ("sqlite", "postgresql")
+        connection.vendor != "sqlite"
         or getattr(connection, "_search_block_run", False)
         or getattr(connection, "_search_bulk_blocks", None) is not None
     ):
-        yield
+        with transaction.atomic(using=connection.alias):  # still one savepoint
+            yield
         return
-    vendor = connection.vendor
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if vendor == "sqlite":
-            cursor.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-                [_SQLITE_BLOCK_INSERT],
-            )
-            row = cursor.fetchone()
-            if row is None:  # the index is not installed
-                yield
-                return
-            trigger_sql = row[0]
-        else:
-            cursor.execute(
-                "SELECT prosrc LIKE '%%search.bulk_blocks%%' FROM pg_proc WHERE proname = %s",
-                [_PG_BLOCK_TRIGGER],
-            )
-            row = cursor.fetchone()
-            if row is None or not row[0]:  # not installed, or installed before the switch
-                yield
-                return
-        cursor.execute(_PENDING_CREATE[vendor])
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+            [_SQLITE_BLOCK_INSERT],
+        )
+        row = cursor.fetchone()
+        if row is None:  # the index is not installed
+            yield
+            return
+        trigger_sql = row[0]
+        cursor.execute(_PENDING_CREATE)
         cursor.execute(f"DELETE FROM {_PENDING}")  # noqa: S608 - a constant name
-        if vendor == "sqlite":
-            cursor.execute(f"DROP TRIGGER {_SQLITE_BLOCK_INSERT}")
-        else:
-            cursor.execute("SELECT set_config('search.bulk_blocks', 'on', true)")
+        cursor.execute(f"DROP TRIGGER {_SQLITE_BLOCK_INSERT}")
         connection._search_block_run = True
         try:
             yield
         finally:
             connection._search_block_run = False
-        _index_pending(cursor, vendor)
-        if vendor == "sqlite":
-            cursor.execute(trigger_sql)
-        else:
-            cursor.execute("SELECT set_config('search.bulk_blocks', 'off', true)")
+        _index_pending(cursor)
+        cursor.execute(trigger_sql)
 
 
 def block_index_mismatches(connection: BaseDatabaseWrapper) -> int:
