@@ -176,14 +176,24 @@ class Backend:
         """Called once before a search's statements, with everything they will need."""
 
     def count_documents(self, query: ParsedQuery, filters: Filters, *, cap: int) -> Count:
-        raise NotImplementedError
+        """The same count as `document_page`'s (the same newest paragraphs), so the tab's
+        "349+" does not change with the tab shown; without ranking."""
+        sql = self._document_ctes(query, filters, score=False).add(self._document_counts())
+        return self._page_and_count(self._fetch(sql), cap)[1]
 
     def document_page(
         self, query: ParsedQuery, filters: Filters, *, offset: int, limit: int, cap: int
     ) -> tuple[list[DocumentRow], Count]:
         """One page of documents, best first, and their count capped at `cap` (the same
         count as `count_documents`), from one statement."""
-        raise NotImplementedError
+        sql = self._document_ctes(query, filters)
+        sql.add(", page AS (SELECT document_id, score, block_id FROM grouped")
+        sql.add(f"  ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)})")
+        sql.add("SELECT t.total, t.more, page.document_id, page.score, page.block_id")
+        sql.add(f"FROM ({self._document_counts()}) AS t LEFT JOIN page ON true")
+        sql.add("ORDER BY page.score DESC, page.document_id")
+        page, count = self._page_and_count(self._fetch(sql), cap)
+        return [DocumentRow(int(d), float(s), b) for d, s, b in page], count
 
     def count_posts(self, query: ParsedQuery, filters: Filters, scope: Scope, *, cap: int) -> Count:
         raise NotImplementedError
@@ -210,6 +220,20 @@ class Backend:
         count, more = rows[0][0], bool(rows[0][1])
         page = [row[2:] for row in rows if len(row) > 2 and row[2] is not None]
         return page, Count(min(count, cap), count > cap or more)
+
+    # -- documents: each backend's `_document_ctes` defines `candidates` (the newest
+    # CANDIDATES matching paragraphs) and `grouped` (one row per document, its score).
+    def _document_ctes(self, query: ParsedQuery, filters: Filters, *, score: bool = True) -> Sql:
+        raise NotImplementedError
+
+    @staticmethod
+    def _document_counts() -> str:
+        """The documents found (`grouped`), and whether that is a lower bound: they were
+        gathered from the newest CANDIDATES matching paragraphs, and more may match."""
+        return (
+            "SELECT (SELECT count(*) FROM grouped) AS total, "
+            f"(SELECT count(*) FROM candidates) >= {CANDIDATES} AS more"
+        )
 
 
 class SQLiteBackend(Backend):
@@ -285,28 +309,6 @@ class SQLiteBackend(Backend):
         sql.add("  GROUP BY h.document_id")
         sql.add(")")
         return sql
-
-    def _document_counts(self) -> str:
-        """The documents found (`grouped`), and whether that is a lower bound: they were
-        gathered from the newest CANDIDATES matching paragraphs, and more may match."""
-        return (
-            "SELECT (SELECT count(*) FROM grouped) AS total, "
-            f"(SELECT count(*) FROM candidates) >= {CANDIDATES} AS more"
-        )
-
-    def count_documents(self, query, filters, *, cap):
-        sql = self._document_ctes(query, filters, score=False).add(self._document_counts())
-        return self._page_and_count(self._fetch(sql), cap)[1]
-
-    def document_page(self, query, filters, *, offset, limit, cap):
-        sql = self._document_ctes(query, filters)
-        sql.add(", page AS (SELECT document_id, score, block_id FROM grouped")
-        sql.add(f"  ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)})")
-        sql.add("SELECT t.total, t.more, page.document_id, page.score, page.block_id")
-        sql.add(f"FROM ({self._document_counts()}) AS t LEFT JOIN page ON 1")
-        sql.add("ORDER BY page.score DESC, page.document_id")
-        page, count = self._page_and_count(self._fetch(sql), cap)
-        return [DocumentRow(int(d), float(s), b) for d, s, b in page], count
 
     def _post_candidates(self, query, filters, scope, *, limit: int) -> Sql:
         """Ids of live posts the scope may read, newest first: permissions and the group
@@ -547,28 +549,6 @@ class PostgresBackend(Backend):
             where.add("JOIN library_document d ON d.id = s.document_id")
         where.add("WHERE s.vector @@ (").extend(self._tsquery(query)).add(")")
         return where.extend(filters_sql)
-
-    def _document_counts(self) -> str:
-        return (
-            "SELECT (SELECT count(*) FROM grouped) AS total, "
-            f"(SELECT count(*) FROM candidates) >= {CANDIDATES} AS more"
-        )
-
-    def count_documents(self, query, filters, *, cap):
-        """The same count as `document_page`'s (the same newest paragraphs), so the tab's
-        "349+" does not change with the tab shown; without ranking."""
-        sql = self._document_ctes(query, filters, score=False).add(self._document_counts())
-        return self._page_and_count(self._fetch(sql), cap)[1]
-
-    def document_page(self, query, filters, *, offset, limit, cap):
-        sql = self._document_ctes(query, filters)
-        sql.add(", page AS (SELECT document_id, score, block_id FROM grouped")
-        sql.add(f"  ORDER BY score DESC, document_id LIMIT {int(limit)} OFFSET {int(offset)})")
-        sql.add("SELECT t.total, t.more, page.document_id, page.score, page.block_id")
-        sql.add(f"FROM ({self._document_counts()}) AS t LEFT JOIN page ON true")
-        sql.add("ORDER BY page.score DESC, page.document_id")
-        page, count = self._page_and_count(self._fetch(sql), cap)
-        return [DocumentRow(int(d), float(s), b) for d, s, b in page], count
 
     def _post_where(self, query, filters, scope, *, vector: bool) -> Sql:
         """Matching posts the scope may read (search_post carries group, document and
