@@ -508,22 +508,29 @@ def _all_ids(lists: list[list[int]]) -> list[int]:
     return list(dict.fromkeys(pk for ids in lists for pk in ids))
 
 
+def _sqlite_block_trigger(cursor) -> str | None:
+    """The SQL of SQLite's block-insert trigger (to drop it and put it back), or None
+    when the index is not installed."""
+    cursor.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+        [_SQLITE_BLOCK_INSERT],
+    )
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
 @contextmanager
 def _bulk_blocks(connection: BaseDatabaseWrapper, lists: list[list[int]]) -> Iterator[None]:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-                [_SQLITE_BLOCK_INSERT],
-            )
-            row = cursor.fetchone()
-            if row is None:  # the index is not installed
+            trigger_sql = _sqlite_block_trigger(cursor)
+            if trigger_sql is None:  # the index is not installed
                 yield
                 return
             cursor.execute(f"DROP TRIGGER {_SQLITE_BLOCK_INSERT}")
             yield
             _index_blocks_of(cursor, "sqlite", _all_ids(lists))
-            cursor.execute(row[0])
+            cursor.execute(trigger_sql)
         else:
             cursor.execute(
                 "SELECT prosrc LIKE '%%search.bulk_blocks%%' FROM pg_proc WHERE proname = %s",
@@ -607,15 +614,10 @@ def blocks_indexed_at_end(connection: BaseDatabaseWrapper) -> Iterator[None]:
             yield
         return
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-            [_SQLITE_BLOCK_INSERT],
-        )
-        row = cursor.fetchone()
-        if row is None:  # the index is not installed
+        trigger_sql = _sqlite_block_trigger(cursor)
+        if trigger_sql is None:  # the index is not installed
             yield
             return
-        trigger_sql = row[0]
         cursor.execute(_PENDING_CREATE)
         cursor.execute(f"DELETE FROM {_PENDING}")  # noqa: S608 - a constant name
         cursor.execute(f"DROP TRIGGER {_SQLITE_BLOCK_INSERT}")

@@ -43,3 +43,17 @@ def other_document(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def empty_caches():
+    """The default cache and the rendered-fragments cache, emptied before and after."""
+    from django.core.cache import cache
+
+    from studygroups.core import fragments
+
+    cache.clear()
+    fragments.cache().clear()
+    yield
+    cache.clear()
+    fragments.cache().clear()

@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.middleware.csrf import _unmask_cipher_token
 from django.urls import reverse
 
-from studygroups.core import fragments
 from studygroups.discussions import page_cache, posting
 from studygroups.discussions.models import Discussion, Post
 from studygroups.groups.models import Membership
@@ -22,12 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    fragments.cache().clear()
-    yield
-    cache.clear()
-    fragments.cache().clear()
+def _empty_caches(empty_caches):
+    """Every test here starts and ends with empty caches (conftest.empty_caches)."""
 
 
 def url(group, document, query=""):

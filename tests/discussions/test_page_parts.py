@@ -10,7 +10,6 @@ the text is not read again after a post, and the queries stay few at any size.""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
@@ -38,12 +37,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    fragments.cache().clear()
-    yield
-    cache.clear()
-    fragments.cache().clear()
+def _empty_caches(empty_caches):
+    """Every test here starts and ends with empty caches (conftest.empty_caches)."""
 
 
 def url(group, document, query=""):
