@@ -189,6 +189,25 @@ class Post(models.Model):
             # A member's posts in a discussion: whether they wrote there (the page's
             # frame, on every visit) and which questions they answered (the answer gate).
             models.Index(fields=["discussion", "author"], name="post_discussion_author"),
+            # A discussion's threads in page order (`selectors._path_order_page`): its
+            # roots (general, or on one paragraph) by path, with every column the page's
+            # filters read, so that counting them and walking to a page read no row.
+            models.Index(
+                fields=[
+                    "discussion",
+                    "anchor",
+                    "path",
+                    "parent",
+                    "awaiting_approval",
+                    "author",
+                    "question",
+                    "detached_at",
+                    "hidden_at",
+                    "pinned_at",
+                ],
+                condition=Q(parent__isnull=True),
+                name="post_roots",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -192,6 +192,11 @@ def pinned_first():
     )
 
 
+# The default order of threads: pinned first, then by path (oldest first). A page in this
+# order is found by walking the roots' index (`selectors._path_order_page`).
+PATH_ORDER = ("pin", "path")
+
+
 def ordered_roots(roots, *, discussion, user, sort="oldest", unread_only=False, seen_at=None):
     """Order root posts as the page lists them (pinned first, then `sort`; siblings by
     path), keeping only threads with something new when `unread_only`. The sort keys are
@@ -217,7 +222,7 @@ def ordered_roots(roots, *, discussion, user, sort="oldest", unread_only=False, 
         )
         roots = roots.annotate(reply_total=Coalesce(Subquery(count), 0))
         return roots.order_by("pin", "-reply_total", "path")
-    return roots.order_by("pin", "path")
+    return roots.order_by(*PATH_ORDER)
 
 
 # The replies of a page's threads: every column of the reply, its author and its

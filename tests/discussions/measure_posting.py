@@ -12,7 +12,9 @@ tiny --seed 41 --discussion-posts 20`) in a scratch SQLite file, with the benchm
 production settings (tests.bench.settings), and has 10 members (MEASURE_WRITERS; the
 bench has 50) post in turn into the discussion, each following the redirect with its
 cookies. It prints the median `time.process_time` of the POST and of the page over
-MEASURE_POSTS posts (after WARM), and the statements each ran. MEASURE_ROOT measures
+MEASURE_POSTS posts (after WARM), and the statements each ran. MEASURE_START_ROOTS adds
+that many general threads first (bulk-written, as the benchmark's end state has 5,000 of
+them). MEASURE_SQL=1 prints each statement's median time, slowest first. MEASURE_ROOT measures
 another checkout with this script; MEASURE_PROFILE_OUT keeps the profile.
 """
 
@@ -42,6 +44,9 @@ POSTS = int(os.environ.get("MEASURE_POSTS", "60"))
 WRITERS = int(os.environ.get("MEASURE_WRITERS", "10"))
 # The discussion's size before the posts (the bench starts at 20 and ends past 5,000).
 START = int(os.environ.get("MEASURE_START_POSTS", "20"))
+# General threads added to it first, as the benchmark's posts leave it (all of them new
+# threads): its end state is 5,000 of them.
+START_ROOTS = int(os.environ.get("MEASURE_START_ROOTS", "0"))
 # Every writer's first request is left out: each test Client loads the middleware on its
 # first request (WhiteNoise scans the static files, ~25 ms), which a server does once.
 WARM = max(10, WRITERS)
@@ -62,6 +67,47 @@ def build() -> dict:
     return json.loads(manifest.read_text())
 
 
+class StatementTimer:
+    """An execute wrapper: the wall time of each statement, by request kind and the
+    statement's first words."""
+
+    def __init__(self):
+        self.kind, self.times = None, {}
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            if self.kind is not None:
+                head = " ".join(sql.split())[:110]
+                self.times.setdefault((self.kind, head), []).append(time.perf_counter() - start)
+
+
+def add_roots(discussion_path: str, users) -> None:
+    """START_ROOTS general threads by the writers, bulk-written (no notifications)."""
+    from django.db.models import Max
+
+    from studygroups.discussions.models import PATH_SEGMENT, Discussion, Post
+
+    group_slug, document_slug = discussion_path.rstrip("/").split("/")[-2:]
+    discussion = Discussion.objects.get(group__slug=group_slug, document__slug=document_slug)
+    first = (Post.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+    body = "An earlier thread: reading together."
+    Post.objects.bulk_create(
+        Post(
+            pk=pk,
+            discussion=discussion,
+            author=users[pk % len(users)],
+            path=f"{pk:0{PATH_SEGMENT}d}",
+            body=body,
+            body_html=f"<p>{body}</p>",
+        )
+        for pk in range(first, first + START_ROOTS)
+    )
+    Discussion.objects.filter(pk=discussion.pk).update(version=discussion.version + 1)
+
+
 def main() -> None:
     manifest = build()
     import django
@@ -76,12 +122,17 @@ def main() -> None:
     circle = manifest["circle"]
     page = circle["discussions"][str(START)]
     users = get_user_model().objects.filter(email__in=circle["members"][:WRITERS])
+    if START_ROOTS:
+        add_roots(page, list(users))
     clients = []
     for user in users:
         client = Client(enforce_csrf_checks=False)
         client.force_login(user)
         clients.append(client)
     post_cpu, page_cpu, post_sql, page_sql = [], [], [], []
+    timer = StatementTimer()
+    if os.environ.get("MEASURE_SQL"):
+        connection.execute_wrappers.append(timer)
     profile = cProfile.Profile() if PROFILE else None
     for i in range(WARM + POSTS):
         client = clients[i % len(clients)]
@@ -89,6 +140,7 @@ def main() -> None:
         with CaptureQueriesContext(connection) as q1:
             if PROFILE_POST and i >= WARM:
                 profile.enable()
+            timer.kind = "POST" if i >= WARM else None
             t0 = time.process_time()
             response = client.post(page + "posts/", body)
             t1 = time.process_time()
@@ -99,6 +151,7 @@ def main() -> None:
         with CaptureQueriesContext(connection) as q2:
             if profile is not None and not PROFILE_POST and i >= WARM:
                 profile.enable()
+            timer.kind = "page" if i >= WARM else None
             t2 = time.process_time()
             shown = client.get(location.split("#")[0])
             t3 = time.process_time()
@@ -120,6 +173,10 @@ def main() -> None:
         f"page  median {statistics.median(page_cpu) * 1000:.1f} ms CPU, "
         f"{statistics.median(page_sql)} statements, {len(shown.content)} bytes"
     )
+    if timer.times:  # MEASURE_SQL: each statement's median wall time, slowest first
+        medians = {key: statistics.median(times) for key, times in timer.times.items()}
+        for (name, head), median in sorted(medians.items(), key=lambda item: -item[1])[:12]:
+            print(f"{name} {median * 1000:6.2f} ms  {head}")
     both = [a + b for a, b in zip(post_cpu, page_cpu, strict=True)]
     print(f"both  median {statistics.median(both) * 1000:.1f} ms CPU ({POSTS} posts)")
     if profile is not None:
