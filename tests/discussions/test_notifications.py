@@ -12,7 +12,7 @@ from studygroups.groups.models import Membership
 from studygroups.notifications.models import NotificationPreferences
 from studygroups.notifications.services import preferences_update
 from studygroups.notifications.tokens import Recipient, read_unsubscribe_token, unsubscribe_token
-from tests.factories import add_member, post, reply
+from tests.factories import add_member, make_question, post, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,29 @@ def test_no_notification_for_people_who_left_or_unfollowed(group, document, memb
     post(group, document, member, "another")
     assert kinds(member2) == []
     assert kinds(third) == []
+
+
+def test_an_answer_to_a_question_asking_for_ones_own_answer_first_notifies_who_may_read_it(
+    group, document, member, member2, organizer
+):
+    """Followers who have not answered the question yet are not told of an answer
+    (they may not read it); those who answered and those who facilitate are, whether
+    they follow, are mentioned or are replied to."""
+    question = make_question(group, document, gated=True)
+    quiet = add_member(group, display_name="Quiet Reader").user
+    post(group, document, quiet, "quiet follows, has not answered")
+    post(group, document, member2, "my answer", question=question)  # member2 answered
+    post(group, document, organizer, "organizer follows")
+    Notification.objects.all().delete()
+    answer = post(group, document, member, "an answer, hello @QuietReader", question=question)
+    assert kinds(member2) == ["followed"]
+    assert kinds(organizer) == ["followed"]
+    assert kinds(quiet) == []  # following and mentioned, but not answered yet
+    Notification.objects.all().delete()
+    reply(answer, quiet, "quiet replies without answering")
+    assert kinds(member) == ["reply"]  # the answer's author answered, of course
+    assert kinds(member2) == ["followed"] and kinds(organizer) == ["followed"]
+    assert Notification.objects.count() == 3
 
 
 def test_immediate_email_with_unsubscribe(
