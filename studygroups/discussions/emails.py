@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -313,13 +313,18 @@ def _told() -> Exists:
     quiet window: `_held_back`'s rule as a subquery, so that posting in a busy discussion
     does not load (with their posts, authors and groups) the notifications of followers
     who will wait anyway, only to set them aside. One index probe per row
-    (`notification_emailed`)."""
+    (`notification_emailed`), then each of the few found has its post's discussion
+    read by primary key: a scalar subquery, which PostgreSQL cannot turn into a join.
+    As a join, it hashed every post of the discussion for each recipient (37 ms for 49
+    followers of a discussion of 5,000 posts, on every post written there)."""
+    discussion = Subquery(Post.objects.filter(pk=OuterRef("post_id")).values("discussion_id"))
     return Exists(
         Notification.objects.filter(
             recipient_id=OuterRef("recipient_id"),
             emailed_at__gte=timezone.now() - quiet_window(),
-            post__discussion_id=OuterRef("post__discussion_id"),
         )
+        .annotate(told_about=discussion)
+        .filter(told_about=OuterRef("post__discussion_id"))
     )
 
 

@@ -164,11 +164,16 @@ def ungated(queryset, gate: AnswerGate | None):
     answer first (`AnswerGate.hides`, as a filter)."""
     if gate is None or gate.sees_all:
         return queryset
-    hidden = Q(question__answer_before_seeing=True)
+    # The gated questions as a subquery the database reads once, not a join per post:
+    # with the join, counting the threads and walking to a page joined every thread to
+    # its question (PostgreSQL, 5,000 threads: 3.5 and 5.8 ms per post; 2.2 and 2.0
+    # with the subquery; `tests/discussions/measure_posting.py`).
+    gated = DiscussionQuestion.objects.filter(answer_before_seeing=True)
+    if gate.answered:
+        gated = gated.exclude(pk__in=gate.answered)
+    hidden = Q(question_id__in=gated.values("pk"))
     if gate.user_id is not None:
         hidden &= ~Q(author_id=gate.user_id)
-    if gate.answered:
-        hidden &= ~Q(question_id__in=gate.answered)
     return queryset.exclude(hidden)
 
 

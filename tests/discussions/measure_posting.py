@@ -14,7 +14,8 @@ bench has 50) post in turn into the discussion, each following the redirect with
 cookies. It prints the median `time.process_time` of the POST and of the page over
 MEASURE_POSTS posts (after WARM), and the statements each ran. MEASURE_START_ROOTS adds
 that many general threads first (bulk-written, as the benchmark's end state has 5,000 of
-them). MEASURE_SQL=1 prints each statement's median time, slowest first. MEASURE_ROOT measures
+them). MEASURE_SQL=1 prints the statements' time per post (the costliest first), and
+MEASURE_EXPLAIN=N the plans of the N costliest. MEASURE_ROOT measures
 another checkout with this script; MEASURE_PROFILE_OUT keeps the profile.
 """
 
@@ -23,6 +24,7 @@ import io
 import json
 import os
 import pstats
+import re
 import statistics
 import subprocess
 import sys
@@ -36,7 +38,11 @@ sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 TMP = Path(tempfile.mkdtemp(prefix="measure-posting-"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.bench.settings"
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/posting.sqlite3"
+# MEASURE_DATABASE_URL: another database (an empty one), e.g. PostgreSQL under
+# scripts/with-postgres.sh: MEASURE_DATABASE_URL="$DATABASE_URL".
+os.environ["DATABASE_URL"] = os.environ.get(
+    "MEASURE_DATABASE_URL", f"sqlite:///{TMP}/posting.sqlite3"
+)
 os.environ.setdefault("RATELIMIT_ENABLE", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
@@ -67,12 +73,35 @@ def build() -> dict:
     return json.loads(manifest.read_text())
 
 
+class BackendCPU:
+    """The CPU time a PostgreSQL server process spent on this connection (from /proc:
+    the server runs on this machine)."""
+
+    def __init__(self, connection):
+        self.pid = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+
+    def _cpu(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def start(self):
+        if self.pid:
+            self.begun = self._cpu()
+
+    def used(self) -> float:
+        return self._cpu() - self.begun
+
+
 class StatementTimer:
     """An execute wrapper: the wall time of each statement, by request kind and the
     statement's first words."""
 
     def __init__(self):
-        self.kind, self.times = None, {}
+        self.kind, self.times, self.last = None, {}, {}
 
     def __call__(self, execute, sql, params, many, context):
         start = time.perf_counter()
@@ -80,8 +109,9 @@ class StatementTimer:
             return execute(sql, params, many, context)
         finally:
             if self.kind is not None:
-                head = " ".join(sql.split())[:110]
+                head = re.sub(r'"s\d+_x\d+"', "<name>", " ".join(sql.split()))[:110]
                 self.times.setdefault((self.kind, head), []).append(time.perf_counter() - start)
+                self.last[(self.kind, head)] = (sql, params)
 
 
 def add_roots(discussion_path: str, users) -> None:
@@ -106,6 +136,14 @@ def add_roots(discussion_path: str, users) -> None:
         for pk in range(first, first + START_ROOTS)
     )
     Discussion.objects.filter(pk=discussion.pk).update(version=discussion.version + 1)
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # ids given: PostgreSQL's sequence catches up
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Post]):
+            cursor.execute(statement)
+        if connection.vendor == "postgresql":  # as autovacuum would after such a write
+            cursor.execute("ANALYZE")
 
 
 def main() -> None:
@@ -134,7 +172,10 @@ def main() -> None:
     if os.environ.get("MEASURE_SQL"):
         connection.execute_wrappers.append(timer)
     profile = cProfile.Profile() if PROFILE else None
+    backend = BackendCPU(connection)
     for i in range(WARM + POSTS):
+        if i == WARM:
+            backend.start()
         client = clients[i % len(clients)]
         body = {"body": f"Post {i} of a writer: reading together, at once.", "key": uuid.uuid4()}
         with CaptureQueriesContext(connection) as q1:
@@ -165,6 +206,8 @@ def main() -> None:
             post_sql.append(len(q1))
             page_sql.append(len(q2))
     print(f"load average {os.getloadavg()}")
+    if backend.pid:
+        print(f"the database's CPU {backend.used() / POSTS * 1000:.1f} ms per post and page")
     print(
         f"POST  median {statistics.median(post_cpu) * 1000:.1f} ms CPU, "
         f"{statistics.median(post_sql)} statements"
@@ -175,8 +218,21 @@ def main() -> None:
     )
     if timer.times:  # MEASURE_SQL: each statement's median wall time, slowest first
         medians = {key: statistics.median(times) for key, times in timer.times.items()}
-        for (name, head), median in sorted(medians.items(), key=lambda item: -item[1])[:12]:
-            print(f"{name} {median * 1000:6.2f} ms  {head}")
+        spent = sum(sum(times) for times in timer.times.values())
+        print(f"statements' wall time {spent / POSTS * 1000:.1f} ms per post and page")
+        print("per post and page: total, then median of one, of the statements taking most")
+        by_total = sorted(timer.times.items(), key=lambda item: -sum(item[1]))
+        for (name, head), times in by_total[:14]:
+            total = sum(times) / POSTS * 1000
+            print(f"{name} {total:6.2f} ms {medians[(name, head)] * 1000:6.2f} ms  {head}")
+        connection.execute_wrappers.remove(timer)
+        explain = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else None
+        for key, _times in by_total[: int(os.environ.get("MEASURE_EXPLAIN", "0"))]:
+            sql, params = timer.last[key]
+            with connection.cursor() as cursor:
+                cursor.execute((explain or "EXPLAIN QUERY PLAN ") + sql, params)
+                print(f"--- {key[0]} {key[1][:60]}")
+                print("\n".join(" ".join(map(str, row)) for row in cursor.fetchall()))
     both = [a + b for a, b in zip(post_cpu, page_cpu, strict=True)]
     print(f"both  median {statistics.median(both) * 1000:.1f} ms CPU ({POSTS} posts)")
     if profile is not None:

@@ -75,3 +75,23 @@ def test_the_window_follows_the_setting(
         post(group, document, member2, "second thread")
         post(group, document, member2, "third thread")
     assert recipients() == [member.email, member.email]
+
+
+def test_the_window_is_per_discussion(
+    group, document, other_document, member, member2, django_capture_on_commit_callbacks
+):
+    """Told a moment ago about one discussion, a follower still hears at once of the
+    first news from another."""
+    with django_capture_on_commit_callbacks(execute=True):
+        post(group, document, member, "following the first text")
+        post(group, other_document, member, "following the second text")
+        post(group, document, member2, "news in the first")
+    assert recipients() == [member.email]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(group, other_document, member2, "news in the second")
+    assert recipients() == [member.email]  # another discussion: not held
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(group, other_document, member2, "more news in the second")
+    assert recipients() == []  # that one now waits
