@@ -488,12 +488,15 @@ def discussion_frame(user, ctx: DiscussionContext, *, seen_at: datetime | None) 
 # The margin's counts: the live posts on each paragraph and how many are new to the
 # viewer (written after their previous visit, not by them), as one plain statement (the
 # page asks for them after every write; the ORM's aggregate cost more to build than run).
+# `anchor > ''` (every anchor but none) is a range of the index `post_discussion_anchor`:
+# `<> ''` made both databases read every general post too (1.0 ms at 5,000 on
+# PostgreSQL).
 _COUNTS_SQL = """
 SELECT p.anchor, COUNT(*),
     SUM(CASE WHEN p.created_at > %s AND (p.author_id IS NULL OR p.author_id <> %s)
         THEN 1 ELSE 0 END)
 FROM {post} p
-WHERE p.discussion_id = %s AND p.anchor <> '' AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+WHERE p.discussion_id = %s AND p.anchor > '' AND p.deleted_at IS NULL AND p.hidden_at IS NULL
 GROUP BY p.anchor
 """
 
