@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -80,11 +82,12 @@ def _email_for(user, notifications: list[Notification], *, subject: str) -> Emai
     return message
 
 
-def _pending(*, frequency: str, related: bool = True):
+def _pending(*, frequency: str, related: bool = True, stale: datetime | None = None):
     """Unsent, unread, unclaimed notifications whose recipient chose `frequency` (no
     preferences row means the default, "immediately"); with what an e-mail shows of
-    them unless `related` is false."""
-    stale = timezone.now() - CLAIM_TIMEOUT
+    them unless `related` is false. A claim made before `stale` (CLAIM_TIMEOUT ago)
+    counts as none."""
+    stale = stale or timezone.now() - CLAIM_TIMEOUT
     qs = Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True).filter(
         Q(email_claim__isnull=True) | Q(email_claimed_at__lt=stale)
     )
@@ -292,14 +295,9 @@ def send_immediate_emails(*, post_id: int) -> int:
     followers told about this discussion within the quiet window (`send_pending` sends
     theirs later, together). Never raises for a mail failure: it is logged and retried
     by `send_pending`."""
-    now = (
-        _pending(frequency=Frequency.IMMEDIATELY, related=False)
-        .filter(post_id=post_id)
-        .filter(~Q(kind=Notification.Kind.FOLLOWED) | ~_told())
-    )
     # In a busy discussion usually none: then one light query, without the joins of
     # the rows an e-mail needs.
-    ids = list(now.order_by().values_list("pk", flat=True))
+    ids = _immediate_ids(post_id)
     if not ids:
         return 0
     send, drop = _deliverable(list(_pending(frequency=Frequency.IMMEDIATELY).filter(pk__in=ids)))
@@ -308,7 +306,57 @@ def send_immediate_emails(*, post_id: int) -> int:
     return _send_batch([(n.recipient, [n], _subject) for n in send])
 
 
-def _told() -> Exists:
+# Stand-ins for one call's values in the statement `_immediate_statement` compiles once.
+_AT_POST = -7
+_AT_STALE = datetime(1900, 1, 1, tzinfo=UTC)
+_AT_TOLD = datetime(1900, 1, 2, tzinfo=UTC)
+
+
+def _immediate_query(*, post_id: int, stale: datetime, told_since: datetime):
+    """The ids of one post's notifications to e-mail at once: pending for "immediately"
+    and not a follower's inside the quiet window."""
+    return (
+        _pending(frequency=Frequency.IMMEDIATELY, related=False, stale=stale)
+        .filter(post_id=post_id)
+        .filter(~Q(kind=Notification.Kind.FOLLOWED) | ~_told(since=told_since))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+@cache
+def _immediate_statement(using: str) -> tuple[str, list, dict[int, str]]:
+    """`_immediate_query`'s SQL and parameters, compiled once, and which parameters
+    stand for the post, the stale-claim time and the quiet window's start. Every post
+    runs it (after its commit): built with the ORM each time (filters, an Exists and a
+    Subquery over a reverse one-to-one), it cost 1.5 ms of CPU, ten times the query."""
+    query = _immediate_query(post_id=_AT_POST, stale=_AT_STALE, told_since=_AT_TOLD)
+    sql, params = query.query.sql_with_params()
+    adapt = connections[using].ops.adapt_datetimefield_value
+    stand_ins = {_AT_POST: "post", adapt(_AT_STALE): "stale", adapt(_AT_TOLD): "told"}
+    slots = {i: stand_ins[value] for i, value in enumerate(params) if value in stand_ins}
+    if sorted(slots.values()) != ["post", "stale", "told"]:  # each stand-in exactly once
+        raise RuntimeError(f"The immediate e-mails query changed its parameters: {params}")
+    return sql, list(params), slots
+
+
+def _immediate_ids(post_id: int) -> list[int]:
+    using = router.db_for_read(Notification)
+    sql, params, slots = _immediate_statement(using)
+    adapt = connections[using].ops.adapt_datetimefield_value
+    now = timezone.now()
+    values = {
+        "post": post_id,
+        "stale": adapt(now - CLAIM_TIMEOUT),
+        "told": adapt(now - quiet_window()),
+    }
+    bound = [values[slots[i]] if i in slots else value for i, value in enumerate(params)]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, bound)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _told(*, since: datetime | None = None) -> Exists:
     """Whether a notification's recipient was e-mailed about its discussion within the
     quiet window: `_held_back`'s rule as a subquery, so that posting in a busy discussion
     does not load (with their posts, authors and groups) the notifications of followers
@@ -321,7 +369,7 @@ def _told() -> Exists:
     return Exists(
         Notification.objects.filter(
             recipient_id=OuterRef("recipient_id"),
-            emailed_at__gte=timezone.now() - quiet_window(),
+            emailed_at__gte=since or timezone.now() - quiet_window(),
         )
         .annotate(told_about=discussion)
         .filter(told_about=OuterRef("post__discussion_id"))
