@@ -240,16 +240,16 @@ def _thread_page(roots, number, focus_key: str | None, *, discussion: Discussion
     return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number)
 
 
-# One pass over the roots in scope (`{sql}`, their id, path and pin): how many, how many
-# pinned, and the focused thread's pin (NULL when it is not among them) with how many
-# pinned and how many in all have a smaller path. On the roots' index (`post_roots`),
-# which holds every column the page's filters read, so no row is read.
+# The roots in scope (`{sql}`, their id, path and pin) counted in one pass, with how
+# many are pinned; the focused thread's pin (NULL when it is not among them) and how
+# many threads, and how many pinned ones, come after it in path order: a range of the
+# roots' index (`post_roots`) from the focused thread on, a few steps for a new thread
+# (counting those before it made every row's path be compared, three times).
 _PLACES_SQL = """
-SELECT count(*),
-    coalesce(sum(CASE WHEN r.pin = 0 THEN 1 ELSE 0 END), 0),
-    min(CASE WHEN r.path = %s THEN r.pin END),
-    coalesce(sum(CASE WHEN r.pin = 0 AND r.path < %s THEN 1 ELSE 0 END), 0),
-    coalesce(sum(CASE WHEN r.path < %s THEN 1 ELSE 0 END), 0)
+SELECT count(*), count(CASE WHEN r.pin = 0 THEN 1 END),
+    (SELECT f.pin FROM ({sql}) f WHERE f.path = %s),
+    (SELECT count(*) FROM ({sql}) a WHERE a.path > %s),
+    (SELECT count(CASE WHEN a.pin = 0 THEN 1 END) FROM ({sql}) a WHERE a.path > %s)
 FROM ({sql}) r
 """
 
@@ -295,11 +295,13 @@ def _path_order_page(roots, number, focus_key: str | None) -> Page:
     using = roots.db
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(_PLACES_SQL.format(sql=sql), [focus_key, focus_key, focus_key, *params])
-        total, pinned, focus_pin, pinned_before, before = cursor.fetchone()
+        focused = [*params, focus_key]
+        cursor.execute(_PLACES_SQL.format(sql=sql), [*focused, *focused, *focused, *params])
+        total, pinned, focus_pin, after, pinned_after = cursor.fetchone()
     pages = max(1, -(-total // THREADS_PER_PAGE))
     if focus_pin is not None:  # the focused thread's place: those before it in page order
-        place = pinned_before if focus_pin == 0 else pinned + before - pinned_before
+        # Among the pinned, who come first; or after all of them and the unpinned before.
+        place = pinned - 1 - pinned_after if focus_pin == 0 else total - 1 - (after - pinned_after)
         number = place // THREADS_PER_PAGE + 1
     else:
         try:
