@@ -33,10 +33,12 @@ def seen_at(request, discussion, *, update: bool):
     key = f"discussion-seen-before-{discussion.pk}"
     if update:
         state = _state(request.user, discussion)
-        if state is None or state[1]:  # a first visit, or posts came after the last one
+        if state is None:  # a first visit
             previous = posting.discussion_mark_seen(user=request.user, discussion=discussion)
         else:
             previous = state[0]
+            if state[1]:  # posts came after the last visit: this one is recorded
+                posting.discussion_seen_now(user=request.user, discussion=discussion)
         stored = previous.isoformat() if previous else ""
         if request.session.get(key) != stored:
             request.session[key] = stored

@@ -325,6 +325,12 @@ def follow_set(*, user, discussion: Discussion, following: bool) -> Follow:
     return follow
 
 
+def discussion_seen_now(*, user, discussion: Discussion) -> None:
+    """Record a visit to a discussion visited before, whose previous time the caller
+    has read already (`fragments.seen_at`): one UPDATE."""
+    ReadState.objects.filter(user=user, discussion=discussion).update(last_seen_at=timezone.now())
+
+
 def discussion_mark_seen(*, user, discussion: Discussion | None) -> datetime | None:
     """Record this visit; return the previous visit's time (None on the first)."""
     if discussion is None or not user.is_authenticated:
