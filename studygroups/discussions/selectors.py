@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet, ValidationError
@@ -35,7 +34,6 @@ from django.utils.translation import gettext, ngettext
 
 from studygroups.core.markdown import markdown_to_plain
 from studygroups.curricula.models import DiscussionQuestion
-from studygroups.groups.access import RowReader
 from studygroups.groups.models import Group, Membership
 from studygroups.groups.rules import can_view_group, is_facilitator
 from studygroups.library.models import Block, Document
@@ -53,6 +51,8 @@ from .threads import (
     Node,
     build_threads,
     ordered_roots,
+    post_from_row,
+    post_reader,
     readable,
     subtree,
     thread_nodes,
@@ -273,11 +273,6 @@ ORDER BY w.part, w.path
 """
 
 
-@cache
-def _page_rows_reader(using: str) -> RowReader:
-    return RowReader(using, (Post, "p"), (get_user_model(), "u"), (DiscussionQuestion, "q"))
-
-
 def _path_order_page(roots, number, focus_key: str | None) -> Page:
     """`_thread_page` in the default order, pinned threads first, then by path: the
     page found by its threads' places, not by numbering every thread. Two statements
@@ -341,7 +336,7 @@ def _path_order_page(roots, number, focus_key: str | None) -> Page:
             run(part, high - low, offset=low - first)
     rows = []
     if runs:
-        reader = _page_rows_reader(using)
+        reader = post_reader(using)
         qn = connection.ops.quote_name
         statement = _PAGE_ROWS_SQL.format(
             columns=reader.columns,
@@ -352,11 +347,7 @@ def _path_order_page(roots, number, focus_key: str | None) -> Page:
         )
         with connection.cursor() as cursor:
             cursor.execute(statement, run_params)
-            for row in cursor.fetchall():
-                post, author, question = reader.instances(row)
-                Post.author.field.set_cached_value(post, author)
-                Post.question.field.set_cached_value(post, question)
-                rows.append(post)
+            rows = [post_from_row(reader, row) for row in cursor.fetchall()]
     return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number)
 
 

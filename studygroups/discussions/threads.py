@@ -254,8 +254,18 @@ WHERE w.shown_rank <= %s OR w.thread IN ({whole})
 
 
 @cache
-def _replies_reader(using: str) -> RowReader:
+def post_reader(using: str) -> RowReader:
+    """Posts with their author and question (as `select_related` reads them) from plain
+    SQL rows: `p`, `u` and `q`'s columns, in `reader.columns`' order (`post_from_row`)."""
     return RowReader(using, (Post, "p"), (get_user_model(), "u"), (DiscussionQuestion, "q"))
+
+
+def post_from_row(reader: RowReader, row) -> Post:
+    """The post of a `post_reader` row, its author and question attached."""
+    post, author, question = reader.instances(row)
+    Post.author.field.set_cached_value(post, author)
+    Post.question.field.set_cached_value(post, question)
+    return post
 
 
 def _replies(discussion, user, seen_at, keys: list[str], whole_keys: list[str], shown: int):
@@ -264,7 +274,7 @@ def _replies(discussion, user, seen_at, keys: list[str], whole_keys: list[str], 
     `total` and `new_total` (replies new to `user`, as `_new_q` says), in ONE statement."""
     using = router.db_for_read(Post)
     connection = connections[using]
-    reader = _replies_reader(using)
+    reader = post_reader(using)
     qn = connection.ops.quote_name
     function = "SUBSTRING" if connection.vendor == "postgresql" else "SUBSTR"
     sql = _REPLIES_SQL.format(
@@ -285,9 +295,7 @@ def _replies(discussion, user, seen_at, keys: list[str], whole_keys: list[str], 
     width = sum(len(names) for _model, names, _converters in reader.parts)
     posts = []
     for row in rows:
-        post, author, question = reader.instances(row[:width])
-        Post.author.field.set_cached_value(post, author)
-        Post.question.field.set_cached_value(post, question)
+        post = post_from_row(reader, row[:width])
         post.thread = row[width]
         if post.thread not in whole_keys:
             post.total, post.new_total = row[width + 2], row[width + 3] or 0
