@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -58,15 +58,72 @@ def _validate_body(body: str) -> str:
     return body
 
 
-def _insert(post: Post, *, parent: Post | None) -> Post:
-    """Save a new post and give it its path (its id appended to its parent's path)."""
+# A new post in one statement: its id drawn first (`{ident}`: the table's sequence on
+# PostgreSQL; on SQLite, past both the largest id and the AUTOINCREMENT counter, under
+# the write lock every write transaction takes), so that its path, the id appended to its
+# parent's path, goes in with it; and a double submit that raced past the check (the
+# author's idempotency key taken) inserts nothing instead of failing, so that no
+# savepoint is needed around it. It was five statements: a look-up of the key, a
+# savepoint, the INSERT, an UPDATE of the path, and the savepoint's release.
+_INSERT_SQL = """
+WITH n AS (SELECT {ident} AS id)
+INSERT INTO {table} ({id}, {columns}, {path})
+VALUES ((SELECT id FROM n), {values}, {parent_path} || {segment})
+ON CONFLICT ({author}, {key}) DO NOTHING
+RETURNING {id}
+"""
+_INSERT_STATEMENTS: dict[str, tuple[str, list]] = {}
+
+
+def _insert_statement(connection) -> tuple[str, list]:
+    """(`_INSERT_SQL` for this database, the fields its values are), built once."""
+    if connection.alias not in _INSERT_STATEMENTS:
+        qn = connection.ops.quote_name
+        meta = Post._meta
+        fields = [f for f in meta.concrete_fields if f.name not in ("id", "path")]
+        table = qn(meta.db_table)
+        if connection.vendor == "postgresql":
+            ident = f"nextval(pg_get_serial_sequence('{table}', 'id'))"
+            segment = f"lpad((SELECT id FROM n)::text, {PATH_SEGMENT}, '0')"  # noqa: S608
+        else:
+            counter = f"SELECT seq FROM sqlite_sequence WHERE name = '{meta.db_table}'"  # noqa: S608
+            largest = f"SELECT max(id) FROM {table}"  # noqa: S608 - names from _meta
+            ident = f"max(coalesce(({counter}), 0), coalesce(({largest}), 0)) + 1"
+            zeros = "0" * PATH_SEGMENT
+            segment = f"substr('{zeros}' || (SELECT id FROM n), -{PATH_SEGMENT})"  # noqa: S608
+        statement = _INSERT_SQL.format(
+            ident=ident,
+            table=table,
+            id=qn("id"),
+            columns=", ".join(qn(f.column) for f in fields),
+            path=qn("path"),
+            values=", ".join(["%s"] * len(fields)),
+            parent_path="%s",
+            segment=segment,
+            author=qn(meta.get_field("author").column),
+            key=qn("idempotency_key"),
+        )
+        _INSERT_STATEMENTS[connection.alias] = (statement, fields)
+    return _INSERT_STATEMENTS[connection.alias]
+
+
+def _insert(post: Post, *, parent: Post | None) -> bool:
+    """Save a new post with its path (its id appended to its parent's path), in one
+    statement (`_INSERT_SQL`). False, with nothing written, when the author's
+    idempotency key is already taken."""
     post.depth = parent.depth + 1 if parent else 0
-    post.path = ""
-    post.save()
-    segment = f"{post.pk:0{PATH_SEGMENT}d}"
-    post.path = (parent.path if parent else "") + segment
-    Post.objects.filter(pk=post.pk).update(path=post.path)
-    return post
+    connection = connections[router.db_for_write(Post)]
+    statement, fields = _insert_statement(connection)
+    values = [field.get_db_prep_save(field.pre_save(post, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*values, parent.path if parent else ""])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    post.pk = row[0]
+    post.path = (parent.path if parent else "") + f"{post.pk:0{PATH_SEGMENT}d}"
+    post._state.adding, post._state.db = False, connection.alias
+    return True
 
 
 def _membership(author, group: Group) -> Membership | None:
@@ -149,9 +206,41 @@ def post_create(
     same author returns the first post instead of a second one. `discussion`, when the
     caller has it already (`access_discussion`), is this group's discussion of this
     document; without it, it is found or created."""
-    existing = _existing(author, idempotency_key)
-    if existing is not None:
-        return existing, False
+    try:
+        post, mentioned = _draft(
+            author=author,
+            group=group,
+            document=document,
+            body=body,
+            anchor=anchor,
+            quote=quote,
+            quote_prefix=quote_prefix,
+            question=question,
+            idempotency_key=idempotency_key,
+            discussion=discussion,
+        )
+    except ValidationError:
+        existing = _existing(author, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False  # a double submit: the first one went through
+    return _save_new(post, parent=None, mentioned=mentioned)
+
+
+def _draft(
+    *,
+    author,
+    group: Group,
+    document: Document,
+    body: str,
+    anchor: str,
+    quote: str,
+    quote_prefix: str,
+    question: DiscussionQuestion | None,
+    idempotency_key: uuid.UUID | None,
+    discussion: Discussion | None,
+) -> tuple[Post, list]:
+    """`post_create`'s post, checked and rendered but not saved, with who it mentions."""
     body = _validate_body(body)
     anchor = (anchor or "").strip()
     quote_suffix = ""
@@ -196,7 +285,7 @@ def post_create(
     if held:
         _hold_for_approval(post)
     _validate(post, exclude=["path", "discussion", "author", "question"])
-    return _save_new(post, parent=None, mentioned=mentioned)
+    return post, mentioned
 
 
 @transaction.atomic
@@ -204,9 +293,22 @@ def post_reply(
     *, author, parent: Post, body: str, idempotency_key: uuid.UUID | None = None
 ) -> tuple[Post, bool]:
     """A reply under `parent`, in the same discussion and on the same paragraph."""
-    existing = _existing(author, idempotency_key)
-    if existing is not None:
-        return existing, False
+    try:
+        post, mentioned = _draft_reply(
+            author=author, parent=parent, body=body, idempotency_key=idempotency_key
+        )
+    except ValidationError:
+        existing = _existing(author, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False  # a double submit: the first one went through
+    return _save_new(post, parent=parent, mentioned=mentioned)
+
+
+def _draft_reply(
+    *, author, parent: Post, body: str, idempotency_key: uuid.UUID | None
+) -> tuple[Post, list]:
+    """`post_reply`'s post, checked and rendered but not saved, with who it mentions."""
     body = _validate_body(body)
     if parent.is_deleted or parent.is_hidden:
         raise ValidationError(_("That post was removed, so it cannot take new replies."))
@@ -229,28 +331,28 @@ def post_reply(
     if held:
         _hold_for_approval(post)
     _validate(post, exclude=["path", "discussion", "parent", "author"])
-    return _save_new(post, parent=parent, mentioned=mentioned)
+    return post, mentioned
 
 
 def _validate(post: Post, *, exclude: list[str]) -> None:
     """The field checks of `full_clean`, without the three that cost a query each and
     are settled already: the author (the signed-in user), the question (one of
-    `questions_for`) and the parent exist; the idempotency key's uniqueness is checked
-    by `_existing` (and a race by `_save_new`); and the database itself enforces the
+    `questions_for`) and the parent exist; the idempotency key's uniqueness is settled
+    by the insert (`_insert`, then `_existing`); and the database itself enforces the
     one check constraint (a question only on a top-level post), which the services
     never break."""
     post.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
 def _save_new(post: Post, *, parent: Post | None, mentioned: list) -> tuple[Post, bool]:
-    try:
-        with transaction.atomic():
-            _insert(post, parent=parent)
-    except IntegrityError:
-        # A double submit raced past the check above: the first one won.
+    """Save a drafted post and what comes with it: the author follows the discussion,
+    their visit is recorded, and those it concerns are notified. A post is saved without
+    looking its idempotency key up first (its insert writes nothing when the key is
+    taken, `_insert`): only a double submit pays for the look-up."""
+    if not _insert(post, parent=parent):
         existing = _existing(post.author, post.idempotency_key)
-        if existing is None:
-            raise
+        if existing is None:  # not committed by the other request after all: say so
+            raise IntegrityError("The post's idempotency key is taken.")
         return existing, False
     # One statement each, safe against a concurrent post by the same author: follow
     # (leaving an unfollow as it is) and record the visit (an upsert).
