@@ -100,6 +100,12 @@ SUB_NUMERAL = re.compile(r"^(\d{1,3}|[ivxlc]{1,6})\.?$")
 ROMAN_YEAR = re.compile(r"^M{1,2}[MDCLXVI]{1,12}\.?$")
 LONE_YEAR = re.compile(r"^\(?(1[4-9]\d\d|20\d\d)\)?\.?$")
 COPYRIGHT_YEAR = re.compile(r"\bcopyright\b.*?\b(1[4-9]\d\d|20\d\d)\b", re.I)
+# Title-page lines that name no author: a lone "by" over the name, an illustrator.
+TITLE_PAGE_CREDIT = re.compile(
+    r"^(by|von|par|por|di|door|av)$|^(with\s+)?(\w+\s+)?(illustrat(ed|ions?)|drawings|"
+    r"pictures|frontispiece|decorations|engravings)\b.{0,60}\bby\b.{1,60}$",
+    re.I,
+)
 BY_LINE = re.compile(r"^(by|von|par|por|di|door|av)\s+(?P<name>\S.{1,80})$", re.I)
 LETTER_SPACED = re.compile(r"^(\S\s{1,3})+\S$")
 LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de",
@@ -119,21 +125,40 @@ def _roman_value(text: str) -> int:
     return total
 
 
-def title_case(text: str) -> str:
-    """ALL-CAPS words in title case (small words lower case inside); others as they are."""
-    words = text.split()
+# A roman numeral as chapters are numbered (I to CCCXCIX): "CIVIL" or "MILD" is no number.
+NUMERAL = re.compile(r"^C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+# Inside one word, a dash run or a full stop before a letter starts a new phrase:
+# "I.--THE", "XIV.—THE", "II.THE".
+_PHRASE_BREAK = re.compile(r"(?:(?<=--)|(?<=[—–.:]))(?=[^\W\d_])")
+
+
+def title_case(text: str, *, name: bool = False) -> str:
+    """ALL-CAPS words in title case (small words lower case inside a phrase); others as
+    they are. Roman numerals stay capitals ("I.--THE MEETING" -> "I.--The Meeting"); a
+    word after a full stop, a colon or a dash starts a new phrase. In a `name`, the first
+    word is never a numeral ("LI HUNG CHANG")."""
     out = []
-    for k, word in enumerate(words):
-        letters = [c for c in word if c.isalpha()]
-        if letters and word.upper() == word and not ROMAN.match(word.rstrip(".,:;")):
-            lower = word.lower()
-            if k and lower.strip("(),.;:") in SMALL_WORDS and words[k - 1][-1] not in ":.":
-                out.append(lower)
-            else:
-                out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=1))
-        else:
-            out.append(word)
+    phrase_start = True
+    for k, word in enumerate(text.split()):
+        pieces = []
+        for piece in _PHRASE_BREAK.split(word):
+            pieces.append(_case_piece(piece, phrase_start, numeral_ok=not (name and k == 0)))
+            stripped = piece.rstrip("\"'’”)]")
+            phrase_start = stripped.endswith((":", ".", "—", "–", "--"))
+        out.append("".join(pieces))
     return " ".join(out)
+
+
+def _case_piece(piece: str, phrase_start: bool, *, numeral_ok: bool) -> str:
+    if not any(c.isalpha() for c in piece) or piece.upper() != piece:
+        return piece
+    bare = piece.strip("\"'‘’“”()[],.;:!?-—–")
+    if numeral_ok and bare and NUMERAL.match(bare):
+        return piece
+    lower = piece.lower()
+    if not phrase_start and lower.strip("(),.;:-—–") in SMALL_WORDS:
+        return lower
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=1)
 
 
 def normalise_author(name: str) -> str:
@@ -145,7 +170,7 @@ def normalise_author(name: str) -> str:
     if len(words) == 3 and re.search(r"(ovich|evich|ovna|evna|ich)$", words[1], re.I):
         words = [words[0], words[2]]
     text = " ".join(words)
-    return title_case(text) if text.upper() == text else text
+    return title_case(text, name=True) if text.upper() == text else text
 
 
 def _blocks(lines: list[tuple[int, str]]) -> list[Para]:
@@ -249,6 +274,8 @@ class BookReader:
         for _, line in lines[end:]:
             ledger.drop(line)
         paras = _blocks(lines[start + 1 : end])
+        paras, notes = take_notes(paras, ledger, evidence)
+        paras = drop_apparatus(paras, ledger, evidence)
         self._blanks = _blank_counts(lines[start + 1 : end], paras)
         self._strict = None
         body = self._front_matter(paras, hints, evidence, ledger)
@@ -273,6 +300,7 @@ class BookReader:
                 head_parsed=bool(hints.title),
                 family=family,
                 evidence=evidence,
+                notes=notes,
             )
         ]
 
@@ -393,6 +421,7 @@ class BookReader:
                 or key in author_keys
                 or (by and count_words(line) <= 8)
                 or LETTER_SPACED.match(line)
+                or TITLE_PAGE_CREDIT.match(line)
                 or ROMAN_YEAR.match(line)
                 or LONE_YEAR.match(line)
                 or COPYRIGHT_YEAR.search(line)
@@ -606,3 +635,257 @@ class BookReader:
             out.append(Para(title_case(" ".join(text.split())), paras[k].line, "heading", 2))
             k += 1
         return out
+
+
+# --- e-book apparatus and notes ----------------------------------------------------------
+# Apparatus the e-book's makers added to the work: a transcriber's note (at the start or
+# the end, often a list of corrections; sometimes bracketed, or boxed in `| … |` lines)
+# and the closing "THE END" / "FINIS" line.
+TRANSCRIBER = re.compile(r"^[\[(|+\-=*\s]*transcriber['’]?s?\s+notes?\b", re.I)
+CLOSING = re.compile(r"^\W*(theend|finis|fin|ende)\W*$", re.I)
+NOTES_HEADING = re.compile(r"^(foot|end)?notes?\s*[.:]?$", re.I)
+SEPARATOR = re.compile(r"^[\s*·•_=~\-–—#+|]*$")
+# Plain-text notes, as e-books mark them (each kept out of the body as a note, its marker
+# left where the text cites it):
+# - Gutenberg's `[Footnote 1: …]` block (several lines or paragraphs; after the citing
+#   paragraph, or gathered at the chapter's end), cited by `[1]`; an unnumbered
+#   `[Footnote: …]` set inline where it is cited;
+# - `[1] note` and `{1} note` blocks, notes only where the text cites `[1]` / `{1}`
+#   before them (a bracketed year or a reference list nobody cites stays text);
+# - `* note` / `† note` blocks right after the paragraph whose `*` / `†` cites them.
+FOOTNOTE_OPEN = re.compile(r"\[\s*foot-?note\s*([^\s:\]]{1,8})?\s*[:.]\s*", re.I)
+NUMBERED_NOTE = re.compile(
+    r"^(\[(\d{1,3}|[a-z])\]|\{(\d{1,3}|[a-z])\})[.:]?\s+(\S.*)$", re.S | re.I
+)
+SYMBOL_NOTE = re.compile(r"^(\*{1,3}|†{1,2}|‡|§)\s+([^\W\d_].*)$", re.S)
+_MARKER_STARTS = frozenset("[{*†‡§")
+CITATION = re.compile(r"\[(?:\d{1,3}|[a-z])\]|\{(?:\d{1,3}|[a-z])\}", re.I)
+# `*word*` emphasis in a paragraph is no note marker.
+_EMPHASIS = re.compile(r"(?:^|(?<=[\s(\[\"“‘]))\*[^\s*][^*\n]*?(?<=[^\s*])\*(?!\w)")
+
+
+def _closing_bracket(text: str, start: int) -> int:
+    """The index just after the "]" closing the "[" at `start`, or -1."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return -1
+
+
+def _merge_open_brackets(paras: list[Para]) -> list[Para]:
+    """A bracketed footnote or transcriber's note of several paragraphs is one block: the
+    blocks up to its closing bracket (30 at most) are joined to the one that opens it."""
+    out: list[Para] = []
+    k = 0
+    while k < len(paras):
+        para = paras[k]
+        text = para.text
+        opening = FOOTNOTE_OPEN.search(text) if "[" in text else None
+        if opening is None and text.startswith("[") and TRANSCRIBER.match(text):
+            opening = re.match(r"\[", text)
+        j = k + 1
+        if opening is not None and _closing_bracket(text, opening.start()) < 0:
+            joined = text
+            while j < len(paras) and j - k <= 30:
+                joined += "\n\n" + paras[j].text
+                j += 1
+                if _closing_bracket(joined, opening.start()) >= 0:
+                    para = Para(joined, para.line, para.kind, para.level)
+                    break
+            else:
+                j = k + 1
+        out.append(para)
+        k = j
+    return out
+
+
+def _heading_like(para: Para) -> bool:
+    flat = " ".join(para.text.split())
+    return bool(
+        (_caps(flat) and count_words(flat) <= 12)
+        or CHAPTER.match(flat)
+        or ROMAN.match(flat)
+        or SEPARATOR.match(flat)
+        or LETTER_SPACED.match(flat)
+    )
+
+
+def _chapter_follows(paras: list[Para], k: int) -> bool:
+    """A heading after paras[k] with a long paragraph under it: the work goes on."""
+    return any(
+        _heading_like(paras[j])
+        and not SEPARATOR.match(paras[j].text)
+        and (_is_prose(paras[j + 1]) and count_words(paras[j + 1].text) >= 60)
+        for j in range(k + 1, len(paras) - 1)
+    )
+
+
+def drop_apparatus(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
+    """Transcriber's notes and the closing "THE END" line leave the body: they are the
+    e-book's, not the work's. A bracketed or boxed note is one block, anywhere; a note
+    after the work's last chapter runs to the end; one before the work begins runs to the
+    first heading. A chapter that merely mentions a transcriber stays."""
+    out: list[Para] = []
+    k = 0
+    first_text = next(
+        (j for j, p in enumerate(paras) if _is_prose(p) and count_words(p.text) >= 40), len(paras)
+    )
+    while k < len(paras):
+        if not TRANSCRIBER.match(paras[k].text):
+            out.append(paras[k])
+            k += 1
+            continue
+        flat = " ".join(paras[k].text.split())
+        j = k + 1
+        if flat.startswith("[") and _closing_bracket(flat, 0) == len(flat):
+            pass  # one bracketed note
+        elif flat.startswith(("|", "+")):
+            pass  # one boxed note
+        elif k <= first_text:  # before the work: to its first heading
+            while (
+                j < len(paras)
+                and j - k <= 12
+                and not _heading_like(paras[j])
+                and count_words(paras[j].text) < 80
+            ):
+                j += 1
+        elif not _chapter_follows(paras, k):
+            j = len(paras)  # after the work: to the end
+        for p in paras[k:j]:
+            ledger.drop(p.text)
+        n = j - k - 1
+        more = f" and the {n} block{'s' if n > 1 else ''} after it" if n else ""
+        evidence.append(f"Transcriber's note “{flat[:60]}”{more} dropped (the e-book's).")
+        k = j
+    while out and (
+        CLOSING.match(re.sub(r"\s+", "", out[-1].text)) or SEPARATOR.match(out[-1].text)
+    ):
+        para = out.pop()
+        ledger.drop(para.text)
+        if para.text.strip() and not SEPARATOR.match(para.text):
+            evidence.append(f"Closing line “{' '.join(para.text.split())}” dropped.")
+    return out
+
+
+def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Para], list]:
+    """The e-book's footnotes out of the body (see FOOTNOTE_OPEN, NUMBERED_NOTE,
+    SYMBOL_NOTE), each a DraftNote with the marker the text cites it by. Every word taken
+    is entered as metadata."""
+    from ..data import DraftNote
+
+    notes: list[DraftNote] = []
+    out: list[Para] = []
+    cited: set[str] = set()  # "[1]", "{1}" cited inside the text so far
+    counts = {"footnote": 0, "numbered": 0, "symbol": 0}
+    last_text: Para | None = None  # the paragraph a `*` note may follow
+    in_run = False  # the block before was a note
+    for para in _merge_open_brackets(paras):
+        text = para.text
+        if "[" in text and FOOTNOTE_OPEN.search(text):
+            kept, found = _footnotes_in(text)
+            if found:
+                notes.extend(found)
+                counts["footnote"] += len(found)
+                ledger.metadata += count_words(text) - count_words(kept)
+                if not kept.strip():
+                    in_run = True
+                    continue
+                para = Para(kept, para.line, para.kind, para.level)
+                text = kept
+        # (Most blocks are prose: only one opening with a marker is looked at twice.)
+        flat = " ".join(text.split()) if text[:1] in _MARKER_STARTS else ""
+        m = NUMBERED_NOTE.match(flat) if flat else None
+        if m and m.group(1) in cited:
+            notes.append(DraftNote(marker=m.group(2) or m.group(3), text=m.group(4)))
+            counts["numbered"] += 1
+            ledger.meta(text)
+            if out and out[-1] is not last_text and NOTES_HEADING.match(out[-1].text.strip()):
+                ledger.meta(out.pop().text)
+            in_run = True
+            continue
+        s = SYMBOL_NOTE.match(flat) if flat else None
+        if s and last_text is not None and (in_run or out and out[-1] is last_text):
+            symbol = s.group(1)
+            if _cites_symbol(last_text.text, symbol):
+                notes.append(DraftNote(marker=symbol, text=s.group(2)))
+                counts["symbol"] += 1
+                ledger.meta(text)
+                in_run = True
+                continue
+        in_run = False
+        out.append(para)
+        if len(text) > 12 or not NOTES_HEADING.match(text.strip()):
+            last_text = para
+            if "[" in text or "{" in text:
+                cited.update(cite.group(0) for cite in CITATION.finditer(text, 1))
+    if notes:
+        kinds = [
+            f"{n} {what}"
+            for what, n in (
+                ("[Footnote …] blocks", counts["footnote"]),
+                ("numbered note blocks cited in the text", counts["numbered"]),
+                ("* / † notes after the paragraph citing them", counts["symbol"]),
+            )
+            if n
+        ]
+        evidence.append(f"{len(notes)} footnotes kept as notes: {', '.join(kinds)}.")
+    return out, notes
+
+
+def _footnotes_in(text: str) -> tuple[str, list]:
+    """The `[Footnote …]` notes of a block and the block without them. Notes set inline
+    (text around them) leave their marker where they stood, unless the text cites them
+    already."""
+    from ..data import DraftNote
+
+    spans = []
+    pos = 0
+    for m in FOOTNOTE_OPEN.finditer(text):
+        if m.start() < pos:
+            continue
+        end = _closing_bracket(text, m.start())
+        if end < 0:
+            break
+        spans.append((m.start(), end, m.group(1) or "*", text[m.end() : end - 1]))
+        pos = end
+    if not spans:
+        return text, []
+    rest = "".join(
+        text[a:b]
+        for a, b in zip(
+            [0] + [e for _, e, _, _ in spans], [s for s, *_ in spans] + [len(text)], strict=True
+        )
+    )
+    inline = count_words(rest) > 0
+    pieces, pos = [], 0
+    for start, end, marker, _ in spans:
+        pieces.append(text[pos:start])
+        if inline and f"[{marker}]" not in text:
+            pieces.append(f"[{marker}]")
+        pos = end
+    pieces.append(text[pos:])
+    kept = "\n".join(line.rstrip() for line in "".join(pieces).split("\n")) if inline else ""
+    return kept, [
+        DraftNote(marker=marker, text=" ".join(body.split())) for *_, marker, body in spans
+    ]
+
+
+def _cites_symbol(text: str, symbol: str) -> bool:
+    """True when the paragraph cites `symbol` (`*`, `**`, `†`) after its first word
+    (attached, or spaced after a closing quote as modern editions print it), `*word*`
+    emphasis aside."""
+    if symbol.startswith("*"):
+        text = _EMPHASIS.sub("", text)
+    return (
+        re.search(
+            rf"(?<=\S)\s?(?<!{re.escape(symbol[0])}){re.escape(symbol)}(?!{re.escape(symbol[0])}|\w)",
+            text.strip(),
+        )
+        is not None
+    )
