@@ -42,14 +42,47 @@ ETEXT_LINE = re.compile(
     r"^\W*(the )?project gutenberg('s)? e-?(text|book) of (?P<title>.+?),? by (?P<author>.+?)\W*$",
     re.I,
 )
+# Other archives' plain-text e-books: Project Gutenberg of Australia ("A Project Gutenberg
+# of Australia eBook", `eBook No.:`, `Date first posted:`, `Most recent update:`, a
+# licence paragraph, "To contact Project Gutenberg of Australia go to…" as a footer) and
+# Faded Page / Distributed Proofreaders Canada ("This eBook is made available at no
+# cost…", `Date of first publication:`, `[End of T by A]`): a header of `Title:` /
+# `Author:` fields and licence paragraphs before the work, with no START marker.
+ARCHIVE_MARK = re.compile(
+    r"project gutenberg (of )?australia|gutenberg\.net\.au|fadedpage|faded page|"
+    r"pgdp ?canada|distributed proofread\w* canada|this e-?book is made available at no cost",
+    re.I,
+)
+HEADER_FIELD = re.compile(
+    r"^\W*(title|sub-?title|author|language|translator|editor|illustrator|e-?book (no|#)|"
+    r"e-?book number|date first posted|date first published|date of first publication|"
+    r"first published|original publication|most recent update|date most recently updated|"
+    r"date last updated|last updated|release date|posting date|this e-?book was produced by|"
+    r"produced by|production notes?|character set encoding|edition|source|publisher|copyright|"
+    r"faded page e-?book)"
+    r"\b[^:]{0,12}:?",
+    re.I,
+)
+LICENCE_WORDS = re.compile(r"public domain|copyright|licen[cs]e|restrictions|redistribut", re.I)
+ARCHIVE_FOOTER = re.compile(
+    r"^\W*(to contact project gutenberg|this site is full of free e-?books|"
+    r"\[end of\b.{1,200}\]\W*$)",
+    re.I,
+)
+WORK_DATE_FIELD = re.compile(
+    r"^\s*(date of first publication|date first published|first published|"
+    r"original publication)\b[^:]{0,20}:\s*(?P<value>.+)$",
+    re.I,
+)
 FIELD = re.compile(r"^\s*(title|author|language|translator|editor)\s*:\s*(.+)$", re.I)
 FILE_DATE_FIELD = re.compile(
     r"^\s*\[?\s*(release date|posting date|last updated|this file was first posted|"
-    r"first posted|date first posted|most recently updated)\b.*$",
+    r"first posted|date first posted|most recently updated|most recent update|"
+    r"date most recently updated|date last updated)\b.*$",
     re.I,
 )
 CREDITS = re.compile(
-    r"^(produced by|transcribed (from .{0,80})?by|transcriber['’]?s? notes?|"
+    r"^(produced by|transcribed (from .{0,80})?by|transcriber['’]?s? notes?\W*$|"
     r"e-?text (was )?prepared by|this (e-?book|etext|e-text|file) was (produced|prepared)|"
     r"updated editions will replace|html version by|proofread by|"
     r"digitized by|scanned by|(special )?thanks (are due )?to)",
@@ -106,6 +139,10 @@ TITLE_PAGE_CREDIT = re.compile(
     r"pictures|frontispiece|decorations|engravings)\b.{0,60}\bby\b.{1,60}$",
     re.I,
 )
+FIRST_PUBLISHED = re.compile(
+    r"^\(?(first\s+(published|printed|issued)|published)\b.{0,60}?\b(?P<year>1[4-9]\d\d|20\d\d)\b\W*$",
+    re.I,
+)
 BY_LINE = re.compile(r"^(by|von|par|por|di|door|av)\s+(?P<name>\S.{1,80})$", re.I)
 LETTER_SPACED = re.compile(r"^(\S\s{1,3})+\S$")
 LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de",
@@ -114,6 +151,52 @@ LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de",
 SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or",
                "the", "to", "with", "from", "into", "de", "la", "el", "y", "der", "die",
                "das", "und"}  # fmt: skip
+
+
+def _archive_header_end(lines: list[tuple[int, str]]) -> int:
+    """The index of the last line of another archive's e-book header (see ARCHIVE_MARK),
+    or -1: the blocks from the top that are all field lines, separators or licence
+    paragraphs, when they name the archive and give a `Title:`."""
+    end, named, titled = -1, False, False
+    block: list[int] = []
+    for i, (_, line) in enumerate([*lines, (0, "")]):
+        if line.strip():
+            block.append(i)
+            continue
+        if not block:
+            continue
+        texts = [lines[j][1] for j in block]
+        flat = " ".join(" ".join(texts).split())
+        mark = ARCHIVE_MARK.search(flat)
+        # Field lines, separators, the archive's name; a field's value may run on in
+        # indented lines.
+        fields = all(
+            HEADER_FIELD.match(t)
+            or SEPARATOR.match(t)
+            or ARCHIVE_MARK.search(t)
+            or (k and t[:1].isspace() and HEADER_FIELD.match(texts[0]))
+            for k, t in enumerate(texts)
+        )
+        if not (fields or mark or LICENCE_WORDS.search(flat)):
+            break
+        named = named or bool(mark)
+        titled = titled or any(
+            FIELD.match(t) and t.strip().lower().startswith("title") for t in texts
+        )
+        end = block[-1]
+        block = []
+    return end if named and titled else -1
+
+
+def _archive_family(header: list[tuple[int, str]], evidence: list[str]) -> str:
+    text = "\n".join(t for _, t in header)
+    line = next((t.strip() for _, t in header if ARCHIVE_MARK.search(t)), "")
+    evidence.append(f"Archive e-book header (no START marker): “{line[:80]}”.")
+    if re.search(r"australia|gutenberg\.net\.au", text, re.I):
+        return "Project Gutenberg of Australia e-book"
+    if re.search(r"fadedpage|faded page|pgdp ?canada|proofread\w* canada", text, re.I):
+        return "Faded Page e-book (Distributed Proofreaders Canada)"
+    return "E-book with an archive header (Title:/Author: fields)"
 
 
 def _roman_value(text: str) -> int:
@@ -161,10 +244,14 @@ def _case_piece(piece: str, phrase_start: bool, *, numeral_ok: bool) -> str:
     return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=1)
 
 
+LIFE_DATES = re.compile(r",?\s*\(?\s*(b\.|c\.|ca\.)?\s*1\d{3}\s*[-–]\s*(1\d{3}|20\d\d)?\s*\)?\s*$")
+
+
 def normalise_author(name: str) -> str:
     """Catalogue forms to the name a reader knows: ALL CAPS to title case; a leading
-    lower-case title ("kniaz'", "graf") and a Russian patronymic dropped."""
-    words = name.split()
+    lower-case title ("kniaz'", "graf"), a Russian patronymic and life dates
+    ("(1874-1942)") dropped."""
+    words = LIFE_DATES.sub("", name).split()
     while len(words) > 2 and words[0][:1].islower():
         words = words[1:]
     if len(words) == 3 and re.search(r"(ovich|evich|ovna|evna|ich)$", words[1], re.I):
@@ -254,7 +341,9 @@ class BookReader:
             return 0.0  # an HTML edition: the HTML reader turns it into text first
         if any(START.match(line) for line in head.split("\n")):
             return 0.9
-        return 0.85 if SMALL_PRINT.search(head[:3000]) else 0.0
+        if SMALL_PRINT.search(head[:3000]):
+            return 0.85
+        return 0.88 if _archive_header_end(numbered_lines(head[:20_000])) >= 0 else 0.0
 
     def read(self, text, ledger):
         ledger.read = count_words(text)
@@ -267,6 +356,11 @@ class BookReader:
         family = "Project Gutenberg e-book"
         if "SMALL PRINT" in marker.upper():
             family += " (1990s small-print etext)"
+        if start < 0 and (header_end := _archive_header_end(lines[:400])) >= 0:
+            start, family = header_end, _archive_family(lines[: header_end + 1], evidence)
+            marker = lines[start][1].strip()
+            tail = max(start + 1, len(lines) - 40)
+            end = next((i for i in range(tail, end) if ARCHIVE_FOOTER.match(lines[i][1])), end)
         evidence.append(f"Body starts after “{marker[:70]}”." if marker else "No START marker.")
         self._header(lines[: start + 1], hints, evidence, ledger)
         if end < len(lines):
@@ -309,7 +403,16 @@ class BookReader:
         for k, (_, line) in enumerate(header):
             m = FIELD.match(line)
             etext = ETEXT_LINE.match(line.strip())
-            if m and m.group(1).lower() == "title":
+            work_date = WORK_DATE_FIELD.match(line)
+            if work_date and not hints.published:
+                year = DIGIT_YEAR.search(work_date.group("value")) or re.search(
+                    r"\b(19\d\d|20\d\d)\b", work_date.group("value")
+                )
+                if year:
+                    hints.published, hints.date_precision = parse_date(year.group(1))
+                    evidence.append(f"Date of the work from the header: “{line.strip()}”.")
+                ledger.meta(line)
+            elif m and m.group(1).lower() == "title":
                 hints.title = m.group(2).strip()
                 title_line = k
                 evidence.append(f"Title from the header: “{line.strip()}”.")
@@ -342,6 +445,12 @@ class BookReader:
 
     @staticmethod
     def _set_authors(hints: Hints, value: str, evidence, line: str) -> None:
+        # A catalogue entry "Surname, Forename (1890-1961)" is one person, name first.
+        bare = LIFE_DATES.sub("", value.strip())
+        if bare != value.strip() and bare.count(",") == 1:
+            surname, _, forename = bare.partition(",")
+            if 0 < count_words(forename) <= 3 and 0 < count_words(surname) <= 3:
+                value = f"{forename.strip()} {surname.strip()}"
         people, org = parse_byline(value)
         hints.authors = [normalise_author(p) for p in people]
         hints.organization = org
@@ -422,6 +531,7 @@ class BookReader:
                 or (by and count_words(line) <= 8)
                 or LETTER_SPACED.match(line)
                 or TITLE_PAGE_CREDIT.match(line)
+                or FIRST_PUBLISHED.match(line)
                 or ROMAN_YEAR.match(line)
                 or LONE_YEAR.match(line)
                 or COPYRIGHT_YEAR.search(line)
@@ -440,7 +550,11 @@ class BookReader:
                 evidence.append(f"Authors from the title page: “{line}”.")
             year = None
             what = ""
-            if LONE_YEAR.match(line):
+            if m := FIRST_PUBLISHED.match(line):
+                year, what = int(m.group("year")), "publication year on the title page"
+                if m.group(0).lower().startswith("first"):
+                    what = "first publication, on the title page"
+            elif LONE_YEAR.match(line):
                 year, what = int(re.sub(r"\D", "", line)), "year on the title page"
             elif ROMAN_YEAR.match(line):
                 value = _roman_value(line.rstrip("."))
@@ -452,7 +566,8 @@ class BookReader:
                 year, what = in_words[0], "year in words on the title page"
             if year and not hints.published:
                 hints.published, hints.date_precision = parse_date(str(year))
-                evidence.append(f"Date: {year} ({what}: “{line}”); an edition date at most.")
+                extent = "" if what.startswith("first") else "; an edition date at most"
+                evidence.append(f"Date: {year} ({what}: “{line}”){extent}.")
 
     @staticmethod
     def _licence_date(body: list[Para], hints: Hints, evidence) -> None:
@@ -618,7 +733,10 @@ class BookReader:
             text = heading.rstrip(".,;")
             nxt = paras[k + 1] if k + 1 < len(paras) else None
             if (
-                CHAPTER.match(heading)
+                (
+                    CHAPTER.match(heading)
+                    or (ROMAN.match(heading) and _caps(nxt.text if nxt else ""))
+                )
                 and count_words(heading) <= 3
                 and nxt is not None
                 and count_words(nxt.text) <= 12
@@ -726,6 +844,24 @@ def _chapter_follows(paras: list[Para], k: int) -> bool:
     )
 
 
+def _opens_chapter(paras: list[Para], k: int, first_text: int) -> bool:
+    """paras[k] is the first paragraph under a chapter heading (a title page's capitals
+    before the work are no chapter)."""
+    if k == 0:
+        return False
+    prev = " ".join(paras[k - 1].text.split())
+    return bool(
+        CHAPTER.match(prev)
+        or ROMAN.match(prev)
+        or (
+            k > first_text
+            and _heading_like(paras[k - 1])
+            and not SEPARATOR.match(prev)
+            and not CLOSING.match(re.sub(r"\s+", "", prev))
+        )
+    )
+
+
 def drop_apparatus(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
     """Transcriber's notes and the closing "THE END" line leave the body: they are the
     e-book's, not the work's. A bracketed or boxed note is one block, anywhere; a note
@@ -737,7 +873,7 @@ def drop_apparatus(paras: list[Para], ledger, evidence: list[str]) -> list[Para]
         (j for j, p in enumerate(paras) if _is_prose(p) and count_words(p.text) >= 40), len(paras)
     )
     while k < len(paras):
-        if not TRANSCRIBER.match(paras[k].text):
+        if not TRANSCRIBER.match(paras[k].text) or _opens_chapter(paras, k, first_text):
             out.append(paras[k])
             k += 1
             continue
@@ -755,7 +891,9 @@ def drop_apparatus(paras: list[Para], ledger, evidence: list[str]) -> list[Para]
                 and count_words(paras[j].text) < 80
             ):
                 j += 1
-        elif not _chapter_follows(paras, k):
+        elif not _chapter_follows(paras, k) and all(
+            count_words(p.text) < 80 for p in paras[k + 1 :]
+        ):
             j = len(paras)  # after the work: to the end
         for p in paras[k:j]:
             ledger.drop(p.text)

@@ -117,3 +117,73 @@ def test_title_case_keeps_numerals_and_starts_a_phrase_after_a_break(numeral, se
     assert head == "Chapter " and rest.startswith(sep.strip() or sep)
     first = rest[len(sep) :].split()[0]
     assert first[0].isupper() and first[1:] == first[1:].lower()
+
+
+ARCHIVE_CASES = [
+    # name, family, title, authors, year, chapters, forbidden strings
+    (
+        "ebook_gutenberg_australia.txt", "Project Gutenberg of Australia", "The Drover's Road",
+        ["Nora Kellaway"], 1911, ["Chapter I.--The Crossing", "Chapter II.--The Dry Stage"],
+        ["eBook No.", "Date first posted", "Most recent update", "produced by", "licence",
+         "To contact", "gutenberg.net.au", "THE END", "First published", "-----"],
+    ),
+    (
+        "ebook_fadedpage_header.txt", "Faded Page", "The Orchard at Pine Ledge",
+        ["Margaret Dunfield"], 1923, ["I: The New Owner", "II: The First Crop"],
+        ["made available at no cost", "Canadian public domain", "Faded Page eBook",
+         "pgdpcanada", "Thomas Orr", "ILLUSTRATED", "[End of", "2018", "1881"],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name,family,title,authors,year,chapters,forbid", ARCHIVE_CASES)
+def test_other_archives_headers(name, family, title, authors, year, chapters, forbid):
+    result, doc = _run(name)
+    assert family in result.family
+    assert any("Archive e-book header" in line for line in result.evidence)
+    assert (doc.title, doc.authors) == (title, authors)
+    assert doc.published is not None and doc.published.year == year
+    assert [s.heading for s in doc.sections if s.heading] == chapters
+    text = _stored(doc)
+    assert not [s for s in forbid if s in text]
+    assert any("file's date" in line for line in result.evidence)
+
+
+def test_an_archive_name_in_the_text_is_no_header():
+    """A text that mentions the archive, with no field header, stays a plain text."""
+    text = (
+        "Letters from the Coast\n\nI found the book through Project Gutenberg of Australia "
+        "and read it in one sitting, which I had not done with a novel for years.\n\n"
+        "Title: a word I use loosely here, for it had none that I could see on the cover.\n"
+    )
+    result = run_file("letter.txt", text.encode())
+    assert result.format != "book"
+
+
+@pytest.mark.parametrize(
+    "author,expected",
+    [
+        ("Leclair, Hélène (1890-1961)", ["Hélène Leclair"]),
+        ("Margaret Dunfield (1881-1954)", ["Margaret Dunfield"]),
+        ("Ross, William J., 1850-1920", ["William J. Ross"]),
+    ],
+)
+def test_catalogue_author_with_life_dates(author, expected):
+    text = fixture_bytes("ebook_fadedpage_header.txt").decode()
+    text = text.replace("Author: Margaret Dunfield (1881-1954)", f"Author: {author}")
+    [doc] = run_file("fp.txt", text.encode()).documents
+    assert doc.authors == expected
+
+
+def test_a_chapter_about_a_transcriber_or_called_the_end_stays():
+    text = fixture_bytes("ebook_numbered_notes.txt").decode()
+    text = text.replace(
+        "CHAPTER XV.--THE WINTER OF SALT",
+        "CHAPTER XV.--THE END\n\n\nTranscriber's notes of the voyage were kept by the mate, who "
+        "wrote them up each evening in a hand nobody aboard could read but himself, and "
+        "the owners paid him extra for the trouble of it, every voyage, for twenty years.",
+    )
+    [doc] = run_file("n.txt", text.encode()).documents
+    assert "Chapter XV.--The End" in doc.headings
+    assert "Transcriber's notes of the voyage" in _stored(doc)
+    assert "By the spring the trade had changed hands" in _stored(doc)
