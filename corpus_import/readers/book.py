@@ -42,14 +42,47 @@ ETEXT_LINE = re.compile(
     r"^\W*(the )?project gutenberg('s)? e-?(text|book) of (?P<title>.+?),? by (?P<author>.+?)\W*$",
     re.I,
 )
+# Other archives' plain-text e-books: Project Gutenberg of Australia ("A Project Gutenberg
+# of Australia eBook", `eBook No.:`, `Date first posted:`, `Most recent update:`, a
+# licence paragraph, "To contact Project Gutenberg of Australia go to…" as a footer) and
+# Faded Page / Distributed Proofreaders Canada ("This eBook is made available at no
+# cost…", `Date of first publication:`, `[End of T by A]`): a header of `Title:` /
+# `Author:` fields and licence paragraphs before the work, with no START marker.
+ARCHIVE_MARK = re.compile(
+    r"project gutenberg (of )?australia|gutenberg\.net\.au|fadedpage|faded page|"
+    r"pgdp ?canada|distributed proofread\w* canada|this e-?book is made available at no cost",
+    re.I,
+)
+HEADER_FIELD = re.compile(
+    r"^\W*(title|sub-?title|author|language|translator|editor|illustrator|e-?book (no|#)|"
+    r"e-?book number|date first posted|date first published|date of first publication|"
+    r"first published|original publication|most recent update|date most recently updated|"
+    r"date last updated|last updated|release date|posting date|this e-?book was produced by|"
+    r"produced by|production notes?|character set encoding|edition|source|publisher|copyright|"
+    r"faded page e-?book)"
+    r"\b[^:]{0,12}:?",
+    re.I,
+)
+LICENCE_WORDS = re.compile(r"public domain|copyright|licen[cs]e|restrictions|redistribut", re.I)
+ARCHIVE_FOOTER = re.compile(
+    r"^\W*(to contact project gutenberg|this site is full of free e-?books|"
+    r"\[end of\b.{1,200}\]\W*$)",
+    re.I,
+)
+WORK_DATE_FIELD = re.compile(
+    r"^\s*(date of first publication|date first published|first published|"
+    r"original publication)\b[^:]{0,20}:\s*(?P<value>.+)$",
+    re.I,
+)
 FIELD = re.compile(r"^\s*(title|author|language|translator|editor)\s*:\s*(.+)$", re.I)
 FILE_DATE_FIELD = re.compile(
     r"^\s*\[?\s*(release date|posting date|last updated|this file was first posted|"
-    r"first posted|date first posted|most recently updated)\b.*$",
+    r"first posted|date first posted|most recently updated|most recent update|"
+    r"date most recently updated|date last updated)\b.*$",
     re.I,
 )
 CREDITS = re.compile(
-    r"^(produced by|transcribed (from .{0,80})?by|transcriber['’]?s? notes?|"
+    r"^(produced by|transcribed (from .{0,80})?by|transcriber['’]?s? notes?\W*$|"
     r"e-?text (was )?prepared by|this (e-?book|etext|e-text|file) was (produced|prepared)|"
     r"updated editions will replace|html version by|proofread by|"
     r"digitized by|scanned by|(special )?thanks (are due )?to)",
@@ -100,6 +133,16 @@ SUB_NUMERAL = re.compile(r"^(\d{1,3}|[ivxlc]{1,6})\.?$")
 ROMAN_YEAR = re.compile(r"^M{1,2}[MDCLXVI]{1,12}\.?$")
 LONE_YEAR = re.compile(r"^\(?(1[4-9]\d\d|20\d\d)\)?\.?$")
 COPYRIGHT_YEAR = re.compile(r"\bcopyright\b.*?\b(1[4-9]\d\d|20\d\d)\b", re.I)
+# Title-page lines that name no author: a lone "by" over the name, an illustrator.
+TITLE_PAGE_CREDIT = re.compile(
+    r"^(by|von|par|por|di|door|av)$|^(with\s+)?(\w+\s+)?(illustrat(ed|ions?)|drawings|"
+    r"pictures|frontispiece|decorations|engravings)\b.{0,60}\bby\b.{1,60}$",
+    re.I,
+)
+FIRST_PUBLISHED = re.compile(
+    r"^\(?(first\s+(published|printed|issued)|published)\b.{0,60}?\b(?P<year>1[4-9]\d\d|20\d\d)\b\W*$",
+    re.I,
+)
 BY_LINE = re.compile(r"^(by|von|par|por|di|door|av)\s+(?P<name>\S.{1,80})$", re.I)
 LETTER_SPACED = re.compile(r"^(\S\s{1,3})+\S$")
 LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de",
@@ -108,6 +151,52 @@ LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de",
 SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or",
                "the", "to", "with", "from", "into", "de", "la", "el", "y", "der", "die",
                "das", "und"}  # fmt: skip
+
+
+def _archive_header_end(lines: list[tuple[int, str]]) -> int:
+    """The index of the last line of another archive's e-book header (see ARCHIVE_MARK),
+    or -1: the blocks from the top that are all field lines, separators or licence
+    paragraphs, when they name the archive and give a `Title:`."""
+    end, named, titled = -1, False, False
+    block: list[int] = []
+    for i, (_, line) in enumerate([*lines, (0, "")]):
+        if line.strip():
+            block.append(i)
+            continue
+        if not block:
+            continue
+        texts = [lines[j][1] for j in block]
+        flat = " ".join(" ".join(texts).split())
+        mark = ARCHIVE_MARK.search(flat)
+        # Field lines, separators, the archive's name; a field's value may run on in
+        # indented lines.
+        fields = all(
+            HEADER_FIELD.match(t)
+            or SEPARATOR.match(t)
+            or ARCHIVE_MARK.search(t)
+            or (k and t[:1].isspace() and HEADER_FIELD.match(texts[0]))
+            for k, t in enumerate(texts)
+        )
+        if not (fields or mark or LICENCE_WORDS.search(flat)):
+            break
+        named = named or bool(mark)
+        titled = titled or any(
+            FIELD.match(t) and t.strip().lower().startswith("title") for t in texts
+        )
+        end = block[-1]
+        block = []
+    return end if named and titled else -1
+
+
+def _archive_family(header: list[tuple[int, str]], evidence: list[str]) -> str:
+    text = "\n".join(t for _, t in header)
+    line = next((t.strip() for _, t in header if ARCHIVE_MARK.search(t)), "")
+    evidence.append(f"Archive e-book header (no START marker): “{line[:80]}”.")
+    if re.search(r"australia|gutenberg\.net\.au", text, re.I):
+        return "Project Gutenberg of Australia e-book"
+    if re.search(r"fadedpage|faded page|pgdp ?canada|proofread\w* canada", text, re.I):
+        return "Faded Page e-book (Distributed Proofreaders Canada)"
+    return "E-book with an archive header (Title:/Author: fields)"
 
 
 def _roman_value(text: str) -> int:
@@ -119,33 +208,56 @@ def _roman_value(text: str) -> int:
     return total
 
 
-def title_case(text: str) -> str:
-    """ALL-CAPS words in title case (small words lower case inside); others as they are."""
-    words = text.split()
+# A roman numeral as chapters are numbered (I to CCCXCIX): "CIVIL" or "MILD" is no number.
+NUMERAL = re.compile(r"^C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+# Inside one word, a dash run or a full stop before a letter starts a new phrase:
+# "I.--THE", "XIV.—THE", "II.THE".
+_PHRASE_BREAK = re.compile(r"(?:(?<=--)|(?<=[—–.:]))(?=[^\W\d_])")
+
+
+def title_case(text: str, *, name: bool = False) -> str:
+    """ALL-CAPS words in title case (small words lower case inside a phrase); others as
+    they are. Roman numerals stay capitals ("I.--THE MEETING" -> "I.--The Meeting"); a
+    word after a full stop, a colon or a dash starts a new phrase. In a `name`, the first
+    word is never a numeral ("LI HUNG CHANG")."""
     out = []
-    for k, word in enumerate(words):
-        letters = [c for c in word if c.isalpha()]
-        if letters and word.upper() == word and not ROMAN.match(word.rstrip(".,:;")):
-            lower = word.lower()
-            if k and lower.strip("(),.;:") in SMALL_WORDS and words[k - 1][-1] not in ":.":
-                out.append(lower)
-            else:
-                out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=1))
-        else:
-            out.append(word)
+    phrase_start = True
+    for k, word in enumerate(text.split()):
+        pieces = []
+        for piece in _PHRASE_BREAK.split(word):
+            pieces.append(_case_piece(piece, phrase_start, numeral_ok=not (name and k == 0)))
+            stripped = piece.rstrip("\"'’”)]")
+            phrase_start = stripped.endswith((":", ".", "—", "–", "--"))
+        out.append("".join(pieces))
     return " ".join(out)
+
+
+def _case_piece(piece: str, phrase_start: bool, *, numeral_ok: bool) -> str:
+    if not any(c.isalpha() for c in piece) or piece.upper() != piece:
+        return piece
+    bare = piece.strip("\"'‘’“”()[],.;:!?-—–")
+    if numeral_ok and bare and NUMERAL.match(bare):
+        return piece
+    lower = piece.lower()
+    if not phrase_start and lower.strip("(),.;:-—–") in SMALL_WORDS:
+        return lower
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=1)
+
+
+LIFE_DATES = re.compile(r",?\s*\(?\s*(b\.|c\.|ca\.)?\s*1\d{3}\s*[-–]\s*(1\d{3}|20\d\d)?\s*\)?\s*$")
 
 
 def normalise_author(name: str) -> str:
     """Catalogue forms to the name a reader knows: ALL CAPS to title case; a leading
-    lower-case title ("kniaz'", "graf") and a Russian patronymic dropped."""
-    words = name.split()
+    lower-case title ("kniaz'", "graf"), a Russian patronymic and life dates
+    ("(1874-1942)") dropped."""
+    words = LIFE_DATES.sub("", name).split()
     while len(words) > 2 and words[0][:1].islower():
         words = words[1:]
     if len(words) == 3 and re.search(r"(ovich|evich|ovna|evna|ich)$", words[1], re.I):
         words = [words[0], words[2]]
     text = " ".join(words)
-    return title_case(text) if text.upper() == text else text
+    return title_case(text, name=True) if text.upper() == text else text
 
 
 def _blocks(lines: list[tuple[int, str]]) -> list[Para]:
@@ -229,7 +341,9 @@ class BookReader:
             return 0.0  # an HTML edition: the HTML reader turns it into text first
         if any(START.match(line) for line in head.split("\n")):
             return 0.9
-        return 0.85 if SMALL_PRINT.search(head[:3000]) else 0.0
+        if SMALL_PRINT.search(head[:3000]):
+            return 0.85
+        return 0.88 if _archive_header_end(numbered_lines(head[:20_000])) >= 0 else 0.0
 
     def read(self, text, ledger):
         ledger.read = count_words(text)
@@ -242,6 +356,11 @@ class BookReader:
         family = "Project Gutenberg e-book"
         if "SMALL PRINT" in marker.upper():
             family += " (1990s small-print etext)"
+        if start < 0 and (header_end := _archive_header_end(lines[:400])) >= 0:
+            start, family = header_end, _archive_family(lines[: header_end + 1], evidence)
+            marker = lines[start][1].strip()
+            tail = max(start + 1, len(lines) - 40)
+            end = next((i for i in range(tail, end) if ARCHIVE_FOOTER.match(lines[i][1])), end)
         evidence.append(f"Body starts after “{marker[:70]}”." if marker else "No START marker.")
         self._header(lines[: start + 1], hints, evidence, ledger)
         if end < len(lines):
@@ -249,6 +368,8 @@ class BookReader:
         for _, line in lines[end:]:
             ledger.drop(line)
         paras = _blocks(lines[start + 1 : end])
+        paras, notes = take_notes(paras, ledger, evidence)
+        paras = drop_apparatus(paras, ledger, evidence)
         self._blanks = _blank_counts(lines[start + 1 : end], paras)
         self._strict = None
         body = self._front_matter(paras, hints, evidence, ledger)
@@ -273,6 +394,7 @@ class BookReader:
                 head_parsed=bool(hints.title),
                 family=family,
                 evidence=evidence,
+                notes=notes,
             )
         ]
 
@@ -281,7 +403,16 @@ class BookReader:
         for k, (_, line) in enumerate(header):
             m = FIELD.match(line)
             etext = ETEXT_LINE.match(line.strip())
-            if m and m.group(1).lower() == "title":
+            work_date = WORK_DATE_FIELD.match(line)
+            if work_date and not hints.published:
+                year = DIGIT_YEAR.search(work_date.group("value")) or re.search(
+                    r"\b(19\d\d|20\d\d)\b", work_date.group("value")
+                )
+                if year:
+                    hints.published, hints.date_precision = parse_date(year.group(1))
+                    evidence.append(f"Date of the work from the header: “{line.strip()}”.")
+                ledger.meta(line)
+            elif m and m.group(1).lower() == "title":
                 hints.title = m.group(2).strip()
                 title_line = k
                 evidence.append(f"Title from the header: “{line.strip()}”.")
@@ -314,6 +445,12 @@ class BookReader:
 
     @staticmethod
     def _set_authors(hints: Hints, value: str, evidence, line: str) -> None:
+        # A catalogue entry "Surname, Forename (1890-1961)" is one person, name first.
+        bare = LIFE_DATES.sub("", value.strip())
+        if bare != value.strip() and bare.count(",") == 1:
+            surname, _, forename = bare.partition(",")
+            if 0 < count_words(forename) <= 3 and 0 < count_words(surname) <= 3:
+                value = f"{forename.strip()} {surname.strip()}"
         people, org = parse_byline(value)
         hints.authors = [normalise_author(p) for p in people]
         hints.organization = org
@@ -393,6 +530,8 @@ class BookReader:
                 or key in author_keys
                 or (by and count_words(line) <= 8)
                 or LETTER_SPACED.match(line)
+                or TITLE_PAGE_CREDIT.match(line)
+                or FIRST_PUBLISHED.match(line)
                 or ROMAN_YEAR.match(line)
                 or LONE_YEAR.match(line)
                 or COPYRIGHT_YEAR.search(line)
@@ -411,7 +550,11 @@ class BookReader:
                 evidence.append(f"Authors from the title page: “{line}”.")
             year = None
             what = ""
-            if LONE_YEAR.match(line):
+            if m := FIRST_PUBLISHED.match(line):
+                year, what = int(m.group("year")), "publication year on the title page"
+                if m.group(0).lower().startswith("first"):
+                    what = "first publication, on the title page"
+            elif LONE_YEAR.match(line):
                 year, what = int(re.sub(r"\D", "", line)), "year on the title page"
             elif ROMAN_YEAR.match(line):
                 value = _roman_value(line.rstrip("."))
@@ -423,7 +566,8 @@ class BookReader:
                 year, what = in_words[0], "year in words on the title page"
             if year and not hints.published:
                 hints.published, hints.date_precision = parse_date(str(year))
-                evidence.append(f"Date: {year} ({what}: “{line}”); an edition date at most.")
+                extent = "" if what.startswith("first") else "; an edition date at most"
+                evidence.append(f"Date: {year} ({what}: “{line}”){extent}.")
 
     @staticmethod
     def _licence_date(body: list[Para], hints: Hints, evidence) -> None:
@@ -589,7 +733,10 @@ class BookReader:
             text = heading.rstrip(".,;")
             nxt = paras[k + 1] if k + 1 < len(paras) else None
             if (
-                CHAPTER.match(heading)
+                (
+                    CHAPTER.match(heading)
+                    or (ROMAN.match(heading) and _caps(nxt.text if nxt else ""))
+                )
                 and count_words(heading) <= 3
                 and nxt is not None
                 and count_words(nxt.text) <= 12
@@ -606,3 +753,277 @@ class BookReader:
             out.append(Para(title_case(" ".join(text.split())), paras[k].line, "heading", 2))
             k += 1
         return out
+
+
+# --- e-book apparatus and notes ----------------------------------------------------------
+# Apparatus the e-book's makers added to the work: a transcriber's note (at the start or
+# the end, often a list of corrections; sometimes bracketed, or boxed in `| … |` lines)
+# and the closing "THE END" / "FINIS" line.
+TRANSCRIBER = re.compile(r"^[\[(|+\-=*\s]*transcriber['’]?s?\s+notes?\b", re.I)
+CLOSING = re.compile(r"^\W*(theend|finis|fin|ende)\W*$", re.I)
+NOTES_HEADING = re.compile(r"^(foot|end)?notes?\s*[.:]?$", re.I)
+SEPARATOR = re.compile(r"^[\s*·•_=~\-–—#+|]*$")
+# Plain-text notes, as e-books mark them (each kept out of the body as a note, its marker
+# left where the text cites it):
+# - Gutenberg's `[Footnote 1: …]` block (several lines or paragraphs; after the citing
+#   paragraph, or gathered at the chapter's end), cited by `[1]`; an unnumbered
+#   `[Footnote: …]` set inline where it is cited;
+# - `[1] note` and `{1} note` blocks, notes only where the text cites `[1]` / `{1}`
+#   before them (a bracketed year or a reference list nobody cites stays text);
+# - `* note` / `† note` blocks right after the paragraph whose `*` / `†` cites them.
+FOOTNOTE_OPEN = re.compile(r"\[\s*foot-?note\s*([^\s:\]]{1,8})?\s*[:.]\s*", re.I)
+NUMBERED_NOTE = re.compile(
+    r"^(\[(\d{1,3}|[a-z])\]|\{(\d{1,3}|[a-z])\})[.:]?\s+(\S.*)$", re.S | re.I
+)
+SYMBOL_NOTE = re.compile(r"^(\*{1,3}|†{1,2}|‡|§)\s+([^\W\d_].*)$", re.S)
+_MARKER_STARTS = frozenset("[{*†‡§")
+CITATION = re.compile(r"\[(?:\d{1,3}|[a-z])\]|\{(?:\d{1,3}|[a-z])\}", re.I)
+# `*word*` emphasis in a paragraph is no note marker.
+_EMPHASIS = re.compile(r"(?:^|(?<=[\s(\[\"“‘]))\*[^\s*][^*\n]*?(?<=[^\s*])\*(?!\w)")
+
+
+def _closing_bracket(text: str, start: int) -> int:
+    """The index just after the "]" closing the "[" at `start`, or -1."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return -1
+
+
+def _merge_open_brackets(paras: list[Para]) -> list[Para]:
+    """A bracketed footnote or transcriber's note of several paragraphs is one block: the
+    blocks up to its closing bracket (30 at most) are joined to the one that opens it."""
+    out: list[Para] = []
+    k = 0
+    while k < len(paras):
+        para = paras[k]
+        text = para.text
+        opening = FOOTNOTE_OPEN.search(text) if "[" in text else None
+        if opening is None and text.startswith("[") and TRANSCRIBER.match(text):
+            opening = re.match(r"\[", text)
+        j = k + 1
+        if opening is not None and _closing_bracket(text, opening.start()) < 0:
+            joined = text
+            while j < len(paras) and j - k <= 30:
+                joined += "\n\n" + paras[j].text
+                j += 1
+                if _closing_bracket(joined, opening.start()) >= 0:
+                    para = Para(joined, para.line, para.kind, para.level)
+                    break
+            else:
+                j = k + 1
+        out.append(para)
+        k = j
+    return out
+
+
+def _heading_like(para: Para) -> bool:
+    flat = " ".join(para.text.split())
+    return bool(
+        (_caps(flat) and count_words(flat) <= 12)
+        or CHAPTER.match(flat)
+        or ROMAN.match(flat)
+        or SEPARATOR.match(flat)
+        or LETTER_SPACED.match(flat)
+    )
+
+
+def _chapter_follows(paras: list[Para], k: int) -> bool:
+    """A heading after paras[k] with a long paragraph under it: the work goes on."""
+    return any(
+        _heading_like(paras[j])
+        and not SEPARATOR.match(paras[j].text)
+        and (_is_prose(paras[j + 1]) and count_words(paras[j + 1].text) >= 60)
+        for j in range(k + 1, len(paras) - 1)
+    )
+
+
+def _opens_chapter(paras: list[Para], k: int, first_text: int) -> bool:
+    """paras[k] is the first paragraph under a chapter heading (a title page's capitals
+    before the work are no chapter)."""
+    if k == 0:
+        return False
+    prev = " ".join(paras[k - 1].text.split())
+    return bool(
+        CHAPTER.match(prev)
+        or ROMAN.match(prev)
+        or (
+            k > first_text
+            and _heading_like(paras[k - 1])
+            and not SEPARATOR.match(prev)
+            and not CLOSING.match(re.sub(r"\s+", "", prev))
+        )
+    )
+
+
+def drop_apparatus(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
+    """Transcriber's notes and the closing "THE END" line leave the body: they are the
+    e-book's, not the work's. A bracketed or boxed note is one block, anywhere; a note
+    after the work's last chapter runs to the end; one before the work begins runs to the
+    first heading. A chapter that merely mentions a transcriber stays."""
+    out: list[Para] = []
+    k = 0
+    first_text = next(
+        (j for j, p in enumerate(paras) if _is_prose(p) and count_words(p.text) >= 40), len(paras)
+    )
+    while k < len(paras):
+        if not TRANSCRIBER.match(paras[k].text) or _opens_chapter(paras, k, first_text):
+            out.append(paras[k])
+            k += 1
+            continue
+        flat = " ".join(paras[k].text.split())
+        j = k + 1
+        if flat.startswith("[") and _closing_bracket(flat, 0) == len(flat):
+            pass  # one bracketed note
+        elif flat.startswith(("|", "+")):
+            pass  # one boxed note
+        elif k <= first_text:  # before the work: to its first heading
+            while (
+                j < len(paras)
+                and j - k <= 12
+                and not _heading_like(paras[j])
+                and count_words(paras[j].text) < 80
+            ):
+                j += 1
+        elif not _chapter_follows(paras, k) and all(
+            count_words(p.text) < 80 for p in paras[k + 1 :]
+        ):
+            j = len(paras)  # after the work: to the end
+        for p in paras[k:j]:
+            ledger.drop(p.text)
+        n = j - k - 1
+        more = f" and the {n} block{'s' if n > 1 else ''} after it" if n else ""
+        evidence.append(f"Transcriber's note “{flat[:60]}”{more} dropped (the e-book's).")
+        k = j
+    while out and (
+        CLOSING.match(re.sub(r"\s+", "", out[-1].text)) or SEPARATOR.match(out[-1].text)
+    ):
+        para = out.pop()
+        ledger.drop(para.text)
+        if para.text.strip() and not SEPARATOR.match(para.text):
+            evidence.append(f"Closing line “{' '.join(para.text.split())}” dropped.")
+    return out
+
+
+def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Para], list]:
+    """The e-book's footnotes out of the body (see FOOTNOTE_OPEN, NUMBERED_NOTE,
+    SYMBOL_NOTE), each a DraftNote with the marker the text cites it by. Every word taken
+    is entered as metadata."""
+    from ..data import DraftNote
+
+    notes: list[DraftNote] = []
+    out: list[Para] = []
+    cited: set[str] = set()  # "[1]", "{1}" cited inside the text so far
+    counts = {"footnote": 0, "numbered": 0, "symbol": 0}
+    last_text: Para | None = None  # the paragraph a `*` note may follow
+    in_run = False  # the block before was a note
+    for para in _merge_open_brackets(paras):
+        text = para.text
+        if "[" in text and FOOTNOTE_OPEN.search(text):
+            kept, found = _footnotes_in(text)
+            if found:
+                notes.extend(found)
+                counts["footnote"] += len(found)
+                ledger.metadata += count_words(text) - count_words(kept)
+                if not kept.strip():
+                    in_run = True
+                    continue
+                para = Para(kept, para.line, para.kind, para.level)
+                text = kept
+        # (Most blocks are prose: only one opening with a marker is looked at twice.)
+        flat = " ".join(text.split()) if text[:1] in _MARKER_STARTS else ""
+        m = NUMBERED_NOTE.match(flat) if flat else None
+        if m and m.group(1) in cited:
+            notes.append(DraftNote(marker=m.group(2) or m.group(3), text=m.group(4)))
+            counts["numbered"] += 1
+            ledger.meta(text)
+            if out and out[-1] is not last_text and NOTES_HEADING.match(out[-1].text.strip()):
+                ledger.meta(out.pop().text)
+            in_run = True
+            continue
+        s = SYMBOL_NOTE.match(flat) if flat else None
+        if s and last_text is not None and (in_run or out and out[-1] is last_text):
+            symbol = s.group(1)
+            if _cites_symbol(last_text.text, symbol):
+                notes.append(DraftNote(marker=symbol, text=s.group(2)))
+                counts["symbol"] += 1
+                ledger.meta(text)
+                in_run = True
+                continue
+        in_run = False
+        out.append(para)
+        if len(text) > 12 or not NOTES_HEADING.match(text.strip()):
+            last_text = para
+            if "[" in text or "{" in text:
+                cited.update(cite.group(0) for cite in CITATION.finditer(text, 1))
+    if notes:
+        kinds = [
+            f"{n} {what}"
+            for what, n in (
+                ("[Footnote …] blocks", counts["footnote"]),
+                ("numbered note blocks cited in the text", counts["numbered"]),
+                ("* / † notes after the paragraph citing them", counts["symbol"]),
+            )
+            if n
+        ]
+        evidence.append(f"{len(notes)} footnotes kept as notes: {', '.join(kinds)}.")
+    return out, notes
+
+
+def _footnotes_in(text: str) -> tuple[str, list]:
+    """The `[Footnote …]` notes of a block and the block without them. Notes set inline
+    (text around them) leave their marker where they stood, unless the text cites them
+    already."""
+    from ..data import DraftNote
+
+    spans = []
+    pos = 0
+    for m in FOOTNOTE_OPEN.finditer(text):
+        if m.start() < pos:
+            continue
+        end = _closing_bracket(text, m.start())
+        if end < 0:
+            break
+        spans.append((m.start(), end, m.group(1) or "*", text[m.end() : end - 1]))
+        pos = end
+    if not spans:
+        return text, []
+    rest = "".join(
+        text[a:b]
+        for a, b in zip(
+            [0] + [e for _, e, _, _ in spans], [s for s, *_ in spans] + [len(text)], strict=True
+        )
+    )
+    inline = count_words(rest) > 0
+    pieces, pos = [], 0
+    for start, end, marker, _ in spans:
+        pieces.append(text[pos:start])
+        if inline and f"[{marker}]" not in text:
+            pieces.append(f"[{marker}]")
+        pos = end
+    pieces.append(text[pos:])
+    kept = "\n".join(line.rstrip() for line in "".join(pieces).split("\n")) if inline else ""
+    return kept, [
+        DraftNote(marker=marker, text=" ".join(body.split())) for *_, marker, body in spans
+    ]
+
+
+def _cites_symbol(text: str, symbol: str) -> bool:
+    """True when the paragraph cites `symbol` (`*`, `**`, `†`) after its first word
+    (attached, or spaced after a closing quote as modern editions print it), `*word*`
+    emphasis aside."""
+    if symbol.startswith("*"):
+        text = _EMPHASIS.sub("", text)
+    return (
+        re.search(
+            rf"(?<=\S)\s?(?<!{re.escape(symbol[0])}){re.escape(symbol)}(?!{re.escape(symbol[0])}|\w)",
+            text.strip(),
+        )
+        is not None
+    )
