@@ -296,6 +296,9 @@ _LIFE_DATES = re.compile(
     re.I,
 )
 _SUFFIX = re.compile(r"^(jr\.?|sr\.?|ii|iii|iv|junior|senior)$", re.I)
+_DEGREE = re.compile(
+    r"^(ph\.?\s?d\.?|m\.?d\.?|d\.?phil\.?|esq\.?|m\.?a\.?|m\.?sc\.?|b\.?a\.?)$", re.I
+)
 _HONORIFIC = re.compile(
     r"^(sir|dame|lord|lady|baron|baroness|count|countess|mrs?\.?|ms\.?|dr\.?)$", re.I
 )
@@ -350,7 +353,7 @@ def _people(chunk: str, surnames_listed: bool) -> list[str]:
     """One chunk of a byline (between "and"s): one person in catalogue order, or people
     separated by commas."""
     parts = [" ".join(p.split()) for p in chunk.split(",")]
-    parts = [p for p in parts if p]
+    parts = [p for p in parts if p and not _DEGREE.match(p)]
     suffix = [p for p in parts[2:] if _SUFFIX.match(p)]
     core = [p for p in parts if not _SUFFIX.match(p)]
     # Catalogue additions after the given names: a title ("kniaz", "graf", "Sir").

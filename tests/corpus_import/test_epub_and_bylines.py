@@ -131,6 +131,7 @@ def epub_run(data: bytes):
         ("Jane Austen; with an introduction by Ana Pereira", ["Jane Austen"]),
         ("Leo Tolstoy, translated by Aylmer Maude", ["Leo Tolstoy"]),
         ("Homer; Samuel Butler (translator)", ["Homer"]),
+        ("Jane Doe, PhD", ["Jane Doe"]),
         ("Various", []),
         ("Anonymous", []),
         ("Unknown", []),
@@ -434,3 +435,127 @@ def test_epub2_gutenberg_footnotes_and_boilerplate():
     assert "village.[1] Everyone" in text
     for gone in ("Project Gutenberg", "parish book", "no cost"):
         assert gone not in text
+
+
+# --- other layouts of the same families (written after the rules, as trials) ---------------
+
+
+def test_epub3_aria_roles_inline_asides_unlinked_parts_and_landmarks():
+    files = {
+        "copy.xhtml": "<p>Copyright © 1958 by Rhea Solvik. All rights reserved.</p>",
+        "one.xhtml": "<h1>One: Ice</h1><p>The lake froze early<sup><a role='doc-noteref' "
+        "href='#fn1'>*</a></sup>, and the children skated.</p>"
+        + epub_prose("ice")
+        + "<aside role='doc-footnote' epub:type='footnote' id='fn1'><p>* In the second "
+        "week of November.</p></aside>",
+        "two.xhtml": "<h1>Two: Thaw</h1>" + epub_prose("thaw", 4),
+        "three.xhtml": "<h1>Three: Flood</h1>"
+        + epub_prose("flood", 4)
+        + "<p>See the note<a epub:type='noteref' href='#n2'>a</a>.</p>"
+        "<aside epub:type='footnote' id='n2'>The records are lost.</aside>",
+    }
+    nav = (
+        "<nav epub:type='toc'><h2>Contents</h2><ol>"
+        "<li><a href='copy.xhtml'>Copyright</a></li>"
+        "<li><span>Part One: Winter</span><ol><li><a href='one.xhtml'>One: Ice</a></li>"
+        "<li><a href='two.xhtml'>Two: Thaw</a></li></ol></li>"
+        "<li><span>Part Two: Spring</span><ol><li><a href='three.xhtml'>Three: Flood</a>"
+        "</li></ol></li></ol></nav><nav epub:type='landmarks'><ol><li><a "
+        "epub:type='copyright-page' href='copy.xhtml'>Copyright</a></li></ol></nav>"
+    )
+    meta = (
+        "<dc:title>THE LAKE YEAR</dc:title><dc:creator id='c1'>Solvik, Rhea</dc:creator>"
+        "<meta refines='#c1' property='file-as'>Solvik, Rhea</meta>"
+        "<dc:creator id='c2'>Tor Evensen</dc:creator>"
+        "<meta refines='#c2' property='role' scheme='marc:relators'>trl</meta>"
+    )
+    result, doc = epub_run(epub_book(meta, files, nav=nav))
+    assert (doc.title, doc.authors, doc.published.year) == ("The Lake Year", ["Rhea Solvik"], 1958)
+    assert [(s.level, s.heading) for s in doc.sections if s.heading] == [
+        (1, "Part One: Winter"),
+        (2, "One: Ice"),
+        (2, "Two: Thaw"),
+        (1, "Part Two: Spring"),
+        (2, "Three: Flood"),
+    ]
+    assert [(n.marker, n.text) for n in doc.notes] == [
+        ("*", "In the second week of November."),
+        ("a", "The records are lost."),
+    ]
+    assert "early[*], and" in epub_stored(doc) and "All rights" not in epub_stored(doc)
+
+
+def test_epub2_calibre_split_files_with_a_notes_file_outside_the_spine():
+    files = {
+        "index_split_000.html": "<p>WAR NOTES</p><p>LEO TOLSTOY</p>"
+        "<p>Copyright, 1899, by the Free Age Press</p>",
+        "index_split_001.html": "<h2 id='ch1'>I. THE CAMP</h2><p>The camp was quiet<a "
+        "id='ref1' href='index_split_003.html#n1'><sup>1</sup></a> and the fires low.</p>"
+        + epub_prose("soldier")
+        + "<h2 id='ch2'>II. THE MARCH</h2>"
+        + epub_prose("march", 4),
+        "index_split_002.html": "<pre>*** END OF THE PROJECT GUTENBERG EBOOK WAR NOTES ***"
+        "</pre><p>Updated editions will replace the previous one.</p>",
+        "index_split_003.html": "<h3>NOTES</h3><p id='n1'><a href='index_split_001.html#ref1'>"
+        "1.</a> Near Sevastopol.</p>",
+    }
+    ncx = "".join(
+        f"<navPoint id='p{k}'><navLabel><text>{label}</text></navLabel>"
+        f"<content src='{src}'/></navPoint>"
+        for k, (label, src) in enumerate(
+            [
+                ("Start", "index_split_000.html"),
+                ("I. THE CAMP", "index_split_001.html#ch1"),
+                ("II. THE MARCH", "index_split_001.html#ch2"),
+            ]
+        )
+    )
+    meta = (
+        "<dc:title>WAR NOTES</dc:title><dc:creator opf:file-as='Tolstoy, Leo' opf:role='aut'>"
+        "TOLSTOY, LEO</dc:creator><dc:date>0101-01-01T00:00:00+00:00</dc:date>"
+    )
+    guide = "<reference type='copyright-page' href='index_split_000.html' title='Copyright'/>"
+    result, doc = epub_run(
+        epub_book(
+            meta, files, ncx=ncx, guide=guide, version="2.0", nonlinear=("index_split_003.html",)
+        )
+    )
+    assert (doc.title, doc.authors, doc.published.year) == ("War Notes", ["Leo Tolstoy"], 1899)
+    assert epub_top(doc) == ["I. THE CAMP", "II. THE MARCH"]
+    assert [(n.marker, n.text) for n in doc.notes] == [("1", "Near Sevastopol.")]
+    text = epub_stored(doc)
+    assert "quiet[1] and" in text
+    assert not [s for s in ("Free Age", "Updated editions", "NOTES\n", "Sevastopol") if s in text]
+
+
+def test_epub_wrapper_entry_notes_heading_in_the_chapter_and_anonymous():
+    files = {
+        "c1.xhtml": "<h2>1. Seeds</h2><p>Seeds keep for years.<a href='#fn1' id='r1'>1</a></p>"
+        + epub_prose("seed")
+        + "<h3>Notes</h3><ol><li id='fn1'>Ten years for beans. <a href='#r1'>↩︎</a></li></ol>",
+        "c2.xhtml": "<h2>2. Soil</h2>"
+        + epub_prose("soil", 4)
+        + "<h3 id='s'>Compost</h3>"
+        + epub_prose("compost"),
+    }
+    nav = (
+        "<nav epub:type='toc'><ol><li><a href='c1.xhtml'>A Garden Year</a><ol>"
+        "<li><a href='c1.xhtml'>1. Seeds</a></li><li><a href='c2.xhtml'>2. Soil</a><ol>"
+        "<li><a href='c2.xhtml#s'>Compost</a></li></ol></li></ol></li></ol></nav>"
+    )
+    result, doc = epub_run(
+        epub_book(
+            "<dc:title>A Garden Year</dc:title><dc:creator>Anonymous</dc:creator>"
+            "<dc:creator>with an introduction by Sam Reyes</dc:creator>",
+            files,
+            nav=nav,
+        )
+    )
+    assert doc.authors == []
+    assert any("Sam Reyes (introduction)" in line for line in result.evidence)
+    assert [(s.level, s.heading) for s in doc.sections if s.heading] == [
+        (2, "1. Seeds"),
+        (2, "2. Soil"),
+        (3, "Compost"),
+    ]
+    assert [(n.marker, n.text) for n in doc.notes] == [("1", "Ten years for beans.")]
