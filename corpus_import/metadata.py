@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 
 from .normalize import WORD_RE, casefolded_words, count_words, split_sentences
@@ -235,18 +236,188 @@ def looks_like_byline(line: str) -> bool:
     return bool(names) and all(len(w) <= 20 for w in names)
 
 
-def parse_byline(line: str) -> tuple[list[str], str]:
-    """('A, B and C' -> [A, B, C], '') ; ('From X' -> [], 'X'); organizations -> ([], org)."""
+@dataclass
+class Byline:
+    """A byline read: the authors, or the organization it names; the people it credits in
+    another role (translator, illustrator, editor…), who are no authors; and, when it
+    says the work has no named author ("Various", "Anonymous"), that word."""
+
+    people: list[str] = field(default_factory=list)
+    organization: str = ""
+    contributors: list[tuple[str, str]] = field(default_factory=list)
+    unnamed: str = ""
+
+
+# Words saying a work has no named author: a collection of many hands, or nobody known.
+_UNNAMED = re.compile(
+    r"^(various( authors| contributors| hands)?|anonymous|anon\.?|unknown( author)?|"
+    r"an[oó]nim[oa]s?|varios( autores)?|desconocido|anonym|unbekannt|verschiedene|"
+    r"anonyme|inconnu|divers)$",
+    re.I,
+)
+# "Illustrated by", "with an introduction by", "translated and edited by", "Übersetzt
+# von": the names after it hold another role than the author's.
+_ROLE_STEMS = {
+    "illustrat": "illustrator", "illustrations": "illustrator", "drawings": "illustrator",
+    "pictures": "illustrator", "ilustrad": "illustrator", "ilustraci": "illustrator",
+    "translat": "translator", "traduc": "translator", "übersetz": "translator",
+    "englished": "translator", "rendered": "translator",
+    "edit": "editor", "herausgegeben": "editor", "edici": "editor",
+    "introduc": "introduction", "foreword": "introduction", "preface": "introduction",
+    "prólogo": "introduction", "prologo": "introduction", "afterword": "introduction",
+    "einleitung": "introduction", "vorwort": "introduction",
+    "notes": "annotator", "annotat": "annotator", "commentary": "annotator",
+    "compil": "compiler", "selected": "compiler", "collected": "compiler",
+    "abridg": "adapter", "adapted": "adapter", "arranged": "adapter", "revised": "adapter",
+    "retold": "adapter", "transcribed": "transcriber",
+}  # fmt: skip
+_ROLE_PHRASE = re.compile(
+    r"(?:^|[,;:(\[]|\s)\s*(?:(?:and|with|&|y|mit|con)\s+)?(?:(?:an?|the|new|full|une?)\s+)*"
+    r"(?P<role>" + "|".join(sorted(_ROLE_STEMS, key=len, reverse=True)) + r")[\w.]*"
+    r"(?:\s+(?:and|&|y|und)\s+[\w.]+)?(?:\s+[\w.]+){0,3}?\s+(?:by|por|von|de|par)\s+(?P<who>\S.*)$",
+    re.I,
+)
+# "Y (translator)", "Z, ed.", "X [illustrator]": a name with its role after it.
+_ROLE_AFTER = re.compile(
+    r"^(?P<name>\S.*?)\s*(?:[(\[]\s*|,\s*|\s+)(?P<role>translator|trans\.|tr\.|editor|eds?\.|"
+    r"illustrator|ill\.|introduction|compiler|comp\.|annotator)\s*[)\]]?$",
+    re.I,
+)
+_ROLE_WORDS = {
+    "translator": "translator", "trans.": "translator", "tr.": "translator",
+    "editor": "editor", "ed.": "editor", "eds.": "editor", "illustrator": "illustrator",
+    "ill.": "illustrator", "introduction": "introduction", "compiler": "compiler",
+    "comp.": "compiler", "annotator": "annotator",
+}  # fmt: skip
+# Life dates in catalogue names: "Carroll, Lewis, 1832-1898", "(1809-1882)", "b. 1900".
+_LIFE_DATES = re.compile(
+    r"\s*,?\s*\(?(?:(?:b|d|fl|ca?)\.\s*\d{3,4}\??|\d{3,4}\??\s*[-–—]\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?"
+    r"|[-–—]\s*\d{3,4})\)?(?=\s*(?:[,;&]|\band\b|$))",
+    re.I,
+)
+_SUFFIX = re.compile(r"^(jr\.?|sr\.?|ii|iii|iv|junior|senior)$", re.I)
+_DEGREE = re.compile(
+    r"^(ph\.?\s?d\.?|m\.?d\.?|d\.?phil\.?|esq\.?|m\.?a\.?|m\.?sc\.?|b\.?a\.?)$", re.I
+)
+_HONORIFIC = re.compile(
+    r"^(sir|dame|lord|lady|baron|baroness|count|countess|mrs?\.?|ms\.?|dr\.?)$", re.I
+)
+# Particles of surnames, lower case inside a name ("Ludwig van Beethoven").
+NAME_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "del", "della", "degli",
+                  "dos", "das", "du", "des", "ten", "ter", "zu", "y", "e", "bin",
+                  "ibn"}  # fmt: skip
+_INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
+_SPLIT = re.compile(r"\s*(?:;|&|\band\b|\by\b|\bet\b|\bund\b)\s*")
+
+
+def name_case(name: str) -> str:
+    """An ALL-CAPS name in the case a reader knows: "PETER KROPOTKIN" -> "Peter Kropotkin",
+    "LUDWIG VAN BEETHOVEN" -> "Ludwig van Beethoven", "H.G. WELLS" -> "H.G. Wells",
+    "SEAN O'CASEY" -> "Sean O'Casey". A name already in mixed case is left as it is."""
+    if name.upper() != name or not any(c.isalpha() for c in name):
+        return name
+    words = name.split()
+    out = []
+    for k, word in enumerate(words):
+        lower = word.lower()
+        if 0 < k < len(words) - 1 and lower in NAME_PARTICLES:
+            out.append(lower)
+        elif re.fullmatch(r"[ivxl]+\.?", lower) and k and len(lower.rstrip(".")) > 1:
+            out.append(word)  # "III"
+        else:
+            word = re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower)
+            out.append(re.sub(r"^Mc([a-z])", lambda m: "Mc" + m.group(1).upper(), word))
+    return " ".join(out)
+
+
+def _is_surname(part: str, given: str) -> bool:
+    """True when "part, given" is one person written surname first, as catalogues write
+    names ("Carroll, Lewis", "Le Guin, Ursula K.", "Beethoven, Ludwig van")."""
+    surname = [t for t in part.split() if t.lower() not in NAME_PARTICLES]
+    tokens = given.split()
+    if not surname or not 1 <= len(tokens) <= 4:
+        return False
+    if not all(t[0].isupper() or t.lower() in NAME_PARTICLES for t in tokens + surname):
+        return False
+    if any(c.isdigit() for c in part + given) or _SUFFIX.match(given):
+        return False
+    if len(surname) == 1:
+        return True
+    # Two capitalised words before the comma are a surname of two words only when the
+    # given names are one word or end with an initial ("García Márquez, Gabriel").
+    given_names = [t for t in tokens if t.lower() not in NAME_PARTICLES]
+    return len(surname) == 2 and (len(given_names) == 1 or bool(_INITIAL.match(tokens[-1])))
+
+
+def _people(chunk: str, surnames_listed: bool) -> list[str]:
+    """One chunk of a byline (between "and"s): one person in catalogue order, or people
+    separated by commas."""
+    parts = [" ".join(p.split()) for p in chunk.split(",")]
+    parts = [p for p in parts if p and not _DEGREE.match(p)]
+    suffix = [p for p in parts[2:] if _SUFFIX.match(p)]
+    core = [p for p in parts if not _SUFFIX.match(p)]
+    # Catalogue additions after the given names: a title ("kniaz", "graf", "Sir").
+    if len(core) == 3 and (core[2][:1].islower() or _HONORIFIC.match(core[2])):
+        core = core[:2]
+    if len(core) == 2 and not surnames_listed and _is_surname(core[0], core[1]):
+        return [" ".join([core[1], core[0], *suffix])]
+    if len(parts) == 2 and suffix == [] and _SUFFIX.match(parts[1]):
+        return [f"{parts[0]} {parts[1]}"]
+    return parts
+
+
+def read_byline(line: str) -> Byline:
+    """A byline read by the one rule for every source (see `_ORG_WORDS`): organizations,
+    "From X", people split on commas, "and", "y", "&", one person in catalogue order
+    ("Carroll, Lewis, 1832-1898" -> "Lewis Carroll"), other roles apart."""
     text = " ".join(line.split()).strip(" ,;")
     text = _BY_PREFIX.sub("", text)
     m = _FROM_PREFIX.match(text)
     if m:
-        return [], text[m.end() :].strip()
+        return Byline(organization=text[m.end() :].strip())
+    byline = Byline()
+    m = _ROLE_PHRASE.search(text)
+    if m:
+        role = next(
+            r for stem, r in _ROLE_STEMS.items() if m.group("role").lower().startswith(stem)
+        )
+        credited = read_byline(m.group("who"))
+        byline.contributors = [(n, role) for n in credited.people] + credited.contributors
+        if credited.organization:
+            byline.contributors.append((credited.organization, role))
+        text = text[: m.start()].strip(" ,;:([")
+    text = _LIFE_DATES.sub("", text).strip(" ,;")
+    if not text:
+        return byline
+    if _UNNAMED.match(text.strip(" .")):
+        byline.unnamed = text
+        return byline
     if names_an_organization(text):
-        return [], text
-    parts = re.split(r"\s*(?:,|;|&|\band\b|\by\b|\bet\b|\bund\b)\s*", text)
-    names = [" ".join(p.split()) for p in parts if p and p.strip()]
-    return names, ""
+        byline.organization = text
+        return byline
+    chunks = [c.strip(" ,") for c in _SPLIT.split(text)]
+    chunks = [c for c in chunks if c]
+    # "Marx, Engels and Lenin": a lone surname among the names says the commas list
+    # surnames, not one name in catalogue order.
+    listed = any("," not in c and len(c.split()) == 1 and not _INITIAL.match(c) for c in chunks)
+    for chunk in chunks:
+        for name in _people(chunk, listed and len(chunks) > 1):
+            r = _ROLE_AFTER.match(name)
+            if r:
+                byline.contributors.append((r.group("name"), _ROLE_WORDS[r.group("role").lower()]))
+            elif _UNNAMED.match(name.strip(" .")):
+                byline.unnamed = name
+            else:
+                byline.people.append(name)
+    return byline
+
+
+def parse_byline(line: str) -> tuple[list[str], str]:
+    """('A, B and C' -> [A, B, C], '') ; ('From X' -> [], 'X'); organizations -> ([], org);
+    'Carroll, Lewis' -> (['Lewis Carroll'], ''). Other roles and "Various" give no
+    authors (see `read_byline` for them)."""
+    byline = read_byline(line)
+    return byline.people, byline.organization
 
 
 # A byline naming a website (a domain, a wiki) is the site, never a person: front matter
