@@ -147,7 +147,8 @@ def mark_numbered_headings(paras: list[Para]) -> int:
     and followed by body paragraphs, with body paragraphs between one and the next, and
     numbers that go 1, 2, 3… through the document (at least two of them). A real numbered
     list (items one after another, sentences, no body between them) fails these tests and
-    stays a list. "2.1" lines under heading 2 are sub-sections. Returns the headings made.
+    stays a list. "2.1" lines under heading 2 are sub-sections (heading 2 may stand right
+    above its "2.1"). Returns the headings made.
     """
     if len(paras) < 4:
         return 0
@@ -159,9 +160,16 @@ def mark_numbered_headings(paras: list[Para]) -> int:
             continue
         number, subnumber = found
         before = paras[k - 1] if k else None
-        if before is not None and _NUMBERED.match(before.text):
-            continue  # an item after an item: a list
-        if k + 1 >= len(paras) or not _is_body(paras[k + 1]):
+        if (
+            before is not None
+            and _NUMBERED.match(before.text)
+            and not (subnumber == 1 and _numbered_title(before) == (number, None))
+        ):
+            continue  # an item after an item: a list (a heading over its first sub-heading is not)
+        nxt = paras[k + 1] if k + 1 < len(paras) else None
+        if nxt is None or not (
+            _is_body(nxt) or (subnumber is None and _numbered_title(nxt) == (number, 1))
+        ):
             continue
         if subnumber is None and number == expected:
             chosen.append((k, 2))
@@ -172,9 +180,8 @@ def mark_numbered_headings(paras: list[Para]) -> int:
     top = [k for k, level in chosen if level == 2]
     if len(top) < 2:
         return 0
-    bounds = [k for k, _level in chosen]
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        if not any(_is_body(p) for p in paras[a + 1 : b]):
+    for (a, level_a), (b, level_b) in zip(chosen, chosen[1:], strict=False):
+        if not any(_is_body(p) for p in paras[a + 1 : b]) and not (level_a == 2 < level_b):
             return 0
     for k, level in chosen:
         paras[k].kind, paras[k].level = "heading", level

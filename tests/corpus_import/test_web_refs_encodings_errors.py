@@ -292,6 +292,13 @@ def test_sub_numbered_headings_are_sub_sections():
     assert levels == [("heading", 2), ("heading", 3), ("heading", 2)]
 
 
+def test_a_heading_may_stand_right_above_its_first_sub_heading():
+    texts = ["1 Introduction", BODY, "2 Governance", "2.1 The Board", BODY, "2.2 Members", BODY]
+    paras = [Para(t) for t in texts + ["3 Finance", BODY]]
+    assert mark_numbered_headings(paras) == 5
+    assert [p.level for p in paras if p.kind == "heading"] == [2, 2, 3, 3, 2]
+
+
 @given(
     items=st.lists(
         st.sampled_from(["Bring water", "Pay the rent.", "Elect a committee", "Open the door"]),
