@@ -194,13 +194,59 @@ def casefolded_words(text: str) -> list[str]:
 
 _BINARY_MAGIC = {
     b"%PDF": "a PDF file: export its text first (the importer reads text, not PDF)",
-    b"PK\x03\x04": "a zip archive inside an archive, which is not supported",
     b"\x89PNG": "an image (PNG), not a text",
     b"\xff\xd8\xff": "an image (JPEG), not a text",
     b"GIF8": "an image (GIF), not a text",
     b"\x1f\x8b": "a compressed (gzip) file, not a text",
     b"\xd0\xcf\x11\xe0": "an old Microsoft Office file: save it as text first",
 }
+
+# What a zip file is, told by the names (and the EPUB "mimetype") of its first entries,
+# which its local headers give even when the file is cut short.
+_ZIP_KINDS = (
+    (rb"mimetypeapplication/epub\+zip|META-INF/container\.xml|\.opf\b", "EPUB"),
+    (rb"word/document\.xml|word/_rels", "WORD"),
+    (rb"xl/workbook\.xml|xl/worksheets/", "EXCEL"),
+    (rb"ppt/presentation\.xml|ppt/slides/", "POWERPOINT"),
+    (rb"mimetypeapplication/vnd\.oasis\.opendocument\.text(?!-)", "ODT"),
+    (rb"mimetypeapplication/vnd\.oasis\.opendocument\.", "OPENDOCUMENT"),
+)
+_ZIP_MESSAGES = {
+    "EPUB": "this is an EPUB book, but it could not be opened",
+    "WORD": "this is a Word document (.docx); save it as plain text or HTML first",
+    "EXCEL": "this is an Excel spreadsheet (.xlsx), not a text",
+    "POWERPOINT": "this is a PowerPoint presentation (.pptx); save it as plain text first",
+    "ODT": "this is an OpenDocument text (.odt); save it as plain text or HTML first",
+    "OPENDOCUMENT": "this is an OpenDocument file (a spreadsheet or slides), not a text",
+    "": "this is a zip archive, not a text: import it as a .zip file of its own "
+    "(archives inside archives are not opened)",
+}
+
+
+def describe_zip(data: bytes) -> str:
+    """A plain reason why these zip bytes are not read as text: what kind of file they
+    are (EPUB, Word, spreadsheet…) and, when the archive is cut short or damaged, that."""
+    import io
+    import zipfile
+
+    head = data[:65536]
+    kind = next((k for pattern, k in _ZIP_KINDS if re.search(pattern, head)), "")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.namelist()
+        damage = ""
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        # The archive's directory comes last: without its signature the file is cut short.
+        damage = "cut short" if b"PK\x05\x06" not in data[-66000:] else "damaged"
+    if damage and kind == "EPUB":
+        return f"this file is a damaged EPUB (its zip archive is {damage})"
+    if damage and kind:
+        name = _ZIP_MESSAGES[kind].split(";")[0].split(",")[0]
+        return f"{name}, and its zip archive is {damage}"
+    if damage:
+        return f"this is a damaged zip archive (it is {damage}), not a text"
+    return _ZIP_MESSAGES[kind]
+
 
 # C0 controls other than tab/newline/carriage return/form feed, and DEL.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -261,6 +307,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """
     if not data or not data.strip():
         raise DecodeError("the file is empty")
+    if data.startswith(b"PK\x03\x04"):
+        raise DecodeError(describe_zip(data))
     for magic, reason in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise DecodeError(f"this is {reason}")
@@ -312,21 +360,101 @@ def _guess_encoding(data: bytes) -> str:
 
     if len(data) < 64:
         return ""  # too few bytes for a statistical guess: windows-1252 is likelier
-    best = from_bytes(data[:65536] if len(data) > 65536 else data).best()
+    sample = data[:65536] if len(data) > 65536 else data
+    best = from_bytes(sample).best()
     if best is None:
         return ""
     name = best.encoding.replace("_", "-")
-    if name.startswith(("utf-16", "utf-32")) or name in _WESTERN:
+    if name in _CENTRAL_EUROPEAN:
+        # charset-normalizer reads most Western texts as windows-1250 too (their bytes
+        # mean the same letters in both); it is trusted when it also hears a Central
+        # European language, and the Central European reading gives that language's
+        # letters where the Western one does not.
+        return _central_or_western(
+            sample, only_if_symbols=best.language not in _CENTRAL_EUROPEAN_LANGUAGES
+        )
+    if name in _WESTERN:
         # Western single-byte guesses differ in a few letters; windows-1252 is what such
-        # files nearly always are (and what browsers read Latin-1 labels as).
+        # files nearly always are (and what browsers read Latin-1 labels as). Unless it
+        # puts symbols inside words ("Spó³dzielnia", "Dru¾stvo"): a Central European
+        # text it then is, when one of those code pages reads them as letters.
+        return _central_or_western(sample, only_if_symbols=True)
+    if name.startswith(("utf-16", "utf-32")):
         return ""
     return _SUPERSETS.get(name, name)
 
 
-_WESTERN = {"cp1252", "latin-1", "iso8859-1", "iso8859-15", "cp1250", "iso8859-2", "mac-roman",
-            "cp850", "cp437", "iso8859-9", "cp1254", "ascii", "iso8859-3", "iso8859-4",
-            "cp1257", "iso8859-13", "mac-latin2", "cp858", "iso8859-16", "iso8859-14",
-            "iso8859-10"}  # fmt: skip
+_WESTERN = {"cp1252", "latin-1", "iso8859-1", "iso8859-15", "mac-roman", "cp850", "cp437",
+            "iso8859-9", "cp1254", "ascii", "iso8859-3", "iso8859-4", "cp1257",
+            "iso8859-13", "cp858", "iso8859-14", "iso8859-10",
+            # DOS and Mac code pages of the same scripts, which it also offers for them
+            "cp775", "cp857", "cp860", "cp861", "cp863", "cp865", "hp-roman8", "mac-iceland",
+            "mac-turkish", "cp1258"}  # fmt: skip
+_CENTRAL_EUROPEAN_LANGUAGES = {"Polish", "Czech", "Slovak", "Hungarian", "Slovene", "Croatian",
+                                "Romanian", "Serbian", "Bosnian"}  # fmt: skip
+_CENTRAL_EUROPEAN = {"cp1250", "iso8859-2", "mac-latin2", "iso8859-16", "cp852"}
+# The letters beyond ASCII of languages written in these code pages: a right reading of
+# a text gives the letters of one of them, a wrong one letters of several or symbols
+# ("Spó³dzielnia", "ąkolu" for "školu").
+_ALPHABETS = [
+    set(letters + letters.upper())
+    for letters in (
+        "ąćęłńóśźż",  # Polish
+        "áčďéěíňóřšťúůýž",  # Czech
+        "áäčďéíĺľňóôŕšťúýž",  # Slovak
+        "áéíóöőúüű",  # Hungarian
+        "čćđšžéèêàâ",  # Slovene, Croatian, Bosnian (with loan words' accents)
+        "ăâîșțşţ",  # Romanian
+        "àâæçéèêëîïôœùûüÿ«»",  # French
+        "äöüß",  # German
+        "áéíñóúü¿¡",  # Spanish
+        "ãõâêôáéíóúçàü",  # Portuguese
+        "àèéìíîòóù",  # Italian
+        "åæøäöéü",  # Nordic
+        "ëïéèöü",  # Dutch
+    )
+]
+
+
+def _alphabet_fit(text: str) -> float:
+    """Share of the non-ASCII characters standing in words (a letter beside them) that one
+    language's alphabet holds, for the language that holds most of them."""
+    chars = [
+        text[m.end() - 1]
+        for m in re.finditer(r"[^\x00-\x7f]", text)
+        if (m.start() > 0 and text[m.start() - 1].isalpha())
+        or (m.end() < len(text) and text[m.end()].isalpha())
+    ]
+    if not chars:
+        return 0.0
+    return max(sum(c in alphabet for c in chars) for alphabet in _ALPHABETS) / len(chars)
+
+
+# Symbols that Western code pages put where Central European ones have letters.
+_SYMBOLS_IN_WORD = re.compile(r"(?<=[^\W\d_])[\u00a1-\u00bf\u02c7\u02d8\u02db](?=[^\W\d_])")
+
+
+def _central_or_western(data: bytes, *, only_if_symbols: bool = False) -> str:
+    """windows-1250 or ISO-8859-2 when one of them reads the bytes as one language's
+    letters better than windows-1252 does; "" (the Western default) otherwise. With
+    `only_if_symbols`, only when windows-1252 puts symbols inside words and the other
+    reading does not."""
+    sample = data[:20000]
+    western = sample.decode("cp1252", errors="replace")
+    symbols = len(_SYMBOLS_IN_WORD.findall(western))
+    if only_if_symbols and symbols < 2:
+        return ""
+    best, best_fit = "", _alphabet_fit(western)
+    for name in ("cp1250", "iso8859-2"):
+        text = sample.decode(name, errors="replace")
+        if text == western or "\ufffd" in text:
+            continue
+        if only_if_symbols and len(_SYMBOLS_IN_WORD.findall(text)) * 4 > symbols:
+            continue
+        fit = _alphabet_fit(text)
+        if fit > best_fit:
+            best, best_fit = name, fit
+    return best
 
 
 def _checked(text: str, encoding: str) -> str:

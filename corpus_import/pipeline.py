@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
+import zlib
 
 from .chrome import ChromeMemory, strip_known
 from .data import DraftDocument, DraftSection, FileResult, Hints, Ledger, Para, RawDocument
@@ -83,14 +85,20 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
         try:
             raws = read_epub(data, ledger)
         except EpubError as exc:
-            result.errors.append(str(exc).capitalize() + ".")
+            result.errors.append(as_sentence(str(exc)))
+            return result
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            # A part whose compressed bytes are corrupt: the directory was readable.
+            result.errors.append(
+                "This file is a damaged EPUB (a part of its zip archive cannot be read)."
+            )
             return result
         reader_name = "epub"
     else:
         try:
             text, _encoding = decode_bytes(data)
         except DecodeError as exc:
-            result.errors.append(str(exc).capitalize() + ".")
+            result.errors.append(as_sentence(str(exc)))
             return result
         text = clean_text(text)
         reader = choose_reader(text)
@@ -102,8 +110,11 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
         result.format = reader_name = reader.name
         try:
             raws = reader.read(text, ledger)
-        except (FeedError, PageError, RecursionError) as exc:
-            result.errors.append(str(exc).capitalize() + ".")
+        except (FeedError, PageError) as exc:
+            result.errors.append(as_sentence(str(exc)))
+            return result
+        except RecursionError:
+            result.errors.append("The file's markup is nested too deeply to be read.")
             return result
         if furniture_words:
             # Read, then dropped as chrome: the running heads and footers of the pages.
@@ -139,6 +150,16 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
         for d in result.documents:
             d.warnings.append(f"Word balance is off by {off}.")
     return result
+
+
+def as_sentence(message: str) -> str:
+    """A reason as a sentence: its first letter capitalised (only that: "PDF", "XML" and
+    names keep their case) and a full stop at the end."""
+    message = message.strip()
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message.endswith((".", "!", "?")) else message + "."
 
 
 def _kept_words(doc: DraftDocument) -> int:

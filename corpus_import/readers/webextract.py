@@ -27,6 +27,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from ..chrome import end_matter_kind
 from ..data import DraftNote, Hints, Para, RawDocument
 from ..metadata import archive_info, parse_byline, parse_date, same_title
 from ..normalize import collapse_spaces, count_words
@@ -107,7 +108,8 @@ def read_page(text: str, ledger) -> list[RawDocument]:
     _archive_title(tree, hints, evidence)
     for bad in tree.xpath(DROP_XPATH):
         _remove(bad)
-    notes = take_notes(tree, evidence)
+    notes = mediawiki_references(tree, evidence)
+    notes += take_notes(tree, evidence)
     _code_tables(tree)
     captions = _captions(tree)
     # trafilatura prunes the tree it is given: keep the markup for the fallback below.
@@ -127,6 +129,8 @@ def read_page(text: str, ledger) -> list[RawDocument]:
     paras = _drop_head(paras, hints, title_el, evidence)
     paras = _info_blocks(paras, hints, evidence)
     paras = _file_dates(paras, evidence)
+    if family.startswith("Encyclopedia"):
+        paras = end_matter(paras, notes, evidence)
     paras = _drop_empty_headings(paras)
     _normalise_levels(paras)
     meta_words = count_words(hints.title) + sum(count_words(a) for a in hints.authors or [])
@@ -158,8 +162,13 @@ def read_page(text: str, ledger) -> list[RawDocument]:
 
 def _family(tree, text: str, evidence: list[str]) -> str:
     generator = " ".join(tree.xpath("//meta[@name='generator']/@content"))
-    if "mediawiki" in generator.lower() or tree.xpath("//*[@id='firstHeading']"):
-        evidence.append(f"MediaWiki page: generator “{generator or 'firstHeading'}”.")
+    mediawiki = "mediawiki" in generator.lower() or tree.xpath(
+        "//*[@id='firstHeading'] | //*[contains(concat(' ', @class, ' '), ' mw-parser-output ')]"
+    )
+    if mediawiki:
+        evidence.append(
+            f"MediaWiki page: generator “{generator or 'firstHeading/mw-parser-output'}”."
+        )
         return "Encyclopedia page (MediaWiki)"
     if "wordpress" in generator.lower() or "/wp-content/" in text or "wp-includes" in text:
         evidence.append("WordPress page: wp-content paths or generator meta.")
@@ -330,6 +339,56 @@ def _published(tree, hints: Hints, evidence: list[str]) -> None:
 
 
 # --- footnotes ----------------------------------------------------------------------------
+
+# MediaWiki's reference lists: each entry of an <ol class="references"> (or holding the
+# back-link span) is a note, cited once ("^") or many times ("^ a b c").
+MW_REFERENCES = (
+    "//ol[contains(concat(' ', normalize-space(@class), ' '), ' references ')]/li"
+    " | //li[.//*[contains(concat(' ', normalize-space(@class), ' '), ' mw-cite-backlink ')]]"
+    " | //li[starts-with(@id, 'cite_note')]"
+)
+MW_BACKLINKS = (
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' mw-cite-backlink ')]"
+    " | .//a[starts-with(@href, '#cite_ref')]"
+)
+MW_REFERENCE_TEXT = ".//*[contains(concat(' ', normalize-space(@class), ' '), ' reference-text ')]"
+_BACKLINK_LEAD = re.compile(r"^\s*(?:[\^↑]|jump up(?: to)?:?|\s)+", re.I)
+
+
+def mediawiki_references(tree, evidence: list[str]) -> list[DraftNote]:
+    """Every entry of a MediaWiki reference list becomes a note, its marker the one the
+    text shows where it is cited ("[36]", "[a]"), its text without the back-links; the
+    markers stay in the body. Entries cited more than once are notes like the others."""
+    ids = {el.get("id"): el for el in tree.xpath("//*[@id]")}
+    notes: list[DraftNote] = []
+    seen = set()
+    for k, li in enumerate(tree.xpath(MW_REFERENCES), start=1):
+        if id(li) in seen or li.getparent() is None:
+            continue
+        seen.add(id(li))
+        backlinks = li.xpath(MW_BACKLINKS)
+        marker = ""
+        for link in li.xpath(".//a[starts-with(@href, '#')]"):
+            target = ids.get((link.get("href") or "")[1:])
+            if target is not None and not _inside(target, li):
+                marker = collapse_spaces(target.text_content() or "")
+                break
+        body = li.xpath(MW_REFERENCE_TEXT)
+        if body:
+            text = " ".join(_text(b) for b in body)
+        else:
+            for link in backlinks:
+                if link.getparent() is not None and _inside(link, li):
+                    _remove(link)
+            text = _BACKLINK_LEAD.sub("", _text(li))
+        position = li.getparent().index(li) + 1 if li.getparent() is not None else k
+        notes.append(DraftNote(marker=(marker or f"[{position}]")[:20], text=text))
+        _remove(li)
+    if notes:
+        evidence.append(
+            f"{len(notes)} MediaWiki references kept as notes (their markers stay in the text)."
+        )
+    return notes
 
 
 def take_notes(tree, evidence: list[str]) -> list[DraftNote]:
@@ -587,6 +646,29 @@ def _file_dates(paras: list[Para], evidence) -> list[Para]:
             evidence.append(f"Ignored as the file's date, not the work's: “{p.text[:80]}”.")
             continue
         kept.append(p)
+    return kept
+
+
+def end_matter(paras: list[Para], notes: list[DraftNote], evidence) -> list[Para]:
+    """An encyclopedia article's end matter leaves the body (see chrome.END_NOTES): the
+    entries under a references-like heading that are not notes already (a bibliography,
+    further reading) become notes without a marker; what is under "See also" or "External
+    links" is navigation and is dropped, with the headings."""
+    kept: list[Para] = []
+    kind, level = "", 0
+    taken: list[str] = []
+    for p in paras:
+        if p.kind == "heading" and (not kind or p.level <= level):
+            kind, level = end_matter_kind(p.text), p.level
+            if kind:
+                taken.append(f"“{p.text}” ({'notes' if kind == 'notes' else 'dropped'})")
+                continue
+        if not kind:
+            kept.append(p)
+        elif kind == "notes" and p.kind != "heading":
+            notes.append(DraftNote(marker="", text=p.text))
+    if taken:
+        evidence.append("Encyclopedia end matter: " + ", ".join(taken) + ".")
     return kept
 
 
