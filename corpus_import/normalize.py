@@ -397,7 +397,7 @@ _CENTRAL_EUROPEAN = {"cp1250", "iso8859-2", "mac-latin2", "iso8859-16", "cp852"}
 # a text gives the letters of one of them, a wrong one letters of several or symbols
 # ("Spó³dzielnia", "ąkolu" for "školu").
 _ALPHABETS = [
-    set(letters + letters.upper())
+    set(letters)
     for letters in (
         "ąćęłńóśźż",  # Polish
         "áčďéěíňóřšťúůýž",  # Czech
@@ -416,42 +416,69 @@ _ALPHABETS = [
 ]
 
 
-def _alphabet_fit(text: str) -> float:
+_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+
+
+def _alphabet_fit(text: str) -> tuple[float, int]:
     """Share of the non-ASCII characters standing in words (a letter beside them) that one
-    language's alphabet holds, for the language that holds most of them."""
+    language's alphabet holds, for the language that holds most of them; and how many
+    different such characters there are."""
     chars = [
-        text[m.end() - 1]
+        text[m.end() - 1].lower()
         for m in re.finditer(r"[^\x00-\x7f]", text)
         if (m.start() > 0 and text[m.start() - 1].isalpha())
         or (m.end() < len(text) and text[m.end()].isalpha())
     ]
     if not chars:
-        return 0.0
-    return max(sum(c in alphabet for c in chars) for alphabet in _ALPHABETS) / len(chars)
+        return 0.0, 0
+    best = max(sum(c in alphabet for c in chars) for alphabet in _ALPHABETS)
+    return best / len(chars), len(set(chars))
+
+
+def _words_fit(text: str) -> bool:
+    """Whether every word with letters beyond ASCII has them all from one alphabet. A
+    word is written in one language: read in the right code page, each word is one
+    alphabet's, whatever mixture of languages a text quotes ("così", "børn" and "café"
+    in one English sentence); read in a wrong one, words mix alphabets ("Pøíliš" for
+    "Příliš") or lose letters to symbols ("Spó³dzielnia")."""
+    for word in _WORD.findall(text.lower()):
+        letters = {c for c in word if c > "\x7f"}
+        if not any(letters <= alphabet for alphabet in _ALPHABETS):
+            return False
+    return True
 
 
 # Symbols that Western code pages put where Central European ones have letters.
 _SYMBOLS_IN_WORD = re.compile(r"(?<=[^\W\d_])[\u00a1-\u00bf\u02c7\u02d8\u02db](?=[^\W\d_])")
 
 
+_C1 = re.compile("[\x80-\x9f]")
+
+
 def _central_or_western(data: bytes, *, only_if_symbols: bool = False) -> str:
     """windows-1250 or ISO-8859-2 when one of them reads the bytes as one language's
-    letters better than windows-1252 does; "" (the Western default) otherwise. With
-    `only_if_symbols`, only when windows-1252 puts symbols inside words and the other
-    reading does not."""
+    letters better than windows-1252 does (`_alphabet_fit`); "" (the Western default)
+    otherwise. When the Western reading's words are each one alphabet's (`_words_fit`:
+    an English text quoting "così", "børn" and "café"), the other reading must be one
+    alphabet's throughout, with at least four such letters (a Hungarian text in which
+    only "ű" differs, read "û"). With `only_if_symbols`, only when windows-1252 puts
+    symbols inside words and the other reading does not."""
     sample = data[:20000]
     western = sample.decode("cp1252", errors="replace")
     symbols = len(_SYMBOLS_IN_WORD.findall(western))
     if only_if_symbols and symbols < 2:
         return ""
-    best, best_fit = "", _alphabet_fit(western)
+    best, (best_fit, _letters) = "", _alphabet_fit(western)
+    plausible = _words_fit(western)
     for name in ("cp1250", "iso8859-2"):
         text = sample.decode(name, errors="replace")
-        if text == western or "\ufffd" in text:
-            continue
+        if text == western or "\ufffd" in text or _C1.search(text):
+            continue  # (no text in an ISO code page uses its C1 controls, 0x80-0x9F)
         if only_if_symbols and len(_SYMBOLS_IN_WORD.findall(text)) * 4 > symbols:
             continue
-        fit = _alphabet_fit(text)
+        fit, letters = _alphabet_fit(text)
+        if plausible and (fit < 0.95 or letters < 4):
+            continue
         if fit > best_fit:
             best, best_fit = name, fit
     return best
