@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from studygroups.core import prepared
 from studygroups.core.site_url import site_url
 from studygroups.groups.models import Membership
 from studygroups.notifications.language import recipient_language
@@ -351,9 +352,7 @@ def _immediate_ids(post_id: int) -> list[int]:
         "told": adapt(now - quiet_window()),
     }
     bound = [values[slots[i]] if i in slots else value for i, value in enumerate(params)]
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, bound)
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in prepared.fetch(connections[using], sql, bound)]
 
 
 def _told(*, since: datetime | None = None) -> Exists:

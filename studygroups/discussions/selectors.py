@@ -32,6 +32,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
+from studygroups.core import prepared
 from studygroups.core.markdown import markdown_to_plain
 from studygroups.curricula.models import DiscussionQuestion
 from studygroups.groups.models import Group, Membership
@@ -200,9 +201,12 @@ def _side_threads(discussion, user, gate, questions, *, sort, unread_only, seen_
     return roots, more
 
 
-def _thread_page(roots, number, focus_key: str | None, *, discussion: Discussion) -> Page:
-    """The page of ordered `roots` numbered `number` (the one holding thread `focus_key`
-    when given, `_focus_page`; anything invalid: the first; past the end: the last).
+def _thread_page(
+    roots, number, focus: int | None, *, discussion: Discussion
+) -> tuple[Page, str | None]:
+    """The page of ordered `roots` numbered `number` (the one holding post `focus`'s
+    thread when given, `_focus_page`; anything invalid: the first; past the end: the
+    last), with that thread's key (`_focus_root`; None without `focus`).
 
     In the default order (`PATH_ORDER`), `_path_order_page`. In the others (newest
     reply, most replies: keys computed per thread), two queries, the usual case: the
@@ -211,7 +215,8 @@ def _thread_page(roots, number, focus_key: str | None, *, discussion: Discussion
     author and question) through the count and the sort: 18 ms at 5,000 posts, against a
     few for the two."""
     if tuple(roots.query.order_by) == PATH_ORDER:
-        return _path_order_page(roots, number, focus_key)
+        return _path_order_page(roots, number, focus, discussion=discussion)
+    focus_key = _focus_root(discussion, focus)
     head = _focus_page(roots, focus_key) if focus_key is not None else None
     if head:  # the page holding the focused thread, numbered and counted in one statement
         number, total = head[0][2], head[0][1]
@@ -237,29 +242,36 @@ def _thread_page(roots, number, focus_key: str | None, *, discussion: Discussion
     rows_by_id = Post.objects.filter(discussion=discussion).select_related("author", "question")
     by_pk = rows_by_id.in_bulk([row[0] for row in head]) if head else {}
     rows = [by_pk[row[0]] for row in head if row[0] in by_pk]  # gone since: left out
-    return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number)
+    return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number), focus_key
 
 
 # The roots in scope (`{sql}`, their id, path and pin) counted in one pass, with how
-# many are pinned; the focused thread's pin (NULL when it is not among them) and how
-# many threads, and how many pinned ones, come after it in path order: a range of the
-# roots' index (`post_roots`) from the focused thread on, a few steps for a new thread
-# (counting those before it made every row's path be compared, three times).
+# many are pinned; the focused thread's key (`k`: the path of the root of the post asked
+# for, in this discussion), its pin (NULL when it is not among them), and how many
+# threads, and how many pinned ones, come after it in path order: a range of the roots'
+# index (`post_roots`) from the focused thread on, a few steps for a new thread (counting
+# those before it made every row's path be compared, three times).
 _PLACES_SQL = """
+WITH k AS (
+    SELECT substr(path, 1, {segment}) AS key FROM {post} WHERE id = %s AND discussion_id = %s
+)
 SELECT count(*), count(CASE WHEN r.pin = 0 THEN 1 END),
-    (SELECT f.pin FROM ({sql}) f WHERE f.path = %s),
-    (SELECT count(*) FROM ({sql}) a WHERE a.path > %s),
-    (SELECT count(CASE WHEN a.pin = 0 THEN 1 END) FROM ({sql}) a WHERE a.path > %s)
+    (SELECT f.pin FROM ({sql}) f WHERE f.path = (SELECT key FROM k)),
+    (SELECT count(*) FROM ({sql}) a WHERE a.path > (SELECT key FROM k)),
+    (SELECT count(CASE WHEN a.pin = 0 THEN 1 END) FROM ({sql}) a
+        WHERE a.path > (SELECT key FROM k)),
+    (SELECT key FROM k)
 FROM ({sql}) r
 """
 
-# One run of the page: `limit` of the roots in scope with that pin, in path order from
-# `offset` places after the run's start, or from the focused thread (`{bound}`: the
-# roots from its path on, or those before it, walked back).
+# One run of the page: `limit` of the roots in scope with that pin (values, after
+# `{sql}`'s and the bound's), in path order from `offset` places after the run's start,
+# or from the focused thread (`{bound}`: the roots from its path on, or those before it,
+# walked back).
 _RUN_SQL = """
 SELECT * FROM (
     SELECT {part} AS part, r.id, r.path FROM ({sql}) r
-    WHERE r.pin = {part}{bound} ORDER BY r.path {direction} LIMIT {limit} OFFSET {offset}
+    WHERE r.pin = {part}{bound} ORDER BY r.path {direction} LIMIT %s OFFSET %s
 ) run{n}
 """
 
@@ -273,12 +285,14 @@ ORDER BY w.part, w.path
 """
 
 
-def _path_order_page(roots, number, focus_key: str | None) -> Page:
+def _path_order_page(
+    roots, number, focus: int | None, *, discussion: Discussion
+) -> tuple[Page, str | None]:
     """`_thread_page` in the default order, pinned threads first, then by path: the
     page found by its threads' places, not by numbering every thread. Two statements
-    however long the discussion: the counts (`_PLACES_SQL`, one pass over the roots'
-    index), then the page's rows, walked in path order from the focused thread, or
-    from the first.
+    however long the discussion: the counts with the focused thread's key
+    (`_PLACES_SQL`, one pass over the roots' index), then the page's rows, walked in
+    path order from the focused thread, or from the first.
 
     Numbering every root (a window over the sort, as `_focus_page` does) cost 8.8 ms at
     5,000 threads on SQLite, and every post leads to the page that holds it; the count
@@ -286,13 +300,16 @@ def _path_order_page(roots, number, focus_key: str | None) -> Page:
     try:
         sql, params = roots.order_by().values("id", "path", "pin").query.sql_with_params()
     except EmptyResultSet:
-        return Paginator([], THREADS_PER_PAGE).page(1)
+        return Paginator([], THREADS_PER_PAGE).page(1), _focus_root(discussion, focus)
     using = roots.db
     connection = connections[using]
-    with connection.cursor() as cursor:
-        focused = [*params, focus_key]
-        cursor.execute(_PLACES_SQL.format(sql=sql), [*focused, *focused, *focused, *params])
-        total, pinned, focus_pin, after, pinned_after = cursor.fetchone()
+    places = _PLACES_SQL.format(
+        sql=sql, segment=PATH_SEGMENT, post=connection.ops.quote_name(Post._meta.db_table)
+    )
+    found = prepared.fetch(
+        connection, places, [focus, discussion.pk, *params, *params, *params, *params], one=True
+    )
+    total, pinned, focus_pin, after, pinned_after, focus_key = found
     pages = max(1, -(-total // THREADS_PER_PAGE))
     if focus_pin is not None:  # the focused thread's place: those before it in page order
         # Among the pinned, who come first; or after all of them and the unpinned before.
@@ -314,12 +331,13 @@ def _path_order_page(roots, number, focus_key: str | None) -> Page:
                 sql=sql,
                 bound=bound,
                 direction=direction,
-                limit=limit,
-                offset=offset,
                 n=len(runs),
             )
         )
-        run_params.extend([*params, focus_key] if bound else params)
+        # The sizes as values: the statement's text, prepared once, is one of a few.
+        run_params.extend(
+            [*params, focus_key, limit, offset] if bound else [*params, limit, offset]
+        )
 
     for part, first, last in ((0, 0, pinned), (1, pinned, total)):
         low, high = max(start, first), min(end, last)
@@ -345,10 +363,9 @@ def _path_order_page(roots, number, focus_key: str | None) -> Page:
             user=qn(get_user_model()._meta.db_table),
             question=qn(DiscussionQuestion._meta.db_table),
         )
-        with connection.cursor() as cursor:
-            cursor.execute(statement, run_params)
-            rows = [post_from_row(reader, row) for row in cursor.fetchall()]
-    return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number)
+        found = prepared.fetch(connection, statement, run_params)
+        rows = [post_from_row(reader, row) for row in found]
+    return Paginator(_Counted(rows, total), THREADS_PER_PAGE).page(number), focus_key
 
 
 # The ordered roots numbered by the database; the rows of the page that holds the root
@@ -545,8 +562,7 @@ def discussion_page(
             user=user,
             **ordering,
         )
-        focus_key = _focus_root(discussion, focus)
-        page = _thread_page(general, page_number, focus_key, discussion=discussion)
+        page, focus_key = _thread_page(general, page_number, focus, discussion=discussion)
         # Threads leave the text only when it is corrected (a revision after the first):
         # with no questions either, there is nothing beside the general threads to read.
         if questions or document.text_revision > 1:
@@ -703,8 +719,7 @@ def paragraph_page(
             discussion=ctx.discussion,
             user=user,
         )
-        focus_key = _focus_root(ctx.discussion, focus)
-        page = _thread_page(roots, page_number, focus_key, discussion=ctx.discussion)
+        page, focus_key = _thread_page(roots, page_number, focus, discussion=ctx.discussion)
         page_roots = list(page.object_list)
         threads = thread_nodes(
             page_roots,

@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
+from studygroups.core import prepared
 from studygroups.curricula.models import DiscussionQuestion
 from studygroups.groups.access import RowReader
 
@@ -289,9 +290,7 @@ def _replies(discussion, user, seen_at, keys: list[str], whole_keys: list[str], 
     user_id = user.pk if user is not None and user.is_authenticated else None
     since = connection.ops.adapt_datetimefield_value(seen_at if user_id is not None else None)
     params = [since, user_id, discussion.pk, *keys, user_id, shown, *whole_keys]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = prepared.fetch(connection, sql, params)
     width = sum(len(names) for _model, names, _converters in reader.parts)
     posts = []
     for row in rows:

@@ -146,6 +146,11 @@ def database_from_env() -> dict:
         # member's search at 1M posts spent 49 ms of 120 compiling; see BENCHMARKS.md).
         options = config.setdefault("OPTIONS", {})
         options["options"] = (options.get("options", "") + " -c jit=off").strip()
+        # Prepared statements for the few that `core.prepared.fetch` runs (Django's own
+        # statements are never prepared: their cursors bind values client-side). Off
+        # with PREPARED_STATEMENTS=0, e.g. behind a pooler in transaction mode.
+        if os.environ.get("PREPARED_STATEMENTS", "1") != "0":
+            options.setdefault("prepare_threshold", 2**31 - 1)
     return config
 
 

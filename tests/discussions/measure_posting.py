@@ -14,9 +14,10 @@ bench has 50) post in turn into the discussion, each following the redirect with
 cookies. It prints the median `time.process_time` of the POST and of the page over
 MEASURE_POSTS posts (after WARM), and the statements each ran. MEASURE_START_ROOTS adds
 that many general threads first (bulk-written, as the benchmark's end state has 5,000 of
-them). MEASURE_SQL=1 prints the statements' time per post (the costliest first), and
-MEASURE_EXPLAIN=N the plans of the N costliest. MEASURE_ROOT measures
-another checkout with this script; MEASURE_PROFILE_OUT keeps the profile.
+them). MEASURE_SQL=1 prints the statements' time per post (the costliest first;
+MEASURE_TOP of them, 14), and MEASURE_EXPLAIN=N the plans of the N costliest.
+MEASURE_ROOT measures another checkout with this script; MEASURE_PROFILE_OUT keeps the
+profile.
 """
 
 import cProfile
@@ -222,7 +223,7 @@ def main() -> None:
         print(f"statements' wall time {spent / POSTS * 1000:.1f} ms per post and page")
         print("per post and page: total, then median of one, of the statements taking most")
         by_total = sorted(timer.times.items(), key=lambda item: -sum(item[1]))
-        for (name, head), times in by_total[:14]:
+        for (name, head), times in by_total[: int(os.environ.get("MEASURE_TOP", "14"))]:
             total = sum(times) / POSTS * 1000
             print(f"{name} {total:6.2f} ms {medians[(name, head)] * 1000:6.2f} ms  {head}")
         connection.execute_wrappers.remove(timer)
@@ -233,6 +234,14 @@ def main() -> None:
                 cursor.execute((explain or "EXPLAIN QUERY PLAN ") + sql, params)
                 print(f"--- {key[0]} {key[1][:60]}")
                 print("\n".join(" ".join(map(str, row)) for row in cursor.fetchall()))
+    if connection.vendor == "postgresql":  # the statements core.prepared.fetch prepared
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT generic_plans, custom_plans, left(statement, 70) "
+                "FROM pg_prepared_statements"
+            )
+            for generic, custom, head in cursor.fetchall():
+                print(f"prepared: {generic} generic, {custom} custom plans: {head}")
     both = [a + b for a, b in zip(post_cpu, page_cpu, strict=True)]
     print(f"both  median {statistics.median(both) * 1000:.1f} ms CPU ({POSTS} posts)")
     if profile is not None:

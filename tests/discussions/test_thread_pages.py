@@ -60,10 +60,11 @@ class Threads:
         return list(self.ordered(user).values_list("pk", flat=True))
 
     def page(self, user, number=None, focus=None):
-        focus_key = selectors._focus_root(self.discussion, focus)
-        return selectors._thread_page(
-            self.ordered(user), number, focus_key, discussion=self.discussion
+        page, key = selectors._thread_page(
+            self.ordered(user), number, focus, discussion=self.discussion
         )
+        assert key == selectors._focus_root(self.discussion, focus)
+        return page
 
 
 def ids(page) -> list[int]:
@@ -135,7 +136,7 @@ def test_a_reply_focuses_its_thread_and_paragraph_threads_page_apart():
         discussion=scene.discussion,
         user=scene.viewer,
     )
-    page = selectors._thread_page(roots, 1, None, discussion=scene.discussion)
+    page, _key = selectors._thread_page(roots, 1, None, discussion=scene.discussion)
     assert ids(page) == list(on_paragraph.values_list("pk", flat=True))[:PER_PAGE]
 
 
@@ -164,14 +165,16 @@ def test_threads_posted_between_the_count_and_the_walk_leave_the_focused_page_as
 
 
 def test_two_statements_at_any_size(django_assert_num_queries):
-    """The count and the page, with or without a focused thread, 30 threads or 90."""
+    """The count and the page, with or without a focused thread (its key is found by
+    the count's statement), 30 threads or 90."""
     for count in (30, 90):
         scene = Threads(count, pinned=(1, 26))
         order = scene.reference(scene.viewer)
         roots = scene.ordered(scene.viewer)
-        key = selectors._focus_root(scene.discussion, order[-1])
         last = (len(order) - 1) // PER_PAGE + 1
-        for number, focus_key, shown in ((1, None, 1), (2, None, 2), (None, key, last)):
+        for number, focus, shown in ((1, None, 1), (2, None, 2), (None, order[-1], last)):
             with django_assert_num_queries(2):
-                page = selectors._thread_page(roots, number, focus_key, discussion=scene.discussion)
+                page, _key = selectors._thread_page(
+                    roots, number, focus, discussion=scene.discussion
+                )
             assert ids(page) == expected(order, shown)
