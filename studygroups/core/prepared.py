@@ -20,10 +20,29 @@ compiled statements per connection, so there `fetch` is a plain `execute`.
 
 from __future__ import annotations
 
+from django.db import NotSupportedError
+
 
 def fetch(connection, sql: str, params, *, one: bool = False):
     """The rows of `sql` (Django's `%s` placeholders), or its first row when `one`;
-    through Django's cursor wrapper either way (query log, execute wrappers, errors)."""
+    through Django's cursor wrapper either way (query log, execute wrappers, errors).
+
+    A statement prepared before another session changed the type of a column it reads
+    (a migration while the server runs) fails on its connection ever after ("cached
+    plan must not change result type"); outside a transaction, that connection is then
+    closed and the statement run again on a new one. (Inside one, the transaction's
+    rollback clears psycopg's prepared statements, and the next request runs anew.)"""
+    try:
+        return _fetch(connection, sql, params, one)
+    except NotSupportedError as error:
+        if getattr(error.__cause__, "sqlstate", None) != "0A000" or connection.in_atomic_block:
+            raise
+        connection.close()
+        return _fetch(connection, sql, params, one)
+
+
+def _fetch(connection, sql, params, one):
+    connection.close_if_health_check_failed()  # as Django's own cursor() does
     connection.ensure_connection()
     raw = connection.connection
     if connection.vendor == "postgresql" and raw.prepare_threshold is not None:

@@ -60,3 +60,30 @@ def test_the_setting_turns_them_on_for_postgresql_and_off_with_the_environment(m
     monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/example.sqlite3")
     monkeypatch.delenv("PREPARED_STATEMENTS")
     assert "prepare_threshold" not in database_from_env()["OPTIONS"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+@pytest.mark.django_db(transaction=True)
+def test_a_column_changed_by_another_session_does_not_break_the_statement_for_good():
+    """A migration run while the server runs (another session) widens a column a
+    prepared statement reads: PostgreSQL then refuses that statement on this connection
+    ("cached plan must not change result type"); `fetch` runs it again on a new one."""
+    import psycopg
+
+    statement = "SELECT label FROM prepared_probe WHERE id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE prepared_probe (id int, label varchar(10))")
+        cursor.execute("INSERT INTO prepared_probe VALUES (1, 'one')")
+    try:
+        for _ in range(2):
+            assert prepared.fetch(connection, statement, [1], one=True) == ("one",)
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("ALTER TABLE prepared_probe ALTER COLUMN label TYPE varchar(20)")
+        for _ in range(2):
+            assert prepared.fetch(connection, statement, [1], one=True) == ("one",)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE prepared_probe")
