@@ -246,6 +246,7 @@ def take_reference_lines(doc: RawDocument, ledger: Ledger) -> None:
             kept.append(para)
     doc.notes = list(doc.notes) + notes
     doc.paras = kept
+    doc.family = doc.family or "Encyclopedia page saved as text"
     doc.evidence.append(
         f"Encyclopedia page saved as text: {len(notes)} references (lines opening with "
         "“^” or “↑”) kept as notes."

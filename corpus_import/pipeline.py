@@ -124,6 +124,11 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
                 raws[0].evidence.append(
                     "Running page heads/footers removed: " + " · ".join(furniture) + "."
                 )
+    for raw in raws:
+        strip_known(raw, ledger)
+    memory.strip_learned(raws, ledger, file_id=name)
+    # The family and its evidence once the chrome stages have added theirs (a page saved
+    # as text found to be an encyclopedia's by its references, numbered headings).
     result.family = next((r.family for r in raws if r.family), "") or DEFAULT_FAMILY.get(
         reader_name, reader_name
     )
@@ -131,9 +136,6 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
         result.evidence = list(raws[0].evidence)
     if not result.evidence:
         result.evidence = [f"Read as {result.family.lower()}: told from the text, not the name."]
-    for raw in raws:
-        strip_known(raw, ledger)
-    memory.strip_learned(raws, ledger, file_id=name)
     for index, raw in enumerate(raws):
         draft = draft_document(raw, ledger)
         if draft is None:

@@ -318,3 +318,20 @@ def test_items_one_after_another_never_become_headings(items, before, after):
     paras += [Para(BODY)] if after else []
     assert mark_numbered_headings(paras) == 0
     assert all(p.kind == "" for p in paras)
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "evidence"),
+    [
+        ("web_mediawiki_es_saved_as_text.txt", "Encyclopedia page saved as text", "references"),
+        ("web_pdf_export_numbered_sections.txt", "", "Numbered lines in sequence"),
+    ],
+)
+def test_what_the_chrome_stages_found_reaches_the_report(name, family, evidence):
+    """The report names the family and the evidence as they are after the chrome stages
+    (an encyclopedia page recognised by its references, numbered headings), not only as
+    the reader left them."""
+    result = run_file(name, fixture_bytes(name))
+    assert any(evidence in line for line in result.evidence), result.evidence
+    if family:
+        assert result.family == family
