@@ -627,27 +627,28 @@ _STOPWORDS: dict[str, str] = {
         "in je v na se da za so z s od po ne to ki tudi kot ali še bi bo smo sem lahko ker "
         "biti iz samo vse tako kar če zelo do ga jih pri sta bil bila bilo"
     ),
-    # Croatian, Bosnian and Serbian in Latin letters: their shared words, then each one's own.
+    # Croatian, Serbian and Bosnian in Latin letters: their shared words, then each one's own
+    # (on a tie, the earlier wins: a text with neither jat reflex nor own words is not Bosnian).
     "hr": (
         "i u je se na da za su od s a ne o koji koja koje što kao iz to ili bi će ali po "
         "samo nije bio bila bilo još kako sve jer smo ga pri "
-        "tko također tijekom tisuća uopće "
-        "gdje ovdje prije poslije uvijek vrijeme mjesto dio cijeli"
-    ),
-    "bs": (
-        "i u je se na da za su od s a ne o koji koja koje što kao iz to ili bi će ali po "
-        "samo nije bio bila bilo još kako sve jer smo ga pri "
-        "ko šta takođe tokom hiljada uopšte "
-        "gdje ovdje prije poslije uvijek vrijeme mjesto dio cijeli"
+        "tko također tijekom tisuća uopće jučer tjedan tjedna povijest povijesti "
+        "gdje ovdje prije poslije uvijek vrijeme mjesto dio cijeli dvije riječ dijete"
     ),
     "sr": (
         "i u je se na da za su od s a ne o koji koja koje što kao iz to ili bi će ali po "
         "samo nije bio bila bilo još kako sve jer smo ga pri "
-        "ko šta takođe tokom hiljada uopšte "
-        "gde ovde pre posle uvek vreme mesto deo ceo "
+        "ko šta takođe tokom hiljada uopšte juče nedelje istorija istorije "
+        "gde ovde pre posle uvek vreme mesto deo ceo dve reč dete "
         "и у је се на да за су од са не о који која које што као из то или би ће али по "
         "само није био била било још како све јер ко шта такође где пре после увек "
         "гдје прије послије увијек"
+    ),
+    "bs": (
+        "i u je se na da za su od s a ne o koji koja koje što kao iz to ili bi će ali po "
+        "samo nije bio bila bilo još kako sve jer smo ga pri "
+        "ko šta takođe tokom hiljada uopšte juče sedmica sedmice historija historije "
+        "gdje ovdje prije poslije uvijek vrijeme mjesto dio cijeli dvije riječ dijete"
     ),
     "ru": (
         "и в не на что с по это как к он но из за от у его то все так же для о было она "
