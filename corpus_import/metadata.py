@@ -5,7 +5,9 @@ Pure functions; no ORM.
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -465,232 +467,363 @@ def same_title(a: str, b: str) -> bool:
 
 # --- language -----------------------------------------------------------------------
 
-_STOPWORDS = {
-    "en": [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "is",
-        "that",
-        "it",
-        "for",
-        "was",
-        "on",
-        "are",
-        "with",
-        "as",
-        "be",
-        "this",
-        "by",
-        "at",
-        "from",
-        "have",
-        "not",
-        "but",
-        "we",
-        "they",
-        "you",
-        "his",
-        "her",
-        "which",
-        "an",
-        "or",
-        "their",
-        "has",
-        "were",
-        "been",
-        "will",
-        "would",
-        "can",
-    ],
-    "es": [
-        "de",
-        "la",
-        "que",
-        "el",
-        "en",
-        "y",
-        "los",
-        "del",
-        "se",
-        "las",
-        "por",
-        "un",
-        "para",
-        "con",
-        "una",
-        "su",
-        "al",
-        "lo",
-        "como",
-        "más",
-        "pero",
-        "sus",
-        "le",
-        "ya",
-        "o",
-        "este",
-        "sí",
-        "porque",
-        "esta",
-        "entre",
-        "cuando",
-        "muy",
-        "sin",
-        "sobre",
-        "también",
-        "me",
-        "hasta",
-        "hay",
-        "donde",
-        "nuestro",
-        "nuestra",
-        "fue",
-        "ha",
-        "son",
-    ],
-    "fr": [
-        "le",
-        "la",
-        "les",
-        "des",
-        "et",
-        "est",
-        "un",
-        "une",
-        "du",
-        "que",
-        "qui",
-        "dans",
-        "pour",
-        "pas",
-        "sur",
-        "au",
-        "avec",
-        "ce",
-        "il",
-        "elle",
-        "nous",
-        "vous",
-        "sont",
-        "par",
-        "plus",
-    ],
-    "de": [
-        "der",
-        "die",
-        "und",
-        "das",
-        "ist",
-        "nicht",
-        "ein",
-        "eine",
-        "zu",
-        "den",
-        "von",
-        "mit",
-        "sich",
-        "des",
-        "auf",
-        "für",
-        "im",
-        "dem",
-        "auch",
-        "es",
-        "wir",
-        "sie",
-        "werden",
-    ],
-    "pt": [
-        "de",
-        "que",
-        "não",
-        "uma",
-        "os",
-        "no",
-        "da",
-        "em",
-        "um",
-        "para",
-        "com",
-        "por",
-        "mais",
-        "as",
-        "dos",
-        "como",
-        "mas",
-        "foi",
-        "ao",
-        "ele",
-        "das",
-        "tem",
-        "seu",
-        "sua",
-        "ou",
-        "ser",
-        "quando",
-        "muito",
-        "nos",
-        "já",
-        "está",
-        "também",
-    ],
-    "it": [
-        "di",
-        "che",
-        "il",
-        "la",
-        "non",
-        "per",
-        "una",
-        "sono",
-        "della",
-        "del",
-        "gli",
-        "le",
-        "anche",
-        "come",
-        "nel",
-        "alla",
-        "questo",
-        "ma",
-        "ci",
-        "lo",
-        "ha",
-    ],
+# The most frequent function words of each language told by its words (ISO 639-1 codes).
+# Close languages share many of theirs; a word is listed for every language that uses it
+# often, so that only the words that tell two close languages apart decide between them
+# (see `_closest`): "que" is Spanish, Catalan, Galician, Portuguese and French, while
+# "els", "amb" and "perquè" are Catalan only. Serbian lists its Latin and Cyrillic words
+# (and both its ekavian and ijekavian spellings in Cyrillic); Croatian, Bosnian and Latin
+# Serbian differ in the reflex of old "ě" ("vrijeme"/"vreme", "gdje"/"gde") and in a few
+# words ("tko"/"ko", "također"/"takođe"), which are listed as if they were function words.
+_STOPWORDS: dict[str, str] = {
+    "en": (
+        "the of and to in is that it for was on are with as be this by at from have not "
+        "but we they you his her which an or their has were been will would can a"
+    ),
+    "es": (
+        "de la que el en y los del se las por un para con una su al lo como más pero sus "
+        "le ya o este sí porque esta entre cuando muy sin sobre también me hasta hay donde "
+        "nuestro nuestra fue ha son a es"
+    ),
+    "fr": (
+        "le la les des et est un une du que qui dans pour pas sur au avec ce il elle nous "
+        "vous sont par plus ne se aux cette"
+    ),
+    "de": (
+        "der die und das ist nicht ein eine zu den von mit sich des auf für im dem auch es "
+        "wir sie werden wird wurde"
+    ),
+    "pt": (
+        "de que não uma os no da em um para com por mais as dos como mas foi ao ele das tem "
+        "seu sua ou ser quando muito nos já está também o a e do na se pelo pela isso nem à"
+    ),
+    "it": (
+        "di che il la non per una sono della del gli le anche come nel alla questo ma ci lo "
+        "ha e un si delle degli è a"
+    ),
+    "ca": (
+        "de la i el que a en els les per amb un una és del no al als dels seu seva però "
+        "més aquest aquesta també perquè hi ho això molt són fins quan"
+    ),
+    "gl": (
+        "de a o que e do da en os as un unha non se por para con dos das no na ao á máis "
+        "pero como ou tamén moi cando isto iso este esta polo pola nin súa"
+    ),
+    "nl": (
+        "de het een en van in is dat op te zijn met voor niet aan er die ook als bij maar "
+        "om door naar wordt worden hij zij ze werd deze heeft hebben nog uit over wij tot"
+    ),
+    "af": (
+        "die van en in is het n nie om te wat ek hy sy ons hulle was word sal kan met op "
+        "vir aan ook maar as dat deur hierdie baie tot uit dit"
+    ),
+    "sv": (
+        "och i att det som en på är av för med till den har de inte om ett var jag men så "
+        "han hon vi kan sig från eller när efter också vid mot bara detta deras hade blev "
+        "sina"
+    ),
+    "da": (
+        "og i at det som en på er af for med til den har de ikke om et var jeg men så han "
+        "hun vi kan sig fra eller når efter også ved mod alle dette deres havde blev hvad "
+        "nu hvor"
+    ),
+    "nb": (
+        "og i at det som en på er av for med til den har de ikke om et var jeg men så han "
+        "hun vi kan seg fra eller når etter også ved mot alle dette deres hadde ble hva nå "
+        "hvor mye"
+    ),
+    "nn": (
+        "og i at det som ein eit på er av for med til den har dei ikkje om var eg men så han "
+        "ho vi kan seg frå eller når etter òg ved mot alle dette deira hadde vart kva berre "
+        "noko mykje vere"
+    ),
+    "is": (
+        "og að í á er sem um við til en það ekki hann hún var með fyrir eru hefur þess "
+        "þegar eða úr sig því hafa þeir"
+    ),
+    "fi": (
+        "ja on ei se että oli hän ovat mutta kun niin tai myös sen ole ne kuin joka jotka "
+        "tämä nyt vain sitä siitä hänen mitä vielä olla sekä jos kanssa mukaan"
+    ),
+    "et": (
+        "ja on ei et see oli ta kui mis aga ka või nii kes mida seda siis ning oma veel "
+        "kõik nad tema olid juba üle selle pärast ainult"
+    ),
+    "lt": (
+        "ir yra kad į su iš bet o tai kaip buvo jo jų ne už nuo apie dar kurie kuris taip "
+        "tik jau per arba dėl prie būti"
+    ),
+    "lv": (
+        "un ir ar ka par no uz kā bet tas to arī vai lai kas ne bija viņš tā pie kad nav "
+        "jau tikai vēl līdz pēc savu šo"
+    ),
+    "hu": (
+        "a az és hogy nem is egy meg van de csak már még volt mint ha el ki azt ez ezt aki "
+        "amely amit lesz kell vagy pedig úgy majd így sem között után szerint"
+    ),
+    "tr": (
+        "ve bir bu için ile çok daha gibi olarak olan kadar ama sonra değil şey veya mi ki "
+        "ise olduğu göre ancak onun bunu şu diye"
+    ),
+    "ro": (
+        "și şi în de la a cu pe nu care o un din pentru mai că se este sunt ca sau al ale "
+        "fost dar acest această aceasta lui lor prin între după foarte când fi"
+    ),
+    "la": (
+        "et in est non ad cum quod qui quae ut sed si de ex per a ab enim autem esse etiam "
+        "atque ac nec neque vel sunt hoc eius quam tamen ita se iam nam inter apud quia "
+        "ergo igitur"
+    ),
+    "eo": (
+        "la de kaj en estas al ke por kun ne el pri sed tiu tio ĉi ili ni mi li ŝi estis sur "
+        "kiu kiuj ankaŭ ĉar per"
+    ),
+    "sq": (
+        "dhe të në e i një për me që nga është ka nuk më si por ai ajo ata janë kjo ky edhe duke se"
+    ),
+    "cy": (
+        "y yr a ac o i yn ei mae ar am fel gan ond wedi bod sydd hyn roedd eu nid gyda ein "
+        "hefyd oedd"
+    ),
+    "eu": (
+        "eta da ez ere bat du dira zen baina edo hau hori dute izan dela bere gure baita "
+        "egin beste oso baino"
+    ),
+    # Indonesian and Malay: their shared words, then each one's own spellings.
+    "id": (
+        "yang dan di ini itu dengan untuk tidak dari dalam akan pada juga ke ada oleh atau "
+        "mereka kami kita adalah bahwa telah "
+        "karena bisa saja sudah"
+    ),
+    "ms": (
+        "yang dan di ini itu dengan untuk tidak dari dalam akan pada juga ke ada oleh atau "
+        "mereka kami kita adalah bahawa telah "
+        "kerana boleh sahaja sudah ialah iaitu"
+    ),
+    "vi": (
+        "và của là có các một những được trong cho không người đã với này để khi thì cũng "
+        "như đến từ về nhưng sẽ nhiều làm ra"
+    ),
+    "sw": (
+        "na ya wa kwa ni za katika hii kuwa cha vya yake lakini au pia sana hata kama baada "
+        "wakati hiyo zaidi bila"
+    ),
+    "pl": (
+        "i w z na się nie do to że jest o jak ale po co tak za od przez dla oraz jego ich "
+        "już tylko może był była było były który która które jako aby czy tego gdy jednak "
+        "bardzo także są"
+    ),
+    "cs": (
+        "a se na je v že to s z do o jak jako ale pro by jsou jsem byl byla bylo k za od po "
+        "tak jeho který která které jejich také už jen však když aby než jsme být mezi podle "
+        "při nebo co toho tento"
+    ),
+    "sk": (
+        "a sa na je v že to s z do o ako ale pre by sú som bol bola bolo k za od po tak jeho "
+        "ktorý ktorá ktoré ich aj už len však keď aby než sme byť medzi podľa pri alebo čo "
+        "toho tento nie"
+    ),
+    "sl": (
+        "in je v na se da za so z s od po ne to ki tudi kot ali še bi bo smo sem lahko ker "
+        "biti iz samo vse tako kar če zelo do ga jih pri sta bil bila bilo"
+    ),
+    # Croatian, Serbian and Bosnian in Latin letters: their shared words, then each one's own
+    # (on a tie, the earlier wins: a text with neither jat reflex nor own words is not Bosnian).
+    "hr": (
+        "i u je se na da za su od s a ne o koji koja koje što kao iz to ili bi će ali po "
+        "samo nije bio bila bilo još kako sve jer smo ga pri "
+        "tko također tijekom tisuća uopće jučer tjedan tjedna povijest povijesti "
+        "gdje ovdje prije poslije uvijek vrijeme mjesto dio cijeli dvije riječ dijete"
+    ),
+    "sr": (
+        "i u je se na da za su od s a ne o koji koja koje što kao iz to ili bi će ali po "
+        "samo nije bio bila bilo još kako sve jer smo ga pri "
+        "ko šta takođe tokom hiljada uopšte juče nedelje istorija istorije "
+        "gde ovde pre posle uvek vreme mesto deo ceo dve reč dete "
+        "и у је се на да за су од са не о који која које што као из то или би ће али по "
+        "само није био била било још како све јер ко шта такође где пре после увек "
+        "гдје прије послије увијек"
+    ),
+    "bs": (
+        "i u je se na da za su od s a ne o koji koja koje što kao iz to ili bi će ali po "
+        "samo nije bio bila bilo još kako sve jer smo ga pri "
+        "ko šta takođe tokom hiljada uopšte juče sedmica sedmice historija historije "
+        "gdje ovdje prije poslije uvijek vrijeme mjesto dio cijeli dvije riječ dijete"
+    ),
+    "ru": (
+        "и в не на что с по это как к он но из за от у его то все так же для о было она "
+        "они бы был была были мы только уже когда или даже если также чтобы который "
+        "которые этого этот при до их её ее много между "
+        "въ съ къ изъ отъ онъ былъ"
+    ),
+    "uk": (
+        "і в у не на що з по це як до він але із за від його та все так для про було вона "
+        "вони був була були ми тільки вже коли або навіть якщо також щоб який які цього "
+        "цей при їх її й"
+    ),
+    "be": (
+        "і ў у не на што з па гэта як да ён але за ад яго так для пра было яна яны быў "
+        "была былі мы толькі ўжо калі або нават таксама каб які якія гэтага гэты пры іх яе"
+    ),
+    "bg": (
+        "и в на не да се е за с от че по това как са но към той тя те още ще бе беше бяха "
+        "който която които или само вече когато при до му им ли този тази след между "
+        "както много въ съ къ отъ"
+    ),
+    "mk": (
+        "и во на не да се е за со од што како ќе ги го ја тоа тие таа тој беше биле кој "
+        "која кои или само веќе кога по до му им ли овој оваа меѓу многу има нема сите"
+    ),
 }
-_STOPSETS = {lang: set(words) for lang, words in _STOPWORDS.items()}
-_ALL_STOPS = set().union(*_STOPSETS.values())
+_STOPSETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+# Each stop word with the languages that use it: counting stays one set lookup per word,
+# and scoring reads only the stop words a text has.
+_WORD_LANGUAGES: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPSETS.items():
+    for _word in _words:
+        _WORD_LANGUAGES[_word] = (*_WORD_LANGUAGES.get(_word, ()), _lang)
+_ALL_STOPS = frozenset(_WORD_LANGUAGES)
+# Languages within this share of the best score are close enough to be told apart by the
+# words that only one of each pair uses.
+_CLOSE_SHARE = 0.35
+
+
+@functools.cache
+def _own_words(lang: str, other: str) -> frozenset[str]:
+    return _STOPSETS[lang] - _STOPSETS[other]
+
+
+def _closest(counts: Counter, candidates: list[str]) -> str:
+    """Among close languages (best score first), the one whose own words the text uses
+    more than the other's: each challenger against the one standing."""
+    found = counts.keys()
+    standing = candidates[0]
+    for other in candidates[1:]:
+        mine = sum(counts[w] for w in found & _own_words(standing, other))
+        theirs = sum(counts[w] for w in found & _own_words(other, standing))
+        if theirs > mine:
+            standing = other
+    return standing
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LETTERS = re.compile(r"[^\W\d_]")
+
+# Scripts that one language (or a few, told apart below) writes: (first, last, script).
+_SCRIPT_RANGES = [
+    ("\u0370", "\u03ff", "el"),
+    ("\u0530", "\u058f", "hy"),
+    ("\u0590", "\u05ff", "hebrew"),
+    ("\u0600", "\u06ff", "arabic"),
+    ("\u0750", "\u077f", "arabic"),
+    ("\u0900", "\u097f", "devanagari"),
+    ("\u0980", "\u09ff", "bn"),
+    ("\u0a00", "\u0a7f", "pa"),
+    ("\u0a80", "\u0aff", "gu"),
+    ("\u0b00", "\u0b7f", "or"),
+    ("\u0b80", "\u0bff", "ta"),
+    ("\u0c00", "\u0c7f", "te"),
+    ("\u0c80", "\u0cff", "kn"),
+    ("\u0d00", "\u0d7f", "ml"),
+    ("\u0d80", "\u0dff", "si"),
+    ("\u0e00", "\u0e7f", "th"),
+    ("\u0e80", "\u0eff", "lo"),
+    ("\u0f00", "\u0fff", "bo"),
+    ("\u1000", "\u109f", "my"),
+    ("\u10a0", "\u10ff", "ka"),
+    ("\u1200", "\u137f", "am"),
+    ("\u1780", "\u17ff", "km"),
+    ("\u1c90", "\u1cbf", "ka"),
+    ("\u1f00", "\u1fff", "el"),
+    ("\u3040", "\u30ff", "kana"),
+    ("\u3400", "\u4dbf", "han"),
+    ("\u4e00", "\u9fff", "han"),
+    ("\uac00", "\ud7af", "hangul"),
+    ("\ufb1d", "\ufb4f", "hebrew"),
+    ("\ufb50", "\ufdff", "arabic"),
+    ("\ufe70", "\ufeff", "arabic"),
+]
+_SCRIPTED = re.compile("[" + "".join(f"{a}-{b}" for a, b, _ in _SCRIPT_RANGES) + "]")
+_SCRIPT_STARTS = [a for a, _, _ in _SCRIPT_RANGES]
+
+
+def _script_of(char: str) -> str:
+    return _SCRIPT_RANGES[bisect_right(_SCRIPT_STARTS, char) - 1][2]
+
+
+# Letters only Persian (and Urdu) write, letters only Urdu writes.
+_PERSIAN_LETTERS = "پچژگ"
+_URDU_LETTERS = "ےںٹڈڑ"
+
+
+def _marks(text: str, marks: tuple[str, ...]) -> int:
+    return sum(text.count(m) for m in marks)
+
+
+def _arabic_script_language(head: str, chars: Counter) -> str:
+    total = sum(n for c, n in chars.items() if _script_of(c) == "arabic")
+    enough = max(3, total // 200)
+    if sum(chars[c] for c in _URDU_LETTERS) >= enough:
+        return "ur"
+    if sum(chars[c] for c in _PERSIAN_LETTERS) >= enough:
+        return "fa"
+    persian = _marks(head, (" است", " را ", " این ", " می"))
+    arabic = _marks(head, (" في ", " على ", " إلى ", " التي ", " الذي "))
+    return "fa" if persian > arabic else "ar"
+
+
+def _hebrew_script_language(head: str, chars: Counter) -> str:
+    # Yiddish: its own ligatures (װ ױ ײ) and its words; Hebrew: its own words.
+    yiddish = sum(chars[c] for c in "װױײ") + _marks(
+        head, (" און ", " איז ", " פון ", " פֿון ", " ניט ", " נישט ", " זיך ", " דער ")
+    )
+    hebrew = _marks(head, (" של ", " את ", " על ", " הוא ", " היא ", " גם ", " אשר "))
+    return "yi" if yiddish > hebrew else "he"
+
+
+def _devanagari_language(head: str) -> str:
+    # Its words break at vowel signs (not word characters), so whole strings are counted.
+    scores = {
+        "hi": _marks(head, (" है", " और ", " में ", " के ", " की ", " था", " थे ")),
+        "mr": _marks(head, ("आहे", " आणि ", " होते", " म्हणून ", " झाली", " झाले", "च्या ")),
+        "ne": _marks(head, ("छ।", " छ ", "छन्", " पनि ", " गर्न", " भएको ", "थियो", " भयो")),
+    }
+    best = max(scores, key=scores.__getitem__)
+    return best if scores[best] > scores["hi"] else "hi"
 
 
 def _script_language(sample: str) -> str:
-    """Languages told by their script, not their stop words (CJK text has no spaces)."""
+    """Languages told by their script, not their stop words: CJK text has no spaces, and
+    Greek, Hebrew, Arabic, Indic and other scripts are each written by one language or a
+    few told apart here. Latin and Cyrillic texts get "": their words decide."""
     if sample.isascii():
         return ""
     head = sample[:5000]
-    cjk = len(_CJK.findall(head))
-    if not cjk:
+    if _SCRIPTED.search(head) is None:
         return ""  # the common case, decided by one scan
+    chars = Counter(_SCRIPTED.findall(head))
+    scripts: Counter = Counter()
+    for char, n in chars.items():
+        scripts[_script_of(char)] += n
     letters = len(_LETTERS.findall(head)) or 1
-    han = len(_HAN.findall(head))
-    kana = len(_KANA.findall(head))
-    hangul = len(_HANGUL.findall(head))
-    if kana > letters * 0.1:
+    if scripts["kana"] > letters * 0.1:
         return "ja"
-    if hangul > letters * 0.3:
+    if scripts["hangul"] > letters * 0.3:
         return "ko"
-    if han > letters * 0.3:
+    if scripts["han"] > letters * 0.3:
         return "zh"
-    return ""
+    script, n = max(scripts.items(), key=lambda item: item[1])
+    if script in ("kana", "han", "hangul") or n <= letters * 0.3:
+        return ""
+    if script == "arabic":
+        return _arabic_script_language(head, chars)
+    if script == "hebrew":
+        return _hebrew_script_language(head, chars)
+    if script == "devanagari":
+        return _devanagari_language(head)
+    return script
 
 
 LANGUAGE_SAMPLE = 20000  # characters: the start of the text that detect_language reads
@@ -709,13 +842,20 @@ def detect_language(text: str, default: str = "en", words: list[str] | None = No
     counts = Counter(filter(_ALL_STOPS.__contains__, words))
     if len(words) < 8:
         return default
-    scores = {
-        lang: sum(counts[w] for w in stops if w in counts) for lang, stops in _STOPSETS.items()
-    }
-    best = max(scores, key=lambda k: scores[k])
-    if scores[best] < max(2, len(words) // 50):
+    scores = dict.fromkeys(_STOPSETS, 0)
+    for word, n in counts.items():
+        for lang in _WORD_LANGUAGES[word]:
+            scores[lang] += n
+    top = max(scores.values())
+    if top < max(2, len(words) // 50):
         return default
-    return best
+    # Best first; equal scores keep the order of _STOPWORDS (a stable sort).
+    close = sorted(
+        (lang for lang, score in scores.items() if score >= top * _CLOSE_SHARE),
+        key=scores.__getitem__,
+        reverse=True,
+    )
+    return _closest(counts, close) if len(close) > 1 else close[0]
 
 
 # --- titles -------------------------------------------------------------------------
