@@ -20,14 +20,28 @@ ORGANIZATION = "org:"
 LOWER_CASE_LANGUAGE_NAMES = {"es", "fr", "it", "pt", "ca", "gl"}
 
 
+def _cldr_name(code: str) -> str:
+    """The language's name in the interface's language from Babel's CLDR data; "" for a
+    code it does not know either."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code).get_display_name((get_language() or "en").split("-")[0])
+    except (UnknownLocaleError, ValueError):
+        return ""
+    return (name[:1].upper() + name[1:]) if name else ""
+
+
 def language_name(code: str, *, in_sentence: bool = False) -> str:
     """The language's name in the interface's language ("Spanish", "Inglés"), from
     Django's own list; the code itself for a language Django does not know. With
     `in_sentence`, written as the interface's language writes it inside a sentence."""
     try:
         name = str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code.upper()
+    except KeyError:  # not in Django's list (Yiddish, Latin...): Babel's CLDR names
+        name = _cldr_name(code)
+        if not name:
+            return code.upper()
     interface = (get_language() or "en").split("-")[0]
     if in_sentence and interface in LOWER_CASE_LANGUAGE_NAMES:
         return name[:1].lower() + name[1:]

@@ -22,6 +22,11 @@ def count_words(text: str) -> int:
     return len(WORD_RE.findall(text or ""))
 
 
+# Languages written right to left that Django's list of languages does not hold
+# (Yiddish, Pashto, Sindhi, Uyghur, Dhivehi, Central Kurdish, Syriac).
+RTL_LANGUAGES = {"yi", "ps", "sd", "ug", "dv", "ckb", "syr"}
+
+
 def reading_minutes_for(words: int, language: str | None = None) -> int:
     """Whole minutes at the reading speed of `language` (READING_WORDS_PER_MINUTE for
     English and unknown languages), at least 1 for any text."""
@@ -185,8 +190,8 @@ class Document(models.Model):
         """The text's writing direction, "rtl" or "ltr", for the `dir` attribute."""
         try:
             return "rtl" if get_language_info(self.language)["bidi"] else "ltr"
-        except KeyError:
-            return "ltr"
+        except KeyError:  # a language Django's list lacks (the importer knows ~60)
+            return "rtl" if self.language in RTL_LANGUAGES else "ltr"
 
     @property
     def reading_time(self) -> int:
