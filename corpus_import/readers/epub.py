@@ -35,6 +35,7 @@ from lxml import html as lxml_html
 from ..data import DraftNote, Hints, Para, RawDocument
 from ..metadata import Byline, name_case, parse_date, read_byline, same_title
 from ..normalize import clean_text, collapse_spaces, count_words
+from ._tree import remove_keeping_tail
 from .book import END, PART_HEADING, START, title_case
 
 BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "dt", "dd")
@@ -509,20 +510,6 @@ class _Book:
         return self.ids.get((path, frag)) if frag else self.bodies[path]
 
 
-def _remove(el) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    prev = el.getprevious()
-    if tail:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
-
-
 def _text(el) -> str:
     return collapse_spaces(" ".join(" ".join(el.itertext()).split()))
 
@@ -551,7 +538,7 @@ def _drop_apparatus(book, spine, entries, landmarks, hints: Hints, evidence, led
                 el.remove(child)
             el.text = ""
         else:
-            _remove(el)
+            remove_keeping_tail(el)
 
     marked = {(p, f): kind for p, f, kind in landmarks if kind in APPARATUS}
     for href in spine:
@@ -688,7 +675,7 @@ def _take_notes(book, spine, evidence) -> tuple[list[DraftNote], set[str], set[s
                 notes.append(note)
     for block, path in blocks:
         sources[path] = sources.get(path, 0) + 1
-        _remove(block)
+        remove_keeping_tail(block)
     notes = [n for n in notes if n.text]
     emptied = set()
     for path in sources:
@@ -698,7 +685,7 @@ def _take_notes(book, spine, evidence) -> tuple[list[DraftNote], set[str], set[s
         # A notes section emptied of its notes (a "Notes" heading, an empty list) goes.
         for el in list(body.iter()):
             if isinstance(el.tag, str) and _types(el) & NOTES_TYPES and count_words(_text(el)) <= 6:
-                _remove(el)
+                remove_keeping_tail(el)
         if count_words(_text(body)) <= 6:
             emptied.add(path)
             evidence.append(f"{posixpath.basename(path)} held only notes: not a section.")

@@ -31,6 +31,7 @@ from ..chrome import end_matter_kind
 from ..data import DraftNote, Hints, Para, RawDocument
 from ..metadata import archive_info, parse_byline, parse_date, same_title
 from ..normalize import collapse_spaces, count_words
+from ._tree import remove_keeping_tail
 
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 GUTENBERG = re.compile(
@@ -107,7 +108,7 @@ def read_page(text: str, ledger) -> list[RawDocument]:
         _published(tree, hints, evidence)
     _archive_title(tree, hints, evidence)
     for bad in tree.xpath(DROP_XPATH):
-        _remove(bad)
+        remove_keeping_tail(bad)
     notes = mediawiki_references(tree, evidence)
     notes += take_notes(tree, evidence)
     _code_tables(tree)
@@ -379,11 +380,11 @@ def mediawiki_references(tree, evidence: list[str]) -> list[DraftNote]:
         else:
             for link in backlinks:
                 if link.getparent() is not None and _inside(link, li):
-                    _remove(link)
+                    remove_keeping_tail(link)
             text = _BACKLINK_LEAD.sub("", _text(li))
         position = li.getparent().index(li) + 1 if li.getparent() is not None else k
         notes.append(DraftNote(marker=(marker or f"[{position}]")[:20], text=text))
-        _remove(li)
+        remove_keeping_tail(li)
     if notes:
         evidence.append(
             f"{len(notes)} MediaWiki references kept as notes (their markers stay in the text)."
@@ -424,7 +425,7 @@ def take_notes(tree, evidence: list[str]) -> list[DraftNote]:
         if text.startswith(shown):
             text = text[len(shown) :].strip()
         notes.append(DraftNote(marker=marker[:20], text=text))
-        _remove(block)
+        remove_keeping_tail(block)
     if notes:
         evidence.append(f"{len(notes)} footnotes (each links back to its marker) kept as notes.")
     return notes
@@ -447,20 +448,6 @@ def _text_before(block, a) -> str:
 
 
 # --- content ------------------------------------------------------------------------------
-
-
-def _remove(el) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    prev = el.getprevious()
-    if tail:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
 
 
 def _code_tables(tree) -> None:
@@ -705,7 +692,7 @@ def _gutenberg_html(tree, ledger) -> list[RawDocument]:
     from .book import BookReader
 
     for bad in tree.xpath(DROP_XPATH):
-        _remove(bad)
+        remove_keeping_tail(bad)
     text = tree_to_text(tree)
     docs = BookReader().read(text, ledger)
     for doc in docs:
