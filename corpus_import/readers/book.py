@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from ..data import Hints, Para, RawDocument
-from ..metadata import parse_byline, parse_date, years_in_words
+from ..metadata import name_case, parse_byline, parse_date, years_in_words
 from ..normalize import count_words, key_for
 from . import register
 from ._text import numbered_lines
@@ -215,28 +215,27 @@ NUMERAL = re.compile(r"^C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _PHRASE_BREAK = re.compile(r"(?:(?<=--)|(?<=[—–.:]))(?=[^\W\d_])")
 
 
-def title_case(text: str, *, name: bool = False) -> str:
+def title_case(text: str) -> str:
     """ALL-CAPS words in title case (small words lower case inside a phrase); others as
     they are. Roman numerals stay capitals ("I.--THE MEETING" -> "I.--The Meeting"); a
-    word after a full stop, a colon or a dash starts a new phrase. In a `name`, the first
-    word is never a numeral ("LI HUNG CHANG")."""
+    word after a full stop, a colon or a dash starts a new phrase. (Names: `name_case`.)"""
     out = []
     phrase_start = True
-    for k, word in enumerate(text.split()):
+    for word in text.split():
         pieces = []
         for piece in _PHRASE_BREAK.split(word):
-            pieces.append(_case_piece(piece, phrase_start, numeral_ok=not (name and k == 0)))
+            pieces.append(_case_piece(piece, phrase_start))
             stripped = piece.rstrip("\"'’”)]")
             phrase_start = stripped.endswith((":", ".", "—", "–", "--"))
         out.append("".join(pieces))
     return " ".join(out)
 
 
-def _case_piece(piece: str, phrase_start: bool, *, numeral_ok: bool) -> str:
+def _case_piece(piece: str, phrase_start: bool) -> str:
     if not any(c.isalpha() for c in piece) or piece.upper() != piece:
         return piece
     bare = piece.strip("\"'‘’“”()[],.;:!?-—–")
-    if numeral_ok and bare and NUMERAL.match(bare):
+    if bare and NUMERAL.match(bare):
         return piece
     lower = piece.lower()
     if not phrase_start and lower.strip("(),.;:-—–") in SMALL_WORDS:
@@ -248,7 +247,8 @@ LIFE_DATES = re.compile(r",?\s*\(?\s*(b\.|c\.|ca\.)?\s*1\d{3}\s*[-–]\s*(1\d{3}
 
 
 def normalise_author(name: str) -> str:
-    """Catalogue forms to the name a reader knows: ALL CAPS to title case; a leading
+    """Catalogue forms to the name a reader knows: ALL CAPS in a name's case
+    (`metadata.name_case`: "H.G. WELLS" -> "H.G. Wells", particles and O' kept); a leading
     lower-case title ("kniaz'", "graf"), a Russian patronymic and life dates
     ("(1874-1942)") dropped."""
     words = LIFE_DATES.sub("", name).split()
@@ -256,8 +256,7 @@ def normalise_author(name: str) -> str:
         words = words[1:]
     if len(words) == 3 and re.search(r"(ovich|evich|ovna|evna|ich)$", words[1], re.I):
         words = [words[0], words[2]]
-    text = " ".join(words)
-    return title_case(text, name=True) if text.upper() == text else text
+    return name_case(" ".join(words))
 
 
 def _blocks(lines: list[tuple[int, str]]) -> list[Para]:

@@ -187,3 +187,21 @@ def test_a_chapter_about_a_transcriber_or_called_the_end_stays():
     assert "Chapter XV.--The End" in doc.headings
     assert "Transcriber's notes of the voyage" in _stored(doc)
     assert "By the spring the trade had changed hands" in _stored(doc)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("H.G. WELLS", "H.G. Wells"),
+        ("SEAN O'CASEY", "Sean O'Casey"),
+        ("LUDWIG VAN BEETHOVEN (1770-1827)", "Ludwig van Beethoven"),
+        ("PETER KROPOTKIN", "Peter Kropotkin"),
+        ("Leo Tolstoy", "Leo Tolstoy"),
+    ],
+)
+def test_authors_from_e_book_headers_are_in_a_names_case(header, expected):
+    """E-book header authors go through the same name casing as bylines
+    (`metadata.name_case`): initials, O' and particles as a reader writes them."""
+    from corpus_import.readers.book import normalise_author
+
+    assert normalise_author(header) == expected
