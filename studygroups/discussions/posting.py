@@ -182,6 +182,15 @@ def _hold_for_approval(post: Post) -> None:
     post.hidden_category = "Waiting for approval"
 
 
+def _first_try(author, key: uuid.UUID | None, refusal: ValidationError) -> tuple[Post, bool]:
+    """The answer to a post refused (`refusal`) whose key an earlier submit of the same
+    form saved already: that first post (a double submit), else the refusal."""
+    existing = _existing(author, key)
+    if existing is None:
+        raise refusal
+    return existing, False
+
+
 def _existing(author, key: uuid.UUID | None) -> Post | None:
     if key is None:
         return None
@@ -219,11 +228,8 @@ def post_create(
             idempotency_key=idempotency_key,
             discussion=discussion,
         )
-    except ValidationError:
-        existing = _existing(author, idempotency_key)
-        if existing is None:
-            raise
-        return existing, False  # a double submit: the first one went through
+    except ValidationError as refusal:
+        return _first_try(author, idempotency_key, refusal)
     return _save_new(post, parent=None, mentioned=mentioned)
 
 
@@ -297,11 +303,8 @@ def post_reply(
         post, mentioned = _draft_reply(
             author=author, parent=parent, body=body, idempotency_key=idempotency_key
         )
-    except ValidationError:
-        existing = _existing(author, idempotency_key)
-        if existing is None:
-            raise
-        return existing, False  # a double submit: the first one went through
+    except ValidationError as refusal:
+        return _first_try(author, idempotency_key, refusal)
     return _save_new(post, parent=parent, mentioned=mentioned)
 
 
