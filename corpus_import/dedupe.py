@@ -7,21 +7,21 @@ Near: MinHash over 5-word shingles of the casefolded words, 128 permutations, in
 with datasketch's MinHashLSH. Two texts are the same text when their estimated Jaccard
 similarity is at least NEAR_DUPLICATE_THRESHOLD (0.7): re-typeset, re-paragraphed or
 lightly edited copies score 0.8-1.0; different articles on the same subject score
-below 0.1. Shingle hashes are CRC-32 based, so signatures are stable across processes
-and can be stored. For long texts only shingles whose hash falls in a fixed 1-in-4
-sample are used (a consistent sample keeps the Jaccard estimate unbiased and makes
-large imports fast).
+below 0.1. Word ids (`normalize.word_id`) are a fixed hash of the word's code points, so
+signatures are stable across processes and can be stored (with
+`models.SIGNATURE_VERSION`: a change of definition must raise it). For long texts only
+shingles whose hash falls in a fixed 1-in-4 sample are used (a consistent sample keeps
+the Jaccard estimate unbiased and makes large imports fast).
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from .normalize import casefolded_words
+from .normalize import casefolded_word_ids
 
 NEAR_DUPLICATE_THRESHOLD = 0.7
 NUM_PERM = 128
@@ -37,50 +37,22 @@ _A = _rng.randint(1, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
 _B = _rng.randint(0, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
 
 
-class _WordIds(dict):
-    """CRC-32 of the UTF-8 word, by word; a word not seen yet is hashed on its look-up.
-    A look-up of a known word stays in C (`dict.__getitem__` calls `__missing__` only
-    on a miss), so a document's words are mapped in one pass, without first building
-    the set of its words to find the new ones (most are known: a vocabulary is small
-    next to a corpus)."""
-
-    def __missing__(self, word: str) -> int:
-        value = self[word] = zlib.crc32(word.encode())
-        return value
-
-
-# Word ids already computed (process-wide; cleared when it grows past the cap).
-_WORD_IDS = _WordIds()
-_WORD_IDS_MAX = 500_000
-
-
-def _casefolded_words(texts: Iterable[str]) -> list[str]:
+def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
     # One pass over the joined text: a space can neither be part of a word nor join two,
     # so the words are those of the texts one by one.
-    return casefolded_words(" ".join(texts))
+    return shingle_hashes_of_ids(casefolded_word_ids(" ".join(texts)))
 
 
-def shingle_hashes(texts: Iterable[str]) -> np.ndarray:
-    return shingle_hashes_of_words(_casefolded_words(texts))
-
-
-def shingle_hashes_of_words(words: list[str]) -> np.ndarray:
-    """Shingle hashes of the texts' casefolded words (`normalize.casefolded_words` of the
-    texts joined by spaces), for a caller that has them already."""
-    if not words:
-        return np.zeros(0, dtype=np.uint64)
-    # Word ids must stay CRC-32 of the UTF-8 word: signatures are stored in the database.
-    # Words repeat (a vocabulary is small next to a corpus): each is hashed once.
-    if len(_WORD_IDS) > _WORD_IDS_MAX:
-        _WORD_IDS.clear()
-    ids = np.fromiter(map(_WORD_IDS.__getitem__, words), dtype=np.uint64, count=len(words))
+def shingle_hashes_of_ids(ids: np.ndarray) -> np.ndarray:
+    """Shingle hashes of the texts' casefolded words, given by their ids
+    (`normalize.casefolded_word_ids` of the texts joined by spaces)."""
     if len(ids) < SHINGLE:
-        combined = ids
+        combined = ids.copy()
     else:
         combined = np.zeros(len(ids) - SHINGLE + 1, dtype=np.uint64)
         for k in range(SHINGLE):
             combined = combined * np.uint64(1000003) + ids[k : len(ids) - SHINGLE + 1 + k]
-        combined = (combined ^ (combined >> np.uint64(29))) & _MAX_HASH
+    combined = (combined ^ (combined >> np.uint64(29))) & _MAX_HASH
     # Distinct shingles, by sorting: several times faster here than np.unique's hashing.
     combined.sort()
     if len(combined) > 1:
@@ -91,12 +63,12 @@ def shingle_hashes_of_words(words: list[str]) -> np.ndarray:
 
 
 def signature(texts: Iterable[str]) -> LeanMinHash:
-    return signature_of_words(_casefolded_words(texts))
+    return signature_of_ids(casefolded_word_ids(" ".join(texts)))
 
 
-def signature_of_words(words: list[str]) -> LeanMinHash:
-    """`signature(texts)` from the texts' casefolded words."""
-    hashes = shingle_hashes_of_words(words)
+def signature_of_ids(ids: np.ndarray) -> LeanMinHash:
+    """`signature(texts)` from the ids of the texts' casefolded words."""
+    hashes = shingle_hashes_of_ids(ids)
     if not len(hashes):
         values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
         return LeanMinHash(seed=1, hashvalues=values, scheme="legacy")

@@ -25,7 +25,7 @@ from datetime import date
 
 from datasketch import LeanMinHash
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,7 +60,7 @@ from .chrome import ChromeMemory
 from .data import DraftDocument, FileInput, FileResult
 from .dedupe import DedupeIndex, signature, signature_bytes, signature_from_bytes
 from .metadata import parse_date_input
-from .models import ImportBatch, ImportedDocument, ImportFile
+from .models import SIGNATURE_VERSION, ImportBatch, ImportedDocument, ImportFile
 from .normalize import collapse_whitespace, count_words
 from .pipeline import run_file
 from .sources import collect, count_inputs, max_file_bytes
@@ -377,37 +377,52 @@ class Importer:
     def index(self) -> DedupeIndex:
         if self._index is None:
             self._index = DedupeIndex()
-            records = dict(ImportedDocument.objects.values_list("document_id", "signature"))
+            records, outdated = {}, set()
+            stored = ImportedDocument.objects.values_list(
+                "document_id", "signature", "signature_version"
+            )
+            for pk, sig, version in stored:
+                if version == SIGNATURE_VERSION:
+                    records[pk] = sig
+                else:
+                    outdated.add(pk)
             library = list(Document.objects.values_list("pk", "text_hash"))
             missing = [pk for pk, _hash in library if pk not in records]
             if missing:
-                records.update(self._backfill(missing))
+                records.update(self._backfill(missing, outdated))
             for pk, text_hash in library:
                 self._index.add(f"doc:{pk}", signature_from_bytes(records[pk]), text_hash)
         return self._index
 
     @staticmethod
-    def _backfill(pks: list[int]) -> dict[int, bytes]:
+    def _backfill(pks: list[int], outdated: set[int]) -> dict[int, bytes]:
         """Signatures (and structure scores) of library documents the importer has no
-        record of (made by hand or before it existed): computed from all their blocks in
-        one query and stored, so the next import reads them like any other."""
+        record of (made by hand or before it existed), or whose signature an earlier
+        definition of word ids made (`SIGNATURE_VERSION`): computed from all their blocks
+        in one query and stored, so the next import reads them like any other."""
         texts: dict[int, list[str]] = {pk: [] for pk in pks}
-        without_record = {"document__import_record__isnull": True}
-        blocks = (
-            Block.objects.filter(**without_record)
-            .order_by("document_id", "order")
-            .values_list("document_id", "text")
+        stale = Q(document__import_record__isnull=True) | ~Q(
+            document__import_record__signature_version=SIGNATURE_VERSION
         )
-        for pk, text in blocks.iterator(chunk_size=2000):
+        blocks = Block.objects.filter(stale).order_by("document_id", "order")
+        for pk, text in blocks.values_list("document_id", "text").iterator(chunk_size=2000):
             if pk in texts:
                 texts[pk].append(text)
         sections = dict(
-            Section.objects.filter(**without_record)
+            Section.objects.filter(stale)
             .values("document_id")
             .annotate(n=Count("pk"))
             .values_list("document_id", "n")
         )
         signatures = {pk: signature_bytes(signature(texts[pk])) for pk in pks}
+        if outdated:  # their structure scores and the rest still hold
+            rows = list(ImportedDocument.objects.exclude(signature_version=SIGNATURE_VERSION))
+            for row in rows:
+                row.signature = signatures[row.document_id]
+                row.signature_version = SIGNATURE_VERSION
+            ImportedDocument.objects.bulk_update(
+                rows, ["signature", "signature_version"], batch_size=500
+            )
         ImportedDocument.objects.bulk_create(
             [
                 ImportedDocument(
@@ -417,6 +432,7 @@ class Importer:
                     structure_score=len(texts[pk]) + 2 * sections.get(pk, 0),
                 )
                 for pk in pks
+                if pk not in outdated
             ],
             ignore_conflicts=True,
             batch_size=500,
@@ -812,6 +828,7 @@ class Importer:
             document=document,
             defaults={
                 "signature": signature_bytes(sig),
+                "signature_version": SIGNATURE_VERSION,
                 "structure_score": draft.structure_score,
                 "resegmented": draft.resegmented,
             },

@@ -12,7 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from .normalize import WORD_RE, casefolded_words, count_words, split_sentences
+import numpy as np
+
+from .normalize import WORD_RE, casefolded_words, count_words, ids_of_words, split_sentences
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
@@ -829,25 +831,54 @@ def _script_language(sample: str) -> str:
 LANGUAGE_SAMPLE = 20000  # characters: the start of the text that detect_language reads
 
 
-def detect_language(text: str, default: str = "en", words: list[str] | None = None) -> str:
+@functools.cache
+def _stop_ids() -> tuple[np.ndarray, dict[int, str]]:
+    """The ids of all the stop words (sorted), and the word of each id."""
+    words = sorted(_ALL_STOPS)
+    word_of = dict(zip(ids_of_words(words).tolist(), words, strict=True))
+    assert len(word_of) == len(words), "two stop words share an id"
+    return np.array(sorted(word_of), dtype=np.uint64), word_of
+
+
+def _stop_counts(ids: np.ndarray) -> Counter:
+    """`Counter(w for w in words if w in _ALL_STOPS)` for the words of these ids."""
+    table, word_of = _stop_ids()
+    where = np.searchsorted(table, ids)
+    where[where == len(table)] = 0
+    found = np.bincount(where[table[where] == ids], minlength=len(table))
+    hits = np.flatnonzero(found)
+    words = map(word_of.__getitem__, table[hits].tolist())
+    return Counter(dict(zip(words, found[hits].tolist(), strict=True)))
+
+
+def detect_language(
+    text: str,
+    default: str = "en",
+    words: list[str] | None = None,
+    ids: np.ndarray | None = None,
+) -> str:
     """Language by stop-word frequency (ISO 639-1); `default` when the text is too short.
-    `words`: `casefolded_words(text[:LANGUAGE_SAMPLE])`, when the caller has them."""
+    `words`: `casefolded_words(text[:LANGUAGE_SAMPLE])`, or `ids`: their ids
+    (`casefolded_word_ids`), when the caller has them."""
     sample = text[:LANGUAGE_SAMPLE]
     script = _script_language(sample)
     if script:
         return script
     # Only stop words are counted: nothing else is scored.
-    if words is None:
-        words = casefolded_words(sample)
-    counts = Counter(filter(_ALL_STOPS.__contains__, words))
-    if len(words) < 8:
+    if ids is not None:
+        counts, total = _stop_counts(ids), len(ids)
+    else:
+        if words is None:
+            words = casefolded_words(sample)
+        counts, total = Counter(filter(_ALL_STOPS.__contains__, words)), len(words)
+    if total < 8:
         return default
     scores = dict.fromkeys(_STOPSETS, 0)
     for word, n in counts.items():
         for lang in _WORD_LANGUAGES[word]:
             scores[lang] += n
     top = max(scores.values())
-    if top < max(2, len(words) // 50):
+    if top < max(2, total // 50):
         return default
     # Best first; equal scores keep the order of _STOPWORDS (a stable sort).
     close = sorted(

@@ -6,6 +6,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# Which definition of word ids and shingles made a stored signature (`dedupe`): a library
+# whose signatures an earlier one made has them made again, not compared.
+# 1: CRC-32 of each word's UTF-8; 2: `normalize.word_id`, a polynomial hash of the code
+# points (found for a whole text at once).
+SIGNATURE_VERSION = 2
+
 
 class ImportBatch(models.Model):
     class Status(models.TextChoices):
@@ -104,6 +110,9 @@ class ImportedDocument(models.Model):
         "library.Document", on_delete=models.CASCADE, related_name="import_record"
     )
     signature = models.BinaryField(help_text="MinHash signature (128 × uint64).")
+    # Made by another definition than SIGNATURE_VERSION: made again from the document's
+    # text before it is compared (`load.Importer.index`).
+    signature_version = models.PositiveSmallIntegerField(default=SIGNATURE_VERSION)
     structure_score = models.PositiveIntegerField(default=0)
     resegmented = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -115,7 +115,10 @@ def _count_uncached(text: str) -> int:
     return _count_classes(_plane_classes().take(codes).tobytes())
 
 
-_count = lru_cache(maxsize=16384)(_count_uncached)
+# Paragraphs' counts (stages count the same text often); emptied when full.
+_COUNTS: dict[str, int] = {}
+_COUNTS_MAX = 16384
+_COUNTED_LARGE = 100_000  # characters: longer texts have a cache of their own
 # Whole files are counted by the format detectors and again by the reader; a tiny cache
 # of its own keeps them from evicting the paragraph cache (and holds at most two texts).
 _count_large = lru_cache(maxsize=2)(_count_uncached)
@@ -125,9 +128,53 @@ def count_words(text: str) -> int:
     """Words as the library counts them (cached: stages count the same text often)."""
     if not text:
         return 0
-    if len(text) > 100_000:
+    if len(text) > _COUNTED_LARGE:
         return _count_large(text)
-    return _count(text)
+    n = _COUNTS.get(text)
+    if n is None:
+        if len(_COUNTS) >= _COUNTS_MAX:
+            _COUNTS.clear()
+        n = _COUNTS[text] = _count_uncached(text)
+    return n
+
+
+def count_words_ahead(texts: list[str]) -> None:
+    """Count the words of many paragraphs at once into `count_words`' cache: one pass
+    over them joined by newlines (no word goes on over one) finds every word's start,
+    instead of a few string operations per paragraph."""
+    texts = [t for t in texts if t and len(t) <= _COUNTED_LARGE and t not in _COUNTS]
+    if len(texts) < 16:
+        return  # not worth numpy's fixed cost
+    texts = texts[: _COUNTS_MAX // 2]
+    if len(_COUNTS) + len(texts) > _COUNTS_MAX:
+        _COUNTS.clear()
+    joined = "\n".join(texts)
+    if joined.isascii():
+        classes = joined.encode("ascii").translate(_ASCII_CLASSES)
+    else:
+        classes = _latin1_classes(joined)
+        if classes is None:
+            codes = _code_points(joined)
+            if codes is None:
+                return  # beyond the BMP: counted one by one when asked
+            classes = _plane_classes().take(codes).tobytes()
+    c = np.frombuffer(classes, dtype=np.uint8)
+    # As `_count_classes`: a word starts at a word character after a space-class one (or
+    # at the start), or after a joiner that follows one of those or another joiner.
+    blank = c == ord(" ")
+    joiner = c == ord("j")
+    after = np.empty(len(c), dtype=bool)
+    after[0] = True
+    after[1:] = blank[:-1]
+    loose = np.empty(len(c), dtype=bool)  # a joiner that links nothing before it
+    loose[0] = joiner[0]
+    loose[1:] = joiner[1:] & (blank[:-1] | joiner[:-1])
+    after[1:] |= loose[:-1]
+    starts = np.concatenate(([0], np.cumsum((c == ord("a")) & after)))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths + 1) - 1
+    counts = (starts[ends] - starts[ends - lengths]).tolist()
+    _COUNTS.update(zip(texts, counts, strict=True))
 
 
 # Joiners that link nothing (not between two word characters); the pattern starts with a
@@ -190,6 +237,104 @@ def casefolded_words(text: str) -> list[str]:
     if _fold_breaks_words().search(text) is None:
         return find_words(text.casefold())
     return list(map(str.casefold, find_words(text)))
+
+
+# --- word ids -------------------------------------------------------------------------
+#
+# MinHash shingles and the language's stop-word counts need a number per word, not the
+# word itself. A word's id is a 64-bit polynomial hash of its code points,
+# Σ code(k) · ID_BASE^k (mod 2^64), finished by the splitmix64 mixer. Being a sum over
+# positions, the ids of all the words of a text come from one prefix sum over the
+# text's code points, in numpy, without making a Python string per word (making and
+# hashing those was a fifth of the importer's worker CPU). Signatures stored in the
+# database are made of these ids: `dedupe.SIGNATURE_VERSION` says which definition a
+# stored signature used.
+ID_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2^64
+_ID_INVERSE = pow(ID_BASE, -1, 1 << 64)
+# Hashed in stretches of at most this many code points (cut between words): the tables
+# of powers stay small whatever the document's length.
+_ID_STRETCH = 1 << 16
+
+
+def word_id(word: str) -> int:
+    """The definition of a word's id, one word at a time (for tests and references)."""
+    value = 0
+    power = 1
+    for char in word:
+        value = (value + ord(char) * power) % (1 << 64)
+        power = power * ID_BASE % (1 << 64)
+    return int(_mix(np.array([value], dtype=np.uint64))[0])
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer, in place (wrapping uint64 arithmetic)."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """ID_BASE^k and its inverse's ^k for k < n (uint64 products wrap mod 2^64)."""
+    up = np.full(n, ID_BASE, dtype=np.uint64)
+    up[0] = 1
+    down = np.full(n, _ID_INVERSE, dtype=np.uint64)
+    down[0] = 1
+    return np.cumprod(up), np.cumprod(down)
+
+
+_stretch_powers = cache(_powers)  # for the usual stretch lengths (a word longer is rare)
+
+
+def _span_ids(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, stretch: int) -> np.ndarray:
+    """The ids of the words codes[starts[i]:ends[i]]. With G[j] = Σ_{i<j} code(i)·B^i,
+    a word's sum is (G[end] - G[start]) · B^-start."""
+    ids = np.empty(len(starts), dtype=np.uint64)
+    i, n = 0, len(starts)
+    while i < n:
+        base = int(starts[i])
+        # The words that end within `stretch` of this one's start (at least this one).
+        j = max(i + 1, int(np.searchsorted(ends, base + stretch, side="right")))
+        length = int(ends[j - 1]) - base
+        up, down = _stretch_powers(stretch + 1) if length <= stretch else _powers(length + 1)
+        prefix = np.empty(length + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.cumsum(codes[base : base + length] * up[:length], out=prefix[1:])
+        first = starts[i:j] - base
+        ids[i:j] = (prefix[ends[i:j] - base] - prefix[first]) * down[first]
+        i = j
+    return _mix(ids)
+
+
+def ids_of_words(words: list[str]) -> np.ndarray:
+    """`[word_id(w) for w in words]`, as an array, all at once."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    joined = " ".join(words)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    return _span_ids(codes, starts, starts + lengths, _ID_STRETCH)
+
+
+def casefolded_word_ids(text: str, *, stretch: int = _ID_STRETCH) -> np.ndarray:
+    """`ids_of_words(casefolded_words(text))`, found on the text's code points: the word
+    boundaries from the character classes (as `find_words`), the ids from their spans."""
+    if text.isascii():
+        codes = np.frombuffer(text.lower().encode("ascii"), dtype=np.uint8)
+        classes = np.frombuffer(_ASCII_CLASSES, dtype=np.uint8).take(codes)
+    elif _fold_breaks_words().search(text) is None:  # (so the text is in the BMP)
+        folded = text.casefold().encode("utf-32-le", "surrogatepass")
+        codes = np.frombuffer(folded, dtype=np.uint32)
+        classes = _plane_classes().take(codes)
+    else:
+        return ids_of_words(casefolded_words(text))
+    keep = classes == ord("a")
+    keep[1:-1] |= (classes[1:-1] == ord("j")) & keep[:-2] & keep[2:]
+    edges = np.flatnonzero(np.diff(keep.view(np.int8), prepend=0, append=0))
+    return _span_ids(codes, edges[0::2], edges[1::2], stretch)
 
 
 _BINARY_MAGIC = {

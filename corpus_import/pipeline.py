@@ -13,9 +13,11 @@ import re
 import zipfile
 import zlib
 
+import numpy as np
+
 from .chrome import ChromeMemory, strip_known
 from .data import DraftDocument, DraftSection, FileResult, Hints, Ledger, Para, RawDocument
-from .dedupe import signature_of_words
+from .dedupe import signature_of_ids
 from .metadata import (
     LANGUAGE_SAMPLE,
     detect_language,
@@ -27,7 +29,14 @@ from .metadata import (
     provisional_title,
     same_title,
 )
-from .normalize import DecodeError, casefolded_words, clean_text, count_words, decode_bytes
+from .normalize import (
+    DecodeError,
+    casefolded_word_ids,
+    clean_text,
+    count_words,
+    count_words_ahead,
+    decode_bytes,
+)
 from .pages import strip_page_furniture
 from .readers import choose_reader
 from .readers.epub import EpubError, is_epub, read_epub
@@ -124,6 +133,7 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
                 raws[0].evidence.append(
                     "Running page heads/footers removed: " + " · ".join(furniture) + "."
                 )
+    count_words_ahead([p.text for raw in raws for p in raw.paras])
     for raw in raws:
         strip_known(raw, ledger)
     memory.strip_learned(raws, ledger, file_id=name)
@@ -298,11 +308,12 @@ def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
             b.words = count_words(b.text)
     body_words = sum(b.words for s in sections for b in s.blocks)
     body_text = " ".join(b.text for s in sections for b in s.blocks[:LANGUAGE_BLOCKS])
-    # The body's casefolded words, found once: language detection reads those of its
-    # sample, and the document's MinHash signature is made of all of them.
-    folded = casefolded_words(" ".join(b.text for s in sections for b in s.blocks))
+    # The ids of the body's casefolded words, found once: language detection counts the
+    # stop words of its sample by them, and the document's MinHash signature is made of
+    # all of them.
+    ids = casefolded_word_ids(" ".join(b.text for s in sections for b in s.blocks))
     language = detect_language(
-        body_text, default=hints.language or "en", words=language_sample_words(sections, folded)
+        body_text, default=hints.language or "en", ids=language_sample_ids(sections, ids)
     )
     warnings = raw.warnings + warnings
     if hints.language and language != hints.language and body_words >= 30:
@@ -337,20 +348,20 @@ def draft_document(raw: RawDocument, ledger: Ledger) -> DraftDocument | None:
         line_end=raw.line_end,
         resegmented=resegmented_words > body_words / 2,
         notes=list(raw.notes),
-        signature=signature_of_words(folded),
+        signature=signature_of_ids(ids),
     )
 
 
-def language_sample_words(
-    sections: list[DraftSection], folded: list[str], limit: int = LANGUAGE_SAMPLE
-) -> list[str]:
-    """`casefolded_words(body_text[:limit])`, where body_text joins the first
-    LANGUAGE_BLOCKS blocks of each section with spaces, taken from `folded`, the casefolded
-    words of all the blocks joined with spaces: a space joins no words, so each block's
-    words are its own run of them, as many as `count_words` says. Only a block cut by the
-    limit is read again."""
-    words: list[str] = []
-    start = 0  # where the block's words begin in `folded`
+def language_sample_ids(
+    sections: list[DraftSection], ids: np.ndarray, limit: int = LANGUAGE_SAMPLE
+) -> np.ndarray:
+    """`casefolded_word_ids(body_text[:limit])`, where body_text joins the first
+    LANGUAGE_BLOCKS blocks of each section with spaces, taken from `ids`, those of all
+    the blocks joined with spaces: a space joins no words, so each block's words are its
+    own run of them, as many as `count_words` says. Only a block cut by the limit is read
+    again."""
+    runs: list[np.ndarray] = []
+    start = 0  # where the block's words begin in `ids`
     used = -1  # characters of the sample so far, less the space before the next block
     for s in sections:
         for i, b in enumerate(s.blocks):
@@ -359,12 +370,12 @@ def language_sample_words(
                 room = limit - (used + 1)
                 if len(b.text) > room:
                     if room > 0:
-                        words.extend(casefolded_words(b.text[:room]))
-                    return words
-                words.extend(folded[start : start + n])
+                        runs.append(casefolded_word_ids(b.text[:room]))
+                    return np.concatenate(runs) if runs else ids[:0]
+                runs.append(ids[start : start + n])
                 used += 1 + len(b.text)
             start += n
-    return words
+    return np.concatenate(runs) if runs else ids[:0]
 
 
 def paras_of(texts: list[str]) -> list[Para]:

@@ -11,7 +11,7 @@ from corpus_import import views
 from corpus_import.data import FileInput
 from corpus_import.dedupe import signature, signature_from_bytes
 from corpus_import.load import Correction, import_inputs
-from corpus_import.models import ImportBatch, ImportedDocument
+from corpus_import.models import SIGNATURE_VERSION, ImportBatch, ImportedDocument
 from studygroups.library.models import Document
 from tests.factories import make_document
 
@@ -149,6 +149,25 @@ def test_backfilled_library_still_finds_duplicates():
     again = import_inputs([FileInput("copy.txt", fixture_bytes("webpage.txt"))], dry_run=True)
     assert original.totals["created"] == 1
     assert again.report["files"][0]["documents"][0]["status"] in ("duplicate", "unchanged")
+
+
+def test_signatures_of_an_earlier_definition_are_made_again():
+    """A library whose signatures an earlier definition of word ids made (CRC-32,
+    version 1) has them made again when the importer loads its index: a near-duplicate
+    (one word changed, so not the same text) is still found, and the record keeps its
+    structure score."""
+    import_inputs([FileInput("page.txt", fixture_bytes("webpage.txt"))])
+    record = ImportedDocument.objects.get()
+    score = record.structure_score
+    ImportedDocument.objects.update(signature=bytes(8 * 128), signature_version=1)
+    edited = fixture_bytes("webpage.txt").replace(b"at seven in", b"at eight in")
+    again = import_inputs([FileInput("edited.txt", edited)], dry_run=True)
+    assert again.report["files"][0]["documents"][0]["status"] == "duplicate"
+    record.refresh_from_db()
+    texts = list(record.document.blocks.order_by("order").values_list("text", flat=True))
+    assert record.signature_version == SIGNATURE_VERSION
+    assert (signature_from_bytes(record.signature).hashvalues == signature(texts).hashvalues).all()
+    assert record.structure_score == score
 
 
 # -- 5. corrections are validated ------------------------------------------------------

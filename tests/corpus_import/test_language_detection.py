@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from corpus_import.load import import_paths
 from corpus_import.metadata import _STOPSETS, _script_language, detect_language
-from corpus_import.normalize import casefolded_words
+from corpus_import.normalize import casefolded_word_ids, casefolded_words
 from studygroups.library.forms import language_name
 from studygroups.library.models import Document
 from studygroups.library.reading import words_per_minute
@@ -33,8 +33,10 @@ SAMPLES = [
 def test_each_language_is_told_by_its_words_or_its_script(language, register, text):
     expected = KNOWN_CONFUSIONS.get((language, register), language)
     assert detect_language(text, default="??") == expected
-    # The pipeline passes the sample's casefolded words: the same answer.
+    # Callers may pass the sample's casefolded words, or their ids (the pipeline): the
+    # same answer.
     assert detect_language(text, default="??", words=casefolded_words(text)) == expected
+    assert detect_language(text, default="??", ids=casefolded_word_ids(text)) == expected
 
 
 # Texts whose words cannot tell the language: this Bosnian passage has only words that

@@ -140,29 +140,42 @@ def test_signature_matches_reference(texts):
     assert (dedupe.signature(texts).hashvalues == expected).all()
 
 
-def _shingle_reference(texts):
-    """Shingle hashes as first defined (stored signatures depend on them): CRC-32 of the
-    UTF-8 of each casefolded WORD_RE word, five in a row combined, distinct, sampled."""
-    import zlib
+def _word_id_reference(word: str) -> int:
+    """A word's id as defined: Σ code(k) · ID_BASE^k mod 2^64, then splitmix64's
+    finalizer, in plain integers."""
+    from corpus_import.normalize import ID_BASE
 
+    mask = (1 << 64) - 1
+    h = sum(ord(c) * pow(ID_BASE, k, 1 << 64) for k, c in enumerate(word)) & mask
+    h ^= h >> 30
+    h = h * 0xBF58476D1CE4E5B9 & mask
+    h ^= h >> 27
+    h = h * 0x94D049BB133111EB & mask
+    return h ^ (h >> 31)
+
+
+def _shingle_reference(texts):
+    """Shingle hashes as defined (stored signatures depend on them, with their
+    `SIGNATURE_VERSION`): the id of each casefolded WORD_RE word, five in a row combined,
+    mixed, distinct, sampled."""
     import numpy as np
 
     from corpus_import import dedupe
     from studygroups.library.models import WORD_RE
 
     words = [w.casefold() for w in WORD_RE.findall(" ".join(texts))]
-    ids = [zlib.crc32(w.encode()) for w in words]
+    ids = [_word_id_reference(w) for w in words]
     mask = (1 << 32) - 1
     if len(ids) < dedupe.SHINGLE:
-        values = set(ids)
+        combined = ids
     else:
-        values = set()
+        combined = []
         for i in range(len(ids) - dedupe.SHINGLE + 1):
             h = 0
             for k in range(dedupe.SHINGLE):
                 h = (h * 1000003 + ids[i + k]) % (1 << 64)
-            values.add((h ^ (h >> 29)) & mask)
-    values = sorted(values)
+            combined.append(h)
+    values = sorted({(h ^ (h >> 29)) & mask for h in combined})
     if len(values) > dedupe.SAMPLE_ABOVE:
         values = [v for v in values if v % 4 == 0]
     return np.array(values, dtype=np.uint64)
@@ -171,19 +184,57 @@ def _shingle_reference(texts):
 @settings(deadline=None)
 @given(
     st.lists(st.text(alphabet=st.sampled_from(list("abcéİß’“ -'")), max_size=60), max_size=8),
-    st.booleans(),
 )
 # A long text: the 1-in-4 sample of shingles.
-@example([" ".join(f"w{i % 997}é{i % 13}" for i in range(3000))], False)
-def test_shingle_hashes_match_their_definition(texts, clear):
-    """Word ids are looked up in a process-wide cache: with or without it, the hashes are
-    those of the definition (signatures are stored: they must never change)."""
+@example([" ".join(f"w{i % 997}é{i % 13}" for i in range(3000))])
+def test_shingle_hashes_match_their_definition(texts):
+    """Signatures are stored: the hashes are those of the definition."""
     from corpus_import import dedupe
 
-    if clear:
-        dedupe._WORD_IDS.clear()
     assert dedupe.shingle_hashes(texts).tolist() == _shingle_reference(texts).tolist()
-    assert dedupe.shingle_hashes(texts).tolist() == _shingle_reference(texts).tolist()
+
+
+@settings(deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("aBcé ’'-İßΣς\u00a0\n𝔘ﬁ")), max_size=80),
+    st.sampled_from([1, 2, 3, 7, 1 << 16]),
+)
+def test_word_ids_of_a_text_are_those_of_its_words(text, stretch):
+    """The ids found on the whole text's code points (in stretches of any length) are
+    the ids of its casefolded words, one by one, as defined."""
+    from corpus_import.normalize import casefolded_word_ids, casefolded_words, word_id
+
+    words = casefolded_words(text)
+    expected = [_word_id_reference(w) for w in words]
+    assert casefolded_word_ids(text, stretch=stretch).tolist() == expected
+    assert [word_id(w) for w in words] == expected
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab é’'-\n\tİα𝔘“—")), max_size=14)))
+def test_words_counted_ahead_are_counted_as_one_by_one(texts):
+    """Paragraphs counted all at once are counted as `count_words` counts each."""
+    from corpus_import import normalize
+
+    normalize._COUNTS.clear()
+    normalize.count_words_ahead(texts * 8)  # enough paragraphs to be counted at once
+    ahead = dict(normalize._COUNTS)
+    for text in texts:
+        if text in ahead:
+            assert ahead[text] == normalize._count_uncached(text), text
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab dérİß’-")), max_size=12), max_size=30))
+def test_stop_words_counted_by_id_as_by_word(words):
+    """Stop words counted through their ids are the stop words among the words."""
+    from collections import Counter
+
+    from corpus_import import metadata
+    from corpus_import.normalize import ids_of_words
+
+    stops = sorted(metadata._ALL_STOPS)[::97]  # a spread of real stop words among them
+    words = [w.casefold() for w in words] + stops[: len(words)]
+    expected = Counter(w for w in words if w in metadata._ALL_STOPS)
+    assert metadata._stop_counts(ids_of_words(words)) == expected
 
 
 @given(
@@ -207,21 +258,21 @@ def test_collapse_whitespace_is_split_and_join(text):
     st.integers(min_value=0, max_value=60),
     st.integers(min_value=1, max_value=3),
 )
-def test_language_sample_words_are_those_of_the_sample(texts, limit, blocks):
-    """The language sample's words taken from the body's words are the sample's own."""
+def test_language_sample_ids_are_those_of_the_sample(texts, limit, blocks):
+    """The language sample's word ids taken from the body's are the sample's own."""
     from corpus_import import pipeline
     from corpus_import.data import DraftBlock, DraftSection
-    from corpus_import.normalize import casefolded_words
+    from corpus_import.normalize import casefolded_word_ids
 
     sections = [DraftSection("", [DraftBlock(t) for t in ts]) for ts in texts]
-    folded = casefolded_words(" ".join(b.text for s in sections for b in s.blocks))
+    ids = casefolded_word_ids(" ".join(b.text for s in sections for b in s.blocks))
     old, pipeline.LANGUAGE_BLOCKS = pipeline.LANGUAGE_BLOCKS, blocks
     try:
         sample = " ".join(b.text for s in sections for b in s.blocks[:blocks])[:limit]
-        got = pipeline.language_sample_words(sections, folded, limit=limit)
+        got = pipeline.language_sample_ids(sections, ids, limit=limit)
     finally:
         pipeline.LANGUAGE_BLOCKS = old
-    assert got == casefolded_words(sample)
+    assert got.tolist() == casefolded_word_ids(sample).tolist()
 
 
 @given(st.text(alphabet=st.sampled_from(list("aB \t\nİß\u00a0\u2003ﬁ①Ⅻ’")), max_size=12))
