@@ -140,8 +140,16 @@ FILE_ROWS_AT_ONCE = 25
 # never held long, and every file of a group becomes visible, searchable and recorded
 # (its ImportFile row) at the same moment. An import that stops mid-way keeps the groups
 # committed before; a process killed mid-group leaves that group out, whole.
+#
+# When the worker sets the pace, the writer would catch up with it and commit one file
+# per group, each group paying its own transaction, index segment and trigger swap: so a
+# group after the first waits (outside any transaction) until GROUP_READY files are
+# ready. Measured on the 10 MB typographic benchmark: the writer's CPU from 1.45 to 1.23
+# s, the same wall time (the worker's pace), so the writer has room to spare where it is
+# the slower side.
 GROUP_BYTES = 2 * 1024 * 1024
 GROUP_SECONDS = 1.0
+GROUP_READY = 3
 READ_AHEAD_AFTER = 8
 READ_AHEAD = 4
 READ_AHEAD_BYTES = 8 * 1024 * 1024
@@ -482,19 +490,30 @@ class Importer:
         """Each file in its own transaction, or, for files read ahead, in groups (see
         GROUP_BYTES). A dry run writes nothing and needs no group."""
         queue = iter(items)
-        item = next(queue, None)
+        ahead: deque[tuple[FileInput, Future | None]] = deque()  # taken from `queue` early
+
+        def take() -> tuple[FileInput, Future | None] | None:
+            return ahead.popleft() if ahead else next(queue, None)
+
+        item = take()
         n = 0
         while item is not None:
             if item[1] is None or self.dry_run:
                 n += 1
                 self._import_one(n, total, *item)
-                item = next(queue, None)
+                item = take()
                 continue
             stop: BaseException | None = None
             # A group opens a write transaction (on SQLite, the database's write lock):
-            # it never waits for the worker inside one. It starts once its first file
-            # is ready, and ends before a file the worker has not finished.
-            wait([item[1]])
+            # it never waits for the worker inside one. The first starts once its first
+            # file is ready, the others once GROUP_READY files are (or the last ones);
+            # a group ends before a file the worker has not finished.
+            while n and len(ahead) < GROUP_READY - 1:
+                following = next(queue, None)
+                if following is None:
+                    break
+                ahead.append(following)
+            wait([item[1]] + [pending for _, pending in ahead if pending is not None])
             with transaction.atomic(), blocks_indexed_at_end(connection):
                 started, size, full = time.monotonic(), 0, False
                 try:
@@ -505,7 +524,7 @@ class Importer:
                         full = size >= GROUP_BYTES or time.monotonic() - started >= GROUP_SECONDS
                         if full:  # committed before taking the next file
                             break
-                        item = next(queue, None)
+                        item = take()
                         if item is None or item[1] is None or not item[1].done():
                             break
                 except BaseException as exc:  # noqa: BLE001 - re-raised below
@@ -517,7 +536,7 @@ class Importer:
             if stop is not None:
                 raise stop
             if full:
-                item = next(queue, None)
+                item = take()
 
     def _import_one(self, n: int, total, item: FileInput, pending: Future | None) -> None:
         if self.progress:

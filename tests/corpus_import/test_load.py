@@ -311,6 +311,36 @@ def test_a_group_never_waits_for_the_worker_inside_its_transaction(monkeypatch):
     assert waited_inside == []
 
 
+def test_groups_after_the_first_wait_for_several_files(monkeypatch):
+    """When the worker is the slower side, a group after the first starts once
+    GROUP_READY files are ready instead of committing each file alone."""
+    monkeypatch.setattr(load, "READ_AHEAD_AFTER", 2)
+    monkeypatch.setattr(load, "GROUP_READY", 3)
+    monkeypatch.setattr(load, "_worker_run", _slow_worker_run)
+    sizes = []
+    real_group = load.blocks_indexed_at_end
+    real_import_one = load.Importer._import_one
+
+    @contextmanager
+    def group(connection):
+        sizes.append(0)
+        with real_group(connection):
+            yield
+
+    def import_one(self, n, total, item, pending):
+        sizes[-1] += 1
+        return real_import_one(self, n, total, item, pending)
+
+    monkeypatch.setattr(load, "blocks_indexed_at_end", group)
+    monkeypatch.setattr(load.Importer, "_import_one", import_one)
+    inputs = [FileInput(f"f{i}.txt", article([f"{p} Copy {i}." for p in PARAS])) for i in range(7)]
+    result = import_inputs(inputs, total=len(inputs))
+    assert result.ok and result.totals["created"] == 7
+    assert sizes[0] == 1  # the first group starts with the first file
+    assert sum(sizes) == 7 and all(size >= 3 for size in sizes[1:-1])
+    assert len(sizes) <= 3  # one file, then at least three at a time (slow worker: 7)
+
+
 def test_reimport_after_read_ahead_is_unchanged(monkeypatch):
     monkeypatch.setattr(load, "READ_AHEAD_AFTER", 2)
     import_paths([FIXTURES])
