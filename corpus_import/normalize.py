@@ -247,7 +247,7 @@ def casefolded_words(text: str) -> list[str]:
 # positions, the ids of all the words of a text come from one prefix sum over the
 # text's code points, in numpy, without making a Python string per word (making and
 # hashing those was a fifth of the importer's worker CPU). Signatures stored in the
-# database are made of these ids: `dedupe.SIGNATURE_VERSION` says which definition a
+# database are made of these ids: `models.SIGNATURE_VERSION` says which definition a
 # stored signature used.
 ID_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2^64
 _ID_INVERSE = pow(ID_BASE, -1, 1 << 64)
