@@ -519,7 +519,12 @@ class Importer:
                 try:
                     while True:
                         n += 1
-                        self._import_one(n, total, *item)
+                        # A savepoint of its own, around the file's own: a database
+                        # error outside the latter (a failed look-up) takes back this
+                        # file alone and leaves the group's transaction usable (on
+                        # PostgreSQL it would be aborted, and the group lost).
+                        with transaction.atomic():
+                            self._import_one(n, total, *item)
                         size += len(item[0].data)
                         full = size >= GROUP_BYTES or time.monotonic() - started >= GROUP_SECONDS
                         if full:  # committed before taking the next file

@@ -261,6 +261,36 @@ def test_a_stopped_import_keeps_the_finished_files_of_its_group(grouped):
     assert schema.missing_triggers(connection) == set()
 
 
+def test_a_database_error_outside_a_files_savepoint_keeps_the_group(grouped, monkeypatch):
+    """A database error in a group outside the file's own savepoint (a failed look-up,
+    say) stops the import with that error, not with PostgreSQL's "current transaction is
+    aborted" from the bookkeeping after it; the group's finished files are kept."""
+    from django.db import DatabaseError
+
+    from corpus_import.models import ImportBatch, ImportFile
+
+    real = grouped.Importer._import_file
+
+    def import_file(self, item, pending=None):
+        if item.name == f"{WORDS[2]}.txt":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT no_such_column FROM library_document")
+        return real(self, item, pending)
+
+    monkeypatch.setattr(grouped.Importer, "_import_file", import_file)
+    inputs = [FileInput(f"{w}.txt", letters(w)) for w in WORDS]
+    with pytest.raises(DatabaseError) as raised:
+        grouped.import_inputs(inputs)
+    assert "no_such_column" in str(raised.value)
+    batch = ImportBatch.objects.get()
+    assert [f.name for f in ImportFile.objects.filter(batch=batch)] == [
+        f"{w}.txt" for w in WORDS[:2]
+    ]
+    assert [found(w) for w in WORDS] == [1, 1, 0, 0, 0, 0]
+    assert schema.block_index_mismatches(connection) == 0
+    assert schema.missing_triggers(connection) == set()
+
+
 def test_a_run_that_fails_leaves_the_trigger_and_the_index_as_they_were():
     ids: list[int] = []
     with pytest.raises(RuntimeError), schema.blocks_indexed_at_end(connection):
