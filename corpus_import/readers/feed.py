@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - any DTD is refused before parsing
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from html import unescape as html_unescape
 from xml.parsers.expat import errors as expat_errors
@@ -25,6 +26,11 @@ from .html import _Extractor
 DTD_DECL = re.compile(r"<!(DOCTYPE|ENTITY)", re.I)
 
 
+_QUOTED = r"(?:\"[^\"<>]*\"|'[^'<>]*')"
+EXTERNAL_DOCTYPE = re.compile(
+    rf"<!DOCTYPE\s+[\w:.-]+(?:\s+(?:PUBLIC\s+{_QUOTED}(?:\s+{_QUOTED})?|SYSTEM\s+{_QUOTED}))?\s*>",
+    re.I,
+)
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -64,7 +70,9 @@ class FeedError(ValueError):
 # read is read, and the report says what was ignored; only a feed with no readable
 # structure is refused, in words an admin can act on.
 XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
-ENTITY_OR_AMP = re.compile(r"&(?:([A-Za-z][A-Za-z0-9]{0,31});|(#[0-9]{1,7};|#x[0-9a-fA-F]{1,6};))?")
+ENTITY_OR_AMP = re.compile(
+    r"&(?:([A-Za-z][A-Za-z0-9]{0,31});|(#[0-9]{1,9};|#[xX][0-9a-fA-F]{1,8};))?"
+)
 ROOT_END = re.compile(r"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>")
 ROOT_START = re.compile(r"<(?:[\w.-]+:)?(?:rss|feed|RDF)[\s>]")
 PARSE_PROBLEMS = {
@@ -91,8 +99,18 @@ JUNK_ERRORS = {
 ENTITY_ERRORS = {
     expat_errors.codes[expat_errors.XML_ERROR_UNDEFINED_ENTITY],
     expat_errors.codes[expat_errors.XML_ERROR_INVALID_TOKEN],
+    expat_errors.codes[expat_errors.XML_ERROR_BAD_CHAR_REF],
 }
 CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)
+
+
+def _xml_char(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
 
 
 def _fix_entities(body: str) -> tuple[str, int]:
@@ -103,7 +121,13 @@ def _fix_entities(body: str) -> tuple[str, int]:
     def repl(m: re.Match) -> str:
         nonlocal fixed
         name, numeric = m.group(1), m.group(2)
-        if numeric or name in XML_ENTITIES:
+        if numeric:
+            code = int(numeric[2:-1], 16) if numeric[1] in "xX" else int(numeric[1:-1])
+            if _xml_char(code):
+                return m.group(0)
+            fixed += 1
+            return "&#65533;"  # a character no text may hold: the replacement mark
+        if name in XML_ENTITIES:
             return m.group(0)
         fixed += 1
         if name:
@@ -207,8 +231,9 @@ def parse_feed(text: str):
             body, fixed = _fix_entities(body)
             if fixed:
                 repairs.append(
-                    f"{_plural(fixed, 'HTML character name')} (such as &nbsp;) or bare “&” "
-                    "that XML does not allow read as the characters they stand for."
+                    f"{_plural(fixed, 'character reference')} that XML does not allow "
+                    "(HTML names such as &nbsp;, a bare “&”, impossible character numbers) "
+                    "read as the characters they stand for (or as “\ufffd”)."
                 )
                 continue
         break
@@ -249,7 +274,7 @@ def _recover(body: str):
         return None
     try:
         return ET.fromstring(etree.tostring(tree))  # noqa: S314
-    except ET.ParseError:
+    except (ET.ParseError, etree.Error):
         return None
 
 
@@ -302,7 +327,7 @@ FEED_CLUTTER = re.compile(
        read\s+full\s+(?:topic|article|story|post)|view\s+(?:full\s+)?(?:topic|post|thread)|
        seguir\s+leyendo|sigue\s+leyendo|leer\s+m[áa]s|weiterlesen|mehr\s+lesen|
        lire\s+la\s+suite|continuer\s+la\s+lecture|continua\s+a\s+leggere|leggi\s+tutto|
-       continuar\s+lendo|leia\s+mais|lees\s+verder|verder\s+lezen)\b.{0,120}
+       continuar\s+lendo|leia\s+mais|lees\s+verder|verder\s+lezen)\b.{0,80}
   | \d+\s+(?:posts?|replies|respuestas|antworten|beitr[äa]ge|r[ée]ponses|risposte)\s*
        [-–—,]\s*\d+\s+(?:participants?|participantes|teilnehmer|partecipanti)
   | (?:share|share\s+this|share\s+this\s+post|compartir|compartilhar|teilen|partager|
@@ -350,11 +375,25 @@ SIGN_OFF = re.compile(
 
 
 SAME_SITE = "="  # a relative link: to the entry's own site
+LABELLED = "+"  # the link is under a label ("Lea también: <a>…</a>")
 
 
 def _host(url: str) -> str:
     m = re.match(r"^\s*(?:https?:)?//(?:www\.)?([^/:?#\s]+)", url, re.I)
     return m.group(1).casefold() if m else ""
+
+
+def _homes(elem) -> set[str]:
+    """The sites a feed or an entry lives on: its links (the alternate ones for Atom), an
+    original link behind a feed proxy (FeedBurner's origLink), a permalink guid."""
+    hosts = set()
+    for child in elem:
+        name = _local(child.tag)
+        if name == "link" and child.get("rel", "alternate") == "alternate":
+            hosts.add(_host(child.get("href") or _text(child)))
+        elif name in ("origlink", "guid", "id"):
+            hosts.add(_host(_text(child)))
+    return hosts - {""}
 
 
 class _EntryExtractor(_Extractor):
@@ -395,16 +434,36 @@ class _EntryExtractor(_Extractor):
             and self._hosts
             and (not re.search(r"\w", outside) or READ_ALSO.match(" ".join(outside.split())))
         ):
-            self.link_only[id(self.paras[-1])] = self._hosts
+            labelled = {LABELLED} if re.search(r"\w", outside) else set()
+            self.link_only[id(self.paras[-1])] = self._hosts | labelled
         self._hosts = set() if not self._links else self._hosts
         self._outside = []
+
+
+@dataclass
+class _Clutter:
+    """What was dropped from one feed's entries, for the report."""
+
+    entries: int = 0
+    dropped: int = 0
+    signed: int = 0
+    samples: list[str] = field(default_factory=list)
+    this_entry: bool = False
+
+    def drop(self, text: str, ledger) -> None:
+        ledger.drop(text)
+        self.dropped += 1
+        self.this_entry = True
+        words = " ".join(text.split())
+        sample = words[:60].rstrip() + ("…" if len(words) > 60 else "")
+        if len(self.samples) < 3 and sample not in self.samples:
+            self.samples.append(sample)
 
 
 @register
 class FeedReader:
     name = "feed"
     max_score = 1.0  # the most `detect` returns
-    decluttered: dict | None = None
 
     def detect(self, text: str) -> float:
         head = text[:3000].lstrip()
@@ -415,8 +474,9 @@ class FeedReader:
         return 0.0
 
     def read(self, text, ledger):
-        dtd = DTD_DECL.search(text)
         ignored = []
+        dtd = DTD_DECL.search(text)
+        plain = EXTERNAL_DOCTYPE.match(text, dtd.start()) if dtd else None
         if dtd and ROOT_END.search(text, 0, dtd.start()):
             # An HTML page printed after the feed (a proxy's error page) opens with its
             # <!DOCTYPE html>: the feed had ended, and nothing from there on is parsed.
@@ -425,6 +485,15 @@ class FeedReader:
                 f"feed, {len(text) - dtd.start()} characters: “{_sample(text[dtd.start() :])}”)."
             )
             text = text[: dtd.start()]
+        elif plain and not DTD_DECL.search(text, plain.end()):
+            # RSS 0.91 feeds name Netscape's DTD: a declaration that declares nothing
+            # (no internal subset, no entity) is set aside and nothing is fetched.
+            declaration = " ".join(plain.group(0).split())
+            ignored.append(
+                f"The feed's document type declaration (“{declaration[:90]}”) was set "
+                "aside: it declares nothing and nothing is fetched."
+            )
+            text = text[: plain.start()] + text[plain.end() :]
         elif dtd:
             raise FeedError(
                 "the feed contains a document type declaration (<!DOCTYPE> or <!ENTITY>), "
@@ -447,11 +516,11 @@ class FeedReader:
             f"{kind} “{organization[:60]}” with {len(entries)} entries: one document each; "
             "dates as the publisher wrote them (local day), never shifted to UTC."
         ] + repairs
-        self.decluttered = {"entries": 0, "dropped": 0, "signed": 0, "samples": []}
+        clutter = _Clutter()
         positions = [m.start() for m in re.finditer(r"<(item|entry)[\s>]", text)]
         documents = []
         for k, entry in enumerate(entries):
-            doc = self._entry(entry, ledger, organization)
+            doc = self._entry(entry, ledger, organization, clutter, _homes(container))
             if doc is None:
                 continue
             if k < len(positions):
@@ -463,7 +532,7 @@ class FeedReader:
         if documents:
             authors = {a for d in documents for a in d.hints.authors or []}
             evidence.append(f"Authors seen: {', '.join(sorted(authors)) or 'none'}.")
-            found = self.decluttered
+            found = clutter.__dict__
             if found["dropped"] or found["signed"]:
                 done = []
                 if found["dropped"]:
@@ -486,7 +555,7 @@ class FeedReader:
             documents[0].evidence = evidence
         return documents
 
-    def _declutter(self, paras, link_only, home, hints, ledger):
+    def _declutter(self, paras, link_only, homes, hints, ledger, clutter):
         """The clutter of forum software, blog engines and news sites (the same lines in
         every entry of their feeds) dropped; a sign-off that repeats the entry's author
         (and date) taken as metadata, whether it is the entry's last line or its first."""
@@ -495,23 +564,23 @@ class FeedReader:
         for para in paras:
             text = " ".join(para.text.split())
             hosts = link_only.get(id(para))
-            if hosts is not None:
-                hosts = {home if h == SAME_SITE else h for h in hosts}
+            same_site = hosts is not None and all(
+                h in (SAME_SITE, LABELLED) or h in homes for h in hosts
+            )
+            teasers = teasers or (hosts is not None and LABELLED in hosts)
             if para.kind != "heading" and count_words(text) <= 60 and FEED_CLUTTER.match(text):
-                self._dropped(para.text, ledger)
+                clutter.drop(para.text, ledger)
                 continue
-            if para.kind != "heading" and READ_ALSO.match(text) and count_words(text) <= 40:
-                self._dropped(para.text, ledger)
-                teasers = READ_ALSO_LABEL.fullmatch(text.rstrip(" :.–—-")) is not None
+            label_only = READ_ALSO_LABEL.fullmatch(text.rstrip(" :.–—-")) is not None
+            if para.kind != "heading" and label_only:
+                # "Mehr zum Thema" over a list of links: the label, and the links under it.
+                clutter.drop(para.text, ledger)
+                teasers = True
                 continue
-            if (
-                hosts is not None
-                and count_words(text) >= 3
-                and (teasers or (home and hosts == {home}))
-            ):
+            if hosts is not None and count_words(text) >= 3 and (teasers or same_site):
                 # A paragraph that is only a link to another article of the same site:
                 # a "read also" teaser in the middle of the text.
-                self._dropped(para.text, ledger)
+                clutter.drop(para.text, ledger)
                 continue
             teasers = teasers and hosts is not None
             kept.append(para)
@@ -519,24 +588,15 @@ class FeedReader:
             last = kept[-1]
             m = MORE_TAIL.search(last.text) if last.kind != "heading" else None
             if m and count_words(last.text[: m.start()]):
-                self._dropped(last.text[m.start() :], ledger)
+                clutter.drop(last.text[m.start() :], ledger)
                 last.text = last.text[: m.start()].rstrip()
         for k in (len(kept) - 1, 0):
             if 0 <= k < len(kept) and len(kept) > 1 and self._sign_off(kept[k], hints):
                 ledger.meta(kept[k].text)
-                if self.decluttered is not None:
-                    self.decluttered["signed"] += 1
+                clutter.signed += 1
+                clutter.this_entry = True
                 del kept[k]
         return kept
-
-    def _dropped(self, text, ledger):
-        ledger.drop(text)
-        if self.decluttered is not None:
-            self.decluttered["dropped"] += 1
-            words = " ".join(text.split())
-            sample = words[:60].rstrip() + ("…" if len(words) > 60 else "")
-            if len(self.decluttered["samples"]) < 3 and sample not in self.decluttered["samples"]:
-                self.decluttered["samples"].append(sample)
 
     @staticmethod
     def _sign_off(para, hints) -> bool:
@@ -564,7 +624,7 @@ class FeedReader:
             hints.published, hints.date_precision = parse_date(when)
         return True
 
-    def _entry(self, entry, ledger, organization):
+    def _entry(self, entry, ledger, organization, clutter, homes):
         hints = Hints(organization=organization)
         for elem in entry:
             name = _local(elem.tag)
@@ -625,10 +685,11 @@ class FeedReader:
         # Content that opens with the entry's own title as a heading: the title again.
         while paras and paras[0].kind == "heading" and same_title(paras[0].text, hints.title):
             ledger.drop(paras.pop(0).text)
-        links = _children(entry, "link")
-        link = next((x for x in links if x.get("rel", "alternate") == "alternate"), None)
-        home = _host((link.get("href") or _text(link)) if link is not None else "")
-        paras = self._declutter(paras, parsed.link_only, home, hints, ledger)
+        clutter.this_entry = False
+        paras = self._declutter(
+            paras, parsed.link_only, homes | _homes(entry), hints, ledger, clutter
+        )
+        clutter.entries += clutter.this_entry
         warnings = []
         if not paras and hints.title:
             # An entry that is only a picture or a link still is an entry of the feed:
@@ -639,10 +700,6 @@ class FeedReader:
         if not paras:
             return None
         hints.authors = _account_names(hints.authors, organization)
-        if self.decluttered is not None and (
-            self.decluttered["dropped"] or self.decluttered["signed"]
-        ):
-            self.decluttered["entries"] += 1
         return RawDocument(
             paras=paras, hints=hints, head_parsed=True, paragraphs_marked=True, warnings=warnings
         )
