@@ -160,7 +160,12 @@ def run_file(name: str, data: bytes, *, memory: ChromeMemory | None = None) -> F
         # A bug, not the input's fault: say so rather than hide it.
         off = ledger.read - ledger.kept - ledger.chrome - ledger.metadata
         for d in result.documents:
-            d.warnings.append(f"Word balance is off by {off}.")
+            d.warnings.append(
+                f"The importer lost count of {abs(off)} word{'s' if abs(off) != 1 else ''} "
+                "of this file: every word read should be kept, dropped as clutter or taken "
+                "as metadata, and these were not accounted for. This is a fault in the "
+                "importer, not in the file; check the text against the original."
+            )
     return result
 
 

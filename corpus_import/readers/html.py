@@ -73,8 +73,7 @@ class _Extractor(HTMLParser):
             self.ol_counters.append(int(start) - 1 if start.isdigit() else 0)
         if tag == "li" and self.ol_counters and "ol" in self.stack:
             self.ol_counters[-1] += 1
-            self.buffer.append(f"{self.ol_counters[-1]}. ")
-            self.words_read += 1  # the item's number, which the page shows
+            self.buffer.append(f"{self.ol_counters[-1]}. ")  # counted with the item
             self.kind_stack.append(("li-ol", len(self.stack)))
         elif tag == "li":
             self.kind_stack.append(("list_item", len(self.stack)))
@@ -101,13 +100,15 @@ class _Extractor(HTMLParser):
                 break
 
     def handle_data(self, data):
-        words = count_words(data)
+        # Words are counted where they are whole: a tag inside a word ("e<mark>l") splits
+        # its text into two pieces of data but leaves one word in the paragraph. Kept text
+        # is counted when its paragraph is made, the title once it is complete.
         if self.in_title:
             self.title += data
-            self.words_read += words
             return
-        self.words_read += words
         if self.skip_depth:
+            words = count_words(data)
+            self.words_read += words
             self.words_skipped += words
             return
         self.buffer.append(data)
@@ -117,6 +118,7 @@ class _Extractor(HTMLParser):
         self.buffer = []
         if not text:
             return
+        self.words_read += count_words(text)
         kind, level = "", 2
         if self.kind_stack:
             kinds = [entry[0] for entry in self.kind_stack]
@@ -138,6 +140,7 @@ class _Extractor(HTMLParser):
     def close(self):
         super().close()
         self._flush()
+        self.words_read += count_words(self.title)
 
 
 def html_to_paras(markup: str) -> _Extractor:
