@@ -12,10 +12,19 @@ from __future__ import annotations
 import re
 
 from ..data import DraftNote, Hints, Para, RawDocument
-from ..metadata import archive_info, names_from_list, parse_byline, parse_date, same_title
+from ..metadata import (
+    archive_date,
+    credit_block,
+    names_from_list,
+    parse_byline,
+    parse_date,
+    same_title,
+    source_date,
+    whole_date,
+)
 from ..normalize import collapse_spaces, count_words
 from . import register
-from ._text import numbered_lines
+from ._text import NOTES_HEADING, numbered_lines
 
 FRONT = re.compile(r"\A---[ \t]*\n(?P<body>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(\n|\Z)")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -24,7 +33,11 @@ IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 REF_DEF = re.compile(r"^\s*\[[^\]]+\]:\s+\S+.*$")
 TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
-EMPHASIS = re.compile(r"(\*\*|__|`|(?<=\w)\*|\*(?=\w))")
+# Emphasis marks: a "*" touching text on either side (CommonMark's flanking rule); a "*"
+# with spaces on both sides is a literal asterisk or a bullet. Lines are read one at a
+# time, so the closing mark of "*Enterprises of the\nProletarian Government.* --" is
+# found by what touches it, not by its opening mark.
+EMPHASIS = re.compile(r"(\*\*|__|`|(?<=\S)\*|\*(?=\S))")
 HR = re.compile(r"^\s*([-*_]\s*){3,}$")
 SETEXT = re.compile(r"^(=+|-+)\s*$")
 LIST = re.compile(r"^\s*([-*+]|\d{1,3}[.)])\s+")
@@ -88,6 +101,7 @@ class MarkdownReader:
                     break
         else:
             _drop_repeated_title(paras, hints, ledger)
+        _date_under_title(paras, hints, ledger, evidence)
         levels = [p.level for p in paras if p.kind == "heading"]
         shift = min(levels) - 2 if levels else 0
         for para in paras:
@@ -265,9 +279,7 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!'\"$|<>~^])")
 _NOTE_LINK = re.compile(r"\[((?:\\\[|\\\]|[^\[\]])*)\]\(#[^)]*\)")
 _HARD_BREAK = re.compile(r"\\$", re.M)
 _NAV_LINE = re.compile(r"^\s*(\[[^\]]+\]\([^)]*\)\s*(\\?\|)?\s*)+$", re.M)
-_NOTES_HEADING = re.compile(
-    r"^(notes|footnotes|endnotes|references|notas|anmerkungen|fußnoten)$", re.I
-)
+_REFERENCES_HEADING = re.compile(r"^references$", re.I)
 _NOTE_START = re.compile(r"^\[?(\d{1,3}|[*†‡])\]?[.)]?\s+(\S.*)$", re.S)
 _NAME_YEAR = re.compile(
     r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),?\s+\(?(?P<year>1[5-9]\d\d|20\d\d)\)?$"
@@ -314,7 +326,10 @@ def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNot
     """Numbered paragraphs under a closing "Notes" heading are the document's notes."""
     notes: list[DraftNote] = []
     for k, para in enumerate(paras):
-        if para.kind != "heading" or not _NOTES_HEADING.match(para.text.strip()):
+        heading = para.text.strip(" :.")
+        if para.kind != "heading" or not (
+            NOTES_HEADING.match(heading) or _REFERENCES_HEADING.match(heading)
+        ):
             continue
         j = k + 1
         found = []
@@ -356,17 +371,57 @@ def _byline_before_title(paras: list[Para], hints: Hints, ledger, evidence) -> N
     del paras[0]
 
 
+def _date_under_title(paras: list[Para], hints: Hints, ledger, evidence) -> None:
+    """A heading or line that is only a date, before the text ("### (26 July 1913)"), is
+    the work's date, never a section."""
+    while paras and paras[0].kind in ("heading", "paragraph"):
+        found, precision = whole_date(paras[0].text)
+        if not found:
+            return
+        if not hints.published or (
+            hints.date_precision == "year"
+            and precision != "year"
+            and found.year == hints.published.year
+        ):
+            hints.published, hints.date_precision = found, precision
+        evidence.append(f"Date of the work from the line under the title: {paras[0].text}.")
+        ledger.meta(paras[0].text)
+        del paras[0]
+
+
 def _info_block(paras: list[Para], hints: Hints, ledger, evidence) -> list[Para]:
     kept = []
     for k, para in enumerate(paras):
-        info = archive_info(para.text) if k < 8 and para.kind != "heading" else None
+        info = archive_date(para.text) if k < 8 and para.kind != "heading" else None
+        if info is None and k < 8 and para.kind != "heading" and credit_block(para.text):
+            # Credits with no "Written:" field: chrome; the source line's date stands
+            # when nothing dates the work yet.
+            ledger.drop(para.text)
+            found, precision, line = source_date(para.text)
+            evidence.append(f"Credit block dropped as chrome: “{para.text[:90]}”.")
+            if found and not hints.published:
+                hints.published, hints.date_precision = found, precision
+                evidence.append(f"Date of the work from the source line “{line}”.")
+            continue
         if info is None:
             kept.append(para)
             continue
-        year, line = info
+        found, precision, line = info
         ledger.meta(para.text)
         evidence.append(f"Information block taken as metadata: “{para.text[:90]}”.")
-        if year and (not hints.published or hints.date_precision == "year"):
-            hints.published, hints.date_precision = parse_date(str(year))
-            evidence.append(f"Year of the work from “{line}”.")
+        work = line and not re.match(r"\s*source\s*:", line, re.I)
+        more_precise = (
+            found
+            and hints.published
+            and hints.date_precision == "year"
+            and precision != "year"
+            and found.year == hints.published.year
+        )
+        if found and (
+            (work and (not hints.published or hints.date_precision == "year"))
+            or not hints.published
+            or more_precise
+        ):
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date of the work from “{line}” ({precision}).")
     return kept

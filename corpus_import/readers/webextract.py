@@ -29,8 +29,18 @@ from lxml import html as lxml_html
 
 from ..chrome import end_matter_kind
 from ..data import DraftNote, Hints, Para, RawDocument
-from ..metadata import archive_info, parse_byline, parse_date, same_title
+from ..metadata import (
+    archive_date,
+    credit_block,
+    date_at_end,
+    parse_byline,
+    parse_date,
+    same_title,
+    source_date,
+    whole_date,
+)
 from ..normalize import collapse_spaces, count_words
+from ._text import NOTE_ENTRY, NOTES_HEADING
 from ._tree import remove_keeping_tail
 
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -107,6 +117,8 @@ def read_page(text: str, ledger) -> list[RawDocument]:
     else:
         _published(tree, hints, evidence)
     _archive_title(tree, hints, evidence)
+    if not family.startswith("Encyclopedia"):
+        _title_date(tree, hints, evidence)
     for bad in tree.xpath(DROP_XPATH):
         remove_keeping_tail(bad)
     notes = mediawiki_references(tree, evidence)
@@ -132,6 +144,9 @@ def read_page(text: str, ledger) -> list[RawDocument]:
     paras = _file_dates(paras, evidence)
     if family.startswith("Encyclopedia"):
         paras = end_matter(paras, notes, evidence)
+    else:
+        _letter_date(paras, hints, evidence)
+        paras = closing_notes(paras, notes, evidence)
     paras = _drop_empty_headings(paras)
     _normalise_levels(paras)
     meta_words = count_words(hints.title) + sum(count_words(a) for a in hints.authors or [])
@@ -175,7 +190,9 @@ def _family(tree, text: str, evidence: list[str]) -> str:
         evidence.append("WordPress page: wp-content paths or generator meta.")
         return "Blog post (WordPress)"
     head = _text_of_first(tree, "//p[@class='info'] | //*[@class='information']")
-    if re.search(r"\b(written|first published|transcribed|source)\s*:", head, re.I):
+    if re.search(r"\b(written|first published|transcribed|source)\s*:", head, re.I) or (
+        credit_block(head)
+    ):
         evidence.append(f"Archive page: information block “{head[:80]}”.")
         return "Archive page (Marxists Internet Archive style)"
     return "Web page"
@@ -216,10 +233,97 @@ def _title(tree, hints: Hints, evidence: list[str]):
         hints.title = _text(h1s[0])
         evidence.append(f"Title from the first <h1>: “{hints.title}”.")
         return h1s[0]
+    own = _own_heading(tree, segments[0] if segments else "")
+    if own is not None:
+        hints.title = _text(own)
+        evidence.append(
+            f"Title from the page's own heading “{hints.title}”, not the series label"
+            f" of <title> “{page_title}”."
+        )
+        return own
     if segments:
         hints.title = segments[0]
         evidence.append(f"Title from <title> without the site's name: “{hints.title}”.")
     return None
+
+
+# Words of a label naming a series of pages rather than one piece: "Marx-Engels
+# Correspondence 1866", "Collected Works, Volume 3", "Lenin Internet Archive".
+_SERIES_LABEL = re.compile(
+    r"\b(correspondence|letters|collected|selected|works|writings|archive|volume|vol\.|"
+    r"index|papers|anthology|correspondencia|cartas|obras|briefwechsel|briefe)\b",
+    re.I,
+)
+_LETTER_HEADING = re.compile(r"\S.*\bto\b\s+\S.*", re.I)
+
+
+def _own_heading(tree, label: str):
+    """With no <h1>, the first <h2>/<h3> over the text names the piece when <title> is a
+    series label: it says so in its words, it stands in the page as a line of its own
+    (its year aside), or the heading is a letter's ("X to Y, 30 January 1868")."""
+    heads = [
+        h
+        for h in tree.xpath("//body//h2 | //body//h3")
+        if _text(h)
+        and count_words(_text(h)) <= 20
+        and not any(a.tag in ("header", "nav", "footer", "aside") for a in h.iterancestors())
+    ]
+    if not heads or not label:
+        return None
+    head = heads[0]
+    text = _text(head)
+    if text.casefold() in label.casefold():
+        return None  # <title> names the piece ("Author: Title (Year)"), it is no series
+    undated = re.sub(r"\d+", "", label)
+    repeated = any(
+        same_title(re.sub(r"\d+", "", _text(el)), undated)
+        for el in tree.xpath("//body//p | //body//div[not(*)]")
+    )
+    letter = bool(_LETTER_HEADING.fullmatch(text) and date_at_end(text)[0])
+    if _SERIES_LABEL.search(label) or repeated or letter:
+        return head
+    return None
+
+
+def _better_date(hints: Hints, found, precision: str) -> bool:
+    """A date may stand when there is none yet, or when it makes the year known so far
+    more precise."""
+    if not found:
+        return False
+    if not hints.published:
+        return True
+    return (
+        hints.date_precision == "year"
+        and precision in ("month", "day")
+        and found.year == hints.published.year
+    )
+
+
+def _title_date(tree, hints: Hints, evidence: list[str]) -> None:
+    """A day or month closing the title heading or the page's <title> ("(26 July 1913)",
+    "…to Ludwig Kugelmann, 30 January 1868") is the work's date."""
+    for source, text in (("title", hints.title), ("<title>", _text_of_first(tree, "//title"))):
+        found, precision = date_at_end(text or "")
+        if _better_date(hints, found, precision):
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date of the work from the {source}: “{text[:90]}”.")
+            return
+
+
+def _letter_date(paras: list[Para], hints: Hints, evidence: list[str]) -> None:
+    """A letter's date line among its first lines ("30 January 1868", "London, January
+    30, 1868") dates it at day or month precision; the line stays in the letter."""
+    for p in paras[:3]:
+        if p.kind == "heading" or count_words(p.text) > 8:
+            continue
+        found, precision = whole_date(_PLACE.sub("", p.text))
+        if precision in ("month", "day") and _better_date(hints, found, precision):
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date of the work from the letter's date line: “{p.text}”.")
+            return
+
+
+_PLACE = re.compile(r"^\s*[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,3},\s*(?=\D)")
 
 
 _ARCHIVE_TITLE = re.compile(
@@ -601,12 +705,13 @@ def _drop_head(paras: list[Para], hints: Hints, title_el, evidence) -> list[Para
         if not hints.authors and people and p.kind == "heading":
             hints.authors = people
             evidence.append(f"Authors from the heading above the title: {p.text}.")
-    while rest and re.fullmatch(r"\(?\s*(1[0-9]{3}|20[0-9]{2})\s*\)?", rest[0].text.strip()):
-        year = int(re.sub(r"\D", "", rest[0].text))
-        if not hints.published:
-            found, precision = parse_date(str(year))
+    # A year or a date alone under the title ("(1913)", "<h3>(26 July 1913)</h3>") is the
+    # work's date, never a section.
+    while rest and whole_date(rest[0].text)[0]:
+        found, precision = whole_date(rest[0].text)
+        if _better_date(hints, found, precision):
             hints.published, hints.date_precision = found, precision
-            evidence.append(f"Year of the work from the line under the title: {rest[0].text}.")
+        evidence.append(f"Date of the work from the line under the title: {rest[0].text}.")
         rest = rest[1:]
     return rest
 
@@ -614,16 +719,58 @@ def _drop_head(paras: list[Para], hints: Hints, title_el, evidence) -> list[Para
 def _info_blocks(paras: list[Para], hints: Hints, evidence) -> list[Para]:
     kept = []
     for k, p in enumerate(paras):
-        info = archive_info(p.text) if k < 12 else None
+        info = archive_date(p.text) if k < 12 and p.kind != "heading" else None
+        if info is None and k < 12 and p.kind != "heading" and credit_block(p.text):
+            # Credits with no "Written:" field ("From Forward, 26 July 1913. Copied with
+            # thanks from … Transcription & HTML Mark-up: …"): chrome; the source's date
+            # is the work's when nothing better dates it.
+            found, precision, line = source_date(p.text)
+            evidence.append(f"Credit block dropped as chrome: “{p.text[:90]}”.")
+            if _better_date(hints, found, precision):
+                hints.published, hints.date_precision = found, precision
+                evidence.append(f"Date of the work from the source line “{line}”.")
+            continue
         if info is None:
             kept.append(p)
             continue
-        year, line = info
+        found, precision, line = info
         evidence.append(f"Information block taken as metadata: “{p.text[:90]}”.")
-        if year and (not hints.published or hints.date_precision == "year"):
-            hints.published, hints.date_precision = parse_date(str(year))
-            evidence.append(f"Year of the work from “{line}”.")
+        work = line and not re.match(r"\s*source\s*:", line, re.I)
+        if found and (
+            (work and (not hints.published or hints.date_precision == "year"))
+            or _better_date(hints, found, precision)
+        ):
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date of the work from “{line}”.")
     return kept
+
+
+def closing_notes(paras: list[Para], notes: list[DraftNote], evidence) -> list[Para]:
+    """A "Notes" heading (in the page's language) whose paragraphs, to the end of the
+    page, are numbered entries ("1. …", "[2] …"): the entries are the document's notes,
+    with their numbers; the heading goes. Lines under an entry belong to it."""
+    for k in range(len(paras) - 1, -1, -1):
+        if paras[k].kind == "heading":
+            break
+    else:
+        return paras
+    heading = paras[k]
+    if not NOTES_HEADING.match(heading.text.strip(" :.")):
+        return paras
+    found: list[DraftNote] = []
+    for p in paras[k + 1 :]:
+        m = NOTE_ENTRY.match(p.text)
+        if m:
+            found.append(DraftNote(marker=m.group(1), text=m.group(2).strip()))
+        elif found:
+            found[-1].text += " " + p.text
+        else:
+            return paras
+    if not found:
+        return paras
+    notes.extend(found)
+    evidence.append(f"{len(found)} numbered entries under “{heading.text}” kept as notes.")
+    return paras[:k]
 
 
 def _file_dates(paras: list[Para], evidence) -> list[Para]:
