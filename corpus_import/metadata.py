@@ -1024,7 +1024,26 @@ def credit_block(text: str) -> bool:
     line and credits a transcription, a markup or the site it was copied from."""
     if count_words(text) > 80 or not _CREDIT.search(text):
         return False
-    return bool(_CREDIT.match(text) or _SOURCE_LINE.match(text) or _INFO_LABEL.match(text))
+    return bool(
+        _CREDIT.match(text)
+        or _SOURCE_LINE.match(text)
+        or _INFO_LABEL.match(text)
+        or _issue_line(text)
+    )
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[a-z0-9\)])\.\s+(?=[A-Z])", text, maxsplit=1)[0].strip()
+
+
+def _issue_line(text: str) -> str:
+    """ "Forward, 30 August, 1913.": a periodical's name and the issue's day or month,
+    opening a credit block. The line, or ""."""
+    line = _first_sentence(text)
+    if count_words(line) > 14 or "," not in line:
+        return ""
+    found, precision = parse_date(line)
+    return line if found and precision != "year" and not is_file_date(line) else ""
 
 
 def source_date(text: str) -> tuple[date | None, str, str]:
@@ -1033,12 +1052,16 @@ def source_date(text: str) -> tuple[date | None, str, str]:
     Credit lines' dates are never taken."""
     m = _SOURCE_LINE.match(text)
     if not m:
+        issue = _issue_line(text)
+        if issue:
+            found, precision = parse_date(issue)
+            return found, precision, issue[:80]
         return None, "", ""
     line = m.group(0)
     cut = _CREDIT.search(line)
     if cut:
         line = line[: cut.start()]
-    line = re.split(r"(?<=[a-z0-9\)])\.\s+(?=[A-Z])", line)[0].strip()
+    line = _first_sentence(line)
     if is_file_date(line):
         return None, "", ""
     found, precision = parse_date(line)
@@ -1068,3 +1091,18 @@ def archive_date(text: str) -> tuple[date | None, str, str] | None:
         found, precision, line = source_date(text[m.start() :])
         return found, precision, line
     return None, "", ""
+
+
+# Words of a label naming a series of pages rather than one piece: "Marx-Engels
+# Correspondence 1866", "Collected Works, Volume 3", "Lenin Internet Archive".
+_SERIES_LABEL = re.compile(
+    r"\b(correspondence|letters|collected|selected|works|writings|archive|volume|vol\.|"
+    r"index|papers|anthology|correspondencia|cartas|obras|briefwechsel|briefe)\b",
+    re.I,
+)
+
+
+def series_label(text: str) -> bool:
+    """A label naming a series (correspondence, collected works, an archive), not one
+    piece nor a person."""
+    return bool(_SERIES_LABEL.search(text))

@@ -36,6 +36,7 @@ from ..metadata import (
     parse_byline,
     parse_date,
     same_title,
+    series_label,
     source_date,
     whole_date,
 )
@@ -247,13 +248,6 @@ def _title(tree, hints: Hints, evidence: list[str]):
     return None
 
 
-# Words of a label naming a series of pages rather than one piece: "Marx-Engels
-# Correspondence 1866", "Collected Works, Volume 3", "Lenin Internet Archive".
-_SERIES_LABEL = re.compile(
-    r"\b(correspondence|letters|collected|selected|works|writings|archive|volume|vol\.|"
-    r"index|papers|anthology|correspondencia|cartas|obras|briefwechsel|briefe)\b",
-    re.I,
-)
 _LETTER_HEADING = re.compile(r"\S.*\bto\b\s+\S.*", re.I)
 
 
@@ -280,7 +274,7 @@ def _own_heading(tree, label: str):
         for el in tree.xpath("//body//p | //body//div[not(*)]")
     )
     letter = bool(_LETTER_HEADING.fullmatch(text) and date_at_end(text)[0])
-    if _SERIES_LABEL.search(label) or repeated or letter:
+    if series_label(label) or repeated or letter:
         return head
     return None
 
