@@ -248,6 +248,12 @@ def _title(tree, hints: Hints, evidence: list[str]):
     return None
 
 
+# A section's name, never the name of a piece.
+_GENERIC_SECTION = re.compile(
+    r"^(introduction|preface|foreword|contents|notes|footnotes|appendix|index|"
+    r"(chapter|part|section|book|appendix)\b.*|[IVXLC]+|\d+)$",
+    re.I,
+)
 _LETTER_HEADING = re.compile(r"\S.*\bto\b\s+\S.*", re.I)
 
 
@@ -274,7 +280,9 @@ def _own_heading(tree, label: str):
         for el in tree.xpath("//body//p | //body//div[not(*)]")
     )
     letter = bool(_LETTER_HEADING.fullmatch(text) and date_at_end(text)[0])
-    if series_label(label) or repeated or letter:
+    if letter or (
+        (series_label(label) or repeated) and not _GENERIC_SECTION.match(text.strip(" .:"))
+    ):
         return head
     return None
 
@@ -640,7 +648,17 @@ def restore_headings(tree, paras: list[Para]) -> list[Para]:
 
 
 def _plain(el) -> str:
-    return collapse_spaces(" ".join("".join(el.itertext()).split()))
+    # A line break (<lb/>) separates words: "Yours<br/><b>KM</b>" is "Yours KM".
+    parts: list[str] = []
+    _flat(el, parts)
+    return collapse_spaces(" ".join("".join(parts).split()))
+
+
+def _flat(el, parts: list[str]) -> None:
+    parts.append(" " if el.tag == "lb" else el.text or "")
+    for child in el:
+        _flat(child, parts)
+        parts.append(child.tail or "")
 
 
 def _walk(el, paras: list[Para]) -> None:
