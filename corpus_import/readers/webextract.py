@@ -22,6 +22,7 @@ A Project Gutenberg HTML book is turned into text and read as the e-book it is.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -201,7 +202,14 @@ def _family(tree, text: str, evidence: list[str]) -> str:
 
 def _text_of_first(tree, xpath: str) -> str:
     found = tree.xpath(xpath)
-    return _text(found[0]) if found else ""
+    if not found:
+        return ""
+    if found[0].find(".//br") is None:
+        return _text(found[0])
+    el = copy.deepcopy(found[0])
+    for br in el.iter("br"):  # lines of an information block: "1907.<br/>Copied …"
+        br.tail = " " + (br.tail or "")
+    return _text(el)
 
 
 # --- metadata ---------------------------------------------------------------------------
@@ -287,18 +295,20 @@ def _own_heading(tree, label: str):
     return None
 
 
+_RANK = {"year": 1, "month": 2, "day": 3}
+
+
 def _better_date(hints: Hints, found, precision: str) -> bool:
-    """A date may stand when there is none yet, or when it makes the year known so far
-    more precise."""
+    """A date may stand when there is none yet, or when it makes the one known so far more
+    precise and agrees with it (1907 or December 1907, then 7 December 1907)."""
     if not found:
         return False
     if not hints.published:
         return True
-    return (
-        hints.date_precision == "year"
-        and precision in ("month", "day")
-        and found.year == hints.published.year
-    )
+    known, rank = hints.published, _RANK.get(hints.date_precision, 3)
+    if _RANK.get(precision, 0) <= rank or found.year != known.year:
+        return False
+    return rank == 1 or found.month == known.month
 
 
 def _title_date(tree, hints: Hints, evidence: list[str]) -> None:
@@ -820,9 +830,12 @@ def end_matter(paras: list[Para], notes: list[DraftNote], evidence) -> list[Para
 
 def _drop_empty_headings(paras: list[Para]) -> list[Para]:
     """A heading with nothing under it before the next heading of its level or above (the
-    "Footnotes" heading once its notes are taken out) is not a section."""
+    "Footnotes" heading once its notes are taken out) is not a section; nor is a divider
+    set as a heading ("<h4>*</h4>", "* * *"), which has no letter nor digit."""
     kept: list[Para] = []
     for k, p in enumerate(paras):
+        if p.kind == "heading" and not re.search(r"[^\W_]", p.text):
+            continue
         if p.kind == "heading":
             nxt = next(
                 (q for q in paras[k + 1 :] if q.kind != "heading" or q.level <= p.level), None

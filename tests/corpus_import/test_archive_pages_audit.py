@@ -186,3 +186,21 @@ def test_emphasis_opening_a_paragraph_is_stripped_whole_across_a_line_break(word
         re.sub(r"\s+", " ", para.text)
         == " ".join(words) + ". -- These embrace the whole of the trade."
     )
+
+
+def test_month_in_the_title_made_a_day_by_the_heading_and_divider_heading_dropped():
+    page = b"""<html><head><title>Rob Kell: Dock Notes (November 1908)</title>
+    <meta name="author" content="Rob Kell"></head><body>
+    <h2>Rob Kell</h2><h1>Dock Notes</h1><h3>(21 November 1908)</h3>
+    <p class="info">First published in <strong>The Quay</strong>, Vol.&#160;2 No.&#160;9,
+    21 November 1908.<br/>Marked up by Lou Park for the Marxists' Internet Archive.</p>
+    <h4>*</h4>
+    <p>The dockers of the east basin held their first open meeting on Sunday, and more came
+    than the hall could hold, so the speeches were made twice, once inside and once out.</p>
+    <p>The company has said nothing yet, which is the loudest thing it has ever said.</p>
+    </body></html>"""
+    result = run_file("dock.html", page)
+    [doc] = result.documents
+    assert (doc.published, doc.date_precision) == (date(1908, 11, 21), "day")
+    assert _headings(doc) == [] and "Marked up" not in _body(doc)
+    assert result.family.startswith("Archive page")
