@@ -123,6 +123,7 @@ def read_page(text: str, ledger) -> list[RawDocument]:
         _title_date(tree, hints, evidence)
     for bad in tree.xpath(DROP_XPATH):
         remove_keeping_tail(bad)
+    _layout_blockquotes(tree, evidence)
     notes = mediawiki_references(tree, evidence)
     notes += take_notes(tree, evidence)
     _code_tables(tree)
@@ -566,6 +567,19 @@ def _text_before(block, a) -> str:
 # --- content ------------------------------------------------------------------------------
 
 
+def _layout_blockquotes(tree, evidence: list[str]) -> None:
+    """Old pages indent their whole text with a <blockquote> (the Marxists Internet
+    Archive's bordered pages: <blockquote><div class="border"><h1>…). One that holds the
+    page's headings is layout, not a quotation: it becomes a plain division."""
+    wrappers = tree.xpath("//body//blockquote[.//h1 or .//h2 or .//h3 or .//h4]")
+    for bq in wrappers:
+        bq.tag = "div"
+    if wrappers:
+        evidence.append(
+            f"{len(wrappers)} blockquote(s) holding the page's headings read as layout."
+        )
+
+
 def _code_tables(tree) -> None:
     """Syntax highlighters (WP-Syntax, GeSHi, Pygments' table mode) put code in a table
     beside a column of line numbers: keep only the <pre> holding the code."""
@@ -713,6 +727,16 @@ def _walk(el, paras: list[Para]) -> None:
 def _drop_head(paras: list[Para], hints: Hints, title_el, evidence) -> list[Para]:
     """The title again, and the short lines above it (an author heading, a breadcrumb), are
     not body text; a lone year in parentheses under the title is the work's year."""
+    while (
+        paras
+        and paras[0].kind != "heading"
+        and count_words(paras[0].text) <= 6
+        and series_label(paras[0].text)
+        and not paras[0].text.rstrip().endswith((".", "!", "?"))
+    ):
+        # "Marx/Engels Internet Archive" over the page: the site's or the series' label.
+        evidence.append(f"Series label over the text dropped: “{paras[0].text}”.")
+        paras = paras[1:]
     index = next(
         (k for k, p in enumerate(paras[:8]) if hints.title and same_title(p.text, hints.title)),
         None,

@@ -204,3 +204,24 @@ def test_month_in_the_title_made_a_day_by_the_heading_and_divider_heading_droppe
     assert (doc.published, doc.date_precision) == (date(1908, 11, 21), "day")
     assert _headings(doc) == [] and "Marked up" not in _body(doc)
     assert result.family.startswith("Archive page")
+
+
+def test_bordered_page_in_a_layout_blockquote_keeps_its_sections():
+    page = b"""<html><head><title>Theses on the Harbour</title>
+    <meta name="author" content="Vera Lund"></head><body>
+    <p class="title">Lund Internet Archive</p>
+    <blockquote><div class="border">
+    <h1>Theses On The Harbour</h1>
+    <p class="information"><span class="info">Written:</span> by Lund in the spring of
+    1921;<br/><span class="info">Transcription/Markup:</span> Ola Berg, 2003.</p>
+    <h4>I</h4>
+    <p>The harbour belongs to those who load and unload the ships, and not to those who
+    only count the cargo from an office window above the quay.</p>
+    <h4>II</h4>
+    <p>Every crane on the quay was built by hands that own nothing on it, and every one of
+    them will one day be worked by a committee of those hands.</p>
+    </div></blockquote></body></html>"""
+    [doc] = run_file("h.html", page).documents
+    assert _headings(doc) == ["I", "II"]
+    assert (doc.published, doc.date_precision) == (date(1921, 1, 1), "year")
+    assert "Archive" not in _body(doc) and "Written" not in _body(doc)
