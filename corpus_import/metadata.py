@@ -953,3 +953,156 @@ def archive_info(text: str) -> tuple[int | None, str] | None:
         if label in found:
             return found[label]
     return None, ""
+
+
+# --- dates standing for the work, as archive pages print them -------------------------
+
+_DATE_SHAPES = (_ISO, _MDY, _DMY, _MY)
+_WEEKDAY = re.compile(
+    r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miércoles|"
+    r"jueves|viernes|sábado|domingo),?\s+",
+    re.I,
+)
+_AROUND = " \t()[].,;:"
+
+
+def whole_date(text: str) -> tuple[date | None, str]:
+    """The date when `text` is nothing but a date ("(26 July 1913)", "March 8, 1922.",
+    "Saturday, 26 July 1913", "1913"); (None, "") when anything else is written there."""
+    s = _WEEKDAY.sub("", text.strip(_AROUND)).strip(_AROUND)
+    if len(s) > 40:
+        return None, ""
+    for pattern in _DATE_SHAPES:
+        m = pattern.fullmatch(s)
+        if m:
+            return parse_date(s)
+    m = _YEAR_ONLY.match(s)
+    return (date(int(m.group("y")), 1, 1), "year") if m else (None, "")
+
+
+def date_at_end(text: str) -> tuple[date | None, str]:
+    """A day or month closing a heading or a page title, set off by a comma, a dash or
+    brackets: "Karl Marx to Ludwig Kugelmann, 30 January 1868", "The Press (26 July
+    1913)". A bare year is not taken (a title may end in any number)."""
+    s = text.rstrip(" \t)].;")
+    for pattern in (_MDY, _DMY, _MY):
+        found = None
+        for m in pattern.finditer(s):
+            found = m
+        if found is None or found.end() != len(s):
+            continue
+        before = s[: found.start()].rstrip()
+        if before and before[-1] in ",([–—-:" and count_words(before) >= 1:
+            return parse_date(found.group(0))
+    return None, ""
+
+
+# The lines an archive prints to credit its volunteers and the site it copied from: not
+# text, and their dates (of a transcription, a markup) are never the work's.
+_CREDIT = re.compile(
+    r"\b(copied with (?:thanks|permission) from|transcribed (?:by|for)|"
+    r"transcription\s*(?:&|and|/)\s*(?:html\s*)?mark-?up|(?:html\s*)?mark-?up\s*(?::|by)|"
+    r"proof-?read(?:ing)?\s*(?::|by)|proofed\s*(?::|by|and)|scanned and prepared|"
+    r"(?:prepared |transcribed )?for the marxists?['’]? internet archive|"
+    r"transcripci[oó]n\s*(?::|por)|digitali[sz]ed by)",
+    re.I,
+)
+# "From Forward, 26 July 1913" / "Source: Labour Monthly, June 1922": the periodical the
+# text came from, with its issue.
+_SOURCE_LINE = re.compile(r"^\s*(?:from|source\s*:)\s+(?P<rest>.{2,160})", re.I | re.S)
+# A source that is a later edition (collected works, a publisher's book): its year is the
+# edition's, not the work's.
+_EDITION = re.compile(
+    r"\b(collected|selected|works|volume|vol\.|publishers?|press|edition|verlag|books|"
+    r"reprint(?:ed)?|anthology|obras|tomo)\b",
+    re.I,
+)
+
+
+def credit_block(text: str) -> bool:
+    """An archive's credit block: a short paragraph that opens with a source or credit
+    line and credits a transcription, a markup or the site it was copied from."""
+    if count_words(text) > 80 or not _CREDIT.search(text):
+        return False
+    return bool(
+        _CREDIT.match(text)
+        or _SOURCE_LINE.match(text)
+        or _INFO_LABEL.match(text)
+        or _issue_line(text)
+    )
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[a-z0-9\)])\.\s+(?=[A-Z])", text, maxsplit=1)[0].strip()
+
+
+def _issue_line(text: str) -> str:
+    """ "Forward, 30 August, 1913.": a periodical's name and the issue's day or month,
+    opening a credit block. The line, or ""."""
+    line = _first_sentence(text)
+    if count_words(line) > 14 or "," not in line:
+        return ""
+    found, precision = parse_date(line)
+    return line if found and precision != "year" and not is_file_date(line) else ""
+
+
+def source_date(text: str) -> tuple[date | None, str, str]:
+    """(date, precision, line) of the work from a source line opening `text` ("From
+    Forward, 26 July 1913."); a bare year only from a source that is no later edition.
+    Credit lines' dates are never taken."""
+    m = _SOURCE_LINE.match(text)
+    if not m:
+        issue = _issue_line(text)
+        if issue:
+            found, precision = parse_date(issue)
+            return found, precision, issue[:80]
+        return None, "", ""
+    line = m.group(0)
+    cut = _CREDIT.search(line)
+    if cut:
+        line = line[: cut.start()]
+    line = _first_sentence(line)
+    if is_file_date(line):
+        return None, "", ""
+    found, precision = parse_date(line)
+    if found and precision != "year":
+        return found, precision, line[:80]
+    years = _A_YEAR.findall(line)
+    if years and not _EDITION.search(line):
+        return date(int(years[-1]), 1, 1), "year", line[:80]
+    return None, "", ""
+
+
+def archive_date(text: str) -> tuple[date | None, str, str] | None:
+    """`archive_info` with the date at the precision the line gives ("First Published:
+    Die Rote Fahne, March 8, 1922" is a day, not a year); a "Source:" line dates the work
+    when no work field does. None when `text` is no information block."""
+    info = archive_info(text)
+    if info is None:
+        return None
+    year, line = info
+    if year:
+        found, precision = parse_date(line)
+        if found and found.year == year:
+            return found, precision, line
+        return date(year, 1, 1), "year", line
+    m = re.search(r"\bsource\s*:", text, re.I)
+    if m:
+        found, precision, line = source_date(text[m.start() :])
+        return found, precision, line
+    return None, "", ""
+
+
+# Words of a label naming a series of pages rather than one piece: "Marx-Engels
+# Correspondence 1866", "Collected Works, Volume 3", "Lenin Internet Archive".
+_SERIES_LABEL = re.compile(
+    r"\b(correspondence|letters|collected|selected|works|writings|archive|volume|vol\.|"
+    r"index|papers|anthology|correspondencia|cartas|obras|briefwechsel|briefe)\b",
+    re.I,
+)
+
+
+def series_label(text: str) -> bool:
+    """A label naming a series (correspondence, collected works, an archive), not one
+    piece nor a person."""
+    return bool(_SERIES_LABEL.search(text))

@@ -98,3 +98,15 @@ def _last_line(lines: list[tuple[int, str]]) -> int:
         if line.strip():
             return n
     return 1
+
+
+# A heading over a page's closing notes, in the languages the corpus holds.
+NOTES_HEADING = re.compile(
+    r"^(notes?|footnotes|endnotes|end notes|notas|notas al pie|anmerkungen|fußnoten|"
+    r"fussnoten|noten|voetnoten|note|notes de fin|remarques|przypisy|poznámky|"
+    r"примечания|сноски|notlar|noter|fotnoter|huomautukset)$",
+    re.I,
+)
+# A numbered note entry: "1. text", "1) text", "[1] text", "(1) text", "*) text"; the
+# marker then the text. A bare number with no stop or bracket is no entry ("12 men came").
+NOTE_ENTRY = re.compile(r"^\s*[\[(]?(\d{1,3}|[*†‡]+)(?:[\])][.:]?|[.)])\s*(\S.*)$", re.S)

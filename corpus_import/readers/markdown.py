@@ -12,10 +12,21 @@ from __future__ import annotations
 import re
 
 from ..data import DraftNote, Hints, Para, RawDocument
-from ..metadata import archive_info, names_from_list, parse_byline, parse_date, same_title
+from ..metadata import (
+    archive_date,
+    credit_block,
+    date_at_end,
+    names_from_list,
+    parse_byline,
+    parse_date,
+    same_title,
+    series_label,
+    source_date,
+    whole_date,
+)
 from ..normalize import collapse_spaces, count_words
 from . import register
-from ._text import numbered_lines
+from ._text import NOTES_HEADING, numbered_lines
 
 FRONT = re.compile(r"\A---[ \t]*\n(?P<body>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(\n|\Z)")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -24,7 +35,11 @@ IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 REF_DEF = re.compile(r"^\s*\[[^\]]+\]:\s+\S+.*$")
 TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
-EMPHASIS = re.compile(r"(\*\*|__|`|(?<=\w)\*|\*(?=\w))")
+# Emphasis marks: a "*" touching text on either side (CommonMark's flanking rule); a "*"
+# with spaces on both sides is a literal asterisk or a bullet. Lines are read one at a
+# time, so the closing mark of "*Enterprises of the\nProletarian Government.* --" is
+# found by what touches it, not by its opening mark.
+EMPHASIS = re.compile(r"(\*\*|__|`|(?<=\S)\*|\*(?=\S))")
 HR = re.compile(r"^\s*([-*_]\s*){3,}$")
 SETEXT = re.compile(r"^(=+|-+)\s*$")
 LIST = re.compile(r"^\s*([-*+]|\d{1,3}[.)])\s+")
@@ -63,14 +78,20 @@ class MarkdownReader:
         paras = self._blocks(lines, ledger)
         kept_paras = []
         for para in paras:
-            if para.kind == "heading" and not _LETTER.search(para.text):
+            if (
+                para.kind == "heading"
+                and not _LETTER.search(para.text)
+                and not whole_date(para.text)[0]
+            ):
                 # A heading with no letter ("# 3", "# * * *") is a divider: chrome.
                 ledger.drop(para.text)
             else:
                 kept_paras.append(para)
         paras = kept_paras
+        paras = _page_furniture(paras, ledger, evidence)
         notes = _take_notes(paras, ledger, evidence)
         _byline_before_title(paras, hints, ledger, evidence)
+        _author_heading(paras, hints, ledger, evidence)
         paras = _info_block(paras, hints, ledger, evidence)
         if not hints.title and paras and paras[0].kind == "heading":
             # No title in the front matter (or an empty one): the opening heading, at
@@ -88,6 +109,18 @@ class MarkdownReader:
                     break
         else:
             _drop_repeated_title(paras, hints, ledger)
+        _date_under_title(paras, hints, ledger, evidence)
+        found, precision = date_at_end(hints.title or "")
+        if found and (
+            not hints.published
+            or (hints.date_precision == "year" and found.year == hints.published.year)
+        ):
+            # "Karl Marx to Ludwig Kugelmann, 30 January 1868": the letter's date.
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date of the work from the title: “{hints.title}”.")
+        for para in paras[:3]:
+            if not para.kind and _SALUTATION.match(para.text):
+                para.kind = "paragraph"  # "Dear Kugelmann" opens a letter: no heading
         levels = [p.level for p in paras if p.kind == "heading"]
         shift = min(levels) - 2 if levels else 0
         for para in paras:
@@ -264,11 +297,23 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!'\"$|<>~^])")
 # An in-page link whose text is an escaped note marker: [\[2\]](#n2) -> \[2\]
 _NOTE_LINK = re.compile(r"\[((?:\\\[|\\\]|[^\[\]])*)\]\(#[^)]*\)")
 _HARD_BREAK = re.compile(r"\\$", re.M)
-_NAV_LINE = re.compile(r"^\s*(\[[^\]]+\]\([^)]*\)\s*(\\?\|)?\s*)+$", re.M)
-_NOTES_HEADING = re.compile(
-    r"^(notes|footnotes|endnotes|references|notas|anmerkungen|fußnoten)$", re.I
+# Attributes pandoc writes after a link: [MIA](../index.htm){#top}, ](url){target="new"}.
+_LINK_ATTRIBUTES = re.compile(r"\)\{[^{}\n]{1,80}\}")
+# A breadcrumb: links joined by ">" (escaped or not) or "»", over one or two lines.
+_BREADCRUMB = re.compile(
+    r"^[ \t]*\[[^\]\n]+\]\([^)\n]*\)(?:[ \t]*\n?[ \t]*(?:\\?>|»)[ \t]*\n?[ \t]*"
+    r"\[[^\]\n]+\]\([^)\n]*\))+[ \t]*(?:\\?>|»)?[ \t]*$",
+    re.M,
 )
+_NAV_LINE = re.compile(r"^\s*(\[[^\]]+\]\([^)]*\)\s*(\\?\|)?\s*)+$", re.M)
+_REFERENCES_HEADING = re.compile(r"^references$", re.I)
 _NOTE_START = re.compile(r"^\[?(\d{1,3}|[*†‡])\]?[.)]?\s+(\S.*)$", re.S)
+# A letter's salutation ("Dear Kugelmann", "My dear Engels,", "Querido amigo:").
+_SALUTATION = re.compile(
+    r"^\s*(?:my\s+|mi\s+|mon\s+|ma\s+)?(?:dear(?:est)?|beloved|querid[oa]s?|estimad[oa]s?|"
+    r"lieber?|liebe|cher|chère|chers|caro|cara)\b[^.!?]{0,40}[,:!]?\s*$",
+    re.I,
+)
 _NAME_YEAR = re.compile(
     r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),?\s+\(?(?P<year>1[5-9]\d\d|20\d\d)\)?$"
 )
@@ -285,15 +330,19 @@ def _pandoc_clean(text: str, ledger, evidence: list[str]) -> str:
         if quoted > 0.8 * len(nonblank) and len(nonblank) >= 5:
             text = "\n".join(re.sub(r"^\s*> ?", "", line) for line in lines)
             evidence.append("The whole page is one blockquote (a pandoc wrapper): unwrapped.")
-    if ":::" not in text and "]{" not in text:
+    if ":::" not in text and "]{" not in text and "){" not in text:
         return text
-    pandoc = bool(_FENCED_DIV.search(text) or _PANDOC_SPAN.search(text))
+    pandoc = bool(
+        _FENCED_DIV.search(text) or _PANDOC_SPAN.search(text) or _LINK_ATTRIBUTES.search(text)
+    )
     if not pandoc:
         return text
     before = count_words(text)
     evidence.append("pandoc markup (fenced divs, attribute spans) removed.")
     text = _FENCED_DIV.sub("", text)
     text = _PANDOC_IMAGE.sub("", text)
+    text = _LINK_ATTRIBUTES.sub(")", text)
+    text = _BREADCRUMB.sub("", text)
     text = _NAV_LINE.sub("", text)
     for _ in range(2):
         text = _PANDOC_SPAN.sub(r"\1", text)
@@ -314,7 +363,10 @@ def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNot
     """Numbered paragraphs under a closing "Notes" heading are the document's notes."""
     notes: list[DraftNote] = []
     for k, para in enumerate(paras):
-        if para.kind != "heading" or not _NOTES_HEADING.match(para.text.strip()):
+        heading = para.text.strip(" :.")
+        if para.kind != "heading" or not (
+            NOTES_HEADING.match(heading) or _REFERENCES_HEADING.match(heading)
+        ):
             continue
         j = k + 1
         found = []
@@ -339,12 +391,58 @@ def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNot
     return notes
 
 
+_TO_TOP = re.compile(r"^\s*\[[^\]]{1,40}\]\(#(?:top|page-top|inicio)?\)\s*$", re.I)
+_FILE_DATE_LINE = re.compile(
+    r"^(this page was )?last (updated|modified|edited|revised)\b|^retrieved (from|on)\b|"
+    r"^(última|ultima) (actualización|modificación)\b",
+    re.I,
+)
+
+
+def _page_furniture(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
+    """A web page's furniture left by its conversion: "Top of the page" links (to the
+    page's own top) and the file's "Last updated on …" line: chrome."""
+    kept = []
+    for para in paras:
+        short = para.kind != "heading" and count_words(para.text) <= 12
+        if short and (_TO_TOP.match(para.text) or _FILE_DATE_LINE.match(para.text)):
+            ledger.drop(para.text)
+            evidence.append(f"Page furniture dropped: “{para.text[:60]}”.")
+            continue
+        kept.append(para)
+    return kept
+
+
+def _author_heading(paras: list[Para], hints: Hints, ledger, evidence) -> None:
+    """ "## James Connolly" over "# Press Poisoners in Ireland": a heading naming a person,
+    set over a heading of a higher rank, is the author, not the title."""
+    if len(paras) < 2 or paras[0].kind != "heading" or paras[1].kind != "heading":
+        return
+    if paras[1].level >= paras[0].level or count_words(paras[0].text) > 5:
+        return
+    people, _org = parse_byline(paras[0].text)
+    if not people or series_label(paras[0].text) or any(c.isdigit() for c in paras[0].text):
+        return
+    if not hints.authors:
+        hints.authors = people
+    ledger.meta(paras[0].text)
+    evidence.append(f"Author from the heading over the title: “{paras[0].text}”.")
+    del paras[0]
+
+
 def _byline_before_title(paras: list[Para], hints: Hints, ledger, evidence) -> None:
     """ "Alexandra Kollontai 1920" over the title: the author and the year of the work."""
     if not paras or paras[0].kind == "heading" or len(paras) < 2:
         return
     m = _NAME_YEAR.match(" ".join(paras[0].text.split()))
     if not m or paras[1].kind != "heading":
+        return
+    if series_label(m.group("name")):
+        # "Marx-Engels Correspondence 1868": the series the page belongs to, no byline;
+        # its year is the volume's.
+        ledger.drop(paras[0].text)
+        evidence.append(f"Series label over the title dropped: “{paras[0].text}”.")
+        del paras[0]
         return
     people, _org = parse_byline(m.group("name"))
     if people and not hints.authors:
@@ -356,17 +454,64 @@ def _byline_before_title(paras: list[Para], hints: Hints, ledger, evidence) -> N
     del paras[0]
 
 
+def _date_under_title(paras: list[Para], hints: Hints, ledger, evidence) -> None:
+    """A heading or line that is only a date, before the text ("### (26 July 1913)"), is
+    the work's date, never a section."""
+    while paras and paras[0].kind in ("heading", "paragraph"):
+        found, precision = whole_date(paras[0].text)
+        if not found:
+            return
+        if not hints.published or (
+            hints.date_precision == "year"
+            and precision != "year"
+            and found.year == hints.published.year
+        ):
+            hints.published, hints.date_precision = found, precision
+        evidence.append(f"Date of the work from the line under the title: {paras[0].text}.")
+        ledger.meta(paras[0].text)
+        del paras[0]
+
+
 def _info_block(paras: list[Para], hints: Hints, ledger, evidence) -> list[Para]:
     kept = []
     for k, para in enumerate(paras):
-        info = archive_info(para.text) if k < 8 and para.kind != "heading" else None
+        info = archive_date(para.text) if k < 8 and para.kind != "heading" else None
+        if info is None and k < 8 and para.kind != "heading" and credit_block(para.text):
+            # Credits with no "Written:" field: chrome; the source line's date stands
+            # when nothing dates the work yet.
+            ledger.drop(para.text)
+            found, precision, line = source_date(para.text)
+            evidence.append(f"Credit block dropped as chrome: “{para.text[:90]}”.")
+            if found and (
+                not hints.published
+                or (
+                    hints.date_precision == "year"
+                    and precision != "year"
+                    and found.year == hints.published.year
+                )
+            ):
+                hints.published, hints.date_precision = found, precision
+                evidence.append(f"Date of the work from the source line “{line}”.")
+            continue
         if info is None:
             kept.append(para)
             continue
-        year, line = info
+        found, precision, line = info
         ledger.meta(para.text)
         evidence.append(f"Information block taken as metadata: “{para.text[:90]}”.")
-        if year and (not hints.published or hints.date_precision == "year"):
-            hints.published, hints.date_precision = parse_date(str(year))
-            evidence.append(f"Year of the work from “{line}”.")
+        work = line and not re.match(r"\s*source\s*:", line, re.I)
+        more_precise = (
+            found
+            and hints.published
+            and hints.date_precision == "year"
+            and precision != "year"
+            and found.year == hints.published.year
+        )
+        if found and (
+            (work and (not hints.published or hints.date_precision == "year"))
+            or not hints.published
+            or more_precise
+        ):
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date of the work from “{line}” ({precision}).")
     return kept

@@ -22,6 +22,7 @@ A Project Gutenberg HTML book is turned into text and read as the e-book it is.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -29,8 +30,19 @@ from lxml import html as lxml_html
 
 from ..chrome import end_matter_kind
 from ..data import DraftNote, Hints, Para, RawDocument
-from ..metadata import archive_info, parse_byline, parse_date, same_title
+from ..metadata import (
+    archive_date,
+    credit_block,
+    date_at_end,
+    parse_byline,
+    parse_date,
+    same_title,
+    series_label,
+    source_date,
+    whole_date,
+)
 from ..normalize import collapse_spaces, count_words
+from ._text import NOTE_ENTRY, NOTES_HEADING
 from ._tree import remove_keeping_tail
 
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -107,8 +119,11 @@ def read_page(text: str, ledger) -> list[RawDocument]:
     else:
         _published(tree, hints, evidence)
     _archive_title(tree, hints, evidence)
+    if not family.startswith("Encyclopedia"):
+        _title_date(tree, hints, evidence)
     for bad in tree.xpath(DROP_XPATH):
         remove_keeping_tail(bad)
+    _layout_blockquotes(tree, evidence)
     notes = mediawiki_references(tree, evidence)
     notes += take_notes(tree, evidence)
     _code_tables(tree)
@@ -132,6 +147,9 @@ def read_page(text: str, ledger) -> list[RawDocument]:
     paras = _file_dates(paras, evidence)
     if family.startswith("Encyclopedia"):
         paras = end_matter(paras, notes, evidence)
+    else:
+        _letter_date(paras, hints, evidence)
+        paras = closing_notes(paras, notes, evidence)
     paras = _drop_empty_headings(paras)
     _normalise_levels(paras)
     meta_words = count_words(hints.title) + sum(count_words(a) for a in hints.authors or [])
@@ -175,7 +193,9 @@ def _family(tree, text: str, evidence: list[str]) -> str:
         evidence.append("WordPress page: wp-content paths or generator meta.")
         return "Blog post (WordPress)"
     head = _text_of_first(tree, "//p[@class='info'] | //*[@class='information']")
-    if re.search(r"\b(written|first published|transcribed|source)\s*:", head, re.I):
+    if re.search(r"\b(written|first published|transcribed|source)\s*:", head, re.I) or (
+        credit_block(head)
+    ):
         evidence.append(f"Archive page: information block “{head[:80]}”.")
         return "Archive page (Marxists Internet Archive style)"
     return "Web page"
@@ -183,7 +203,14 @@ def _family(tree, text: str, evidence: list[str]) -> str:
 
 def _text_of_first(tree, xpath: str) -> str:
     found = tree.xpath(xpath)
-    return _text(found[0]) if found else ""
+    if not found:
+        return ""
+    if found[0].find(".//br") is None:
+        return _text(found[0])
+    el = copy.deepcopy(found[0])
+    for br in el.iter("br"):  # lines of an information block: "1907.<br/>Copied …"
+        br.tail = " " + (br.tail or "")
+    return _text(el)
 
 
 # --- metadata ---------------------------------------------------------------------------
@@ -216,10 +243,100 @@ def _title(tree, hints: Hints, evidence: list[str]):
         hints.title = _text(h1s[0])
         evidence.append(f"Title from the first <h1>: “{hints.title}”.")
         return h1s[0]
+    own = _own_heading(tree, segments[0] if segments else "")
+    if own is not None:
+        hints.title = _text(own)
+        evidence.append(
+            f"Title from the page's own heading “{hints.title}”, not the series label"
+            f" of <title> “{page_title}”."
+        )
+        return own
     if segments:
         hints.title = segments[0]
         evidence.append(f"Title from <title> without the site's name: “{hints.title}”.")
     return None
+
+
+# A section's name, never the name of a piece.
+_GENERIC_SECTION = re.compile(
+    r"^(introduction|preface|foreword|contents|notes|footnotes|appendix|index|"
+    r"(chapter|part|section|book|appendix)\b.*|[IVXLC]+|\d+)$",
+    re.I,
+)
+_LETTER_HEADING = re.compile(r"\S.*\bto\b\s+\S.*", re.I)
+
+
+def _own_heading(tree, label: str):
+    """With no <h1>, the first <h2>/<h3> over the text names the piece when <title> is a
+    series label: it says so in its words, it stands in the page as a line of its own
+    (its year aside), or the heading is a letter's ("X to Y, 30 January 1868")."""
+    heads = [
+        h
+        for h in tree.xpath("//body//h2 | //body//h3")
+        if _text(h)
+        and count_words(_text(h)) <= 20
+        and not any(a.tag in ("header", "nav", "footer", "aside") for a in h.iterancestors())
+    ]
+    if not heads or not label:
+        return None
+    head = heads[0]
+    text = _text(head)
+    if text.casefold() in label.casefold():
+        return None  # <title> names the piece ("Author: Title (Year)"), it is no series
+    undated = re.sub(r"\d+", "", label)
+    repeated = any(
+        same_title(re.sub(r"\d+", "", _text(el)), undated)
+        for el in tree.xpath("//body//p | //body//div[not(*)]")
+    )
+    letter = bool(_LETTER_HEADING.fullmatch(text) and date_at_end(text)[0])
+    if letter or (
+        (series_label(label) or repeated) and not _GENERIC_SECTION.match(text.strip(" .:"))
+    ):
+        return head
+    return None
+
+
+_RANK = {"year": 1, "month": 2, "day": 3}
+
+
+def _better_date(hints: Hints, found, precision: str) -> bool:
+    """A date may stand when there is none yet, or when it makes the one known so far more
+    precise and agrees with it (1907 or December 1907, then 7 December 1907)."""
+    if not found:
+        return False
+    if not hints.published:
+        return True
+    known, rank = hints.published, _RANK.get(hints.date_precision, 3)
+    if _RANK.get(precision, 0) <= rank or found.year != known.year:
+        return False
+    return rank == 1 or found.month == known.month
+
+
+def _title_date(tree, hints: Hints, evidence: list[str]) -> None:
+    """A day or month closing the title heading or the page's <title> ("(26 July 1913)",
+    "…to Ludwig Kugelmann, 30 January 1868") is the work's date."""
+    for source, text in (("title", hints.title), ("<title>", _text_of_first(tree, "//title"))):
+        found, precision = date_at_end(text or "")
+        if _better_date(hints, found, precision):
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date of the work from the {source}: “{text[:90]}”.")
+            return
+
+
+def _letter_date(paras: list[Para], hints: Hints, evidence: list[str]) -> None:
+    """A letter's date line among its first lines ("30 January 1868", "London, January
+    30, 1868") dates it at day or month precision; the line stays in the letter."""
+    for p in paras[:3]:
+        if p.kind == "heading" or count_words(p.text) > 8:
+            continue
+        found, precision = whole_date(_PLACE.sub("", p.text))
+        if precision in ("month", "day") and _better_date(hints, found, precision):
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date of the work from the letter's date line: “{p.text}”.")
+            return
+
+
+_PLACE = re.compile(r"^\s*[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,3},\s*(?=\D)")
 
 
 _ARCHIVE_TITLE = re.compile(
@@ -450,6 +567,19 @@ def _text_before(block, a) -> str:
 # --- content ------------------------------------------------------------------------------
 
 
+def _layout_blockquotes(tree, evidence: list[str]) -> None:
+    """Old pages indent their whole text with a <blockquote> (the Marxists Internet
+    Archive's bordered pages: <blockquote><div class="border"><h1>…). One that holds the
+    page's headings is layout, not a quotation: it becomes a plain division."""
+    wrappers = tree.xpath("//body//blockquote[.//h1 or .//h2 or .//h3 or .//h4]")
+    for bq in wrappers:
+        bq.tag = "div"
+    if wrappers:
+        evidence.append(
+            f"{len(wrappers)} blockquote(s) holding the page's headings read as layout."
+        )
+
+
 def _code_tables(tree) -> None:
     """Syntax highlighters (WP-Syntax, GeSHi, Pygments' table mode) put code in a table
     beside a column of line numbers: keep only the <pre> holding the code."""
@@ -542,7 +672,17 @@ def restore_headings(tree, paras: list[Para]) -> list[Para]:
 
 
 def _plain(el) -> str:
-    return collapse_spaces(" ".join("".join(el.itertext()).split()))
+    # A line break (<lb/>) separates words: "Yours<br/><b>KM</b>" is "Yours KM".
+    parts: list[str] = []
+    _flat(el, parts)
+    return collapse_spaces(" ".join("".join(parts).split()))
+
+
+def _flat(el, parts: list[str]) -> None:
+    parts.append(" " if el.tag == "lb" else el.text or "")
+    for child in el:
+        _flat(child, parts)
+        parts.append(child.tail or "")
 
 
 def _walk(el, paras: list[Para]) -> None:
@@ -587,6 +727,16 @@ def _walk(el, paras: list[Para]) -> None:
 def _drop_head(paras: list[Para], hints: Hints, title_el, evidence) -> list[Para]:
     """The title again, and the short lines above it (an author heading, a breadcrumb), are
     not body text; a lone year in parentheses under the title is the work's year."""
+    while (
+        paras
+        and paras[0].kind != "heading"
+        and count_words(paras[0].text) <= 6
+        and series_label(paras[0].text)
+        and not paras[0].text.rstrip().endswith((".", "!", "?"))
+    ):
+        # "Marx/Engels Internet Archive" over the page: the site's or the series' label.
+        evidence.append(f"Series label over the text dropped: “{paras[0].text}”.")
+        paras = paras[1:]
     index = next(
         (k for k, p in enumerate(paras[:8]) if hints.title and same_title(p.text, hints.title)),
         None,
@@ -601,12 +751,13 @@ def _drop_head(paras: list[Para], hints: Hints, title_el, evidence) -> list[Para
         if not hints.authors and people and p.kind == "heading":
             hints.authors = people
             evidence.append(f"Authors from the heading above the title: {p.text}.")
-    while rest and re.fullmatch(r"\(?\s*(1[0-9]{3}|20[0-9]{2})\s*\)?", rest[0].text.strip()):
-        year = int(re.sub(r"\D", "", rest[0].text))
-        if not hints.published:
-            found, precision = parse_date(str(year))
+    # A year or a date alone under the title ("(1913)", "<h3>(26 July 1913)</h3>") is the
+    # work's date, never a section.
+    while rest and whole_date(rest[0].text)[0]:
+        found, precision = whole_date(rest[0].text)
+        if _better_date(hints, found, precision):
             hints.published, hints.date_precision = found, precision
-            evidence.append(f"Year of the work from the line under the title: {rest[0].text}.")
+        evidence.append(f"Date of the work from the line under the title: {rest[0].text}.")
         rest = rest[1:]
     return rest
 
@@ -614,16 +765,58 @@ def _drop_head(paras: list[Para], hints: Hints, title_el, evidence) -> list[Para
 def _info_blocks(paras: list[Para], hints: Hints, evidence) -> list[Para]:
     kept = []
     for k, p in enumerate(paras):
-        info = archive_info(p.text) if k < 12 else None
+        info = archive_date(p.text) if k < 12 and p.kind != "heading" else None
+        if info is None and k < 12 and p.kind != "heading" and credit_block(p.text):
+            # Credits with no "Written:" field ("From Forward, 26 July 1913. Copied with
+            # thanks from … Transcription & HTML Mark-up: …"): chrome; the source's date
+            # is the work's when nothing better dates it.
+            found, precision, line = source_date(p.text)
+            evidence.append(f"Credit block dropped as chrome: “{p.text[:90]}”.")
+            if _better_date(hints, found, precision):
+                hints.published, hints.date_precision = found, precision
+                evidence.append(f"Date of the work from the source line “{line}”.")
+            continue
         if info is None:
             kept.append(p)
             continue
-        year, line = info
+        found, precision, line = info
         evidence.append(f"Information block taken as metadata: “{p.text[:90]}”.")
-        if year and (not hints.published or hints.date_precision == "year"):
-            hints.published, hints.date_precision = parse_date(str(year))
-            evidence.append(f"Year of the work from “{line}”.")
+        work = line and not re.match(r"\s*source\s*:", line, re.I)
+        if found and (
+            (work and (not hints.published or hints.date_precision == "year"))
+            or _better_date(hints, found, precision)
+        ):
+            hints.published, hints.date_precision = found, precision
+            evidence.append(f"Date of the work from “{line}”.")
     return kept
+
+
+def closing_notes(paras: list[Para], notes: list[DraftNote], evidence) -> list[Para]:
+    """A "Notes" heading (in the page's language) whose paragraphs, to the end of the
+    page, are numbered entries ("1. …", "[2] …"): the entries are the document's notes,
+    with their numbers; the heading goes. Lines under an entry belong to it."""
+    for k in range(len(paras) - 1, -1, -1):
+        if paras[k].kind == "heading":
+            break
+    else:
+        return paras
+    heading = paras[k]
+    if not NOTES_HEADING.match(heading.text.strip(" :.")):
+        return paras
+    found: list[DraftNote] = []
+    for p in paras[k + 1 :]:
+        m = NOTE_ENTRY.match(p.text)
+        if m:
+            found.append(DraftNote(marker=m.group(1), text=m.group(2).strip()))
+        elif found:
+            found[-1].text += " " + p.text
+        else:
+            return paras
+    if not found:
+        return paras
+    notes.extend(found)
+    evidence.append(f"{len(found)} numbered entries under “{heading.text}” kept as notes.")
+    return paras[:k]
 
 
 def _file_dates(paras: list[Para], evidence) -> list[Para]:
@@ -661,9 +854,12 @@ def end_matter(paras: list[Para], notes: list[DraftNote], evidence) -> list[Para
 
 def _drop_empty_headings(paras: list[Para]) -> list[Para]:
     """A heading with nothing under it before the next heading of its level or above (the
-    "Footnotes" heading once its notes are taken out) is not a section."""
+    "Footnotes" heading once its notes are taken out) is not a section; nor is a divider
+    set as a heading ("<h4>*</h4>", "* * *"), which has no letter nor digit."""
     kept: list[Para] = []
     for k, p in enumerate(paras):
+        if p.kind == "heading" and not re.search(r"[^\W_]", p.text):
+            continue
         if p.kind == "heading":
             nxt = next(
                 (q for q in paras[k + 1 :] if q.kind != "heading" or q.level <= p.level), None
