@@ -210,7 +210,7 @@ BOOK_FORMAT = re.compile(
 PUBLISHER = re.compile(
     r"\b(& co\b|and co\b|& sons\b|and sons\b|& company\b|ltd\b|limited\b|verlag\w*|"
     r"uitgevers?(maatschappij)?\b|uitgeverij\b|[ée]diteurs?\b|editores\b|editorial\b|"
-    r"publishers?\b|press\b)",
+    r"publishers?\b|press\b|company\b)",
     re.I,
 )
 # The heading of the publisher's list of the author's other books.
@@ -227,6 +227,13 @@ EDITED_BY = re.compile(
     r"^(edited|translated|selected|compiled|arranged|revised)( and [a-z]+)?( with [^.]{1,60})? by\b"
     r"|^(herausgegeben|[üu]bersetzt|vertaald|bewerkt|traducido|traduit|[ée]dit[ée])"
     r" (von|door|por|par)\b",
+    re.I,
+)
+# Headings of a book's own prefatory parts, never a chapter heading's subtitle.
+PREFATORY = re.compile(
+    r"^(preface|introduction|foreword|prologue|dedication|contents|vorwort|einleitung|"
+    r"widmung|voorrede|inleiding|woord vooraf|prefacio|pr[óo]logo|introducci[óo]n|"
+    r"dedicatoria|pr[ée]face|avant-propos|d[ée]dicace)\W*$",
     re.I,
 )
 _SUBTITLE_LEAD = re.compile(r"^(or|oder|ou|o|of|en|oft?)\b[,;:]?\s*", re.I)
@@ -448,7 +455,7 @@ def _caps(text: str) -> bool:
 
 def _tkey(text: str) -> str:
     """A title's comparison key, hyphens and dashes alike ("1789-1795", "1789–1795")."""
-    return key_for(text.replace("-", " "))
+    return key_for(text.replace("-", " ").replace("&", " and "))
 
 
 def _title_again(text: str, title_key: str) -> bool:
@@ -732,15 +739,19 @@ class BookReader:
             ),
             len(paras),
         )
-        title_block = max(
-            (
-                k
-                for k, p in enumerate(paras[:running])
-                if _title_span([t.strip() for t in p.text.split("\n")], title_key)
-                and self._title_page(p.text, title_key, author_keys, hints)
-            ),
-            default=-1,
-        )
+        pages = [
+            k
+            for k, p in enumerate(paras[:running])
+            if _title_span([t.strip() for t in p.text.split("\n")], title_key)
+            and self._title_page(p.text, title_key, author_keys, hints)
+        ]
+        # The title set again over the first chapter (a chapter heading next) is no
+        # title page when there is one before it: the preface between stays.
+        if len(pages) > 1 and pages[-1] + 1 < len(paras):
+            following = " ".join(paras[pages[-1] + 1].text.split())
+            if CHAPTER.match(following) or ROMAN.match(following):
+                pages.pop()
+        title_block = pages[-1] if pages else -1
         self._front_end = title_block
         # Before the first title page, nothing is the work: a series' advertisements
         # ("THE GRACCHI … By A. H. BEESLY"), a half-title, a frontispiece, the
@@ -805,6 +816,20 @@ class BookReader:
                     self._edition_note(flat, hints, evidence)
                 k += 1
                 continue
+            if (
+                not hints.subtitle
+                and 0 < k < min(first_heading, running)
+                and self._subtitle_block(paras, k, title_key)
+            ):
+                hints.subtitle = title_case(flat.rstrip(".,;"))
+                evidence.append(f"Subtitle from the title page: “{flat}”.")
+                ledger.meta(flat)
+                k += 1
+                continue
+            if k < first_heading and hints.subtitle and key_for(flat) == key_for(hints.subtitle):
+                ledger.meta(flat)  # the subtitle, on a title page of its own lines
+                k += 1
+                continue
             if _title_again(flat, title_key) and (
                 k <= first_heading + 1 or k + 1 < len(paras) and self._heading_at(paras, k + 1)
             ):
@@ -846,6 +871,21 @@ class BookReader:
             if not ok:
                 return False
         return True
+
+    @staticmethod
+    def _subtitle_block(paras: list[Para], k: int, title_key: str) -> bool:
+        """A title page set one line to a block: the line between the title and the "by"
+        line ("KATRINE" / "A Novel" / "BY" / "ELINOR MACARTNEY LANE") is a subtitle."""
+        para = paras[k]
+        flat = " ".join(para.text.split())
+        if "\n" in para.text or count_words(flat) > 10 or ends_with_sentence(flat):
+            return False
+        before = [t.strip() for t in paras[k - 1].text.split("\n") if t.strip()]
+        span = _title_span(before, title_key)
+        if span is None or span[1] != len(before) or k + 1 >= len(paras):
+            return False
+        after = paras[k + 1].text.split("\n")[0].strip()
+        return bool(BY_LINE.match(after) or TITLE_PAGE_CREDIT.match(after))
 
     @staticmethod
     def _edition_note(line: str, hints: Hints, evidence) -> None:
@@ -1022,6 +1062,7 @@ class BookReader:
             or ROMAN.match(flat)
             or BY_LINE.match(flat)
             or TITLE_PAGE_CREDIT.match(flat)
+            or _printed_matter(paras[k].text)
             or CLOSING.match(re.sub(r"\s+", "", flat))
             or not self._spaced_enough(paras, k)
         ):
@@ -1038,6 +1079,7 @@ class BookReader:
             and not SUB_NUMERAL.match(nxt)
             and not ROMAN.match(nxt)
             and not nxt.startswith(("—", "–", "--"))
+            and not PREFATORY.match(nxt)
             and (_caps(nxt) or nxt[:1].isupper())
             and not ends_with_sentence(nxt)
         ):

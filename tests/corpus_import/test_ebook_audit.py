@@ -217,3 +217,16 @@ def test_the_publishers_list_after_the_work_is_dropped(heading, entries):
     for line in [heading, *entries]:
         assert line not in body
     assert doc.notes[-1].text.endswith("in a paper twist.")
+
+
+def test_a_title_page_set_one_line_to_a_block_and_the_title_again_over_chapter_one():
+    """"HARBOUR AND HILL" is the title "Harbour & Hill"; the line between it and "BY" is
+    the subtitle; the publisher's blocks go; the title set again over Chapter I is no
+    title page, so the Preface before it stays a section."""
+    result, doc = _run("ebook_audit_title_page_lines.txt")
+    assert doc.subtitle == "A Romance of the Maine Coast"
+    assert doc.headings == ["Preface", "I: The Fog Bell", "II: A Cargo of Lime"]
+    body = _body(doc)
+    for text in ("FENWICK", "WELLS & BRIGHT", "PORTLAND", "HARBOUR AND HILL", "CHAP.", "PAGE"):
+        assert text not in body
+    assert doc.sections[0].blocks[0].text.startswith("The harbour in this story")
