@@ -220,7 +220,7 @@ def test_the_publishers_list_after_the_work_is_dropped(heading, entries):
 
 
 def test_a_title_page_set_one_line_to_a_block_and_the_title_again_over_chapter_one():
-    """"HARBOUR AND HILL" is the title "Harbour & Hill"; the line between it and "BY" is
+    """The line "HARBOUR AND HILL" is the title "Harbour & Hill"; the line between it and "BY" is
     the subtitle; the publisher's blocks go; the title set again over Chapter I is no
     title page, so the Preface before it stays a section."""
     result, doc = _run("ebook_audit_title_page_lines.txt")
