@@ -254,13 +254,18 @@ _ITALIC = re.compile(
 )
 _BOLD = re.compile(r"(?<![\w=])=(?=[^\s=])((?:[^=\n]|\n(?![ \t]*\n)){1,400}?)(?<=[^\s=])=(?![\w=])")
 _SIDENOTE_MARK = "♦"
+# A marker left unpaired at a word's edge, a space on its other side ("sonnets_ à propos
+# _of"), in a book whose italics are marked with underscores; "snake_case" is untouched.
+_STRAY_ITALIC = re.compile(r"(?<=[^\W_]|[.,;:!?])_(?=[\s.,;:!?]|$)|(?<=\s)_(?=[^\W_])", re.M)
 
 
 def strip_markup(text: str) -> str:
     """The e-book's `_italic_`, `=bold=` and `♦sidenote♦` markers out of the text (see
     _ITALIC); lines stay where they were."""
     if "_" in text:
-        text = _ITALIC.sub(r"\1", text)
+        text, pairs = _ITALIC.subn(r"\1", text)
+        if pairs:  # the book marks italics so: markers set astray ("the_ pens _and") go too
+            text = _STRAY_ITALIC.sub("", text)
     if "=" in text:
         text = _BOLD.sub(r"\1", text)
     return text.replace(_SIDENOTE_MARK, "") if _SIDENOTE_MARK in text else text

@@ -230,3 +230,11 @@ def test_a_title_page_set_one_line_to_a_block_and_the_title_again_over_chapter_o
     for text in ("FENWICK", "WELLS & BRIGHT", "PORTLAND", "HARBOUR AND HILL", "CHAP.", "PAGE"):
         assert text not in body
     assert doc.sections[0].blocks[0].text.startswith("The harbour in this story")
+
+
+def test_italic_markers_set_astray_go_where_the_book_marks_italics_so():
+    text = "He was _Stafford_ born, worthy the_ pens _and_ practices _of my snake_case name."
+    assert strip_markup(text) == (
+        "He was Stafford born, worthy the pens and practices of my snake_case name."
+    )
+    assert strip_markup("a snake_case name and my_var _") == "a snake_case name and my_var _"
