@@ -20,6 +20,7 @@ reported as ignored. A year on the title page is the year of that edition.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from ..data import Hints, Para, RawDocument
 from ..metadata import name_case, parse_byline, parse_date, years_in_words
@@ -249,14 +250,26 @@ SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on
 # enclosed in _underscores_; boldface text is enclosed in =equals signs=", "♦sidenote♦"):
 # the markers go, the words stay. A marker pair never spans a blank line, never sits
 # inside a word ("snake_case", "a=b"), and a run of them ("____", "====") is a rule.
-_ITALIC = re.compile(
-    r"(?<![\w_])_(?=[^\s_])((?:[^_\n]|\n(?![ \t]*\n)){1,400}?)(?<=[^\s_])_(?![\w_])"
-)
+_ITALIC = re.compile(r"\b_(?=[^\s_])((?:[^_\n]|\n(?![ \t]*\n)){1,400}?)(?<=[^\s_])_\b")
 _BOLD = re.compile(r"(?<![\w=])=(?=[^\s=])((?:[^=\n]|\n(?![ \t]*\n)){1,400}?)(?<=[^\s=])=(?![\w=])")
 _SIDENOTE_MARK = "♦"
 # A marker left unpaired at a word's edge, a space on its other side ("sonnets_ à propos
 # _of"), in a book whose italics are marked with underscores; "snake_case" is untouched.
-_STRAY_ITALIC = re.compile(r"(?<=[^\W_]|[.,;:!?])_(?=[\s.,;:!?]|$)|(?<=\s)_(?=[^\W_])", re.M)
+# (The pattern opens on the literal "_", which the engine finds fast; the character
+# before it is looked at in Python.)
+_STRAY_ITALIC = re.compile(r"_(?=[\s.,;:!?]|[^\W_]|$)", re.M)
+
+
+def _stray(text: str, m: re.Match) -> str:
+    """ "" for an unpaired italic marker at a word's edge (see _STRAY_ITALIC)."""
+    start = m.start()
+    before = text[start - 1] if start else " "
+    after = text[start + 1 : start + 2]
+    if before.isspace():  # "_of": opens a word
+        return "" if after[:1].isalnum() else "_"
+    if before.isalnum() or before in ".,;:!?":  # "sonnets_ ", "Diurnall_:": ends one
+        return "" if not after[:1].isalnum() else "_"
+    return "_"
 
 
 def strip_markup(text: str) -> str:
@@ -265,7 +278,7 @@ def strip_markup(text: str) -> str:
     if "_" in text:
         text, pairs = _ITALIC.subn(r"\1", text)
         if pairs:  # the book marks italics so: markers set astray ("the_ pens _and") go too
-            text = _STRAY_ITALIC.sub("", text)
+            text = _STRAY_ITALIC.sub(partial(_stray, text), text)
     if "=" in text:
         text = _BOLD.sub(r"\1", text)
     return text.replace(_SIDENOTE_MARK, "") if _SIDENOTE_MARK in text else text
@@ -835,8 +848,12 @@ class BookReader:
                 ledger.meta(flat)  # the subtitle, on a title page of its own lines
                 k += 1
                 continue
-            if _title_again(flat, title_key) and (
-                k <= first_heading + 1 or k + 1 < len(paras) and self._heading_at(paras, k + 1)
+            if (
+                len(flat) <= len(title_key) + 4
+                and _title_again(flat, title_key)
+                and (
+                    k <= first_heading + 1 or k + 1 < len(paras) and self._heading_at(paras, k + 1)
+                )
             ):
                 ledger.meta(flat)  # the title again, over the first chapter
                 k += 1
@@ -1050,7 +1067,11 @@ class BookReader:
         the index of the chapter's first text, the epigraph's blocks), or None where the
         heading has neither (the plain rules see to it)."""
         n = len(paras)
-        if k + 2 >= n or k <= getattr(self, "_front_end", -1):
+        raw = paras[k].text
+        # (Cheap tests first: most blocks are paragraphs of text.)
+        if k + 2 >= n or len(raw) > 200 or raw.count("\n") > 1:
+            return None
+        if k <= getattr(self, "_front_end", -1):
             return None
         lines = [t for t in paras[k].text.split("\n") if t.strip()]
         flat = " ".join(paras[k].text.split())
