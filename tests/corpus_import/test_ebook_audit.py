@@ -238,3 +238,26 @@ def test_italic_markers_set_astray_go_where_the_book_marks_italics_so():
         "He was Stafford born, worthy the pens and practices of my snake_case name."
     )
     assert strip_markup("a snake_case name and my_var _") == "a snake_case name and my_var _"
+
+
+@pytest.mark.parametrize(
+    ("heading", "column"), [("INHALT.", "Seite"), ("Índice", "Pág."), ("CONTENTS", "PAGE")]
+)
+def test_a_plain_text_books_contents_with_a_page_column(heading, column):
+    """A printed book converted to plain text (no e-book header): the contents list with
+    its page column leaves the body, its entries are never sections of their own."""
+    prose = (
+        "Der Weg führte am Fluss entlang, und wir gingen langsam, weil niemand von uns es "
+        "eilig hatte, den Abend in der engen Stube des Gasthofs zu verbringen."
+    )
+    text = (
+        f"Die Reise an den Fluss\n\n{heading}\n\n{' ' * 38}{column}\n"
+        f"AM MORGEN{' ' * 30}3.\nAM ABEND{' ' * 31}17.\n\n"
+        f"AM MORGEN\n\n{prose}\n\n{prose}\n\nAM ABEND\n\n{prose}\n"
+    )
+    result = run_file("reise.txt", text.encode())
+    [doc] = result.documents
+    assert result.ledger.balanced
+    assert doc.headings == ["AM MORGEN", "AM ABEND"]
+    body = _body(doc)
+    assert column not in body and heading.rstrip(".") not in body
