@@ -31,10 +31,20 @@ CHAPTER_HEADING = re.compile(
     r"first|second|third|primero|segundo|tercero)\b[.:]?(\s.{0,80})?$",
     re.I,
 )
-CONTENTS_TITLE = re.compile(r"^(table of )?contents$|^[íi]ndice$|^contenidos?$|^sommaire$", re.I)
-PAGE_REF = re.compile(r"(\s*\.{2,}\s*|\t+|\s{2,})(\d{1,4}|[ivxlc]{1,6})\s*$")
+# A contents list's heading in the languages of printed books, and its page column
+# ("PAGE", "Bladz.", "Seite", "Pág."), whose header is no entry.
+CONTENTS_TITLE = re.compile(
+    r"^((table of )?contents|[íi]ndice|contenidos?|sommaire|sommario|inhalt(sverzeichnis)?|"
+    r"inhoud(sopgave)?|table des mati[èe]res)\.?$",
+    re.I,
+)
+PAGE_COLUMN = re.compile(
+    r"^((chap\.|chapter|cap\.)\s+)?(pages?|pp?\.|bladz(ijde)?\.?|blz\.?|seite|s\.|p[áa]g(ina)?s?\.?)$",
+    re.I,
+)
+PAGE_REF = re.compile(r"(\s*\.{2,}\s*|\t+|\s{2,})(\d{1,4}|[ivxlc]{1,6})\.?\s*$")
 
-TRAILING_PAGE = re.compile(r"\s+(\d{1,4}|[ivxlc]{1,6})$")
+TRAILING_PAGE = re.compile(r"\s+(\d{1,4}|[ivxlc]{1,6})\.?$")
 
 RESEGMENT_ABOVE = 300  # words; a longer paragraph is a flattened run of text
 TARGET_PARAGRAPH = 120  # words per paragraph when re-segmenting
@@ -185,6 +195,9 @@ def extract_contents(paras: list[Para], ledger: Ledger) -> tuple[list[Para], lis
             text = paras[j].text.strip()
             if count_words(text) > 15 or not text:
                 break
+            if PAGE_COLUMN.match(text):
+                j += 1
+                continue
             entry = TRAILING_PAGE.sub("", PAGE_REF.sub("", text)).strip()
             key = key_for(entry)
             if first_key is not None and key == first_key:

@@ -20,12 +20,13 @@ reported as ignored. A year on the title page is the year of that edition.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from ..data import Hints, Para, RawDocument
 from ..metadata import name_case, parse_byline, parse_date, years_in_words
 from ..normalize import count_words, key_for
 from . import register
-from ._text import numbered_lines
+from ._text import join_line_end_hyphens, numbered_lines
 
 START = re.compile(
     r"^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG.*$"
@@ -88,12 +89,49 @@ CREDITS = re.compile(
     r"digitized by|scanned by|(special )?thanks (are due )?to)",
     re.I,
 )
-ILLUSTRATION = re.compile(r"^\[(illustration|ilustración|abbildung|picture)[^\]]*\]$", re.I)
+ILLUSTRATION = re.compile(
+    r"^\[(illustration|ilustración|abbildung|picture|afbeelding|gravure|image)[^\]]*\]$", re.I
+)
+# A caption running over several blocks: "[Illustration: CENTRAL EUROPE 1789" … "]".
+ILLUSTRATION_OPEN = re.compile(
+    r"^\[(illustration|ilustración|abbildung|picture|afbeelding)\b", re.I
+)
+# A contents list, or a list of the book's illustrations or maps, by its heading in the
+# e-books' languages ("CONTENTS.", "INHOUD.", "ÍNDICE", "INHALT", "TABLE DES MATIÈRES",
+# "LIST OF ILLUSTRATIONS", "MAPS.", "VERZEICHNIS DER ABBILDUNGEN"…).
 CONTENTS = re.compile(
-    r"^(table of )?contents\.?$|^[íi]ndice\.?$|^inhalt(sverzeichnis)?\.?$|^sommaire\.?$"
-    r"|^table des mati[èe]res\.?$",
+    r"^((table of )?contents( of (the )?(volume|vol\.|part|book)\b.{0,20})?|[íi]ndice( general)?|"
+    r"inhalt(sverzeichnis)?|sommaire|sommario|contenidos?|inhoud(sopgave)?|"
+    r"table des mati[èe]res|(list|table) of (the )?(illustrations|plates|maps|figures|engravings)|"
+    r"(full[- ]page )?illustrations|maps|maps and plans|plates|"
+    r"lijst (der|van) (platen|illustraties)|"
+    r"platen|verzeichnis der (abbildungen|karten|tafeln)|abbildungen|karten|"
+    r"[íi]ndice de (ilustraciones|grabados|l[áa]minas)|ilustraciones|grabados|"
+    r"table des (gravures|illustrations|planches|cartes)|gravures)\.?$",
     re.I,
 )
+# The page column of a printed contents list, and an entry ending in its page number
+# (arabic or roman, set off by spaces, a leader of dots or a tab; "17." as Dutch and
+# German lists print it).
+PAGE_COLUMN = re.compile(
+    r"^(pages?|pp?\.|bladz(ijde)?\.?|blz\.?|seite|s\.|p[áa]g(ina)?s?\.?|pag\.?|folio)$", re.I
+)
+ENTRY_PAGE = re.compile(r"(?:\s{2,}|\.{2,}\s*|\t|\s[.·]\s)(?:\d{1,4}|[ivxlcdm]{1,7})\.?$", re.I)
+
+
+def _page_list(para: Para) -> bool:
+    """A block of contents entries with page numbers (or the page column's header): at
+    least half of its lines end in a page number."""
+    lines = para.text.split("\n")
+    paged = sum(1 for t in lines if ENTRY_PAGE.search(t) or PAGE_COLUMN.match(t.strip()))
+    return paged >= 1 and paged * 2 >= len(lines)
+
+
+def _prose(para: Para) -> bool:
+    """Prose, not a list of entries with page numbers (whose spaced-out lines look long)."""
+    return _is_prose(para) and not _page_list(para)
+
+
 CHAPTER = re.compile(
     r"^(chapter|book|part|canto|letter|cap[ií]tulo|kapitel|chapitre|libro|livre|buch)"
     r"\s+([ivxlcdm]+|\d+|[a-záéíóú]+)\b\.?(\s.{0,200})?$",
@@ -145,12 +183,116 @@ FIRST_PUBLISHED = re.compile(
 )
 BY_LINE = re.compile(r"^(by|von|par|por|di|door|av)\s+(?P<name>\S.{1,80})$", re.I)
 LETTER_SPACED = re.compile(r"^(\S\s{1,3})+\S$")
+# A printed book's matter around the work, in its languages: the rights line, the
+# printer's imprint, an edition or impression line, the format and price of a series,
+# the publisher's name and address. Chrome wherever they stand before the first chapter,
+# and as the last blocks of the book (a colophon).
+IMPRINT = re.compile(
+    r"^(all rights reserved|alle rechten voorbehouden|alle rechte vorbehalten|"
+    r"tous droits (de [^.]{0,60})?r[ée]serv[ée]s|(reservados )?todos los derechos|"
+    r"derechos reservados|[ée] propriet[àa] letteraria|"
+    r"printed (at|by|in|for)\b|(snelpers|stoom)?druk(kerij)? (van|bij)\b|gedrukt (bij|ter|door)\b|"
+    r"druck (von|und verlag|der)\b|imprim[ée]e?s? (par|chez|[àa])\b|imprimerie\b|"
+    r"imprenta( de)?\b|tipograf[íi]a\b|entered according to act of congress|"
+    r"(price|prijs|preis|precio|prix)\b.{0,60}$|(de )?prijs van\b)",
+    re.I,
+)
+EDITION_LINE = re.compile(
+    r"^(the\s+)?([\w.]{1,15}[\s-]+){1,2}(impression|edition|reprint|issue|druk|uitgave|editie|"
+    r"auflage|abdruck|[ée]dition|edici[óo]n|tirage)\b\W{0,3}$"
+    r"|^(reprinted|new impression|neudruck|herdruk|r[ée]impression|reimpresi[óo]n)\b.{0,60}$",
+    re.I,
+)
+BOOK_FORMAT = re.compile(
+    r"^((fcp|fcap|crown|cr|demy|post|royal|imperial|small|large|sq|square)\.?\s+)?\d{1,2}\s?(mo|vo|to)\b"
+    r".{0,60}$",
+    re.I,
+)
+PUBLISHER = re.compile(
+    r"\b(& co\b|and co\b|& sons\b|and sons\b|& company\b|ltd\b|limited\b|verlag\w*|"
+    r"uitgevers?(maatschappij)?\b|uitgeverij\b|[ée]diteurs?\b|editores\b|editorial\b|"
+    r"publishers?\b|press\b|company\b)",
+    re.I,
+)
+# The heading of the publisher's list of the author's other books.
+AD_HEADING = re.compile(
+    r"^((otras|andere|autres|altre)\s+)?((obras|libros|werke|b[üu]cher|schriften|ouvrages|"
+    r"[œo]euvres|boeken|werken|opere)\s+)?"
+    r"(by the same (author|writer)|also by\b|(other )?(books|works|novels) by\b|"
+    r"uniform with this|(door|van) denzelfden (schrijver|auteur)|"
+    r"vom (selben|gleichen|demselben) verfasser|du m[êe]me auteur|del mismo autor|"
+    r"dello stesso autore)",
+    re.I,
+)
+EDITED_BY = re.compile(
+    r"^(edited|translated|selected|compiled|arranged|revised)( and [a-z]+)?( with [^.]{1,60})? by\b"
+    r"|^(herausgegeben|[üu]bersetzt|vertaald|bewerkt|traducido|traduit|[ée]dit[ée])"
+    r" (von|door|por|par)\b",
+    re.I,
+)
+# Headings of a book's own prefatory parts, never a chapter heading's subtitle.
+PREFATORY = re.compile(
+    r"^(preface|introduction|foreword|prologue|dedication|contents|vorwort|einleitung|"
+    r"widmung|voorrede|inleiding|woord vooraf|prefacio|pr[óo]logo|introducci[óo]n|"
+    r"dedicatoria|pr[ée]face|avant-propos|d[ée]dicace)\W*$",
+    re.I,
+)
+_SUBTITLE_LEAD = re.compile(r"^(or|oder|ou|o|of|en|oft?)\b[,;:]?\s*", re.I)
 LANGUAGES = {"english": "en", "spanish": "es", "french": "fr", "german": "de",
              "portuguese": "pt", "italian": "it", "dutch": "nl", "russian": "ru",
              "latin": "la", "chinese": "zh"}  # fmt: skip
 SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or",
                "the", "to", "with", "from", "into", "de", "la", "el", "y", "der", "die",
                "das", "und"}  # fmt: skip
+
+
+# Gutenberg's plain-text markup, as its transcribers' notes declare it ("Italic text is
+# enclosed in _underscores_; boldface text is enclosed in =equals signs=", "♦sidenote♦"):
+# the markers go, the words stay. A marker pair never spans a blank line, never sits
+# inside a word ("snake_case", "a=b"), and a run of them ("____", "====") is a rule.
+_ITALIC = re.compile(r"\b_(?=[^\s_])((?:[^_\n]|\n(?![ \t]*\n)){1,400}?)(?<=[^\s_])_\b")
+_BOLD = re.compile(r"(?<![\w=])=(?=[^\s=])((?:[^=\n]|\n(?![ \t]*\n)){1,400}?)(?<=[^\s=])=(?![\w=])")
+_SIDENOTE_MARK = "♦"
+# A marker left unpaired at a word's edge, a space on its other side ("sonnets_ à propos
+# _of"), in a book whose italics are marked with underscores; "snake_case" is untouched.
+# (The pattern opens on the literal "_", which the engine finds fast; the character
+# before it is looked at in Python.)
+_STRAY_ITALIC = re.compile(r"_(?=[\s.,;:!?]|[^\W_]|$)", re.M)
+
+
+def _stray(text: str, m: re.Match) -> str:
+    """ "" for an unpaired italic marker at a word's edge (see _STRAY_ITALIC)."""
+    start = m.start()
+    before = text[start - 1] if start else " "
+    after = text[start + 1 : start + 2]
+    if before.isspace():  # "_of": opens a word
+        return "" if after[:1].isalnum() else "_"
+    if before.isalnum() or before in ".,;:!?":  # "sonnets_ ", "Diurnall_:": ends one
+        return "" if not after[:1].isalnum() else "_"
+    return "_"
+
+
+def strip_markup(text: str) -> str:
+    """The e-book's `_italic_`, `=bold=` and `♦sidenote♦` markers out of the text (see
+    _ITALIC); lines stay where they were."""
+    if "_" in text:
+        text, pairs = _ITALIC.subn(r"\1", text)
+        if pairs:  # the book marks italics so: markers set astray ("the_ pens _and") go too
+            text = _STRAY_ITALIC.sub(partial(_stray, text), text)
+    if "=" in text:
+        text = _BOLD.sub(r"\1", text)
+    return text.replace(_SIDENOTE_MARK, "") if _SIDENOTE_MARK in text else text
+
+
+# The other name an author line gives in brackets: "Gabriël (AKA Carel van Nievelt)",
+# "Mark Twain (pseud. of Samuel Clemens)", "(pseudonym of …)", "(real name …)",
+# "(i.e. …)", "(alias …)", "(d.i. …)", "(ps. …)".
+OTHER_NAME = re.compile(
+    r"\s*[(\[]\s*(?:aka|a\.\s?k\.\s?a\.?|pseud(?:\.|onym)?(?:\s+(?:of|for|van|von|de))?|"
+    r"real name|born|n[ée]e?|i\.\s?e\.|alias|d\.\s?i\.|ps\.|eig(?:entlich|\.)|"
+    r"seud[óo]nimo(?:\s+de)?)\s*:?\s*(?P<other>[^)\]]{2,80})[)\]]",
+    re.I,
+)
 
 
 def _archive_header_end(lines: list[tuple[int, str]]) -> int:
@@ -329,6 +471,136 @@ def _caps(text: str) -> bool:
     return len(letters) >= 2 and text.upper() == text
 
 
+def _tkey(text: str) -> str:
+    """A title's comparison key, hyphens and dashes alike ("1789-1795", "1789–1795")."""
+    return key_for(text.replace("-", " ").replace("&", " and "))
+
+
+def _title_again(text: str, title_key: str) -> bool:
+    """The book's title set again over its first chapter, with or without the years the
+    catalogue title adds ("THE SALT ROADS." for "The Salt Roads 1650-1720")."""
+    key = _tkey(text)
+    if not key or not title_key:
+        return False
+    return key == title_key or (
+        title_key.startswith(key + " ") and title_key[len(key) :].replace(" ", "").isdigit()
+    )
+
+
+def _title_span(lines: list[str], title_key: str) -> tuple[int, int] | None:
+    """The lines (start, end) of a block that spell the title, on one line or over up to
+    four ("THE / FRENCH REVOLUTION / 1789–1795"), or None."""
+    if not title_key:
+        return None
+    for a in range(len(lines)):
+        joined = ""
+        for b in range(a, min(a + 4, len(lines))):
+            joined = f"{joined} {lines[b]}"
+            key = _tkey(joined)
+            if key == title_key:
+                return a, b + 1
+            if not title_key.startswith(key):
+                break
+    return None
+
+
+def _subtitle_lines(
+    lines: list[str], span: tuple[int, int] | None, author_keys: set[str]
+) -> list[str]:
+    """The lines right after the title on its title page that go on naming the book
+    ("or AN EPOCH OF REST" / "being some chapters from" / "A UTOPIAN ROMANCE"): short,
+    no sentence, up to a "by" line, the author, a year or the publisher."""
+    if span is None:
+        return []
+    out: list[str] = []
+    for line in lines[span[1] : span[1] + 4]:
+        bare = line.strip("_*=[]() ")
+        if (
+            count_words(line) > 10
+            or line.endswith(("!", "?"))
+            or BY_LINE.match(line)
+            or TITLE_PAGE_CREDIT.match(line)
+            or key_for(line) in author_keys
+            or LONE_YEAR.match(line)
+            or ROMAN_YEAR.match(line)
+            or COPYRIGHT_YEAR.search(line)
+            or FIRST_PUBLISHED.match(line)
+            or _printed_matter(bare)
+            or EDITED_BY.match(bare)
+            or not any(c.isalpha() for c in line)
+        ):
+            break
+        out.append(line.rstrip(".,;"))
+    return out
+
+
+def _attribution(line: str) -> bool:
+    """An epigraph's attribution line: a name in capitals ("STERNE.") or after a dash
+    ("—Goethe", "-- Montaigne, Essais")."""
+    return (
+        0 < count_words(line) <= 6
+        and not line.endswith(":")
+        and (_caps(line) or line.startswith(("—", "–", "--", "- ")))
+        and not CHAPTER.match(line)
+        and not PART_HEADING.match(line)
+        and not ROMAN.match(line)
+        and not CONTENTS.match(line)
+        and not NOTES_HEADING.match(line)
+    )
+
+
+def ends_with_sentence(line: str) -> bool:
+    """A line that ends a sentence ("…!" / "…?"), as a subtitle never does."""
+    return line.rstrip("\"'’”»)").endswith(("!", "?"))
+
+
+def _printed_matter(text: str) -> bool:
+    """A block of the printed book's own matter (see IMPRINT): its first line is a
+    rights, printer's, edition, format or price line, or it is a short publisher's
+    name-and-address block."""
+    lines = [t.strip() for t in text.split("\n") if t.strip()]
+    if not lines or len(lines) > 5 or count_words(text) > 45:
+        return False
+    first = lines[0].strip("_*=[]() ")
+    return bool(
+        IMPRINT.match(first)
+        or EDITION_LINE.match(first)
+        or BOOK_FORMAT.match(first)
+        or (PUBLISHER.search(first) and count_words(text) <= 30 and not first.endswith("."))
+    )
+
+
+def drop_back_matter(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
+    """After the work: the publisher's list of the author's other books (its heading to
+    the end, where no long text follows) and the printer's colophon in the last blocks."""
+    end = len(paras)
+    ad = next(
+        (k for k in range(len(paras) - 1, max(-1, len(paras) - 60), -1)
+         if AD_HEADING.match(" ".join(paras[k].text.split()))),
+        None,
+    )  # fmt: skip
+    if (
+        ad is not None
+        and ad > len(paras) // 2
+        and all(not (_is_prose(p) and count_words(p.text) >= 60) for p in paras[ad + 1 :])
+    ):
+        end = ad
+        heading = " ".join(paras[ad].text.split())[:60]
+        evidence.append(
+            f"The publisher's list after the work dropped: “{heading}” and the "
+            f"{len(paras) - ad - 1} blocks after it."
+        )
+    while end > 0 and len(paras) - end < 4 and _printed_matter(paras[end - 1].text):
+        end -= 1
+        evidence.append(
+            f"Printer's or publisher's line after the work dropped: "
+            f"“{' '.join(paras[end].text.split())[:60]}”."
+        )
+    for p in paras[end:]:
+        ledger.drop(p.text)
+    return paras[:end]
+
+
 @register
 class BookReader:
     name = "book"
@@ -345,6 +617,7 @@ class BookReader:
         return 0.88 if _archive_header_end(numbered_lines(head[:20_000])) >= 0 else 0.0
 
     def read(self, text, ledger):
+        text = strip_markup(join_line_end_hyphens(text))
         ledger.read = count_words(text)
         lines = numbered_lines(text)
         start = next((i for i, (_, t) in enumerate(lines) if START.match(t)), -1)
@@ -369,8 +642,14 @@ class BookReader:
         paras = _blocks(lines[start + 1 : end])
         paras, notes = take_notes(paras, ledger, evidence)
         paras = drop_apparatus(paras, ledger, evidence)
+        paras = drop_back_matter(paras, ledger, evidence)
         self._blanks = _blank_counts(lines[start + 1 : end], paras)
         self._strict = None
+        # In a book whose chapters say "Chapter", a heading in capitals over a subtitle
+        # is a poem's or a preface's title, not a chapter (see _chapter_opening).
+        self._chaptered = any(
+            len(p.text) < 220 and CHAPTER.match(" ".join(p.text.split())) for p in paras
+        )
         body = self._front_matter(paras, hints, evidence, ledger)
         self._front_end = -1  # indices of `body` from here on
         body = self._headings(body, hints, ledger)
@@ -444,6 +723,14 @@ class BookReader:
 
     @staticmethod
     def _set_authors(hints: Hints, value: str, evidence, line: str) -> None:
+        # A pen name with the other name in brackets: the name the book is signed with,
+        # the other kept as evidence.
+        if other := OTHER_NAME.search(value):
+            value = value[: other.start()] + value[other.end() :]
+            evidence.append(
+                f"Author's other name “{' '.join(other.group('other').split())}” left out "
+                "of the name (given in brackets on the author line)."
+            )
         # A catalogue entry "Surname, Forename (1890-1961)" is one person, name first.
         bare = LIFE_DATES.sub("", value.strip())
         if bare != value.strip() and bare.count(",") == 1:
@@ -457,7 +744,7 @@ class BookReader:
 
     def _front_matter(self, paras: list[Para], hints: Hints, evidence, ledger) -> list[Para]:
         """Credits, illustrations, the title page and the contents list leave the body."""
-        title_key = key_for(hints.title)
+        title_key = _tkey(hints.title)
         author_keys = {key_for(a) for a in hints.authors or []}
         # The title page ends with the block that names the book (its title over a
         # "by" line); whatever looks like a heading before it is front matter.
@@ -470,21 +757,45 @@ class BookReader:
             ),
             len(paras),
         )
-        title_block = max(
+        pages = [
+            k
+            for k, p in enumerate(paras[:running])
+            if _title_span([t.strip() for t in p.text.split("\n")], title_key)
+            and self._title_page(p.text, title_key, author_keys, hints)
+        ]
+        # The title set again over the first chapter (a chapter heading next) is no
+        # title page when there is one before it: the preface between stays.
+        if len(pages) > 1 and pages[-1] + 1 < len(paras):
+            following = " ".join(paras[pages[-1] + 1].text.split())
+            if CHAPTER.match(following) or ROMAN.match(following):
+                pages.pop()
+        title_block = pages[-1] if pages else -1
+        self._front_end = title_block
+        # Before the first title page, nothing is the work: a series' advertisements
+        # ("THE GRACCHI … By A. H. BEESLY"), a half-title, a frontispiece, the
+        # publisher's address. Its blocks that are not running prose are dropped, when no
+        # chapter heading stands among them.
+        first_title = next(
             (
                 k
-                for k, p in enumerate(paras[:running])
-                if any(key_for(line) == title_key for line in p.text.split("\n"))
+                for k, p in enumerate(paras[: title_block + 1])
+                if _title_span([t.strip() for t in p.text.split("\n")], title_key)
                 and self._title_page(p.text, title_key, author_keys, hints)
             ),
-            default=-1,
+            -1,
         )
-        self._front_end = title_block
+        if first_title > 0 and any(
+            CHAPTER.match(" ".join(p.text.split())) or CONTENTS.match(" ".join(p.text.split()))
+            for p in paras[:first_title]
+        ):
+            first_title = -1
         first_heading = next(
             (
                 k
                 for k in range(title_block + 1, len(paras))
-                if self._heading_at(paras, k) is not None or self._part_at(paras, k)
+                if self._heading_at(paras, k) is not None
+                or self._part_at(paras, k)
+                or self._chapter_opening(paras, k)
             ),
             len(paras),
         )
@@ -501,6 +812,15 @@ class BookReader:
             if CONTENTS.match(flat):
                 k = self._skip_contents(paras, k, hints, ledger, evidence)
                 continue
+            if k < first_title and not (_is_prose(para) and count_words(flat) >= 40):
+                ledger.drop(flat)
+                if k == 0:
+                    evidence.append(
+                        f"{first_title} blocks before the title page dropped "
+                        f"(advertisements, half-title): “{flat[:50]}”…"
+                    )
+                k += 1
+                continue
             if k < min(first_heading, running) and self._title_page(
                 text, title_key, author_keys, hints
             ):
@@ -508,7 +828,33 @@ class BookReader:
                 ledger.meta(flat)
                 k += 1
                 continue
-            if key_for(flat) == title_key and k <= first_heading + 1:
+            if k < min(first_heading, running) and _printed_matter(text):
+                ledger.drop(flat)
+                if EDITION_LINE.match(flat.strip("_*=[]() ")):
+                    self._edition_note(flat, hints, evidence)
+                k += 1
+                continue
+            if (
+                not hints.subtitle
+                and 0 < k < min(first_heading, running)
+                and self._subtitle_block(paras, k, title_key)
+            ):
+                hints.subtitle = title_case(flat.rstrip(".,;"))
+                evidence.append(f"Subtitle from the title page: “{flat}”.")
+                ledger.meta(flat)
+                k += 1
+                continue
+            if k < first_heading and hints.subtitle and key_for(flat) == key_for(hints.subtitle):
+                ledger.meta(flat)  # the subtitle, on a title page of its own lines
+                k += 1
+                continue
+            if (
+                len(flat) <= len(title_key) + 4
+                and _title_again(flat, title_key)
+                and (
+                    k <= first_heading + 1 or k + 1 < len(paras) and self._heading_at(paras, k + 1)
+                )
+            ):
                 ledger.meta(flat)  # the title again, over the first chapter
                 k += 1
                 continue
@@ -521,11 +867,19 @@ class BookReader:
         lines = [line.strip() for line in text.split("\n") if line.strip()]
         if not lines or len(lines) > 8:
             return False
-        for line in lines:
+        span = _title_span(lines, title_key)
+        subtitle = _subtitle_lines(lines, span, author_keys)
+        for n, line in enumerate(lines):
             key = key_for(line)
             by = BY_LINE.match(line)
+            bare = line.strip("_*=[]() ")
             ok = (
-                (title_key and key == title_key)
+                (title_key and _tkey(line) == title_key)
+                or (span and span[0] <= n < span[1] + len(subtitle))
+                or IMPRINT.match(bare)
+                or EDITION_LINE.match(bare)
+                or BOOK_FORMAT.match(bare)
+                or EDITED_BY.match(bare)
                 or key in author_keys
                 or (by and count_words(line) <= 8)
                 or LETTER_SPACED.match(line)
@@ -541,8 +895,46 @@ class BookReader:
         return True
 
     @staticmethod
-    def _title_page_facts(text: str, hints: Hints, evidence) -> None:
-        for line in (t.strip() for t in text.split("\n")):
+    def _subtitle_block(paras: list[Para], k: int, title_key: str) -> bool:
+        """A title page set one line to a block: the line between the title and the "by"
+        line ("KATRINE" / "A Novel" / "BY" / "ELINOR MACARTNEY LANE") is a subtitle."""
+        para = paras[k]
+        flat = " ".join(para.text.split())
+        if "\n" in para.text or count_words(flat) > 10 or ends_with_sentence(flat):
+            return False
+        before = [t.strip() for t in paras[k - 1].text.split("\n") if t.strip()]
+        span = _title_span(before, title_key)
+        if span is None or span[1] != len(before) or k + 1 >= len(paras):
+            return False
+        after = paras[k + 1].text.split("\n")[0].strip()
+        return bool(BY_LINE.match(after) or TITLE_PAGE_CREDIT.match(after))
+
+    @staticmethod
+    def _edition_note(line: str, hints: Hints, evidence) -> None:
+        """A later impression's title page: the date found is the edition's at most."""
+        if hints.published:
+            evidence.append(
+                f"Edition line “{line[:50]}”: the date found ({hints.published.year}) is an "
+                "edition date at most, not the work's."
+            )
+        else:
+            evidence.append(
+                f"Edition line “{line[:50]}”: a later edition, so a year on its title page "
+                "would date the edition, not the work."
+            )
+
+    def _title_page_facts(self, text: str, hints: Hints, evidence) -> None:
+        lines = [t.strip() for t in text.split("\n") if t.strip()]
+        span = _title_span(lines, _tkey(hints.title))
+        subtitle = _subtitle_lines(lines, span, {key_for(a) for a in hints.authors or []})
+        if subtitle and not hints.subtitle:
+            joined = _SUBTITLE_LEAD.sub("", " ".join(subtitle)).strip(" ,.;:")
+            hints.subtitle = title_case(joined[:1].upper() + joined[1:])
+            evidence.append(f"Subtitle from the title page: “{' / '.join(subtitle)}”.")
+        for line in lines:
+            if EDITION_LINE.match(line.strip("_*=[]() ")):
+                self._edition_note(line, hints, evidence)
+        for line in lines:
             by = BY_LINE.match(line)
             if by and not hints.authors:
                 hints.authors = [normalise_author(n) for n in parse_byline(by.group("name"))[0]]
@@ -601,16 +993,23 @@ class BookReader:
         title_key = key_for(hints.title)
         j = k + 1
         entries = 0
+        # A printed book's list gives page numbers: then every block of it is, or is
+        # just before, a block of entries with page numbers (chapter titles over their
+        # sub-entries), and the first block that is neither ends it.
+        paged = any(_page_list(p) for p in paras[k + 1 : k + 4])
         while j < len(paras):
             text = " ".join(paras[j].text.split())
-            if count_words(text) > 15 * max(1, paras[j].text.count("\n") + 1) or (
+            listed = _page_list(paras[j])
+            if (count_words(text) > 15 * max(1, paras[j].text.count("\n") + 1) and not listed) or (
                 key_for(text) == title_key
             ):
+                break
+            if paged and not listed and not any(_page_list(p) for p in paras[j + 1 : j + 3]):
                 break
             lines = paras[j].text.split("\n")
             # A chapter heading ends the list only where text follows it: entries written
             # one to a block look like headings too.
-            if _is_prose(paras[j]) or (
+            if _prose(paras[j]) or (
                 entries
                 and self._heading_at(paras, j)
                 and len(lines) < 2
@@ -630,11 +1029,11 @@ class BookReader:
         nxt = paras[j + 1] if j + 1 < len(paras) else None
         if nxt is None:
             return False
-        if _is_prose(nxt):
+        if _prose(nxt):
             return True
         after = paras[j + 2] if j + 2 < len(paras) else None
         flat = " ".join(nxt.text.split())
-        return after is not None and not CHAPTER.match(flat) and _is_prose(after)
+        return after is not None and not CHAPTER.match(flat) and _prose(after)
 
     def _heading_at(self, paras: list[Para], k: int) -> str | None:
         """The chapter heading that starts at paras[k], or None."""
@@ -660,6 +1059,76 @@ class BookReader:
         ):
             return flat
         return None
+
+    def _chapter_opening(self, paras: list[Para], k: int) -> tuple[str, int, list[int]] | None:
+        """A chapter heading in capitals with what printed books set between it and the
+        text: a subtitle line ("BEREISDE LIEDEN." / "EEN PROLOOG."), an epigraph and its
+        attribution ("STERNE.", "—Goethe"), or both. Returns (heading with its subtitle,
+        the index of the chapter's first text, the epigraph's blocks), or None where the
+        heading has neither (the plain rules see to it)."""
+        n = len(paras)
+        raw = paras[k].text
+        # (Cheap tests first: most blocks are paragraphs of text.)
+        if k + 2 >= n or len(raw) > 200 or raw.count("\n") > 1:
+            return None
+        if k <= getattr(self, "_front_end", -1):
+            return None
+        lines = [t for t in paras[k].text.split("\n") if t.strip()]
+        flat = " ".join(paras[k].text.split())
+        if (
+            not lines
+            or len(lines) > 2
+            or not (_caps(flat) or CHAPTER.match(flat))
+            or count_words(flat) > 12
+            or flat.endswith(":")
+            or LETTER_SPACED.match(flat)
+            or _page_list(paras[k])
+            or ROMAN_YEAR.match(flat)
+            or LONE_YEAR.match(flat)
+            or ROMAN.match(flat)
+            or BY_LINE.match(flat)
+            or TITLE_PAGE_CREDIT.match(flat)
+            or _printed_matter(paras[k].text)
+            or CLOSING.match(re.sub(r"\s+", "", flat))
+            or not self._spaced_enough(paras, k)
+        ):
+            return None
+        j = k + 1
+        subtitle = ""
+        nxt = " ".join(paras[j].text.split())
+        if (
+            "\n" not in paras[j].text
+            and count_words(nxt) <= 8
+            and not _is_prose(paras[j])
+            and not CHAPTER.match(nxt)
+            and not PART_HEADING.match(nxt)
+            and not SUB_NUMERAL.match(nxt)
+            and not ROMAN.match(nxt)
+            and not nxt.startswith(("—", "–", "--"))
+            and not PREFATORY.match(nxt)
+            and (_caps(nxt) or nxt[:1].isupper())
+            and not ends_with_sentence(nxt)
+        ):
+            subtitle, j = nxt.rstrip(".,;"), j + 1
+        epigraph: list[int] = []
+        if (
+            j + 2 < n
+            and 5 <= count_words(paras[j].text) <= 80
+            and not _caps(paras[j].text)
+            and not _page_list(paras[j])
+            and _attribution(" ".join(paras[j + 1].text.split()))
+            and "\n" not in paras[j + 1].text
+            and _prose(paras[j + 2])
+        ):
+            epigraph, j = [j, j + 1], j + 2
+        if not epigraph and (not subtitle or CHAPTER.match(flat)):
+            return None
+        if getattr(self, "_chaptered", False) and not CHAPTER.match(flat):
+            return None
+        if j >= n or not _prose(paras[j]):
+            return None
+        heading = flat.rstrip(".,;")
+        return (f"{heading}: {subtitle}" if subtitle else heading), j, epigraph
 
     def _part_at(self, paras: list[Para], k: int) -> str | None:
         """The heading of a part (BOOK, PART, VOLUME…) when paragraph k is one: a short
@@ -713,6 +1182,14 @@ class BookReader:
                 out.append(Para(title_case(part), paras[k].line, "heading", 1))
                 k += 1
                 continue
+            opening = self._chapter_opening(paras, k)
+            if opening is not None:
+                heading, j, epigraph = opening
+                out.append(Para(title_case(heading), paras[k].line, "heading", 2))
+                for e in epigraph:  # the epigraph and its attribution: quoted, no heading
+                    out.append(Para(paras[e].text, paras[e].line, "quotation"))
+                k = j
+                continue
             heading = self._heading_at(paras, k)
             flat = " ".join(paras[k].text.split())
             if heading is None and chaptered and SUB_NUMERAL.match(flat):
@@ -760,7 +1237,15 @@ class BookReader:
 # and the closing "THE END" / "FINIS" line.
 TRANSCRIBER = re.compile(r"^[\[(|+\-=*\s]*transcriber['’]?s?\s+notes?\b", re.I)
 CLOSING = re.compile(r"^\W*(theend|finis|fin|ende)\W*$", re.I)
-NOTES_HEADING = re.compile(r"^(foot|end)?notes?\s*[.:]?$", re.I)
+NOTES_HEADING = re.compile(
+    r"^((foot|end)-?\s?notes?|notes?|anmerkungen|fu(ss|ß)noten|noten|aantekeningen|"
+    r"voetnoten|notas|notes de l'auteur|remarques)\s*[.:]?$",
+    re.I,
+)
+# Under a notes heading ("Footnotes:", "FOOTNOTES", "NOTES", "Anmerkungen", "Noten"…)
+# the entries may also be numbered "1." / "1)"; there they are notes even where the text
+# never cites them (an etext that lost its markers, or cites them by page).
+LISTED_NOTE = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$", re.S)
 SEPARATOR = re.compile(r"^[\s*·•_=~\-–—#+|]*$")
 # Plain-text notes, as e-books mark them (each kept out of the body as a note, its marker
 # left where the text cites it):
@@ -804,7 +1289,11 @@ def _merge_open_brackets(paras: list[Para]) -> list[Para]:
         para = paras[k]
         text = para.text
         opening = FOOTNOTE_OPEN.search(text) if "[" in text else None
-        if opening is None and text.startswith("[") and TRANSCRIBER.match(text):
+        if (
+            opening is None
+            and text.startswith("[")
+            and (TRANSCRIBER.match(text) or ILLUSTRATION_OPEN.match(text))
+        ):
             opening = re.match(r"\[", text)
         j = k + 1
         if opening is not None and _closing_bracket(text, opening.start()) < 0:
@@ -922,6 +1411,8 @@ def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Par
     counts = {"footnote": 0, "numbered": 0, "symbol": 0}
     last_text: Para | None = None  # the paragraph a `*` note may follow
     in_run = False  # the block before was a note
+    under_heading = False  # the blocks since a notes heading are all notes so far
+    notes_here = 0  # notes taken under that heading
     for para in _merge_open_brackets(paras):
         text = para.text
         if "[" in text and FOOTNOTE_OPEN.search(text):
@@ -936,16 +1427,36 @@ def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Par
                 para = Para(kept, para.line, para.kind, para.level)
                 text = kept
         # (Most blocks are prose: only one opening with a marker is looked at twice.)
-        flat = " ".join(text.split()) if text[:1] in _MARKER_STARTS else ""
+        flat = " ".join(text.split()) if text[:1] in _MARKER_STARTS or under_heading else ""
         m = NUMBERED_NOTE.match(flat) if flat else None
-        if m and m.group(1) in cited:
+        if under_heading and m is None and flat:
+            listed = LISTED_NOTE.match(flat)
+            if listed and (notes_here or listed.group(1) == "1"):
+                m = NUMBERED_NOTE.match(f"[{listed.group(1)}] {listed.group(2)}")
+        if m and (under_heading or m.group(1) in cited):
             notes.append(DraftNote(marker=m.group(2) or m.group(3), text=m.group(4)))
             counts["numbered"] += 1
             ledger.meta(text)
             if out and out[-1] is not last_text and NOTES_HEADING.match(out[-1].text.strip()):
                 ledger.meta(out.pop().text)
             in_run = True
+            notes_here += 1
             continue
+        if (
+            under_heading
+            and notes_here
+            and not _heading_like(para)
+            and not CITATION.match(flat)
+            and not AD_HEADING.match(flat)
+            and not _printed_matter(text)
+        ):
+            # A note's next paragraph, under the notes heading.
+            notes[-1].text += " " + " ".join(text.split())
+            ledger.meta(text)
+            continue
+        if under_heading and (notes_here or not flat):
+            under_heading = False
+        heading_here = len(text) <= 40 and NOTES_HEADING.match(text.strip()) is not None
         s = SYMBOL_NOTE.match(flat) if flat else None
         if s and last_text is not None and (in_run or out and out[-1] is last_text):
             symbol = s.group(1)
@@ -957,6 +1468,7 @@ def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Par
                 continue
         in_run = False
         out.append(para)
+        under_heading, notes_here = heading_here, 0
         if len(text) > 12 or not NOTES_HEADING.match(text.strip()):
             last_text = para
             if "[" in text or "{" in text:
@@ -966,7 +1478,10 @@ def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Par
             f"{n} {what}"
             for what, n in (
                 ("[Footnote …] blocks", counts["footnote"]),
-                ("numbered note blocks cited in the text", counts["numbered"]),
+                (
+                    "numbered note blocks cited in the text or under a notes heading",
+                    counts["numbered"],
+                ),
                 ("* / † notes after the paragraph citing them", counts["symbol"]),
             )
             if n

@@ -53,6 +53,8 @@ def stored_text(doc) -> str:
     for s in doc.sections:
         parts.append(s.heading)
         parts.extend(b.text for b in s.blocks)
+    # Notes are stored with the document (kept out of the body, not dropped).
+    parts.extend(n.text for n in getattr(doc, "notes", []))
     return _norm("\n".join(p for p in parts if p))
 
 
