@@ -127,11 +127,12 @@ def _last_line(lines: list[tuple[int, str]]) -> int:
     return 1
 
 
-# A heading over a page's closing notes, in the languages the corpus holds.
+# A heading over notes (a page's closing notes, an e-book's "Footnotes:", an EPUB's notes
+# file), in the languages the corpus holds; trailing punctuation allowed.
 NOTES_HEADING = re.compile(
-    r"^(notes?|footnotes|endnotes|end notes|notas|notas al pie|anmerkungen|fußnoten|"
-    r"fussnoten|noten|voetnoten|note|notes de fin|remarques|przypisy|poznámky|"
-    r"примечания|сноски|notlar|noter|fotnoter|huomautukset)$",
+    r"^((foot|end)-?\s?notes?|notes?|notas|notas al pie|notes de l'auteur|notes de fin|"
+    r"notes de bas de page|remarques|anmerkungen|fu(ss|ß)noten|noten|voetnoten|aantekeningen|"
+    r"przypisy|poznámky|примечания|сноски|notlar|noter|fotnoter|huomautukset)\W*$",
     re.I,
 )
 # A numbered note entry: "1. text", "1) text", "[1] text", "(1) text", "*) text"; the

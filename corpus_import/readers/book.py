@@ -26,7 +26,7 @@ from ..data import Hints, Para, RawDocument
 from ..metadata import name_case, parse_byline, parse_date, years_in_words
 from ..normalize import count_words, key_for
 from . import register
-from ._text import join_line_end_hyphens, numbered_lines
+from ._text import NOTES_HEADING, join_line_end_hyphens, numbered_lines
 
 START = re.compile(
     r"^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG.*$"
@@ -1237,11 +1237,6 @@ class BookReader:
 # and the closing "THE END" / "FINIS" line.
 TRANSCRIBER = re.compile(r"^[\[(|+\-=*\s]*transcriber['’]?s?\s+notes?\b", re.I)
 CLOSING = re.compile(r"^\W*(theend|finis|fin|ende)\W*$", re.I)
-NOTES_HEADING = re.compile(
-    r"^((foot|end)-?\s?notes?|notes?|anmerkungen|fu(ss|ß)noten|noten|aantekeningen|"
-    r"voetnoten|notas|notes de l'auteur|remarques)\s*[.:]?$",
-    re.I,
-)
 # Under a notes heading ("Footnotes:", "FOOTNOTES", "NOTES", "Anmerkungen", "Noten"…)
 # the entries may also be numbered "1." / "1)"; there they are notes even where the text
 # never cites them (an etext that lost its markers, or cites them by page).

@@ -35,6 +35,7 @@ from lxml import html as lxml_html
 from ..data import DraftNote, Hints, Para, RawDocument
 from ..metadata import Byline, name_case, parse_date, read_byline, same_title
 from ..normalize import clean_text, collapse_spaces, count_words
+from ._text import NOTES_HEADING
 from ._tree import remove_keeping_tail
 from .book import END, PART_HEADING, START, title_case
 
@@ -62,9 +63,6 @@ BACKLINK_TYPES = {"backlink", "doc-backlink"}
 # A marker as a note link shows it: "1", "[12]", "(a)", "*", "†".
 NOTE_MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}|[*†‡§¶]+|[a-z])\s*[\])]?\s*[.:]?\s*$")
 BACKLINK_TEXT = re.compile(r"^\s*(\W{1,3}|back|return|retour|volver|zurück)?\s*$", re.I)
-NOTES_TITLE = re.compile(
-    r"^(notes?|footnotes|endnotes|notas|anmerkungen|fußnoten|notes de bas de page)\W*$", re.I
-)
 NOTE_BLOCKS = ("p", "li", "div", "aside", "dd", "dt", "td", "blockquote", "section")
 # Gutenberg's boilerplate wrappers in its EPUBs (2020s `pg-header`/`pg-footer`
 # sections; older `pgheader` classes).
@@ -772,7 +770,7 @@ def _without_notes_headings(paras: list[Para], ledger) -> list[Para]:
         nxt = paras[k + 1] if k + 1 < len(paras) else None
         if (
             p.kind == "heading"
-            and NOTES_TITLE.match(p.text)
+            and NOTES_HEADING.match(p.text)
             and (nxt is None or nxt.kind == "heading")
         ):
             ledger.drop(p.text)
