@@ -31,15 +31,24 @@ CHAPTER_HEADING = re.compile(
     r"first|second|third|primero|segundo|tercero)\b[.:]?(\s.{0,80})?$",
     re.I,
 )
-# A contents list's heading in the languages of printed books, and its page column
-# ("PAGE", "Bladz.", "Seite", "Pág."), whose header is no entry.
+# A contents list, or a list of the book's illustrations or maps, by its heading in the
+# languages of printed books ("CONTENTS.", "INHOUD.", "ÍNDICE", "INHALT", "TABLE DES
+# MATIÈRES", "LIST OF ILLUSTRATIONS", "MAPS.", "VERZEICHNIS DER ABBILDUNGEN"…), and its
+# page column ("PAGE", "CHAP. PAGE", "Bladz.", "Seite", "Pág."), whose header is no entry.
 CONTENTS_TITLE = re.compile(
-    r"^((table of )?contents|[íi]ndice|contenidos?|sommaire|sommario|inhalt(sverzeichnis)?|"
-    r"inhoud(sopgave)?|table des mati[èe]res)\.?$",
+    r"^((table of )?contents( of (the )?(volume|vol\.|part|book)\b.{0,20})?|[íi]ndice( general)?|"
+    r"inhalt(sverzeichnis)?|sommaire|sommario|contenidos?|inhoud(sopgave)?|"
+    r"table des mati[èe]res|(list|table) of (the )?(illustrations|plates|maps|figures|engravings)|"
+    r"(full[- ]page )?illustrations|maps|maps and plans|plates|"
+    r"lijst (der|van) (platen|illustraties)|"
+    r"platen|verzeichnis der (abbildungen|karten|tafeln)|abbildungen|karten|"
+    r"[íi]ndice de (ilustraciones|grabados|l[áa]minas)|ilustraciones|grabados|"
+    r"table des (gravures|illustrations|planches|cartes)|gravures)\.?$",
     re.I,
 )
 PAGE_COLUMN = re.compile(
-    r"^((chap\.|chapter|cap\.)\s+)?(pages?|pp?\.|bladz(ijde)?\.?|blz\.?|seite|s\.|p[áa]g(ina)?s?\.?)$",
+    r"^((chap\.|chapter|cap\.)\s+)?"
+    r"(pages?|pp?\.|bladz(ijde)?\.?|blz\.?|seite|s\.|p[áa]g(ina)?s?\.?|pag\.?|folio)$",
     re.I,
 )
 PAGE_REF = re.compile(r"(\s*\.{2,}\s*|\t+|\s{2,})(\d{1,4}|[ivxlc]{1,6})\.?\s*$")

@@ -25,6 +25,7 @@ from functools import partial
 from ..data import Hints, Para, RawDocument
 from ..metadata import name_case, parse_byline, parse_date, years_in_words
 from ..normalize import count_words, key_for
+from ..structure import CONTENTS_TITLE, PAGE_COLUMN
 from . import register
 from ._text import NOTES_HEADING, join_line_end_hyphens, numbered_lines
 
@@ -96,26 +97,8 @@ ILLUSTRATION = re.compile(
 ILLUSTRATION_OPEN = re.compile(
     r"^\[(illustration|ilustración|abbildung|picture|afbeelding)\b", re.I
 )
-# A contents list, or a list of the book's illustrations or maps, by its heading in the
-# e-books' languages ("CONTENTS.", "INHOUD.", "ÍNDICE", "INHALT", "TABLE DES MATIÈRES",
-# "LIST OF ILLUSTRATIONS", "MAPS.", "VERZEICHNIS DER ABBILDUNGEN"…).
-CONTENTS = re.compile(
-    r"^((table of )?contents( of (the )?(volume|vol\.|part|book)\b.{0,20})?|[íi]ndice( general)?|"
-    r"inhalt(sverzeichnis)?|sommaire|sommario|contenidos?|inhoud(sopgave)?|"
-    r"table des mati[èe]res|(list|table) of (the )?(illustrations|plates|maps|figures|engravings)|"
-    r"(full[- ]page )?illustrations|maps|maps and plans|plates|"
-    r"lijst (der|van) (platen|illustraties)|"
-    r"platen|verzeichnis der (abbildungen|karten|tafeln)|abbildungen|karten|"
-    r"[íi]ndice de (ilustraciones|grabados|l[áa]minas)|ilustraciones|grabados|"
-    r"table des (gravures|illustrations|planches|cartes)|gravures)\.?$",
-    re.I,
-)
-# The page column of a printed contents list, and an entry ending in its page number
-# (arabic or roman, set off by spaces, a leader of dots or a tab; "17." as Dutch and
-# German lists print it).
-PAGE_COLUMN = re.compile(
-    r"^(pages?|pp?\.|bladz(ijde)?\.?|blz\.?|seite|s\.|p[áa]g(ina)?s?\.?|pag\.?|folio)$", re.I
-)
+# An entry of a printed contents list ending in its page number (arabic or roman, set off
+# by spaces, a leader of dots or a tab; "17." as Dutch and German lists print it).
 ENTRY_PAGE = re.compile(r"(?:\s{2,}|\.{2,}\s*|\t|\s[.·]\s)(?:\d{1,4}|[ivxlcdm]{1,7})\.?$", re.I)
 
 
@@ -544,7 +527,7 @@ def _attribution(line: str) -> bool:
         and not CHAPTER.match(line)
         and not PART_HEADING.match(line)
         and not ROMAN.match(line)
-        and not CONTENTS.match(line)
+        and not CONTENTS_TITLE.match(line)
         and not NOTES_HEADING.match(line)
     )
 
@@ -784,10 +767,8 @@ class BookReader:
             ),
             -1,
         )
-        if first_title > 0 and any(
-            CHAPTER.match(" ".join(p.text.split())) or CONTENTS.match(" ".join(p.text.split()))
-            for p in paras[:first_title]
-        ):
+        flat = (" ".join(p.text.split()) for p in paras[:first_title])
+        if first_title > 0 and any(CHAPTER.match(t) or CONTENTS_TITLE.match(t) for t in flat):
             first_title = -1
         first_heading = next(
             (
@@ -809,7 +790,7 @@ class BookReader:
                 ledger.drop(flat)
                 k += 1
                 continue
-            if CONTENTS.match(flat):
+            if CONTENTS_TITLE.match(flat):
                 k = self._skip_contents(paras, k, hints, ledger, evidence)
                 continue
             if k < first_title and not (_is_prose(para) and count_words(flat) >= 40):
