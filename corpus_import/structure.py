@@ -31,6 +31,18 @@ CHAPTER_HEADING = re.compile(
     r"first|second|third|primero|segundo|tercero)\b[.:]?(\s.{0,80})?$",
     re.I,
 )
+# The headings of lists of illustrations or maps: a single word like "Maps" or "Plates"
+# is also an essay's section heading, so extract_contents takes such a list out only
+# where it reads as one.
+_PICTURE_LISTS = (
+    r"(list|table) of (the )?(illustrations|plates|maps|figures|engravings)|"
+    r"(full[- ]page )?illustrations|maps|maps and plans|plates|"
+    r"lijst (der|van) (platen|illustraties)|"
+    r"platen|verzeichnis der (abbildungen|karten|tafeln)|abbildungen|karten|"
+    r"[íi]ndice de (ilustraciones|grabados|l[áa]minas)|ilustraciones|grabados|"
+    r"table des (gravures|illustrations|planches|cartes)|gravures"
+)
+PICTURE_LIST_TITLE = re.compile(rf"^({_PICTURE_LISTS})\.?$", re.I)
 # A contents list, or a list of the book's illustrations or maps, by its heading in the
 # languages of printed books ("CONTENTS.", "INHOUD.", "ÍNDICE", "INHALT", "TABLE DES
 # MATIÈRES", "LIST OF ILLUSTRATIONS", "MAPS.", "VERZEICHNIS DER ABBILDUNGEN"…), and its
@@ -38,12 +50,7 @@ CHAPTER_HEADING = re.compile(
 CONTENTS_TITLE = re.compile(
     r"^((table of )?contents( of (the )?(volume|vol\.|part|book)\b.{0,20})?|[íi]ndice( general)?|"
     r"inhalt(sverzeichnis)?|sommaire|sommario|contenidos?|inhoud(sopgave)?|"
-    r"table des mati[èe]res|(list|table) of (the )?(illustrations|plates|maps|figures|engravings)|"
-    r"(full[- ]page )?illustrations|maps|maps and plans|plates|"
-    r"lijst (der|van) (platen|illustraties)|"
-    r"platen|verzeichnis der (abbildungen|karten|tafeln)|abbildungen|karten|"
-    r"[íi]ndice de (ilustraciones|grabados|l[áa]minas)|ilustraciones|grabados|"
-    r"table des (gravures|illustrations|planches|cartes)|gravures)\.?$",
+    rf"table des mati[èe]res|{_PICTURE_LISTS})\.?$",
     re.I,
 )
 PAGE_COLUMN = re.compile(
@@ -217,11 +224,25 @@ def extract_contents(paras: list[Para], ledger: Ledger) -> tuple[list[Para], lis
             j += 1
         if len(entries) < 2:
             continue
+        if PICTURE_LIST_TITLE.match(para.text.strip()) and not _reads_as_list(paras[i + 1 : j]):
+            continue
         for p in paras[i:j]:
             ledger.drop(p.text)
         rest = paras[:i] + [Para("", paras[i].line, "break")] + paras[j:]
         return rest, entries
     return paras, []
+
+
+def _reads_as_list(items: list[Para]) -> bool:
+    """A list of illustrations or maps, not a section of prose under a "Maps" heading:
+    it has a page column, most entries end in a page number, or none ends a sentence."""
+    texts = [" ".join(p.text.split()) for p in items]
+    if any(PAGE_COLUMN.match(t) for t in texts):
+        return True
+    paged = sum(1 for t in texts if PAGE_REF.search(t) or TRAILING_PAGE.search(t))
+    if paged * 2 > len(texts):
+        return True
+    return not any(t.rstrip(CLOSERS).endswith((".", "!", "?")) for t in texts)
 
 
 def build_sections(paras: list[Para]) -> list[DraftSection]:
