@@ -549,8 +549,31 @@ def _printed_matter(text: str) -> bool:
         IMPRINT.match(first)
         or EDITION_LINE.match(first)
         or BOOK_FORMAT.match(first)
-        or (PUBLISHER.search(first) and count_words(text) <= 30 and not first.endswith("."))
+        or (
+            PUBLISHER.search(first)
+            and count_words(text) <= 30
+            and not first.endswith(".")
+            and _name_line(first)
+        )
     )
+
+
+# The small words a firm's name has in lower case ("Harwood and Daintree", "Verlag von
+# Otto Janke", "Editorial de la Viuda"); any other lower-case word makes a line of prose.
+_NAME_LINKS = frozenset({
+    "and", "&", "of", "the", "for", "by", "at", "in", "on", "de", "del", "della", "des",
+    "du", "di", "la", "le", "les", "van", "von", "der", "den", "und", "et", "y", "e", "en",
+    "co", "co.", "ltd", "ltd.", "sons",
+})  # fmt: skip
+
+
+def _name_line(line: str) -> bool:
+    """A firm's name-and-place line ("THE WHITEFRIARS PRESS, LTD., LONDON", "Harwood and
+    Daintree, Ltd., 12 Gresham Lane"), not a line of prose that names a company ("And so
+    the company parted at the gate, never"): at most one other word in lower case."""
+    words = re.findall(r"[^\W\d_][\w'’.&-]*|&", line)
+    lower = [w for w in words if w[0].islower() and w.lower() not in _NAME_LINKS]
+    return len(lower) <= 1
 
 
 def drop_back_matter(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
