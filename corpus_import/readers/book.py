@@ -1412,6 +1412,18 @@ def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Par
     in_run = False  # the block before was a note
     under_heading = False  # the blocks since a notes heading are all notes so far
     notes_here = 0  # notes taken under that heading
+    # Paragraphs after a note under the heading: the note's own next paragraphs only if
+    # another note follows them; else the notes ended and the body went on.
+    pending: list[Para] = []
+
+    def to_body(held: list[Para]) -> None:
+        nonlocal last_text
+        for kept in held:
+            out.append(kept)
+            last_text = kept
+            if "[" in kept.text or "{" in kept.text:
+                cited.update(cite.group(0) for cite in CITATION.finditer(kept.text, 1))
+
     for para in _merge_open_brackets(paras):
         text = para.text
         if "[" in text and FOOTNOTE_OPEN.search(text):
@@ -1433,6 +1445,10 @@ def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Par
             if listed and (notes_here or listed.group(1) == "1"):
                 m = NUMBERED_NOTE.match(f"[{listed.group(1)}] {listed.group(2)}")
         if m and (under_heading or m.group(1) in cited):
+            for held in pending:  # the last note's next paragraphs
+                notes[-1].text += " " + " ".join(held.text.split())
+                ledger.meta(held.text)
+            pending = []
             notes.append(DraftNote(marker=m.group(2) or m.group(3), text=m.group(4)))
             counts["numbered"] += 1
             ledger.meta(text)
@@ -1449,10 +1465,12 @@ def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Par
             and not AD_HEADING.match(flat)
             and not _printed_matter(text)
         ):
-            # A note's next paragraph, under the notes heading.
-            notes[-1].text += " " + " ".join(text.split())
-            ledger.meta(text)
+            # A note's next paragraph, under the notes heading, if another note follows.
+            pending.append(para)
             continue
+        if pending:
+            to_body(pending)
+            pending = []
         if under_heading and (notes_here or not flat):
             under_heading = False
         heading_here = len(text) <= 40 and NOTES_HEADING.match(text.strip()) is not None
@@ -1472,6 +1490,7 @@ def take_notes(paras: list[Para], ledger, evidence: list[str]) -> tuple[list[Par
             last_text = para
             if "[" in text or "{" in text:
                 cited.update(cite.group(0) for cite in CITATION.finditer(text, 1))
+    to_body(pending)
     if notes:
         kinds = [
             f"{n} {what}"
