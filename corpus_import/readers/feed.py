@@ -101,7 +101,6 @@ ENTITY_ERRORS = {
     expat_errors.codes[expat_errors.XML_ERROR_INVALID_TOKEN],
     expat_errors.codes[expat_errors.XML_ERROR_BAD_CHAR_REF],
 }
-CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)
 
 
 def _xml_char(code: int) -> bool:
@@ -137,9 +136,18 @@ def _fix_entities(body: str) -> tuple[str, int]:
             return f"&amp;{name};"
         return "&amp;"
 
-    pieces = CDATA.split(body)
-    for k in range(0, len(pieces), 2):
-        pieces[k] = ENTITY_OR_AMP.sub(repl, pieces[k])
+    # CDATA sections found by a scan that stops at the first one left open (nothing after
+    # it can close): a regular expression would look for "]]>" again from every "<![CDATA[".
+    pieces, at = [], 0
+    while True:
+        start = body.find("<![CDATA[", at)
+        end = body.find("]]>", start + 9) if start >= 0 else -1
+        if end < 0:
+            pieces.append(ENTITY_OR_AMP.sub(repl, body[at:]))
+            break
+        pieces.append(ENTITY_OR_AMP.sub(repl, body[at:start]))
+        pieces.append(body[start : end + 3])
+        at = end + 3
     return "".join(pieces), fixed
 
 
@@ -159,16 +167,21 @@ def _sample(junk: str) -> str:
     return words[:80] + ("…" if len(words) > 80 else "")
 
 
+TITLE_TEXT = re.compile(r"<title[^<>]*>\s*(?:<!\[CDATA\[)?([^<\]]*)")
+
+
 def _where(body: str, offset: int) -> str:
     """Where in the feed an offset falls, as the admin sees the feed: its entries."""
     starts = [m.start() for m in re.finditer(r"<(?:[\w.-]+:)?(?:item|entry)[\s>]", body)]
     before = sum(1 for s in starts if s < offset)
     if not before:
         return "in the feed's header, before its first entry"
-    title = re.search(r"<title[^>]*>(.*?)</title>", body[starts[before - 1] : offset], re.S)
+    # The title's text up to the next tag (each try reads only to the next "<": a damaged
+    # entry with thousands of unclosed <title> tags is read once, not once per tag).
+    title = TITLE_TEXT.search(body, starts[before - 1], offset)
     named = ""
-    if title:
-        named = f" (“{_sample(title.group(1).replace('<![CDATA[', '').replace(']]>', ''))}”)"
+    if title and title.group(1).strip():
+        named = f" (“{_sample(title.group(1))}”)"
     return f"in entry {before} of {len(starts)}{named}"
 
 
