@@ -336,11 +336,6 @@ FEED_CLUTTER = re.compile(
        (?:appeared\s+first\s+on|se\s+public[óo]\s+primero\s+en|apareci[óo]\s+primero\s+en|
           erschien\s+zuerst\s+(?:auf|bei)|est\s+apparu\s+en\s+premier\s+sur|
           proviene\s+da|apareceu\s+primeiro\s+em|verscheen\s+eerst\s+op)\s.{1,200}
-  | (?:continue\s+reading|read\s+more|keep\s+reading|read\s+the\s+(?:full|rest)|
-       read\s+full\s+(?:topic|article|story|post)|view\s+(?:full\s+)?(?:topic|post|thread)|
-       seguir\s+leyendo|sigue\s+leyendo|leer\s+m[áa]s|weiterlesen|mehr\s+lesen|
-       lire\s+la\s+suite|continuer\s+la\s+lecture|continua\s+a\s+leggere|leggi\s+tutto|
-       continuar\s+lendo|leia\s+mais|lees\s+verder|verder\s+lezen)\b.{0,80}
   | \d+\s+(?:posts?|replies|respuestas|antworten|beitr[äa]ge|r[ée]ponses|risposte)\s*
        [-–—,]\s*\d+\s+(?:participants?|participantes|teilnehmer|partecipanti)
   | (?:share|share\s+this|share\s+this\s+post|compartir|compartilhar|teilen|partager|
@@ -353,6 +348,19 @@ FEED_CLUTTER = re.compile(
   )\s*[.…→»›]*\s*$""",
     re.I | re.X | re.S,
 )
+# "Continue reading", "Read full topic": an engine's link to the rest of the entry. As plain
+# text only the label itself (with the quoted title at most) is one; "Read more books." and
+# "Keep reading, because…" are sentences. As a paragraph that is only a link, any words
+# after the label are the linked title ("Continue reading Lamps of the port →").
+READ_MORE = re.compile(
+    r"""^(?:continue\s+reading|read\s+more|keep\s+reading|read\s+the\s+(?:full|rest)|
+       read\s+full\s+(?:topic|article|story|post)|view\s+(?:full\s+)?(?:topic|post|thread)|
+       seguir\s+leyendo|sigue\s+leyendo|leer\s+m[áa]s|weiterlesen|mehr\s+lesen|
+       lire\s+la\s+suite|continuer\s+la\s+lecture|continua\s+a\s+leggere|leggi\s+tutto|
+       continuar\s+lendo|leia\s+mais|lees\s+verder|verder\s+lezen)\b(?P<rest>.{0,80})$""",
+    re.I | re.X | re.S,
+)
+READ_MORE_REST = re.compile(r"(?:\s*[“\"«‘][^”\"»’]{1,80}[”\"»’])?[\s.…→»›:]*")
 # The link that closes an excerpt: after the excerpt's last sentence or its ellipsis,
 # "Continue reading “Title” →", "Read more »", "Leer más".
 MORE_TAIL = re.compile(
@@ -574,13 +582,17 @@ class FeedReader:
         (and date) taken as metadata, whether it is the entry's last line or its first."""
         kept = []
         teasers = False  # after a "Read also" label: the links under it are teasers
-        for para in paras:
+        for k, para in enumerate(paras):
             text = " ".join(para.text.split())
             hosts = link_only.get(id(para))
             same_site = hosts is not None and all(
                 h in (SAME_SITE, LABELLED) or h in homes for h in hosts
             )
             teasers = teasers or (hosts is not None and LABELLED in hosts)
+            more = READ_MORE.match(text) if para.kind != "heading" else None
+            if more and (hosts is not None or READ_MORE_REST.fullmatch(more.group("rest"))):
+                clutter.drop(para.text, ledger)
+                continue
             if para.kind != "heading" and count_words(text) <= 60 and FEED_CLUTTER.match(text):
                 clutter.drop(para.text, ledger)
                 continue
@@ -590,7 +602,11 @@ class FeedReader:
                 clutter.drop(para.text, ledger)
                 teasers = True
                 continue
-            if hosts is not None and count_words(text) >= 3 and (teasers or same_site):
+            if (
+                hosts is not None
+                and count_words(text) >= 3
+                and (teasers or (same_site and self._lone_link(paras, k, link_only)))
+            ):
                 # A paragraph that is only a link to another article of the same site:
                 # a "read also" teaser in the middle of the text.
                 clutter.drop(para.text, ledger)
@@ -610,6 +626,17 @@ class FeedReader:
                 clutter.this_entry = True
                 del kept[k]
         return kept
+
+    @staticmethod
+    def _lone_link(paras, k, link_only) -> bool:
+        """A news site's teaser stands alone between the article's paragraphs; a list item,
+        or a link next to other links, is a list the writer made ("my favourite posts")."""
+        if paras[k].kind == "list_item":
+            return False
+        return not any(
+            0 <= j < len(paras) and id(paras[j]) in link_only and paras[j].kind != "heading"
+            for j in (k - 1, k + 1)
+        )
 
     @staticmethod
     def _sign_off(para, hints) -> bool:

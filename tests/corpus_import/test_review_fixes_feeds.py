@@ -50,6 +50,84 @@ def html_escape(s: str) -> str:
 OPENING = "<p>The wool shop on Tanner Row closed this winter, and I knitted through it.</p>"
 
 
+# -- 1. lists of the blog's own posts --------------------------------------------------
+def test_a_list_of_links_to_the_blogs_own_posts_is_kept():
+    html = (
+        OPENING + "<p>Here are the patterns I liked writing most this year:</p><ul>"
+        "<li><a href='https://purlandplain.example/2024/01/fisherman-rib/'>A fisherman's "
+        "rib scarf for the coldest mornings</a></li>"
+        "<li><a href='https://www.purlandplain.example/2024/03/mittens/'>Thrummed mittens "
+        "from leftover fleece</a></li>"
+        "<li><a href='/2024/06/linen-tee/'>A linen tee knitted on the train</a></li>"
+        "</ul><p>Thank you for knitting along.</p>"
+    )
+    body = _bodies(run_file("purl.xml", _rss(_item(1, html, "Jo Marsh"))))[0]
+    for title in ("fisherman's rib scarf", "Thrummed mittens", "linen tee knitted"):
+        assert title in body, body
+
+
+def test_consecutive_link_paragraphs_in_an_atom_entry_are_kept():
+    # The same list written as paragraphs, in an Atom feed with xhtml content.
+    links = "".join(
+        f"<p><a href='https://tidepool.example/notes/{slug}'>{title}</a></p>"
+        for slug, title in (
+            ("limpets", "What the limpets do at low water"),
+            ("wrack", "Bladder wrack and the storm of March"),
+        )
+    )
+    feed = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Tidepool'
+        "</title><link href='https://tidepool.example/'/><entry><title>Best of the shore"
+        "</title><link href='https://tidepool.example/notes/best'/><author><name>Ines Roca"
+        "</name></author><updated>2024-01-02T09:00:00Z</updated><content type='html'>"
+        + html_escape("<p>Two notes I keep coming back to.</p>" + links)
+        + "</content></entry></feed>"
+    )
+    body = _bodies(run_file("tide.atom", feed.encode()))[0]
+    assert "What the limpets do at low water" in body
+    assert "Bladder wrack and the storm of March" in body
+
+
+def test_a_lone_teaser_between_paragraphs_is_still_dropped():
+    html = (
+        OPENING + "<p><a href='/2024/02/moth-holes/'>Darning moth holes in a hurry</a></p>"
+        "<p>The new shop opens in April.</p>"
+    )
+    body = _bodies(run_file("purl.xml", _rss(_item(1, html, "Jo Marsh"))))[0]
+    assert "Darning moth holes" not in body
+    assert body.endswith("The new shop opens in April.")
+
+
+# -- 2. "read more" as words -----------------------------------------------------------
+def test_sentences_starting_with_read_more_or_keep_reading_are_kept():
+    kept = (
+        "Read more books. That was the resolution I actually kept.",
+        "Keep reading, because the pattern for the hat is at the end.",
+        "Weiterlesen lohnt sich, denn das Muster kommt am Schluss.",
+    )
+    html = OPENING + "".join(f"<p>{s}</p>" for s in kept) + "<p>See you in spring.</p>"
+    body = _bodies(run_file("purl.xml", _rss(_item(1, html, "Jo Marsh"))))[0]
+    for sentence in kept:
+        assert sentence in body, body
+
+
+def test_the_engines_read_more_links_are_still_dropped():
+    items = "".join(
+        _item(n, OPENING + f"<p>{tail}</p>", "Jo Marsh")
+        for n, tail in enumerate(
+            (
+                "Read more »",
+                "Continue reading “The wool shop” →",
+                "<a href='/3/'>Continue reading The wool shop on Tanner Row →</a>",
+                "Lire la suite…",
+            )
+        )
+    )
+    bodies = _bodies(run_file("purl.xml", _rss(items)))
+    first = "The wool shop on Tanner Row closed this winter, and I knitted through it."
+    assert bodies == [first] * 4
+
+
 # -- 4. damaged feeds in linear time ---------------------------------------------------
 def _timed(data: bytes) -> float:
     start = time.perf_counter()
