@@ -395,6 +395,11 @@ SIGN_OFF = re.compile(
 )
 
 
+# The small words inside names ("Lucía de la Fuente", "Jan van Dijk").
+NAME_PARTICLE = re.compile(
+    r"de|del|della|di|da|das|dos|du|des|la|le|van|von|der|den|ten|ter|y|e|et|and|bin|ibn", re.I
+)
+
 SAME_SITE = "="  # a relative link: to the entry's own site
 LABELLED = "+"  # the link is under a label ("Lea también: <a>…</a>")
 
@@ -470,6 +475,8 @@ class _Clutter:
     signed: int = 0
     samples: list[str] = field(default_factory=list)
     this_entry: bool = False
+    # Sign-offs in entries without an author, decided once every entry is read.
+    pending: list[tuple] = field(default_factory=list)
 
     def drop(self, text: str, ledger) -> None:
         ledger.drop(text)
@@ -550,6 +557,7 @@ class FeedReader:
                 doc.line_end = text.count("\n", 0, end) + 1
             doc.family = kind
             documents.append(doc)
+        self._unsigned(clutter, ledger, organization)
         if documents:
             authors = {a for d in documents for a in d.hints.authors or []}
             evidence.append(f"Authors seen: {', '.join(sorted(authors)) or 'none'}.")
@@ -619,13 +627,39 @@ class FeedReader:
             if m and count_words(last.text[: m.start()]):
                 clutter.drop(last.text[m.start() :], ledger)
                 last.text = last.text[: m.start()].rstrip()
+        unsigned = []
         for k in (len(kept) - 1, 0):
-            if 0 <= k < len(kept) and len(kept) > 1 and self._sign_off(kept[k], hints):
+            found = len(kept) > 1 and 0 <= k < len(kept) and self._sign_off(kept[k], hints)
+            if found is True:
                 ledger.meta(kept[k].text)
                 clutter.signed += 1
                 clutter.this_entry = True
                 del kept[k]
+            elif found:
+                unsigned.append((kept[k], found))
+        for para, (people, when) in unsigned:
+            clutter.pending.append((para, kept, hints, people, when, clutter.this_entry))
         return kept
+
+    @staticmethod
+    def _unsigned(clutter, ledger, organization) -> None:
+        """The sign-offs of entries that name no author: a template's when the same name
+        signs two entries or more (then it is their author, and metadata); otherwise the
+        paragraph is the writer's ("By Christmas Eve.") and stays."""
+        keys: dict[tuple, set[int]] = {}
+        for _para, kept, _hints, people, _when, _counted in clutter.pending:
+            keys.setdefault(tuple(key_for(p) for p in people), set()).add(id(kept))
+        for para, kept, hints, people, when, counted in clutter.pending:
+            if len(keys[tuple(key_for(p) for p in people)]) < 2 or len(kept) < 2:
+                continue
+            kept[:] = [p for p in kept if p is not para]
+            ledger.meta(para.text)
+            clutter.signed += 1
+            clutter.entries += not counted
+            hints.authors = hints.authors or _account_names(people, organization)
+            if when and not hints.published:
+                hints.published, hints.date_precision = parse_date(when)
+        clutter.pending = []
 
     @staticmethod
     def _lone_link(paras, k, link_only) -> bool:
@@ -639,7 +673,7 @@ class FeedReader:
         )
 
     @staticmethod
-    def _sign_off(para, hints) -> bool:
+    def _sign_off(para, hints) -> bool | tuple[list[str], str | None]:
         """ "By Ruben Schade in Sydney, 2023-01-09.": the entry's author (and date), written
         again by the blog's template. A sign-off naming someone else is kept."""
         text = " ".join(para.text.split())
@@ -656,10 +690,13 @@ class FeedReader:
             if found is None or (hints.published and found != hints.published):
                 return False
         if not authors:
-            people, _org = parse_byline(name)
-            if not people:
+            # With no author to compare with, the sign-off must be a name ("By then it was
+            # too late." is a sentence) and is only kept aside here: it is the template's
+            # only if it signs other entries of the feed too (see `_unsigned`).
+            if not all(w[:1].isupper() or NAME_PARTICLE.fullmatch(w) for w in name.split()):
                 return False
-            hints.authors = people
+            people, _org = parse_byline(name)
+            return (people, when) if people else False
         if when and not hints.published:
             hints.published, hints.date_precision = parse_date(when)
         return True

@@ -128,6 +128,39 @@ def test_the_engines_read_more_links_are_still_dropped():
     assert bodies == [first] * 4
 
 
+# -- 3. sign-offs without an author ----------------------------------------------------
+def test_an_authorless_entry_keeps_a_closing_by_sentence_and_gets_no_author():
+    endings = ("By then it was too late.", "By Christmas Eve.", "Par Monts et Vallées")
+    items = "".join(_item(n, OPENING + f"<p>{end}</p>") for n, end in enumerate(endings))
+    result = run_file("purl.xml", _rss(items))
+    assert [d.authors for d in result.documents] == [[], [], []]
+    for body, end in zip(_bodies(result), endings, strict=True):
+        assert body.endswith(end), body
+    assert result.ledger.balanced
+
+
+def test_a_template_sign_off_in_several_authorless_entries_still_names_the_author():
+    # Another variant of the family: Atom, German, the sign-off first in the entry.
+    entries = "".join(
+        f"<entry><title>Eintrag {n}</title><link href='https://heide.example/{n}'/>"
+        f"<updated>2024-05-0{n}T09:00:00Z</updated><content type='html'>"
+        + html_escape(
+            "<p>Von Greta van Dijk aus Celle.</p><p>Die Heide blüht früh in diesem Jahr, "
+            f"schreibt Eintrag {n}.</p>"
+        )
+        + "</content></entry>"
+        for n in (1, 2)
+    )
+    feed = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Heide'
+        f"</title>{entries}</feed>"
+    )
+    result = run_file("heide.atom", feed.encode())
+    assert [d.authors for d in result.documents] == [["Greta van Dijk"], ["Greta van Dijk"]]
+    assert not any("Von Greta" in body for body in _bodies(result))
+    assert result.ledger.balanced
+
+
 # -- 4. damaged feeds in linear time ---------------------------------------------------
 def _timed(data: bytes) -> float:
     start = time.perf_counter()
