@@ -101,7 +101,6 @@ ENTITY_ERRORS = {
     expat_errors.codes[expat_errors.XML_ERROR_INVALID_TOKEN],
     expat_errors.codes[expat_errors.XML_ERROR_BAD_CHAR_REF],
 }
-CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)
 
 
 def _xml_char(code: int) -> bool:
@@ -137,9 +136,18 @@ def _fix_entities(body: str) -> tuple[str, int]:
             return f"&amp;{name};"
         return "&amp;"
 
-    pieces = CDATA.split(body)
-    for k in range(0, len(pieces), 2):
-        pieces[k] = ENTITY_OR_AMP.sub(repl, pieces[k])
+    # CDATA sections found by a scan that stops at the first one left open (nothing after
+    # it can close): a regular expression would look for "]]>" again from every "<![CDATA[".
+    pieces, at = [], 0
+    while True:
+        start = body.find("<![CDATA[", at)
+        end = body.find("]]>", start + 9) if start >= 0 else -1
+        if end < 0:
+            pieces.append(ENTITY_OR_AMP.sub(repl, body[at:]))
+            break
+        pieces.append(ENTITY_OR_AMP.sub(repl, body[at:start]))
+        pieces.append(body[start : end + 3])
+        at = end + 3
     return "".join(pieces), fixed
 
 
@@ -159,16 +167,21 @@ def _sample(junk: str) -> str:
     return words[:80] + ("…" if len(words) > 80 else "")
 
 
+TITLE_TEXT = re.compile(r"<title[^<>]*>\s*(?:<!\[CDATA\[)?([^<\]]*)")
+
+
 def _where(body: str, offset: int) -> str:
     """Where in the feed an offset falls, as the admin sees the feed: its entries."""
     starts = [m.start() for m in re.finditer(r"<(?:[\w.-]+:)?(?:item|entry)[\s>]", body)]
     before = sum(1 for s in starts if s < offset)
     if not before:
         return "in the feed's header, before its first entry"
-    title = re.search(r"<title[^>]*>(.*?)</title>", body[starts[before - 1] : offset], re.S)
+    # The title's text up to the next tag (each try reads only to the next "<": a damaged
+    # entry with thousands of unclosed <title> tags is read once, not once per tag).
+    title = TITLE_TEXT.search(body, starts[before - 1], offset)
     named = ""
-    if title:
-        named = f" (“{_sample(title.group(1).replace('<![CDATA[', '').replace(']]>', ''))}”)"
+    if title and title.group(1).strip():
+        named = f" (“{_sample(title.group(1))}”)"
     return f"in entry {before} of {len(starts)}{named}"
 
 
@@ -323,11 +336,6 @@ FEED_CLUTTER = re.compile(
        (?:appeared\s+first\s+on|se\s+public[óo]\s+primero\s+en|apareci[óo]\s+primero\s+en|
           erschien\s+zuerst\s+(?:auf|bei)|est\s+apparu\s+en\s+premier\s+sur|
           proviene\s+da|apareceu\s+primeiro\s+em|verscheen\s+eerst\s+op)\s.{1,200}
-  | (?:continue\s+reading|read\s+more|keep\s+reading|read\s+the\s+(?:full|rest)|
-       read\s+full\s+(?:topic|article|story|post)|view\s+(?:full\s+)?(?:topic|post|thread)|
-       seguir\s+leyendo|sigue\s+leyendo|leer\s+m[áa]s|weiterlesen|mehr\s+lesen|
-       lire\s+la\s+suite|continuer\s+la\s+lecture|continua\s+a\s+leggere|leggi\s+tutto|
-       continuar\s+lendo|leia\s+mais|lees\s+verder|verder\s+lezen)\b.{0,80}
   | \d+\s+(?:posts?|replies|respuestas|antworten|beitr[äa]ge|r[ée]ponses|risposte)\s*
        [-–—,]\s*\d+\s+(?:participants?|participantes|teilnehmer|partecipanti)
   | (?:share|share\s+this|share\s+this\s+post|compartir|compartilhar|teilen|partager|
@@ -340,6 +348,19 @@ FEED_CLUTTER = re.compile(
   )\s*[.…→»›]*\s*$""",
     re.I | re.X | re.S,
 )
+# "Continue reading", "Read full topic": an engine's link to the rest of the entry. As plain
+# text only the label itself (with the quoted title at most) is one; "Read more books." and
+# "Keep reading, because…" are sentences. As a paragraph that is only a link, any words
+# after the label are the linked title ("Continue reading Lamps of the port →").
+READ_MORE = re.compile(
+    r"""^(?:continue\s+reading|read\s+more|keep\s+reading|read\s+the\s+(?:full|rest)|
+       read\s+full\s+(?:topic|article|story|post)|view\s+(?:full\s+)?(?:topic|post|thread)|
+       seguir\s+leyendo|sigue\s+leyendo|leer\s+m[áa]s|weiterlesen|mehr\s+lesen|
+       lire\s+la\s+suite|continuer\s+la\s+lecture|continua\s+a\s+leggere|leggi\s+tutto|
+       continuar\s+lendo|leia\s+mais|lees\s+verder|verder\s+lezen)\b(?P<rest>.{0,80})$""",
+    re.I | re.X | re.S,
+)
+READ_MORE_REST = re.compile(r"(?:\s*[“\"«‘][^”\"»’]{1,80}[”\"»’])?[\s.…→»›:]*")
 # The link that closes an excerpt: after the excerpt's last sentence or its ellipsis,
 # "Continue reading “Title” →", "Read more »", "Leer más".
 MORE_TAIL = re.compile(
@@ -373,6 +394,11 @@ SIGN_OFF = re.compile(
     re.I,
 )
 
+
+# The small words inside names ("Lucía de la Fuente", "Jan van Dijk").
+NAME_PARTICLE = re.compile(
+    r"de|del|della|di|da|das|dos|du|des|la|le|van|von|der|den|ten|ter|y|e|et|and|bin|ibn", re.I
+)
 
 SAME_SITE = "="  # a relative link: to the entry's own site
 LABELLED = "+"  # the link is under a label ("Lea también: <a>…</a>")
@@ -449,6 +475,8 @@ class _Clutter:
     signed: int = 0
     samples: list[str] = field(default_factory=list)
     this_entry: bool = False
+    # Sign-offs in entries without an author, decided once every entry is read.
+    pending: list[tuple] = field(default_factory=list)
 
     def drop(self, text: str, ledger) -> None:
         ledger.drop(text)
@@ -529,6 +557,7 @@ class FeedReader:
                 doc.line_end = text.count("\n", 0, end) + 1
             doc.family = kind
             documents.append(doc)
+        self._unsigned(clutter, ledger, organization)
         if documents:
             authors = {a for d in documents for a in d.hints.authors or []}
             evidence.append(f"Authors seen: {', '.join(sorted(authors)) or 'none'}.")
@@ -561,13 +590,17 @@ class FeedReader:
         (and date) taken as metadata, whether it is the entry's last line or its first."""
         kept = []
         teasers = False  # after a "Read also" label: the links under it are teasers
-        for para in paras:
+        for k, para in enumerate(paras):
             text = " ".join(para.text.split())
             hosts = link_only.get(id(para))
             same_site = hosts is not None and all(
                 h in (SAME_SITE, LABELLED) or h in homes for h in hosts
             )
             teasers = teasers or (hosts is not None and LABELLED in hosts)
+            more = READ_MORE.match(text) if para.kind != "heading" else None
+            if more and (hosts is not None or READ_MORE_REST.fullmatch(more.group("rest"))):
+                clutter.drop(para.text, ledger)
+                continue
             if para.kind != "heading" and count_words(text) <= 60 and FEED_CLUTTER.match(text):
                 clutter.drop(para.text, ledger)
                 continue
@@ -577,7 +610,11 @@ class FeedReader:
                 clutter.drop(para.text, ledger)
                 teasers = True
                 continue
-            if hosts is not None and count_words(text) >= 3 and (teasers or same_site):
+            if (
+                hosts is not None
+                and count_words(text) >= 3
+                and (teasers or (same_site and self._lone_link(paras, k, link_only)))
+            ):
                 # A paragraph that is only a link to another article of the same site:
                 # a "read also" teaser in the middle of the text.
                 clutter.drop(para.text, ledger)
@@ -590,16 +627,53 @@ class FeedReader:
             if m and count_words(last.text[: m.start()]):
                 clutter.drop(last.text[m.start() :], ledger)
                 last.text = last.text[: m.start()].rstrip()
+        unsigned = []
         for k in (len(kept) - 1, 0):
-            if 0 <= k < len(kept) and len(kept) > 1 and self._sign_off(kept[k], hints):
+            found = len(kept) > 1 and 0 <= k < len(kept) and self._sign_off(kept[k], hints)
+            if found is True:
                 ledger.meta(kept[k].text)
                 clutter.signed += 1
                 clutter.this_entry = True
                 del kept[k]
+            elif found:
+                unsigned.append((kept[k], found))
+        for para, (people, when) in unsigned:
+            clutter.pending.append((para, kept, hints, people, when, clutter.this_entry))
         return kept
 
     @staticmethod
-    def _sign_off(para, hints) -> bool:
+    def _unsigned(clutter, ledger, organization) -> None:
+        """The sign-offs of entries that name no author: a template's when the same name
+        signs two entries or more (then it is their author, and metadata); otherwise the
+        paragraph is the writer's ("By Christmas Eve.") and stays."""
+        keys: dict[tuple, set[int]] = {}
+        for _para, kept, _hints, people, _when, _counted in clutter.pending:
+            keys.setdefault(tuple(key_for(p) for p in people), set()).add(id(kept))
+        for para, kept, hints, people, when, counted in clutter.pending:
+            if len(keys[tuple(key_for(p) for p in people)]) < 2 or len(kept) < 2:
+                continue
+            kept[:] = [p for p in kept if p is not para]
+            ledger.meta(para.text)
+            clutter.signed += 1
+            clutter.entries += not counted
+            hints.authors = hints.authors or _account_names(people, organization)
+            if when and not hints.published:
+                hints.published, hints.date_precision = parse_date(when)
+        clutter.pending = []
+
+    @staticmethod
+    def _lone_link(paras, k, link_only) -> bool:
+        """A news site's teaser stands alone between the article's paragraphs; a list item,
+        or a link next to other links, is a list the writer made ("my favourite posts")."""
+        if paras[k].kind == "list_item":
+            return False
+        return not any(
+            0 <= j < len(paras) and id(paras[j]) in link_only and paras[j].kind != "heading"
+            for j in (k - 1, k + 1)
+        )
+
+    @staticmethod
+    def _sign_off(para, hints) -> bool | tuple[list[str], str | None]:
         """ "By Ruben Schade in Sydney, 2023-01-09.": the entry's author (and date), written
         again by the blog's template. A sign-off naming someone else is kept."""
         text = " ".join(para.text.split())
@@ -616,10 +690,13 @@ class FeedReader:
             if found is None or (hints.published and found != hints.published):
                 return False
         if not authors:
-            people, _org = parse_byline(name)
-            if not people:
+            # With no author to compare with, the sign-off must be a name ("By then it was
+            # too late." is a sentence) and is only kept aside here: it is the template's
+            # only if it signs other entries of the feed too (see `_unsigned`).
+            if not all(w[:1].isupper() or NAME_PARTICLE.fullmatch(w) for w in name.split()):
                 return False
-            hints.authors = people
+            people, _org = parse_byline(name)
+            return (people, when) if people else False
         if when and not hints.published:
             hints.published, hints.date_precision = parse_date(when)
         return True
