@@ -300,12 +300,15 @@ _HARD_BREAK = re.compile(r"\\$", re.M)
 # Attributes pandoc writes after a link: [MIA](../index.htm){#top}, ](url){target="new"}.
 _LINK_ATTRIBUTES = re.compile(r"\)\{[^{}\n]{1,80}\}")
 # A breadcrumb: links joined by ">" (escaped or not) or "»", over one or two lines.
+# Each run of blanks is one [ \t]* (never two side by side, which backtrack
+# quadratically over a long run of spaces).
 _BREADCRUMB = re.compile(
-    r"^[ \t]*\[[^\]\n]+\]\([^)\n]*\)(?:[ \t]*\n?[ \t]*(?:\\?>|»)[ \t]*\n?[ \t]*"
-    r"\[[^\]\n]+\]\([^)\n]*\))+[ \t]*(?:\\?>|»)?[ \t]*$",
+    r"^[ \t]*\[[^\]\n]+\]\([^)\n]*\)(?:[ \t]*(?:\n[ \t]*)?(?:\\?>|»)[ \t]*(?:\n[ \t]*)?"
+    r"\[[^\]\n]+\]\([^)\n]*\))+(?:[ \t]*(?:\\?>|»))?[ \t]*$",
     re.M,
 )
-_NAV_LINE = re.compile(r"^\s*(\[[^\]]+\]\([^)]*\)\s*(\\?\|)?\s*)+$", re.M)
+# A line (or lines) of nothing but links, "|" between them.
+_NAV_LINE = re.compile(r"^\s*(?:\[[^\]]+\]\([^)]*\)\s*(?:\\?\|\s*)?)+$", re.M)
 _REFERENCES_HEADING = re.compile(r"^references$", re.I)
 _NOTE_START = re.compile(r"^\[?(\d{1,3}|[*†‡])\]?[.)]?\s+(\S.*)$", re.S)
 # A letter's salutation ("Dear Kugelmann", "My dear Engels,", "Querido amigo:").
