@@ -1000,11 +1000,13 @@ def date_at_end(text: str) -> tuple[date | None, str]:
 # The lines an archive prints to credit its volunteers and the site it copied from: not
 # text, and their dates (of a transcription, a markup) are never the work's.
 _CREDIT = re.compile(
-    r"\b(copied with (?:thanks|permission) from|transcribed (?:by|for)|"
-    r"transcription\s*(?:&|and|/)\s*(?:html\s*)?mark-?up|(?:html\s*)?mark-?up\s*(?::|by)|"
-    r"proof-?read(?:ing)?\s*(?::|by)|proofed\s*(?::|by|and)|scanned and prepared|"
+    r"\b(copied with (?:thanks|permission) from|transcribed (?:by|for)_NAME|"
+    r"transcription\s*(?:&|and|/)\s*(?:html\s*)?mark-?up|(?:html\s*)?mark-?up\s*(?::|by_NAME)|"
+    r"proof-?read(?:ing)?\s*(?::|by_NAME)|proofed\s*(?::|by_NAME|and)|scanned and prepared|"
     r"(?:prepared |transcribed )?for the marxists?['’]? internet archive|"
-    r"transcripci[oó]n\s*(?::|por)|digitali[sz]ed by)",
+    r"transcripci[oó]n\s*(?::|por_NAME)|digitali[sz]ed by_NAME)".replace(
+        "_NAME", r"\s+(?-i:[A-Z])"
+    ),
     re.I,
 )
 # "From Forward, 26 July 1913" / "Source: Labour Monthly, June 1922": the periodical the
@@ -1025,10 +1027,25 @@ def credit_block(text: str) -> bool:
     if count_words(text) > 80 or not _CREDIT.search(text):
         return False
     return bool(
-        _CREDIT.match(text)
-        or _SOURCE_LINE.match(text)
-        or _INFO_LABEL.match(text)
-        or _issue_line(text)
+        _CREDIT.match(text) or _source_line(text) or _INFO_LABEL.match(text) or _issue_line(text)
+    )
+
+
+def _source_line(text: str) -> bool:
+    """ "From Forward, 26 July 1913." / "Source: Collected Works, Vol. 3": a source line
+    names an issue (a date, a year) or an edition; "From the first box to the last, every
+    page…" is prose."""
+    m = _SOURCE_LINE.match(text)
+    if not m:
+        return False
+    line = m.group(0)
+    cut = _CREDIT.search(line)
+    line = _first_sentence(line[: cut.start()] if cut else line)
+    return bool(
+        re.match(r"\s*source\s*:", line, re.I)
+        or parse_date(line)[0]
+        or _A_YEAR.search(line)
+        or _EDITION.search(line)
     )
 
 
