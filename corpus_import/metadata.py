@@ -188,6 +188,38 @@ def is_file_date(text: str) -> bool:
     return bool(_FILE_DATE.search(text))
 
 
+# A web page's own date line: its label, then only a date (or the address it was
+# retrieved from).
+FILE_DATE_LABEL = re.compile(
+    r"^(this page was )?last (updated|modified|edited|revised)\b|^retrieved (from|on)\b|"
+    r"^(última|ultima) (actualización|modificación)\b",
+    re.I,
+)
+# What may follow the label: a preposition, then a date (with a time, a signature), or
+# the address the page was retrieved from. Anything else is prose ("Last updated in 1962,
+# her will left everything…").
+_LABEL_LEAD = re.compile(r"^[\s:.,–—-]*(?:(?:on|at|el|le|am|:)\s+)?", re.I)
+_TRAILING_TIME = re.compile(
+    r"(?:,?\s*(?:at|a las|à)?\s*\d{1,2}[:.h]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|h|utc|gmt)?)?"
+    r"(?:\s+(?:by|por|par|von)\s+(?:[A-Z][\w.'’-]*\s*){1,4})?[\s.]*$",
+)
+_NUMERIC_DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
+_ADDRESS = re.compile(r"^[\"“'<(]?(?:https?://|www\.)\S+$", re.I)
+
+
+def file_date_line(text: str) -> bool:
+    """ "Last updated on 3.4.2015", "Retrieved from https://…": the label, then only a
+    date or an address."""
+    label = FILE_DATE_LABEL.match(text)
+    if not label:
+        return False
+    rest = _LABEL_LEAD.sub("", text[label.end() :].strip(), count=1)
+    if _ADDRESS.match(rest):
+        return True
+    rest = _TRAILING_TIME.sub("", rest, count=1).strip(" ,.")
+    return bool(_NUMERIC_DATE.fullmatch(rest) or whole_date(rest)[0])
+
+
 def lone_year(text: str) -> int | None:
     m = _YEAR_ONLY.match(text)
     return int(m.group("y")) if m else None

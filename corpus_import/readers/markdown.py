@@ -16,6 +16,7 @@ from ..metadata import (
     archive_date,
     credit_block,
     date_at_end,
+    file_date_line,
     names_from_list,
     parse_byline,
     parse_date,
@@ -395,11 +396,6 @@ def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNot
 
 
 _TO_TOP = re.compile(r"^\s*\[[^\]]{1,40}\]\(#(?:top|page-top|inicio)?\)\s*$", re.I)
-_FILE_DATE_LINE = re.compile(
-    r"^(this page was )?last (updated|modified|edited|revised)\b|^retrieved (from|on)\b|"
-    r"^(última|ultima) (actualización|modificación)\b",
-    re.I,
-)
 
 
 def _page_furniture(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
@@ -408,7 +404,7 @@ def _page_furniture(paras: list[Para], ledger, evidence: list[str]) -> list[Para
     kept = []
     for para in paras:
         short = para.kind != "heading" and count_words(para.text) <= 12
-        if short and (_TO_TOP.match(para.text) or _FILE_DATE_LINE.match(para.text)):
+        if short and (_TO_TOP.match(para.text) or file_date_line(para.text)):
             ledger.drop(para.text)
             evidence.append(f"Page furniture dropped: “{para.text[:60]}”.")
             continue

@@ -34,6 +34,7 @@ from ..metadata import (
     archive_date,
     credit_block,
     date_at_end,
+    file_date_line,
     parse_byline,
     parse_date,
     same_title,
@@ -77,9 +78,6 @@ PUBLISHED_META = (
     "dc.date.issued", "dcterms.issued", "dc.date", "date", "pubdate", "publication_date",
     "sailthru.date", "parsely-pub-date",
 )  # fmt: skip
-FILE_DATE_LINE = re.compile(
-    r"^(this page was )?last (updated|modified|edited|revised)\b|^retrieved (from|on)\b", re.I
-)
 
 
 class PageError(ValueError):
@@ -822,7 +820,7 @@ def closing_notes(paras: list[Para], notes: list[DraftNote], evidence) -> list[P
 def _file_dates(paras: list[Para], evidence) -> list[Para]:
     kept = []
     for p in paras:
-        if p.kind != "heading" and count_words(p.text) <= 20 and FILE_DATE_LINE.match(p.text):
+        if p.kind != "heading" and count_words(p.text) <= 20 and file_date_line(p.text):
             evidence.append(f"Ignored as the file's date, not the work's: “{p.text[:80]}”.")
             continue
         kept.append(p)
