@@ -27,7 +27,7 @@ from ..metadata import (
 )
 from ..normalize import collapse_spaces, count_words
 from . import register
-from ._text import NOTES_HEADING, numbered_lines
+from ._text import NOTES_HEADING, cites_a_marker, numbered_lines
 
 FRONT = re.compile(r"\A---[ \t]*\n(?P<body>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(\n|\Z)")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -364,7 +364,8 @@ def _pandoc_clean(text: str, ledger, evidence: list[str]) -> str:
 
 
 def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNote]:
-    """Numbered paragraphs under a closing "Notes" heading are the document's notes."""
+    """Numbered paragraphs under a "Notes" heading closing the text, cited in the text
+    ("[1]", "¹"), are the document's notes."""
     notes: list[DraftNote] = []
     for k, para in enumerate(paras):
         heading = para.text.strip(" :.")
@@ -383,8 +384,11 @@ def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNot
             else:
                 break
             j += 1
-        if found and j == len(paras) or (j < len(paras) and paras[j].kind == "heading"):
-            if not found:
+        # Only closing notes (to the end of the text) that the text cites: a numbered
+        # list under "## Note" that nobody cites is text.
+        if found and j == len(paras):
+            body = "\n".join(p.text for p in paras[:k])
+            if not cites_a_marker(body, [n.marker for n in found]):
                 continue
             for p in paras[k:j]:
                 ledger.meta(p.text)
