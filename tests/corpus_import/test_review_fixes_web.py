@@ -70,7 +70,12 @@ def test_an_html_post_keeps_a_paragraph_opening_with_a_date_label():
 
 _LABELS = ("Last updated", "Last updated on", "Last modified:", "Retrieved on", "Last revised")
 _dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))
-_FORMATS = ("{d:%d} {d:%B} {d:%Y}", "{d:%B} {d.day}, {d:%Y}", "{d:%Y-%m-%d}", "{d.day}.{d.month}.{d:%Y}")
+_FORMATS = (
+    "{d:%d} {d:%B} {d:%Y}",
+    "{d:%B} {d.day}, {d:%Y}",
+    "{d:%Y-%m-%d}",
+    "{d.day}.{d.month}.{d:%Y}",
+)
 _prose = st.lists(
     st.sampled_from(["the", "trunk", "her", "will", "left", "chapel", "attic", "we", "sat"]),
     min_size=2,
