@@ -209,11 +209,14 @@ _ADDRESS = re.compile(r"^[\"“'<(]?(?:https?://|www\.)\S+$", re.I)
 
 def file_date_line(text: str) -> bool:
     """ "Last updated on 3.4.2015", "Retrieved from https://…": the label, then only a
-    date or an address."""
+    date or an address, or nothing."""
     label = FILE_DATE_LABEL.match(text)
     if not label:
         return False
     rest = _LABEL_LEAD.sub("", text[label.end() :].strip(), count=1)
+    # The label alone ("Last updated on", its date written by a script the page lost).
+    if not rest.strip(" :.,") or rest.strip().lower() in ("on", "at"):
+        return True
     if _ADDRESS.match(rest):
         return True
     rest = _TRAILING_TIME.sub("", rest, count=1).strip(" ,.")

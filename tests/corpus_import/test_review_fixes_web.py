@@ -88,6 +88,7 @@ _prose = st.lists(
 def test_a_date_label_is_a_file_date_line_only_with_nothing_but_a_date(label, d, fmt, prose):
     written = fmt.format(d=d)
     assert file_date_line(f"{label} {written}")
+    assert file_date_line(label)  # its date lost (written by a script)
     assert not file_date_line(f"{label} in {d.year}, {prose}.")
     assert not file_date_line(f"{label} {written}, {prose}.")
 
