@@ -52,7 +52,9 @@ KNOWN_CHROME = [
         r"la dernière modification de cette page a été faite le|"
         r"questa pagina è stata modificata per l'ultima volta il)\b.{0,160}$",
         r"^jump to (navigation|content|search)\b.{0,40}$",
-        r"^retrieved (from|on)\b.{0,300}$",
+        # "Retrieved from https://…", "Retrieved on 12 March 2021.": never "Retrieved from
+        # the attic in 1988, the trunk…".
+        r"^retrieved (from\s*[«„“\"']?https?://.{0,300}|on\s+[^,]{0,40}\d{4}(,?\s*from\s+\S+)?\.?)$",
         r"^this page was last (edited|modified) on\b.{0,120}$",
         r"^text is available under the creative commons\b.{0,400}$",
         r"^((privacy policy|about wikipedia|disclaimers|contact wikipedia|cookie statement|"

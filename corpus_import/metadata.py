@@ -188,6 +188,41 @@ def is_file_date(text: str) -> bool:
     return bool(_FILE_DATE.search(text))
 
 
+# A web page's own date line: its label, then only a date (or the address it was
+# retrieved from).
+FILE_DATE_LABEL = re.compile(
+    r"^(this page was )?last (updated|modified|edited|revised)\b|^retrieved (from|on)\b|"
+    r"^(última|ultima) (actualización|modificación)\b",
+    re.I,
+)
+# What may follow the label: a preposition, then a date (with a time, a signature), or
+# the address the page was retrieved from. Anything else is prose ("Last updated in 1962,
+# her will left everything…").
+_LABEL_LEAD = re.compile(r"^[\s:.,–—-]*(?:(?:on|at|el|le|am|:)\s+)?", re.I)
+_TRAILING_TIME = re.compile(
+    r"(?:,?\s*(?:at|a las|à)?\s*\d{1,2}[:.h]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|h|utc|gmt)?)?"
+    r"(?:\s+(?:by|por|par|von)\s+(?:[A-Z][\w.'’-]*\s*){1,4})?[\s.]*$",
+)
+_NUMERIC_DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
+_ADDRESS = re.compile(r"^[\"“'<(]?(?:https?://|www\.)\S+$", re.I)
+
+
+def file_date_line(text: str) -> bool:
+    """ "Last updated on 3.4.2015", "Retrieved from https://…": the label, then only a
+    date or an address, or nothing."""
+    label = FILE_DATE_LABEL.match(text)
+    if not label:
+        return False
+    rest = _LABEL_LEAD.sub("", text[label.end() :].strip(), count=1)
+    # The label alone ("Last updated on", its date written by a script the page lost).
+    if not rest.strip(" :.,") or rest.strip().lower() in ("on", "at"):
+        return True
+    if _ADDRESS.match(rest):
+        return True
+    rest = _TRAILING_TIME.sub("", rest, count=1).strip(" ,.")
+    return bool(_NUMERIC_DATE.fullmatch(rest) or whole_date(rest)[0])
+
+
 def lone_year(text: str) -> int | None:
     m = _YEAR_ONLY.match(text)
     return int(m.group("y")) if m else None
@@ -1000,11 +1035,13 @@ def date_at_end(text: str) -> tuple[date | None, str]:
 # The lines an archive prints to credit its volunteers and the site it copied from: not
 # text, and their dates (of a transcription, a markup) are never the work's.
 _CREDIT = re.compile(
-    r"\b(copied with (?:thanks|permission) from|transcribed (?:by|for)|"
-    r"transcription\s*(?:&|and|/)\s*(?:html\s*)?mark-?up|(?:html\s*)?mark-?up\s*(?::|by)|"
-    r"proof-?read(?:ing)?\s*(?::|by)|proofed\s*(?::|by|and)|scanned and prepared|"
+    r"\b(copied with (?:thanks|permission) from|transcribed (?:by|for)_NAME|"
+    r"transcription\s*(?:&|and|/)\s*(?:html\s*)?mark-?up|(?:html\s*)?mark-?up\s*(?::|by_NAME)|"
+    r"proof-?read(?:ing)?\s*(?::|by_NAME)|proofed\s*(?::|by_NAME|and)|scanned and prepared|"
     r"(?:prepared |transcribed )?for the marxists?['’]? internet archive|"
-    r"transcripci[oó]n\s*(?::|por)|digitali[sz]ed by)",
+    r"transcripci[oó]n\s*(?::|por_NAME)|digitali[sz]ed by_NAME)".replace(
+        "_NAME", r"\s+(?-i:[A-Z])"
+    ),
     re.I,
 )
 # "From Forward, 26 July 1913" / "Source: Labour Monthly, June 1922": the periodical the
@@ -1025,10 +1062,25 @@ def credit_block(text: str) -> bool:
     if count_words(text) > 80 or not _CREDIT.search(text):
         return False
     return bool(
-        _CREDIT.match(text)
-        or _SOURCE_LINE.match(text)
-        or _INFO_LABEL.match(text)
-        or _issue_line(text)
+        _CREDIT.match(text) or _source_line(text) or _INFO_LABEL.match(text) or _issue_line(text)
+    )
+
+
+def _source_line(text: str) -> bool:
+    """ "From Forward, 26 July 1913." / "Source: Collected Works, Vol. 3": a source line
+    names an issue (a date, a year) or an edition; "From the first box to the last, every
+    page…" is prose."""
+    m = _SOURCE_LINE.match(text)
+    if not m:
+        return False
+    line = m.group(0)
+    cut = _CREDIT.search(line)
+    line = _first_sentence(line[: cut.start()] if cut else line)
+    return bool(
+        re.match(r"\s*source\s*:", line, re.I)
+        or parse_date(line)[0]
+        or _A_YEAR.search(line)
+        or _EDITION.search(line)
     )
 
 

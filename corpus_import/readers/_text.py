@@ -135,6 +135,25 @@ NOTES_HEADING = re.compile(
     r"przypisy|poznámky|примечания|сноски|notlar|noter|fotnoter|huomautukset)\W*$",
     re.I,
 )
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def cites_a_marker(body: str, markers: list[str]) -> bool:
+    """Whether the text before a closing list cites one of its entries' markers ("[1]",
+    "^1^", "¹", "word.1", "word*"): then the list is the text's notes; a closing list
+    nobody cites ("Note: 1. Bring a pencil…") is text."""
+    for marker in dict.fromkeys(markers):
+        m = re.escape(marker)
+        if marker.isdigit():
+            glued = rf"[^\W\d_][.,;:!?'’\"”)]?{m}(?!\d)"
+            cite = rf"\[{m}\]|\^{m}\^|{glued}|{re.escape(marker.translate(_SUPERSCRIPT_DIGITS))}"
+        else:
+            cite = rf"\S{m}|\[{m}\]"
+        if re.search(cite, body):
+            return True
+    return False
+
+
 # A numbered note entry: "1. text", "1) text", "[1] text", "(1) text", "*) text"; the
 # marker then the text. A bare number with no stop or bracket is no entry ("12 men came").
 NOTE_ENTRY = re.compile(r"^\s*[\[(]?(\d{1,3}|[*†‡]+)(?:[\])][.:]?|[.)])\s*(\S.*)$", re.S)

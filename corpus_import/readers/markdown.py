@@ -16,6 +16,7 @@ from ..metadata import (
     archive_date,
     credit_block,
     date_at_end,
+    file_date_line,
     names_from_list,
     parse_byline,
     parse_date,
@@ -26,7 +27,7 @@ from ..metadata import (
 )
 from ..normalize import collapse_spaces, count_words
 from . import register
-from ._text import NOTES_HEADING, numbered_lines
+from ._text import NOTES_HEADING, cites_a_marker, numbered_lines
 
 FRONT = re.compile(r"\A---[ \t]*\n(?P<body>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(\n|\Z)")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -300,12 +301,15 @@ _HARD_BREAK = re.compile(r"\\$", re.M)
 # Attributes pandoc writes after a link: [MIA](../index.htm){#top}, ](url){target="new"}.
 _LINK_ATTRIBUTES = re.compile(r"\)\{[^{}\n]{1,80}\}")
 # A breadcrumb: links joined by ">" (escaped or not) or "»", over one or two lines.
+# Each run of blanks is one [ \t]* (never two side by side, which backtrack
+# quadratically over a long run of spaces).
 _BREADCRUMB = re.compile(
-    r"^[ \t]*\[[^\]\n]+\]\([^)\n]*\)(?:[ \t]*\n?[ \t]*(?:\\?>|»)[ \t]*\n?[ \t]*"
-    r"\[[^\]\n]+\]\([^)\n]*\))+[ \t]*(?:\\?>|»)?[ \t]*$",
+    r"^[ \t]*\[[^\]\n]+\]\([^)\n]*\)(?:[ \t]*(?:\n[ \t]*)?(?:\\?>|»)[ \t]*(?:\n[ \t]*)?"
+    r"\[[^\]\n]+\]\([^)\n]*\))+(?:[ \t]*(?:\\?>|»))?[ \t]*$",
     re.M,
 )
-_NAV_LINE = re.compile(r"^\s*(\[[^\]]+\]\([^)]*\)\s*(\\?\|)?\s*)+$", re.M)
+# A line (or lines) of nothing but links, "|" between them.
+_NAV_LINE = re.compile(r"^\s*(?:\[[^\]]+\]\([^)]*\)\s*(?:\\?\|\s*)?)+$", re.M)
 _REFERENCES_HEADING = re.compile(r"^references$", re.I)
 _NOTE_START = re.compile(r"^\[?(\d{1,3}|[*†‡])\]?[.)]?\s+(\S.*)$", re.S)
 # A letter's salutation ("Dear Kugelmann", "My dear Engels,", "Querido amigo:").
@@ -360,7 +364,8 @@ def _pandoc_clean(text: str, ledger, evidence: list[str]) -> str:
 
 
 def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNote]:
-    """Numbered paragraphs under a closing "Notes" heading are the document's notes."""
+    """Numbered paragraphs under a "Notes" heading closing the text, cited in the text
+    ("[1]", "¹"), are the document's notes."""
     notes: list[DraftNote] = []
     for k, para in enumerate(paras):
         heading = para.text.strip(" :.")
@@ -379,8 +384,11 @@ def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNot
             else:
                 break
             j += 1
-        if found and j == len(paras) or (j < len(paras) and paras[j].kind == "heading"):
-            if not found:
+        # Only closing notes (to the end of the text) that the text cites: a numbered
+        # list under "## Note" that nobody cites is text.
+        if found and j == len(paras):
+            body = "\n".join(p.text for p in paras[:k])
+            if not cites_a_marker(body, [n.marker for n in found]):
                 continue
             for p in paras[k:j]:
                 ledger.meta(p.text)
@@ -392,11 +400,6 @@ def _take_notes(paras: list[Para], ledger, evidence: list[str]) -> list[DraftNot
 
 
 _TO_TOP = re.compile(r"^\s*\[[^\]]{1,40}\]\(#(?:top|page-top|inicio)?\)\s*$", re.I)
-_FILE_DATE_LINE = re.compile(
-    r"^(this page was )?last (updated|modified|edited|revised)\b|^retrieved (from|on)\b|"
-    r"^(última|ultima) (actualización|modificación)\b",
-    re.I,
-)
 
 
 def _page_furniture(paras: list[Para], ledger, evidence: list[str]) -> list[Para]:
@@ -405,7 +408,7 @@ def _page_furniture(paras: list[Para], ledger, evidence: list[str]) -> list[Para
     kept = []
     for para in paras:
         short = para.kind != "heading" and count_words(para.text) <= 12
-        if short and (_TO_TOP.match(para.text) or _FILE_DATE_LINE.match(para.text)):
+        if short and (_TO_TOP.match(para.text) or file_date_line(para.text)):
             ledger.drop(para.text)
             evidence.append(f"Page furniture dropped: “{para.text[:60]}”.")
             continue

@@ -34,6 +34,7 @@ from ..metadata import (
     archive_date,
     credit_block,
     date_at_end,
+    file_date_line,
     parse_byline,
     parse_date,
     same_title,
@@ -42,7 +43,7 @@ from ..metadata import (
     whole_date,
 )
 from ..normalize import collapse_spaces, count_words
-from ._text import NOTE_ENTRY, NOTES_HEADING
+from ._text import NOTE_ENTRY, NOTES_HEADING, cites_a_marker
 from ._tree import remove_keeping_tail
 
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -77,9 +78,6 @@ PUBLISHED_META = (
     "dc.date.issued", "dcterms.issued", "dc.date", "date", "pubdate", "publication_date",
     "sailthru.date", "parsely-pub-date",
 )  # fmt: skip
-FILE_DATE_LINE = re.compile(
-    r"^(this page was )?last (updated|modified|edited|revised)\b|^retrieved (from|on)\b", re.I
-)
 
 
 class PageError(ValueError):
@@ -149,7 +147,8 @@ def read_page(text: str, ledger) -> list[RawDocument]:
         paras = end_matter(paras, notes, evidence)
     else:
         _letter_date(paras, hints, evidence)
-        paras = closing_notes(paras, notes, evidence)
+        archive = family.startswith("Archive page")
+        paras = closing_notes(paras, notes, evidence, archive=archive)
     paras = _drop_empty_headings(paras)
     _normalise_levels(paras)
     meta_words = count_words(hints.title) + sum(count_words(a) for a in hints.authors or [])
@@ -791,10 +790,14 @@ def _info_blocks(paras: list[Para], hints: Hints, evidence) -> list[Para]:
     return kept
 
 
-def closing_notes(paras: list[Para], notes: list[DraftNote], evidence) -> list[Para]:
+def closing_notes(
+    paras: list[Para], notes: list[DraftNote], evidence, archive: bool = False
+) -> list[Para]:
     """A "Notes" heading (in the page's language) whose paragraphs, to the end of the
     page, are numbered entries ("1. …", "[2] …"): the entries are the document's notes,
-    with their numbers; the heading goes. Lines under an entry belong to it."""
+    with their numbers; the heading goes. Lines under an entry belong to it. Outside an
+    archive page the text must cite one of the entries ("[1]", "¹"): a closing numbered
+    list nobody cites ("Remarques: 1. The reading room is open…") is text."""
     for k in range(len(paras) - 1, -1, -1):
         if paras[k].kind == "heading":
             break
@@ -814,6 +817,9 @@ def closing_notes(paras: list[Para], notes: list[DraftNote], evidence) -> list[P
             return paras
     if not found:
         return paras
+    body = "\n".join(p.text for p in paras[:k])
+    if not archive and not cites_a_marker(body, [n.marker for n in found]):
+        return paras
     notes.extend(found)
     evidence.append(f"{len(found)} numbered entries under “{heading.text}” kept as notes.")
     return paras[:k]
@@ -822,7 +828,7 @@ def closing_notes(paras: list[Para], notes: list[DraftNote], evidence) -> list[P
 def _file_dates(paras: list[Para], evidence) -> list[Para]:
     kept = []
     for p in paras:
-        if p.kind != "heading" and count_words(p.text) <= 20 and FILE_DATE_LINE.match(p.text):
+        if p.kind != "heading" and count_words(p.text) <= 20 and file_date_line(p.text):
             evidence.append(f"Ignored as the file's date, not the work's: “{p.text[:80]}”.")
             continue
         kept.append(p)
